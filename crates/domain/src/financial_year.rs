@@ -1,0 +1,315 @@
+//! UK local-government financial years (1 April to 31 March) and the
+//! reporting periods inside them (Q1 = April–June).
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// A financial year, named by the calendar year it starts in: `2017/18`
+/// runs from 1 April 2017 to 31 March 2018.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct FinancialYear(i32);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' is not a financial year (expected e.g. 2017/18 or 2017/2018)")]
+pub struct FinancialYearError(pub String);
+
+impl FinancialYear {
+    /// Years outside this range are almost certainly typing errors.
+    const MIN: i32 = 1900;
+    const MAX: i32 = 2200;
+
+    pub fn starting(year: i32) -> Option<Self> {
+        (Self::MIN..=Self::MAX).contains(&year).then_some(Self(year))
+    }
+
+    /// The financial year that contains `date`.
+    pub fn containing(date: NaiveDate) -> Self {
+        let year = if date.month() >= 4 { date.year() } else { date.year() - 1 };
+        Self(year)
+    }
+
+    pub fn start_year(self) -> i32 {
+        self.0
+    }
+
+    pub fn first_day(self) -> NaiveDate {
+        ymd(self.0, 4, 1)
+    }
+
+    pub fn last_day(self) -> NaiveDate {
+        ymd(self.0 + 1, 3, 31)
+    }
+
+    pub fn next(self) -> Self {
+        Self(self.0 + 1)
+    }
+
+    pub fn previous(self) -> Self {
+        Self(self.0 - 1)
+    }
+
+    pub fn quarter(self, q: Quarter) -> Period {
+        Period::Quarter(self, q)
+    }
+}
+
+impl fmt::Display for FinancialYear {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{:02}", self.0, (self.0 + 1).rem_euclid(100))
+    }
+}
+
+impl FromStr for FinancialYear {
+    type Err = FinancialYearError;
+
+    /// Accepts `2017/18`, `2017/2018`, `2017-18`, `2017–18` and `2017 / 18`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let err = || FinancialYearError(s.to_string());
+        let cleaned: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        let (a, b) = cleaned
+            .split_once(['/', '-', '–', '—'])
+            .ok_or_else(err)?;
+        let start: i32 = a.parse().map_err(|_| err())?;
+        if a.len() != 4 {
+            return Err(err());
+        }
+        let end: i32 = b.parse().map_err(|_| err())?;
+        let end_full = match b.len() {
+            2 => start - start.rem_euclid(100) + end + if end < start.rem_euclid(100) { 100 } else { 0 },
+            4 => end,
+            _ => return Err(err()),
+        };
+        if end_full != start + 1 {
+            return Err(err());
+        }
+        Self::starting(start).ok_or_else(err)
+    }
+}
+
+impl TryFrom<String> for FinancialYear {
+    type Error = FinancialYearError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl From<FinancialYear> for String {
+    fn from(fy: FinancialYear) -> String {
+        fy.to_string()
+    }
+}
+
+/// A quarter of the financial year: Q1 is April to June.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Quarter {
+    Q1,
+    Q2,
+    Q3,
+    Q4,
+}
+
+impl Quarter {
+    pub const ALL: [Quarter; 4] = [Quarter::Q1, Quarter::Q2, Quarter::Q3, Quarter::Q4];
+
+    pub fn number(self) -> u32 {
+        self as u32 + 1
+    }
+
+    pub fn from_number(n: u32) -> Option<Self> {
+        Self::ALL.get(n.checked_sub(1)? as usize).copied()
+    }
+
+    /// The quarter of the financial year that `date` falls in.
+    pub fn of(date: NaiveDate) -> Self {
+        let months_into_year = (date.month() + 8) % 12; // April = 0
+        Self::ALL[(months_into_year / 3) as usize]
+    }
+}
+
+/// A reporting period: the unit indicator values and progress updates are
+/// recorded against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Period {
+    Month { year: i32, month: u32 },
+    Quarter(FinancialYear, Quarter),
+    Half(FinancialYear, u8),
+    Year(FinancialYear),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' is not a reporting period (expected e.g. 2017/18, 2017/18 Q1, 2017/18 H2 or 2017-05)")]
+pub struct PeriodError(pub String);
+
+impl Period {
+    pub fn first_day(self) -> NaiveDate {
+        match self {
+            Period::Month { year, month } => ymd(year, month, 1),
+            Period::Quarter(fy, q) => add_months(fy.first_day(), 3 * (q.number() - 1)),
+            Period::Half(fy, h) => add_months(fy.first_day(), 6 * (u32::from(h) - 1)),
+            Period::Year(fy) => fy.first_day(),
+        }
+    }
+
+    pub fn last_day(self) -> NaiveDate {
+        let months = match self {
+            Period::Month { .. } => 1,
+            Period::Quarter(..) => 3,
+            Period::Half(..) => 6,
+            Period::Year(_) => 12,
+        };
+        add_months(self.first_day(), months)
+            .pred_opt()
+            .unwrap_or(NaiveDate::MAX)
+    }
+
+    pub fn financial_year(self) -> FinancialYear {
+        FinancialYear::containing(self.first_day())
+    }
+
+    pub fn contains(self, date: NaiveDate) -> bool {
+        self.first_day() <= date && date <= self.last_day()
+    }
+
+    /// The period of the same kind just before this one.
+    pub fn previous(self) -> Period {
+        match self {
+            Period::Month { year, month: 1 } => Period::Month { year: year - 1, month: 12 },
+            Period::Month { year, month } => Period::Month { year, month: month - 1 },
+            Period::Quarter(fy, Quarter::Q1) => Period::Quarter(fy.previous(), Quarter::Q4),
+            Period::Quarter(fy, q) => Period::Quarter(fy, Quarter::ALL[q as usize - 1]),
+            Period::Half(fy, 1) => Period::Half(fy.previous(), 2),
+            Period::Half(fy, _) => Period::Half(fy, 1),
+            Period::Year(fy) => Period::Year(fy.previous()),
+        }
+    }
+
+    /// The same period one year earlier, for year-on-year trend.
+    pub fn year_earlier(self) -> Period {
+        match self {
+            Period::Month { year, month } => Period::Month { year: year - 1, month },
+            Period::Quarter(fy, q) => Period::Quarter(fy.previous(), q),
+            Period::Half(fy, h) => Period::Half(fy.previous(), h),
+            Period::Year(fy) => Period::Year(fy.previous()),
+        }
+    }
+
+    /// The quarter containing `date`.
+    pub fn quarter_of(date: NaiveDate) -> Period {
+        Period::Quarter(FinancialYear::containing(date), Quarter::of(date))
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Period::Month { year, month } => write!(f, "{year:04}-{month:02}"),
+            Period::Quarter(fy, q) => write!(f, "{fy} Q{}", q.number()),
+            Period::Half(fy, h) => write!(f, "{fy} H{h}"),
+            Period::Year(fy) => write!(f, "{fy}"),
+        }
+    }
+}
+
+impl FromStr for Period {
+    type Err = PeriodError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let err = || PeriodError(s.to_string());
+        let s = s.trim();
+        if let Some((fy, rest)) = s.split_once(' ') {
+            let fy: FinancialYear = fy.parse().map_err(|_| err())?;
+            let rest = rest.trim();
+            let n: u32 = rest.get(1..).and_then(|n| n.parse().ok()).ok_or_else(err)?;
+            return match rest.chars().next() {
+                Some('Q' | 'q') => Quarter::from_number(n).map(|q| Period::Quarter(fy, q)).ok_or_else(err),
+                Some('H' | 'h') if (1..=2).contains(&n) => Ok(Period::Half(fy, n as u8)),
+                _ => Err(err()),
+            };
+        }
+        if let Ok(fy) = s.parse::<FinancialYear>() {
+            return Ok(Period::Year(fy));
+        }
+        let (y, m) = s.split_once('-').ok_or_else(err)?;
+        let year: i32 = y.parse().map_err(|_| err())?;
+        let month: u32 = m.parse().map_err(|_| err())?;
+        if y.len() == 4 && (1..=12).contains(&month) && FinancialYear::starting(year).is_some() {
+            Ok(Period::Month { year, month })
+        } else {
+            Err(err())
+        }
+    }
+}
+
+pub(crate) fn ymd(year: i32, month: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, month, day).unwrap_or(NaiveDate::MIN)
+}
+
+/// Adds whole months to the first of a month.
+pub(crate) fn add_months(first_of_month: NaiveDate, months: u32) -> NaiveDate {
+    let index = first_of_month.year() * 12 + first_of_month.month0() as i32 + months as i32;
+    ymd(index.div_euclid(12), index.rem_euclid(12) as u32 + 1, 1)
+}
+
+/// The last day of a calendar month.
+pub(crate) fn last_of_month(year: i32, month: u32) -> NaiveDate {
+    add_months(ymd(year, month, 1), 1).pred_opt().unwrap_or(NaiveDate::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn financial_year_runs_april_to_march() {
+        let fy: FinancialYear = "2017/18".parse().unwrap();
+        assert_eq!(fy.first_day(), ymd(2017, 4, 1));
+        assert_eq!(fy.last_day(), ymd(2018, 3, 31));
+        assert_eq!(fy.to_string(), "2017/18");
+        assert_eq!("2017/2018".parse::<FinancialYear>().unwrap(), fy);
+        assert_eq!("2099/00".parse::<FinancialYear>().unwrap().to_string(), "2099/00");
+        assert!("2017/19".parse::<FinancialYear>().is_err());
+        assert!("17/18".parse::<FinancialYear>().is_err());
+        assert!("spring".parse::<FinancialYear>().is_err());
+    }
+
+    #[test]
+    fn quarters_start_in_april() {
+        assert_eq!(Quarter::of(ymd(2017, 4, 1)), Quarter::Q1);
+        assert_eq!(Quarter::of(ymd(2017, 6, 30)), Quarter::Q1);
+        assert_eq!(Quarter::of(ymd(2017, 9, 30)), Quarter::Q2);
+        assert_eq!(Quarter::of(ymd(2017, 12, 1)), Quarter::Q3);
+        assert_eq!(Quarter::of(ymd(2018, 3, 31)), Quarter::Q4);
+        let q2 = Period::quarter_of(ymd(2013, 9, 30));
+        assert_eq!(q2.to_string(), "2013/14 Q2");
+        assert_eq!(q2.first_day(), ymd(2013, 7, 1));
+        assert_eq!(q2.last_day(), ymd(2013, 9, 30));
+        assert_eq!(Period::Quarter(FinancialYear(2017), Quarter::Q1).previous().to_string(), "2016/17 Q4");
+    }
+
+    #[test]
+    fn periods_round_trip_through_text() {
+        for text in ["2017/18", "2017/18 Q3", "2017/18 H2", "2018-02"] {
+            let p: Period = text.parse().unwrap();
+            assert_eq!(p.to_string(), text);
+        }
+        assert!("2017/18 Q5".parse::<Period>().is_err());
+        assert!("2018-13".parse::<Period>().is_err());
+        let feb = "2018-02".parse::<Period>().unwrap();
+        assert_eq!(feb.last_day(), ymd(2018, 2, 28));
+        assert_eq!(feb.financial_year().to_string(), "2017/18");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_day_is_in_exactly_one_quarter(days in 0i64..40_000) {
+            let date = ymd(1990, 1, 1) + chrono::Duration::days(days);
+            let q = Period::quarter_of(date);
+            proptest::prop_assert!(q.contains(date));
+            proptest::prop_assert!(!q.previous().contains(date));
+            proptest::prop_assert_eq!(q.previous().last_day().succ_opt().unwrap(), q.first_day());
+        }
+    }
+}

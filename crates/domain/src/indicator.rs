@@ -1,0 +1,289 @@
+//! Performance indicators, their targets and measured values.
+
+use crate::document::Provenance;
+use crate::financial_year::Period;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// An indicator's reference: `MEHPI 132`, `NI 14`, `SX52`, `AEHPI 5.11`.
+/// Letters, then a number that may carry dots and a letter suffix; stored
+/// with one space between them when the source had any.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct IndicatorCode(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' is not an indicator code (expected letters then a number, e.g. MEHPI 132 or NI 14)")]
+pub struct IndicatorCodeError(pub String);
+
+impl IndicatorCode {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// East Herts style codes open with the collection frequency:
+    /// `M`EHPI monthly, `Q`EHPI quarterly, `H`… half-yearly, `A`… annual.
+    pub fn implied_frequency(&self) -> Option<Frequency> {
+        let prefix: String = self.0.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+        if prefix.len() < 4 || !prefix.ends_with("PI") {
+            return None;
+        }
+        match prefix.chars().next()? {
+            'M' => Some(Frequency::Monthly),
+            'Q' => Some(Frequency::Quarterly),
+            'H' => Some(Frequency::HalfYearly),
+            'A' => Some(Frequency::Annual),
+            _ => None,
+        }
+    }
+}
+
+impl FromStr for IndicatorCode {
+    type Err = IndicatorCodeError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let err = || IndicatorCodeError(s.to_string());
+        let s = s.trim();
+        let letters_end = s.find(|c: char| !c.is_ascii_alphabetic()).ok_or_else(err)?;
+        let (letters, rest) = s.split_at(letters_end);
+        let number = rest.trim_start();
+        let valid_letters = (1..=8).contains(&letters.len()) && letters.chars().all(|c| c.is_ascii_uppercase());
+        let valid_number = number.starts_with(|c: char| c.is_ascii_digit())
+            && number.len() <= 12
+            && number.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
+            && !number.ends_with('.');
+        if !(valid_letters && valid_number) {
+            return Err(err());
+        }
+        let sep = if rest.len() > number.len() { " " } else { "" };
+        Ok(Self(format!("{letters}{sep}{number}")))
+    }
+}
+
+impl TryFrom<String> for IndicatorCode {
+    type Error = IndicatorCodeError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl From<IndicatorCode> for String {
+    fn from(code: IndicatorCode) -> String {
+        code.0
+    }
+}
+
+impl fmt::Display for IndicatorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+macro_rules! string_enum {
+    ($name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+            pub fn parse(s: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == s)
+            }
+        }
+    };
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Frequency {
+    Monthly,
+    Quarterly,
+    HalfYearly,
+    Annual,
+}
+string_enum!(Frequency { Monthly => "monthly", Quarterly => "quarterly", HalfYearly => "half_yearly", Annual => "annual" });
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    Percent,
+    #[default]
+    Count,
+    Pounds,
+    Days,
+    Ratio,
+    Text,
+}
+string_enum!(Unit { Percent => "percent", Count => "count", Pounds => "pounds", Days => "days", Ratio => "ratio", Text => "text" });
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Polarity {
+    #[default]
+    HigherIsBetter,
+    LowerIsBetter,
+    Neither,
+}
+string_enum!(Polarity { HigherIsBetter => "higher_is_better", LowerIsBetter => "lower_is_better", Neither => "neither" });
+
+/// How an indicator's period values make its yearly figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Aggregation {
+    Sum,
+    Mean,
+    #[default]
+    Latest,
+}
+string_enum!(Aggregation { Sum => "sum", Mean => "mean", Latest => "latest" });
+
+impl Aggregation {
+    /// The yearly figure from the period values in order; None when empty.
+    pub fn roll_up(self, values: &[f64]) -> Option<f64> {
+        let last = *values.last()?;
+        Some(match self {
+            Aggregation::Sum => values.iter().sum(),
+            Aggregation::Mean => values.iter().sum::<f64>() / values.len() as f64,
+            Aggregation::Latest => last,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Indicator {
+    pub code: Option<IndicatorCode>,
+    pub title: String,
+    pub description: Option<String>,
+    pub unit: Unit,
+    pub polarity: Polarity,
+    pub frequency: Option<Frequency>,
+    pub aggregation: Aggregation,
+    pub baseline: Option<Baseline>,
+    pub targets: Vec<Target>,
+    /// Amber band as a fraction of the target (0.05 = within 5%). None
+    /// means the organisation's default.
+    pub tolerance: Option<f64>,
+    pub owner: Option<String>,
+    pub measurements: Vec<Measurement>,
+    /// Indices of thread nodes it reports against.
+    pub nodes: Vec<usize>,
+    pub provenance: Option<Provenance>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Baseline {
+    /// The value as written ("72%").
+    pub text: String,
+    pub value: Option<f64>,
+    /// When the baseline was measured ("2008", "2008/09").
+    pub when: Option<String>,
+}
+
+/// A target for one period (usually a financial year).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Target {
+    #[serde(with = "period_text")]
+    pub period: Period,
+    /// The target as written ("80%", "Increase from 2016/17").
+    pub text: String,
+    pub value: Option<f64>,
+}
+
+/// A value recorded for one period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Measurement {
+    #[serde(with = "period_text")]
+    pub period: Period,
+    pub value: Option<f64>,
+    /// For text indicators, or a value given as words.
+    pub text: Option<String>,
+    pub note: Option<String>,
+    pub recorded_by: Option<String>,
+    pub recorded_at: Option<DateTime<Utc>>,
+}
+
+/// Reads a number from how people write figures: `72%`, `£1.2m`,
+/// `1,250`, `3.5 days`. Returns None when there is no number.
+pub fn read_number(text: &str) -> Option<f64> {
+    let re = number_pattern();
+    let caps = re.captures(text)?;
+    let digits: String = caps[1].chars().filter(|c| *c != ',').collect();
+    let mut value: f64 = digits.parse().ok()?;
+    match caps.get(2).map(|m| m.as_str().to_ascii_lowercase()) {
+        Some(s) if s == "m" => value *= 1_000_000.0,
+        Some(s) if s == "k" => value *= 1_000.0,
+        _ => {}
+    }
+    Some(value)
+}
+
+fn number_pattern() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(r"(-?\d[\d,]*(?:\.\d+)?)\s*([mMkK]\b)?").unwrap_or_else(|_| unreachable!())
+    })
+}
+
+mod period_text {
+    use crate::financial_year::Period;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(p: &Period, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(p)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Period, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indicator_codes_normalise_and_reject_prose() {
+        for (input, expected) in [
+            ("MEHPI 132", "MEHPI 132"),
+            ("MEHPI  132", "MEHPI 132"),
+            ("NI 14", "NI 14"),
+            ("SX52", "SX52"),
+            ("AEHPI 5.11", "AEHPI 5.11"),
+            ("MEHPI 5.13c", "MEHPI 5.13c"),
+        ] {
+            assert_eq!(input.parse::<IndicatorCode>().unwrap().as_str(), expected);
+        }
+        for bad in ["", "132", "Housing 12", "MEHPI", "MEHPI 1.", "mehpi 132"] {
+            assert!(bad.parse::<IndicatorCode>().is_err(), "{bad} should be rejected");
+        }
+    }
+
+    #[test]
+    fn frequency_comes_from_the_code_prefix() {
+        let f = |c: &str| c.parse::<IndicatorCode>().unwrap().implied_frequency();
+        assert_eq!(f("MEHPI 132"), Some(Frequency::Monthly));
+        assert_eq!(f("QEHPI 150"), Some(Frequency::Quarterly));
+        assert_eq!(f("AEHPI 5.11"), Some(Frequency::Annual));
+        assert_eq!(f("NI 14"), None);
+        assert_eq!(f("SX52"), None);
+    }
+
+    #[test]
+    fn numbers_are_read_from_figures() {
+        assert_eq!(read_number("72%"), Some(72.0));
+        assert_eq!(read_number("£1.2m+"), Some(1_200_000.0));
+        assert_eq!(read_number("1,250 homes"), Some(1250.0));
+        assert_eq!(read_number("no figure"), None);
+    }
+
+    #[test]
+    fn roll_up_follows_the_aggregation() {
+        let v = [1.0, 2.0, 6.0];
+        assert_eq!(Aggregation::Sum.roll_up(&v), Some(9.0));
+        assert_eq!(Aggregation::Mean.roll_up(&v), Some(3.0));
+        assert_eq!(Aggregation::Latest.roll_up(&v), Some(6.0));
+        assert_eq!(Aggregation::Sum.roll_up(&[]), None);
+    }
+}

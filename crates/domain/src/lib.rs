@@ -1,0 +1,30 @@
+//! The council plan model: everything Goldthread knows about plans, with no I/O.
+//!
+//! The golden thread is a tree of [`ThreadNode`]s (priority → outcome →
+//! objective …) with [`Action`]s and [`Indicator`]s hanging from one or more
+//! nodes. An import produces a [`PlanDocument`]: the plans of one source
+//! document, with local indices in place of database ids, plus the
+//! [`Finding`]s about its data quality.
+
+pub mod action;
+pub mod document;
+pub mod financial_year;
+pub mod fuzzy_date;
+mod fuzzy_date_parser;
+pub mod indicator;
+pub mod plan;
+pub mod risk;
+
+pub use action::{
+    Action, ActionDetails, ActionStatus, DueRevision, LeadOfficer, Milestone, ProgressUpdate,
+};
+pub use document::{
+    Finding, FindingKind, NarrativeSection, PlanDocument, PlanDraft, Provenance, Severity, SourceFormat,
+};
+pub use financial_year::{FinancialYear, Period, Quarter};
+pub use fuzzy_date::{DateContext, DateReading, FuzzyDate, Recurrence};
+pub use indicator::{
+    Aggregation, Baseline, Frequency, Indicator, IndicatorCode, Measurement, Polarity, Target, Unit, read_number,
+};
+pub use plan::{NodeLevel, PlanKind, PlanPeriod, PlanStatus, ThreadNode};
+pub use risk::Risk;

@@ -1,0 +1,1 @@
+//! Reads the plan documents councils already have into a [`PlanDocument`].
