@@ -1,1 +1,108 @@
-//! Storage.
+//! Durable storage of plans on SQLite (embedded, the default) or PostgreSQL.
+//!
+//! One SQL code path serves both backends through sqlx's `Any` driver; the
+//! few dialect differences live in [`migrations`]. Invariants:
+//! - every write goes through `write`, which appends the record's before and
+//!   after states to `history` in the same transaction;
+//! - editable records carry a `version`, and a write against a stale version
+//!   fails with [`StoreError::Conflict`] rather than overwriting;
+//! - a document is imported in one transaction: all of it or none of it.
+
+mod connect;
+mod error;
+mod history;
+mod import;
+pub mod migrations;
+mod monitor;
+mod read;
+mod write;
+
+pub use connect::{Backend, redact, sqlite_url};
+pub use error::StoreError;
+pub use history::HistoryEntry;
+pub use import::{ImportOutcome, ImportStatus, SourceMeta};
+pub use monitor::{NewMeasurement, NewProgress};
+pub use read::{ActionRow, PlanSummary};
+
+use sqlx::{Any, AnyPool, Transaction};
+use std::path::Path;
+
+/// A handle on the database; cheap to clone, shared by every request.
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend)
+            .finish()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `url` and brings its
+    /// schema up to date.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        let backend = Backend::from_url(url)?;
+        let pool = connect::open_pool(url, backend).await?;
+        migrations::migrate(&pool, backend).await?;
+        Ok(Store { pool, backend })
+    }
+
+    /// Opens the SQLite database file in `data_dir`, creating both if needed.
+    pub async fn open_data_dir(data_dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            StoreError::Invalid(format!(
+                "cannot create data directory {}: {e}",
+                data_dir.display()
+            ))
+        })?;
+        Store::open(&sqlite_url(&data_dir.join("goldthread.sqlite"))).await
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// A write transaction. On SQLite it takes the write lock up front
+    /// (`BEGIN IMMEDIATE`) so concurrent writers wait their turn instead of
+    /// failing half-way with "database is locked".
+    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    /// Copies a live SQLite database to `target` consistently (`VACUUM INTO`).
+    pub async fn backup_to(&self, target: &Path) -> Result<(), StoreError> {
+        if self.backend != Backend::Sqlite {
+            return Err(StoreError::Invalid(
+                "backup copies SQLite databases; for PostgreSQL use pg_dump".into(),
+            ));
+        }
+        if target.exists() {
+            return Err(StoreError::Invalid(format!(
+                "{} already exists; choose a new file",
+                target.display()
+            )));
+        }
+        sqlx::query("VACUUM INTO $1")
+            .bind(target.display().to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+/// Now, as stored: RFC 3339 in UTC with microseconds, which sorts as text.
+pub(crate) fn now_text() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}

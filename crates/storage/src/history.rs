@@ -1,0 +1,151 @@
+//! The append-only history: every change to every record, with the whole
+//! record before and after, written in the transaction that makes the change.
+
+use crate::error::StoreError;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, AssertSqlSafe, Column, Row};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    Insert,
+    Update,
+    Delete,
+}
+
+impl Operation {
+    fn as_str(self) -> &'static str {
+        match self {
+            Operation::Insert => "insert",
+            Operation::Update => "update",
+            Operation::Delete => "delete",
+        }
+    }
+}
+
+/// One row of the history, as read back.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HistoryEntry {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub entity: String,
+    pub entity_id: i64,
+    pub plan_id: Option<i64>,
+    pub operation: String,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+/// Reads a whole record as a JSON object, column by column.
+pub(crate) async fn record_json(
+    conn: &mut AnyConnection,
+    table: &'static str,
+    id: i64,
+) -> Result<Option<Value>, StoreError> {
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "SELECT * FROM {table} WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|row| row_to_json(&row)))
+}
+
+pub(crate) fn row_to_json(row: &AnyRow) -> Value {
+    let mut map = Map::new();
+    for (i, column) in row.columns().iter().enumerate() {
+        let value = if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
+            v.map(Value::from)
+        } else if let Ok(v) = row.try_get::<Option<f64>, _>(i) {
+            v.map(Value::from)
+        } else if let Ok(v) = row.try_get::<Option<String>, _>(i) {
+            v.map(Value::from)
+        } else {
+            None
+        };
+        map.insert(column.name().to_string(), value.unwrap_or(Value::Null));
+    }
+    Value::Object(map)
+}
+
+/// Who made a change, and the plan it belongs to (for "as at" queries).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ChangeContext<'a> {
+    pub actor: &'a str,
+    pub at: &'a str,
+    pub plan_id: Option<i64>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Origin {
+    Import,
+    Edit,
+}
+
+pub(crate) async fn append(
+    conn: &mut AnyConnection,
+    ctx: ChangeContext<'_>,
+    entity: &'static str,
+    entity_id: i64,
+    operation: Operation,
+    before: Option<&Value>,
+    after: Option<&Value>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO history (at, actor, entity, entity_id, plan_id, operation, origin, before_json, after_json) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(ctx.at)
+    .bind(ctx.actor)
+    .bind(entity)
+    .bind(entity_id)
+    .bind(ctx.plan_id)
+    .bind(operation.as_str())
+    .bind(match ctx.origin {
+        Origin::Import => "import",
+        Origin::Edit => "edit",
+    })
+    .bind(before.map(Value::to_string))
+    .bind(after.map(Value::to_string))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Records an inserted row: reads it back whole and appends it as `after`.
+pub(crate) async fn inserted(
+    conn: &mut AnyConnection,
+    ctx: ChangeContext<'_>,
+    table: &'static str,
+    id: i64,
+) -> Result<(), StoreError> {
+    let after = record_json(conn, table, id).await?;
+    append(
+        conn,
+        ctx,
+        table,
+        id,
+        Operation::Insert,
+        None,
+        after.as_ref(),
+    )
+    .await
+}
+
+pub(crate) fn entry_from_row(row: &AnyRow) -> Result<HistoryEntry, StoreError> {
+    let parse = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
+    Ok(HistoryEntry {
+        id: row.try_get("id")?,
+        at: row.try_get("at")?,
+        actor: row.try_get("actor")?,
+        entity: row.try_get("entity")?,
+        entity_id: row.try_get("entity_id")?,
+        plan_id: row.try_get("plan_id")?,
+        operation: row.try_get("operation")?,
+        before: parse(row.try_get("before_json")?),
+        after: parse(row.try_get("after_json")?),
+    })
+}

@@ -1,0 +1,282 @@
+//! Monitoring writes: progress on actions, revised due dates, indicator
+//! values. Each bumps the version of the record it changes, so a form
+//! opened before someone else's change is refused rather than overwriting.
+
+use crate::error::StoreError;
+use crate::history::{ChangeContext, Origin};
+use crate::import::date_text;
+use crate::write::{self, Val};
+use crate::{Store, now_text};
+use chrono::NaiveDate;
+use goldthread_domain::{
+    ActionStatus, DueRevision, FuzzyDate, Measurement, Period, ProgressUpdate,
+};
+use sqlx::{AnyConnection, Row};
+
+/// A progress report from a lead officer.
+#[derive(Debug, Clone)]
+pub struct NewProgress {
+    pub as_at: NaiveDate,
+    pub status: ActionStatus,
+    pub percent_complete: Option<u8>,
+    pub commentary: String,
+    /// A new due date, with the reason it moved.
+    pub revised_due: Option<(FuzzyDate, String)>,
+}
+
+/// A value for one period of an indicator.
+#[derive(Debug, Clone)]
+pub struct NewMeasurement {
+    pub period: Period,
+    pub value: Option<f64>,
+    pub text: Option<String>,
+    pub note: Option<String>,
+}
+
+impl Store {
+    /// Records progress on an action edited at `expected_version`.
+    pub async fn record_progress(
+        &self,
+        action_id: i64,
+        expected_version: i64,
+        progress: &NewProgress,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let conn: &mut AnyConnection = &mut tx;
+        let plan_id = plan_of(conn, "actions", action_id).await?;
+        let at = now_text();
+        let ctx = ChangeContext {
+            actor,
+            at: &at,
+            plan_id: Some(plan_id),
+            origin: Origin::Edit,
+        };
+        if let Some((to, reason)) = &progress.revised_due {
+            let row =
+                sqlx::query("SELECT due_text, due_earliest, due_latest FROM actions WHERE id = $1")
+                    .bind(action_id)
+                    .fetch_one(&mut *conn)
+                    .await?;
+            let current = current_due(conn, action_id, &row).await?;
+            let position: i64 =
+                sqlx::query("SELECT COUNT(*) FROM due_revisions WHERE action_id = $1")
+                    .bind(action_id)
+                    .fetch_one(&mut *conn)
+                    .await?
+                    .try_get(0)?;
+            let revision = DueRevision {
+                from: current,
+                to: to.clone(),
+                reason: Some(reason.clone()),
+                reported: Some(progress.as_at),
+            };
+            insert_revision(conn, ctx, action_id, position as usize, &revision).await?;
+        }
+        write::touch(conn, ctx, "actions", action_id, expected_version).await?;
+        let update = ProgressUpdate {
+            as_at: progress.as_at,
+            status: progress.status,
+            percent_complete: progress.percent_complete,
+            commentary: progress.commentary.clone(),
+            author: Some(actor.to_string()),
+        };
+        insert_update(conn, ctx, action_id, &update).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records (or corrects) an indicator's value for a period. A new value
+    /// passes `expected_version: None`; a correction passes the version of
+    /// the value the user saw.
+    pub async fn record_measurement(
+        &self,
+        indicator_id: i64,
+        measurement: &NewMeasurement,
+        expected_version: Option<i64>,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let conn: &mut AnyConnection = &mut tx;
+        let plan_id = plan_of(conn, "indicators", indicator_id).await?;
+        let at = now_text();
+        let ctx = ChangeContext {
+            actor,
+            at: &at,
+            plan_id: Some(plan_id),
+            origin: Origin::Edit,
+        };
+        let existing = sqlx::query(
+            "SELECT id, version FROM measurements WHERE indicator_id = $1 AND period = $2",
+        )
+        .bind(indicator_id)
+        .bind(measurement.period.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
+        match (existing, expected_version) {
+            (Some(row), expected) => {
+                let id: i64 = row.try_get(0)?;
+                // Someone else entered a value while this user was typing one.
+                let expected = expected.unwrap_or(0);
+                write::update_versioned(
+                    conn,
+                    ctx,
+                    "measurements",
+                    id,
+                    expected,
+                    &[
+                        ("value", Val::Real(measurement.value)),
+                        ("text", measurement.text.clone().into()),
+                        ("note", measurement.note.clone().into()),
+                        ("recorded_by", actor.into()),
+                        ("recorded_at", at.as_str().into()),
+                    ],
+                )
+                .await?;
+            }
+            (None, Some(_)) => {
+                return Err(StoreError::NotFound {
+                    entity: "measurements",
+                    id: indicator_id,
+                });
+            }
+            (None, None) => {
+                let m = Measurement {
+                    period: measurement.period,
+                    value: measurement.value,
+                    text: measurement.text.clone(),
+                    note: measurement.note.clone(),
+                    recorded_by: Some(actor.to_string()),
+                    recorded_at: None,
+                };
+                insert_measurement(conn, ctx, indicator_id, &m).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+async fn plan_of(
+    conn: &mut AnyConnection,
+    table: &'static str,
+    id: i64,
+) -> Result<i64, StoreError> {
+    let sql = match table {
+        "actions" => "SELECT plan_id FROM actions WHERE id = $1",
+        _ => "SELECT plan_id FROM indicators WHERE id = $1",
+    };
+    let row = sqlx::query(sql).bind(id).fetch_optional(&mut *conn).await?;
+    match row {
+        Some(row) => Ok(row.try_get(0)?),
+        None => Err(StoreError::NotFound { entity: table, id }),
+    }
+}
+
+/// The due date in force: the latest revision's, else the original.
+async fn current_due(
+    conn: &mut AnyConnection,
+    action_id: i64,
+    action: &sqlx::any::AnyRow,
+) -> Result<FuzzyDate, StoreError> {
+    let latest = sqlx::query("SELECT to_text, to_earliest, to_latest FROM due_revisions WHERE action_id = $1 ORDER BY position DESC LIMIT 1")
+        .bind(action_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let (text, earliest, latest): (Option<String>, Option<String>, Option<String>) = match latest {
+        Some(row) => (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?),
+        None => (action.try_get(0)?, action.try_get(1)?, action.try_get(2)?),
+    };
+    let parse = |d: Option<String>| d.and_then(|d| d.parse::<NaiveDate>().ok());
+    Ok(FuzzyDate {
+        text: text.unwrap_or_default(),
+        earliest: parse(earliest),
+        latest: parse(latest),
+        recurrence: None,
+        reading: goldthread_domain::DateReading::Span,
+    })
+}
+
+pub(crate) async fn insert_revision(
+    conn: &mut AnyConnection,
+    ctx: ChangeContext<'_>,
+    action_id: i64,
+    position: usize,
+    r: &DueRevision,
+) -> Result<(), StoreError> {
+    write::insert(
+        conn,
+        ctx,
+        "due_revisions",
+        &[
+            ("action_id", action_id.into()),
+            ("position", (position as i64).into()),
+            ("from_text", r.from.text.as_str().into()),
+            ("from_earliest", date_text(r.from.earliest)),
+            ("from_latest", date_text(r.from.latest)),
+            ("to_text", r.to.text.as_str().into()),
+            ("to_earliest", date_text(r.to.earliest)),
+            ("to_latest", date_text(r.to.latest)),
+            ("reason", r.reason.clone().into()),
+            ("reported", date_text(r.reported)),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn insert_update(
+    conn: &mut AnyConnection,
+    ctx: ChangeContext<'_>,
+    action_id: i64,
+    u: &ProgressUpdate,
+) -> Result<(), StoreError> {
+    write::insert(
+        conn,
+        ctx,
+        "progress_updates",
+        &[
+            ("action_id", action_id.into()),
+            ("as_at", u.as_at.to_string().into()),
+            ("status", u.status.as_str().into()),
+            (
+                "percent_complete",
+                Val::Int(u.percent_complete.map(i64::from)),
+            ),
+            ("commentary", u.commentary.as_str().into()),
+            ("author", u.author.clone().into()),
+            ("recorded_at", ctx.at.into()),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn insert_measurement(
+    conn: &mut AnyConnection,
+    ctx: ChangeContext<'_>,
+    indicator_id: i64,
+    m: &Measurement,
+) -> Result<(), StoreError> {
+    let recorded_at = m
+        .recorded_at
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
+        .unwrap_or_else(|| ctx.at.to_string());
+    write::insert(
+        conn,
+        ctx,
+        "measurements",
+        &[
+            ("indicator_id", indicator_id.into()),
+            ("period", m.period.to_string().into()),
+            ("period_end", m.period.last_day().to_string().into()),
+            ("value", Val::Real(m.value)),
+            ("text", m.text.clone().into()),
+            ("note", m.note.clone().into()),
+            ("recorded_by", m.recorded_by.clone().into()),
+            ("recorded_at", recorded_at.into()),
+        ],
+    )
+    .await?;
+    Ok(())
+}

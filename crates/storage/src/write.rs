@@ -1,0 +1,225 @@
+//! The one way records are written: each insert, versioned update and
+//! delete goes through here, so each lands in the history in the same
+//! transaction.
+
+use crate::error::StoreError;
+use crate::history::{self, ChangeContext, Operation};
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
+
+/// A column value, in the few types both backends store.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Val {
+    Int(Option<i64>),
+    Real(Option<f64>),
+    Text(Option<String>),
+}
+
+impl From<i64> for Val {
+    fn from(v: i64) -> Self {
+        Val::Int(Some(v))
+    }
+}
+impl From<Option<i64>> for Val {
+    fn from(v: Option<i64>) -> Self {
+        Val::Int(v)
+    }
+}
+impl From<Option<f64>> for Val {
+    fn from(v: Option<f64>) -> Self {
+        Val::Real(v)
+    }
+}
+impl From<&str> for Val {
+    fn from(v: &str) -> Self {
+        Val::Text(Some(v.to_string()))
+    }
+}
+impl From<String> for Val {
+    fn from(v: String) -> Self {
+        Val::Text(Some(v))
+    }
+}
+impl From<Option<String>> for Val {
+    fn from(v: Option<String>) -> Self {
+        Val::Text(v)
+    }
+}
+impl From<Option<&str>> for Val {
+    fn from(v: Option<&str>) -> Self {
+        Val::Text(v.map(str::to_string))
+    }
+}
+impl From<bool> for Val {
+    fn from(v: bool) -> Self {
+        Val::Int(Some(i64::from(v)))
+    }
+}
+
+type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+
+fn bind_all<'q>(mut query: Query<'q>, values: impl IntoIterator<Item = &'q Val>) -> Query<'q> {
+    for value in values {
+        query = match value {
+            Val::Int(v) => query.bind(*v),
+            Val::Real(v) => query.bind(*v),
+            Val::Text(v) => query.bind(v.clone()),
+        };
+    }
+    query
+}
+
+/// Inserts a row and records it in the history; returns its id.
+pub(crate) async fn insert(
+    conn: &mut AnyConnection,
+    ctx: ChangeContext<'_>,
+    table: &'static str,
+    columns: &[(&'static str, Val)],
+) -> Result<i64, StoreError> {
+    let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
+    let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "INSERT INTO {table} ({}) VALUES ({}) RETURNING id",
+        names.join(", "),
+        placeholders.join(", ")
+    );
+    let row = bind_all(
+        sqlx::query(AssertSqlSafe(sql)),
+        columns.iter().map(|(_, v)| v),
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let id: i64 = row.try_get(0)?;
+    history::inserted(conn, ctx, table, id).await?;
+    Ok(id)
+}
+
+/// Updates a versioned row only if it is still at `expected_version`,
+/// bumping the version. A stale version is a [`StoreError::Conflict`] that
+/// says who changed the record and when.
+pub(crate) async fn update_versioned(
+    conn: &mut AnyConnection,
+    ctx: ChangeContext<'_>,
+    table: &'static str,
+    id: i64,
+    expected_version: i64,
+    columns: &[(&'static str, Val)],
+) -> Result<(), StoreError> {
+    let before = history::record_json(conn, table, id)
+        .await?
+        .ok_or(StoreError::NotFound { entity: table, id })?;
+    let current = before
+        .get("version")
+        .and_then(serde_json::Value::as_i64)
+        .unwrap_or(0);
+    if current != expected_version {
+        return Err(conflict(conn, table, id, expected_version, current, &before).await?);
+    }
+    let mut sets: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| format!("{name} = ${}", i + 1))
+        .collect();
+    sets.push("version = version + 1".to_string());
+    let n = columns.len();
+    let sql = format!(
+        "UPDATE {table} SET {} WHERE id = ${} AND version = ${}",
+        sets.join(", "),
+        n + 1,
+        n + 2
+    );
+    let result = bind_all(
+        sqlx::query(AssertSqlSafe(sql)),
+        columns.iter().map(|(_, v)| v),
+    )
+    .bind(id)
+    .bind(expected_version)
+    .execute(&mut *conn)
+    .await?;
+    if result.rows_affected() == 0 {
+        // Another transaction got in between our read and our write.
+        let now = history::record_json(conn, table, id)
+            .await?
+            .unwrap_or_default();
+        let current = now
+            .get("version")
+            .and_then(serde_json::Value::as_i64)
+            .unwrap_or(0);
+        return Err(conflict(conn, table, id, expected_version, current, &now).await?);
+    }
+    let after = history::record_json(conn, table, id).await?;
+    history::append(
+        conn,
+        ctx,
+        table,
+        id,
+        Operation::Update,
+        Some(&before),
+        after.as_ref(),
+    )
+    .await
+}
+
+/// Bumps a record's version without changing its fields, recording it: a
+/// parent's version moves when a child (an update, a value) is added, so a
+/// form opened before that is told the record changed.
+pub(crate) async fn touch(
+    conn: &mut AnyConnection,
+    ctx: ChangeContext<'_>,
+    table: &'static str,
+    id: i64,
+    expected_version: i64,
+) -> Result<(), StoreError> {
+    update_versioned(conn, ctx, table, id, expected_version, &[]).await
+}
+
+async fn conflict(
+    conn: &mut AnyConnection,
+    table: &'static str,
+    id: i64,
+    expected: i64,
+    current: i64,
+    current_record: &serde_json::Value,
+) -> Result<StoreError, StoreError> {
+    let last = sqlx::query("SELECT actor, at FROM history WHERE entity = $1 AND entity_id = $2 ORDER BY id DESC LIMIT 1")
+        .bind(table)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let (changed_by, changed_at) = match last {
+        Some(row) => (row.try_get("actor")?, row.try_get("at")?),
+        None => ("someone".to_string(), "an unknown time".to_string()),
+    };
+    Ok(StoreError::Conflict {
+        entity: table,
+        id,
+        expected,
+        current,
+        changed_by,
+        changed_at,
+        current_json: Some(current_record.to_string()),
+    })
+}
+
+/// Deletes a row, keeping its last state in the history.
+pub(crate) async fn delete(
+    conn: &mut AnyConnection,
+    ctx: ChangeContext<'_>,
+    table: &'static str,
+    id: i64,
+) -> Result<(), StoreError> {
+    let before = history::record_json(conn, table, id).await?;
+    sqlx::query(AssertSqlSafe(format!("DELETE FROM {table} WHERE id = $1")))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    history::append(
+        conn,
+        ctx,
+        table,
+        id,
+        Operation::Delete,
+        before.as_ref(),
+        None,
+    )
+    .await
+}

@@ -1,0 +1,553 @@
+//! The storage conformance suite: the same story runs against every
+//! backend. SQLite always; PostgreSQL when GOLDTHREAD_TEST_POSTGRES_URL is
+//! set (each test gets its own schema), otherwise it says it was skipped.
+
+use chrono::NaiveDate;
+use goldthread_domain::{
+    Action, ActionStatus, DateContext, FinancialYear, FuzzyDate, Indicator, LeadOfficer, Milestone,
+    NodeLevel, Period, PlanDocument, PlanDraft, PlanKind, PlanPeriod, ProgressUpdate, Quarter,
+    ThreadNode,
+};
+use goldthread_storage::{
+    ImportStatus, NewMeasurement, NewProgress, SourceMeta, Store, StoreError,
+};
+use sqlx::{AnyPool, Row};
+
+struct Backend {
+    name: &'static str,
+    url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+async fn backends(test: &str) -> Vec<Backend> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut list = vec![Backend {
+        name: "sqlite",
+        url: goldthread_storage::sqlite_url(&dir.path().join("test.sqlite")),
+        _dir: Some(dir),
+    }];
+    match std::env::var("GOLDTHREAD_TEST_POSTGRES_URL") {
+        Ok(base) if !base.is_empty() => {
+            let schema = format!("gt_{}_{}_{}", test, std::process::id(), rand_suffix());
+            sqlx::any::install_default_drivers();
+            let admin = AnyPool::connect(&base)
+                .await
+                .expect("connect to GOLDTHREAD_TEST_POSTGRES_URL");
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP SCHEMA IF EXISTS {schema} CASCADE"
+            )))
+            .execute(&admin)
+            .await
+            .expect("drop schema");
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+                .execute(&admin)
+                .await
+                .expect("create schema");
+            admin.close().await;
+            let sep = if base.contains('?') { '&' } else { '?' };
+            list.push(Backend {
+                name: "postgres",
+                url: format!("{base}{sep}options=-c%20search_path%3D{schema}"),
+                _dir: None,
+            });
+        }
+        _ => eprintln!("skipped: {test} on postgres (GOLDTHREAD_TEST_POSTGRES_URL is not set)"),
+    }
+    list
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() % 1_000_000_007)
+        .unwrap_or(0)
+}
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn sample_document() -> PlanDocument {
+    let fy: FinancialYear = "2017/18".parse().unwrap();
+    let mut plan = PlanDraft::new("Service plans 2017/18", PlanKind::Service);
+    plan.period = Some(PlanPeriod::single(fy));
+    plan.nodes.push(ThreadNode {
+        level: NodeLevel::Priority,
+        label: "Corporate Priority".into(),
+        title: "Improve the health and wellbeing of our communities".into(),
+        strapline: None,
+        code: None,
+        parent: None,
+        provenance: None,
+    });
+    plan.nodes.push(ThreadNode {
+        level: NodeLevel::Outcome,
+        label: "Outcome".into(),
+        title: "Residents living active and healthy lives".into(),
+        strapline: None,
+        code: None,
+        parent: Some(0),
+        provenance: None,
+    });
+    plan.indicators.push(Indicator {
+        code: Some("MEHPI 132".parse().unwrap()),
+        title: "% of full applications for DFG approved within 7 weeks".into(),
+        nodes: vec![1],
+        ..Indicator::default()
+    });
+    let due = FuzzyDate::parse("September 2017", DateContext::default());
+    plan.actions.push(Action {
+        code: Some("KA.1".into()),
+        title: "Set up a shared service Home Improvement Agency (HIA)".into(),
+        lead_officers: vec![LeadOfficer {
+            name: "Head of Housing and Health".into(),
+            joint: false,
+        }],
+        due: Some(due.clone()),
+        milestones: vec![Milestone {
+            title: "Commence HIA in shadow form".into(),
+            due: Some(due),
+            completed: None,
+            provenance: None,
+        }],
+        updates: vec![ProgressUpdate {
+            as_at: day(2017, 6, 30),
+            status: ActionStatus::OnTrack,
+            percent_complete: Some(20),
+            commentary: "Shadow form agreed".into(),
+            author: None,
+        }],
+        nodes: vec![1],
+        indicators: vec![0],
+        ..Action::default()
+    });
+    plan.actions.push(Action {
+        code: Some("KA.2".into()),
+        title: "Register of land drainage assets".into(),
+        nodes: vec![1],
+        ..Action::default()
+    });
+    PlanDocument {
+        plans: vec![plan],
+        findings: vec![],
+    }
+}
+
+fn meta(sha: &str) -> SourceMeta {
+    SourceMeta {
+        file_name: "plan.txt".into(),
+        format: "text".into(),
+        sha256: sha.into(),
+        size_bytes: 10,
+    }
+}
+
+async fn raw_pool(url: &str) -> AnyPool {
+    sqlx::any::install_default_drivers();
+    AnyPool::connect(url).await.unwrap()
+}
+
+#[tokio::test]
+async fn migrations_apply_once_and_reopen_cleanly() {
+    for b in backends("migrate").await {
+        let store = Store::open(&b.url).await.unwrap();
+        store.close().await;
+        let store = Store::open(&b.url)
+            .await
+            .unwrap_or_else(|e| panic!("{}: reopen failed: {e}", b.name));
+        let pool = raw_pool(&b.url).await;
+        let n: i64 = sqlx::query("SELECT COUNT(*) FROM schema_migrations")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+        assert_eq!(
+            n as usize,
+            goldthread_storage::migrations::MIGRATIONS.len(),
+            "{}",
+            b.name
+        );
+        assert_eq!(store.list_plans().await.unwrap(), vec![], "{}", b.name);
+    }
+}
+
+#[tokio::test]
+async fn import_stores_the_whole_thread_and_counts_it() {
+    for b in backends("import").await {
+        let store = Store::open(&b.url).await.unwrap();
+        let outcome = store
+            .import_document(&meta("aa"), &sample_document(), "tester")
+            .await
+            .unwrap();
+        assert_eq!(outcome.status, ImportStatus::Created, "{}", b.name);
+        let plans = store.list_plans().await.unwrap();
+        assert_eq!(plans.len(), 1, "{}", b.name);
+        assert_eq!(
+            (plans[0].actions, plans[0].indicators),
+            (2, 1),
+            "{}",
+            b.name
+        );
+        assert_eq!(plans[0].title, "Service plans 2017/18");
+        assert_eq!(plans[0].period_from.as_deref(), Some("2017/18"));
+        assert_eq!(store.count("milestones").await.unwrap(), 1);
+        assert_eq!(store.count("progress_updates").await.unwrap(), 1);
+        assert_eq!(store.count("action_nodes").await.unwrap(), 2);
+        assert_eq!(
+            store.count("indicator_links").await.unwrap(),
+            2,
+            "{}: outcome link and action link",
+            b.name
+        );
+        let actions = store.plan_actions(plans[0].id).await.unwrap();
+        assert_eq!(actions[0].code.as_deref(), Some("KA.1"));
+        assert_eq!(actions[0].due_text.as_deref(), Some("September 2017"));
+    }
+}
+
+#[tokio::test]
+async fn the_same_file_twice_is_unchanged_and_not_duplicated() {
+    for b in backends("reimport").await {
+        let store = Store::open(&b.url).await.unwrap();
+        let first = store
+            .import_document(&meta("same"), &sample_document(), "tester")
+            .await
+            .unwrap();
+        let second = store
+            .import_document(&meta("same"), &sample_document(), "tester")
+            .await
+            .unwrap();
+        assert_eq!(second.status, ImportStatus::Unchanged, "{}", b.name);
+        assert_eq!(second.plan_ids, first.plan_ids);
+        assert_eq!(store.list_plans().await.unwrap().len(), 1, "{}", b.name);
+    }
+}
+
+#[tokio::test]
+async fn a_new_version_replaces_an_untouched_plan_but_never_an_edited_one() {
+    for b in backends("replace").await {
+        let store = Store::open(&b.url).await.unwrap();
+        store
+            .import_document(&meta("v1"), &sample_document(), "tester")
+            .await
+            .unwrap();
+        let mut v2 = sample_document();
+        v2.plans[0].actions.pop();
+        let updated = store
+            .import_document(&meta("v2"), &v2, "tester")
+            .await
+            .unwrap();
+        assert_eq!(updated.status, ImportStatus::Updated, "{}", b.name);
+        let plans = store.list_plans().await.unwrap();
+        assert_eq!((plans.len(), plans[0].actions), (1, 1), "{}", b.name);
+
+        let action = store.plan_actions(plans[0].id).await.unwrap()[0].clone();
+        store
+            .record_progress(
+                action.id,
+                action.version,
+                &progress("On with it"),
+                "officer",
+            )
+            .await
+            .unwrap();
+        let refused = store
+            .import_document(&meta("v3"), &sample_document(), "tester")
+            .await
+            .unwrap();
+        assert_eq!(refused.status, ImportStatus::Refused, "{}", b.name);
+        assert!(
+            refused
+                .reason
+                .unwrap()
+                .contains("change(s) made in Goldthread")
+        );
+        assert_eq!(
+            store.list_plans().await.unwrap()[0].actions,
+            1,
+            "{}: refused import stored nothing",
+            b.name
+        );
+    }
+}
+
+fn progress(commentary: &str) -> NewProgress {
+    NewProgress {
+        as_at: day(2017, 9, 30),
+        status: ActionStatus::AtRisk,
+        percent_complete: Some(40),
+        commentary: commentary.into(),
+        revised_due: None,
+    }
+}
+
+#[tokio::test]
+async fn a_stale_version_is_refused_with_a_conflict_naming_who_changed_it() {
+    for b in backends("conflict").await {
+        let store = Store::open(&b.url).await.unwrap();
+        let outcome = store
+            .import_document(&meta("c"), &sample_document(), "tester")
+            .await
+            .unwrap();
+        let action = store.plan_actions(outcome.plan_ids[0]).await.unwrap()[0].clone();
+        store
+            .record_progress(action.id, action.version, &progress("first"), "alice")
+            .await
+            .unwrap();
+        let err = store
+            .record_progress(action.id, action.version, &progress("second"), "bob")
+            .await
+            .unwrap_err();
+        match err {
+            StoreError::Conflict {
+                changed_by,
+                expected,
+                current,
+                ..
+            } => {
+                assert_eq!(changed_by, "alice", "{}", b.name);
+                assert_eq!((expected, current), (action.version, action.version + 1));
+            }
+            other => panic!("{}: expected a conflict, got {other}", b.name),
+        }
+        assert_eq!(
+            store.count("progress_updates").await.unwrap(),
+            2,
+            "{}: the refused update was not stored",
+            b.name
+        );
+        assert!(
+            store
+                .record_progress(9_999, 1, &progress("x"), "bob")
+                .await
+                .unwrap_err()
+                .is_not_found()
+        );
+    }
+}
+
+#[tokio::test]
+async fn revised_due_dates_keep_the_date_they_replace() {
+    for b in backends("revise").await {
+        let store = Store::open(&b.url).await.unwrap();
+        let outcome = store
+            .import_document(&meta("r"), &sample_document(), "tester")
+            .await
+            .unwrap();
+        let action = store.plan_actions(outcome.plan_ids[0]).await.unwrap()[0].clone();
+        let mut p = progress("slipped");
+        p.revised_due = Some((
+            FuzzyDate::parse("December 2017", DateContext::default()),
+            "contractor delay".into(),
+        ));
+        store
+            .record_progress(action.id, action.version, &p, "alice")
+            .await
+            .unwrap();
+        let pool = raw_pool(&b.url).await;
+        let row = sqlx::query("SELECT from_text, to_text, reason FROM due_revisions")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        let (from, to, reason): (String, String, String) = (
+            row.try_get(0).unwrap(),
+            row.try_get(1).unwrap(),
+            row.try_get(2).unwrap(),
+        );
+        assert_eq!(
+            (from.as_str(), to.as_str(), reason.as_str()),
+            ("September 2017", "December 2017", "contractor delay"),
+            "{}",
+            b.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn indicator_values_are_versioned_too() {
+    for b in backends("measure").await {
+        let store = Store::open(&b.url).await.unwrap();
+        store
+            .import_document(&meta("m"), &sample_document(), "tester")
+            .await
+            .unwrap();
+        let pool = raw_pool(&b.url).await;
+        let indicator: i64 = sqlx::query("SELECT id FROM indicators")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+        let q1 = Period::Quarter("2017/18".parse().unwrap(), Quarter::Q1);
+        let value = |v: f64| NewMeasurement {
+            period: q1,
+            value: Some(v),
+            text: None,
+            note: Some("from the system".into()),
+        };
+        store
+            .record_measurement(indicator, &value(81.0), None, "alice")
+            .await
+            .unwrap();
+        // Bob opened the form before Alice saved: he thinks there is no value yet.
+        let err = store
+            .record_measurement(indicator, &value(79.0), None, "bob")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Conflict { ref changed_by, .. } if changed_by == "alice"),
+            "{}: {err}",
+            b.name
+        );
+        store
+            .record_measurement(indicator, &value(79.5), Some(1), "bob")
+            .await
+            .unwrap();
+        let v: f64 = sqlx::query("SELECT value FROM measurements")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+        assert_eq!(v, 79.5, "{}", b.name);
+    }
+}
+
+#[tokio::test]
+async fn every_change_is_in_the_history_with_before_and_after() {
+    for b in backends("history").await {
+        let store = Store::open(&b.url).await.unwrap();
+        let outcome = store
+            .import_document(&meta("h"), &sample_document(), "tester")
+            .await
+            .unwrap();
+        let action = store.plan_actions(outcome.plan_ids[0]).await.unwrap()[0].clone();
+        store
+            .record_progress(action.id, action.version, &progress("moving"), "alice")
+            .await
+            .unwrap();
+
+        let history = store.history_of("actions", action.id).await.unwrap();
+        assert_eq!(history.len(), 2, "{}: insert then update", b.name);
+        assert_eq!(history[0].operation, "insert");
+        assert!(history[0].before.is_none());
+        assert_eq!(history[0].after.as_ref().unwrap()["code"], "KA.1");
+        assert_eq!(history[1].actor, "alice");
+        assert_eq!(history[1].before.as_ref().unwrap()["version"], 1);
+        assert_eq!(history[1].after.as_ref().unwrap()["version"], 2);
+
+        // Every row of every table has its insert in the history.
+        let pool = raw_pool(&b.url).await;
+        for table in [
+            "plans",
+            "nodes",
+            "actions",
+            "milestones",
+            "progress_updates",
+            "indicators",
+            "indicator_links",
+            "posts",
+            "action_officers",
+        ] {
+            let rows = store.count(table_name(table)).await.unwrap();
+            let logged: i64 = sqlx::query(
+                "SELECT COUNT(*) FROM history WHERE entity = $1 AND operation = 'insert'",
+            )
+            .bind(table)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+            assert_eq!(rows, logged, "{}: {table}", b.name);
+        }
+        // And the history cannot be rewritten.
+        assert!(
+            sqlx::query("UPDATE history SET actor = 'mallory'")
+                .execute(&pool)
+                .await
+                .is_err(),
+            "{}",
+            b.name
+        );
+        assert!(
+            sqlx::query("DELETE FROM history")
+                .execute(&pool)
+                .await
+                .is_err(),
+            "{}",
+            b.name
+        );
+    }
+}
+
+fn table_name(name: &str) -> &'static str {
+    [
+        "plans",
+        "nodes",
+        "actions",
+        "milestones",
+        "progress_updates",
+        "indicators",
+        "indicator_links",
+        "posts",
+        "action_officers",
+    ]
+    .into_iter()
+    .find(|t| *t == name)
+    .unwrap()
+}
+
+#[tokio::test]
+async fn an_invalid_document_stores_nothing() {
+    for b in backends("atomic").await {
+        let store = Store::open(&b.url).await.unwrap();
+        let mut doc = sample_document();
+        doc.plans[0].actions[1].nodes = vec![42];
+        let err = store
+            .import_document(&meta("bad"), &doc, "tester")
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("Register of land drainage assets"),
+            "{}: {err}",
+            b.name
+        );
+        assert_eq!(store.count("plans").await.unwrap(), 0, "{}", b.name);
+        assert_eq!(
+            store.count("source_documents").await.unwrap(),
+            0,
+            "{}",
+            b.name
+        );
+        assert_eq!(store.count("history").await.unwrap(), 0, "{}", b.name);
+    }
+}
+
+#[tokio::test]
+async fn a_live_sqlite_database_backs_up_to_a_consistent_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_data_dir(dir.path()).await.unwrap();
+    store
+        .import_document(&meta("b"), &sample_document(), "tester")
+        .await
+        .unwrap();
+    let copy = dir.path().join("copy.sqlite");
+    store.backup_to(&copy).await.unwrap();
+    let restored = Store::open(&goldthread_storage::sqlite_url(&copy))
+        .await
+        .unwrap();
+    assert_eq!(
+        restored.list_plans().await.unwrap(),
+        store.list_plans().await.unwrap()
+    );
+    assert!(
+        store
+            .backup_to(&copy)
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("already exists")
+    );
+}
