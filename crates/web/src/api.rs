@@ -1,0 +1,50 @@
+//! The JSON API, version 1.
+
+use crate::AppState;
+use crate::error::ApiError;
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/plans", get(list_plans))
+}
+
+#[derive(Serialize)]
+struct PlanJson {
+    id: i64,
+    title: String,
+    kind: String,
+    status: String,
+    period: Option<PeriodJson>,
+    actions: i64,
+    indicators: i64,
+}
+
+#[derive(Serialize)]
+struct PeriodJson {
+    from: String,
+    to: String,
+}
+
+async fn list_plans(State(state): State<AppState>) -> Result<Json<Vec<PlanJson>>, ApiError> {
+    let plans = state.store.list_plans().await?;
+    Ok(Json(
+        plans
+            .into_iter()
+            .map(|p| PlanJson {
+                id: p.id,
+                title: p.title,
+                kind: p.kind,
+                status: p.status,
+                period: p
+                    .period_from
+                    .zip(p.period_to)
+                    .map(|(from, to)| PeriodJson { from, to }),
+                actions: p.actions,
+                indicators: p.indicators,
+            })
+            .collect(),
+    ))
+}

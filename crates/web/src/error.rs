@@ -1,0 +1,82 @@
+//! The one place errors become HTTP responses.
+
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use goldthread_storage::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("page not found")]
+    NotFound,
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("template error: {0}")]
+    Template(#[from] minijinja::Error),
+}
+
+impl WebError {
+    fn status(&self) -> StatusCode {
+        match self {
+            WebError::Store(e) if e.is_not_found() => StatusCode::NOT_FOUND,
+            WebError::Store(StoreError::Conflict { .. }) => StatusCode::CONFLICT,
+            WebError::Store(StoreError::Invalid(_)) | WebError::BadRequest(_) => {
+                StatusCode::BAD_REQUEST
+            }
+            WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::Store(_) | WebError::Template(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+        // Internal detail stays in the log; the page says what a user can act on.
+        let message = if status.is_server_error() {
+            "Sorry, there is a problem with the service. Try again later.".to_string()
+        } else {
+            self.to_string()
+        };
+        let title = match status {
+            StatusCode::NOT_FOUND => "Page not found",
+            StatusCode::CONFLICT => "Someone else changed this record",
+            StatusCode::BAD_REQUEST => "There is a problem",
+            _ => "Sorry, there is a problem with the service",
+        };
+        let body = crate::templates::render_error(title, &message);
+        (status, Html(body)).into_response()
+    }
+}
+
+/// JSON errors for the API: `{"error": "..."}` with the same status mapping.
+pub struct ApiError(pub WebError);
+
+impl<E: Into<WebError>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.0.status();
+        if status.is_server_error() {
+            tracing::error!(error = %self.0, "api request failed");
+        }
+        let message = if status.is_server_error() {
+            "internal error".to_string()
+        } else {
+            self.0.to_string()
+        };
+        (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
+    }
+}
+
+pub async fn not_found() -> WebError {
+    WebError::NotFound
+}
