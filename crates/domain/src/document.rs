@@ -41,7 +41,10 @@ pub struct Provenance {
 
 impl Provenance {
     pub fn line(line: u32) -> Self {
-        Self { line: Some(line), sheet: None }
+        Self {
+            line: Some(line),
+            sheet: None,
+        }
     }
 }
 
@@ -170,7 +173,17 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(severity: Severity, kind: FindingKind, message: impl Into<String>, provenance: Option<Provenance>) -> Self {
-        Self { severity, kind, message: message.into(), provenance }
+    pub fn new(
+        severity: Severity,
+        kind: FindingKind,
+        message: impl Into<String>,
+        provenance: Option<Provenance>,
+    ) -> Self {
+        Self {
+            severity,
+            kind,
+            message: message.into(),
+            provenance,
+        }
     }
 }

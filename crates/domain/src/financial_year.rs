@@ -22,12 +22,18 @@ impl FinancialYear {
     const MAX: i32 = 2200;
 
     pub fn starting(year: i32) -> Option<Self> {
-        (Self::MIN..=Self::MAX).contains(&year).then_some(Self(year))
+        (Self::MIN..=Self::MAX)
+            .contains(&year)
+            .then_some(Self(year))
     }
 
     /// The financial year that contains `date`.
     pub fn containing(date: NaiveDate) -> Self {
-        let year = if date.month() >= 4 { date.year() } else { date.year() - 1 };
+        let year = if date.month() >= 4 {
+            date.year()
+        } else {
+            date.year() - 1
+        };
         Self(year)
     }
 
@@ -69,16 +75,18 @@ impl FromStr for FinancialYear {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let err = || FinancialYearError(s.to_string());
         let cleaned: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-        let (a, b) = cleaned
-            .split_once(['/', '-', '–', '—'])
-            .ok_or_else(err)?;
+        let (a, b) = cleaned.split_once(['/', '-', '–', '—']).ok_or_else(err)?;
         let start: i32 = a.parse().map_err(|_| err())?;
         if a.len() != 4 {
             return Err(err());
         }
         let end: i32 = b.parse().map_err(|_| err())?;
         let end_full = match b.len() {
-            2 => start - start.rem_euclid(100) + end + if end < start.rem_euclid(100) { 100 } else { 0 },
+            2 => {
+                start - start.rem_euclid(100)
+                    + end
+                    + if end < start.rem_euclid(100) { 100 } else { 0 }
+            }
             4 => end,
             _ => return Err(err()),
         };
@@ -140,7 +148,9 @@ pub enum Period {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{0}' is not a reporting period (expected e.g. 2017/18, 2017/18 Q1, 2017/18 H2 or 2017-05)")]
+#[error(
+    "'{0}' is not a reporting period (expected e.g. 2017/18, 2017/18 Q1, 2017/18 H2 or 2017-05)"
+)]
 pub struct PeriodError(pub String);
 
 impl Period {
@@ -176,8 +186,14 @@ impl Period {
     /// The period of the same kind just before this one.
     pub fn previous(self) -> Period {
         match self {
-            Period::Month { year, month: 1 } => Period::Month { year: year - 1, month: 12 },
-            Period::Month { year, month } => Period::Month { year, month: month - 1 },
+            Period::Month { year, month: 1 } => Period::Month {
+                year: year - 1,
+                month: 12,
+            },
+            Period::Month { year, month } => Period::Month {
+                year,
+                month: month - 1,
+            },
             Period::Quarter(fy, Quarter::Q1) => Period::Quarter(fy.previous(), Quarter::Q4),
             Period::Quarter(fy, q) => Period::Quarter(fy, Quarter::ALL[q as usize - 1]),
             Period::Half(fy, 1) => Period::Half(fy.previous(), 2),
@@ -189,7 +205,10 @@ impl Period {
     /// The same period one year earlier, for year-on-year trend.
     pub fn year_earlier(self) -> Period {
         match self {
-            Period::Month { year, month } => Period::Month { year: year - 1, month },
+            Period::Month { year, month } => Period::Month {
+                year: year - 1,
+                month,
+            },
             Period::Quarter(fy, q) => Period::Quarter(fy.previous(), q),
             Period::Half(fy, h) => Period::Half(fy.previous(), h),
             Period::Year(fy) => Period::Year(fy.previous()),
@@ -224,7 +243,9 @@ impl FromStr for Period {
             let rest = rest.trim();
             let n: u32 = rest.get(1..).and_then(|n| n.parse().ok()).ok_or_else(err)?;
             return match rest.chars().next() {
-                Some('Q' | 'q') => Quarter::from_number(n).map(|q| Period::Quarter(fy, q)).ok_or_else(err),
+                Some('Q' | 'q') => Quarter::from_number(n)
+                    .map(|q| Period::Quarter(fy, q))
+                    .ok_or_else(err),
                 Some('H' | 'h') if (1..=2).contains(&n) => Ok(Period::Half(fy, n as u8)),
                 _ => Err(err()),
             };
@@ -255,7 +276,9 @@ pub(crate) fn add_months(first_of_month: NaiveDate, months: u32) -> NaiveDate {
 
 /// The last day of a calendar month.
 pub(crate) fn last_of_month(year: i32, month: u32) -> NaiveDate {
-    add_months(ymd(year, month, 1), 1).pred_opt().unwrap_or(NaiveDate::MAX)
+    add_months(ymd(year, month, 1), 1)
+        .pred_opt()
+        .unwrap_or(NaiveDate::MAX)
 }
 
 #[cfg(test)]
@@ -269,7 +292,10 @@ mod tests {
         assert_eq!(fy.last_day(), ymd(2018, 3, 31));
         assert_eq!(fy.to_string(), "2017/18");
         assert_eq!("2017/2018".parse::<FinancialYear>().unwrap(), fy);
-        assert_eq!("2099/00".parse::<FinancialYear>().unwrap().to_string(), "2099/00");
+        assert_eq!(
+            "2099/00".parse::<FinancialYear>().unwrap().to_string(),
+            "2099/00"
+        );
         assert!("2017/19".parse::<FinancialYear>().is_err());
         assert!("17/18".parse::<FinancialYear>().is_err());
         assert!("spring".parse::<FinancialYear>().is_err());
@@ -286,7 +312,12 @@ mod tests {
         assert_eq!(q2.to_string(), "2013/14 Q2");
         assert_eq!(q2.first_day(), ymd(2013, 7, 1));
         assert_eq!(q2.last_day(), ymd(2013, 9, 30));
-        assert_eq!(Period::Quarter(FinancialYear(2017), Quarter::Q1).previous().to_string(), "2016/17 Q4");
+        assert_eq!(
+            Period::Quarter(FinancialYear(2017), Quarter::Q1)
+                .previous()
+                .to_string(),
+            "2016/17 Q4"
+        );
     }
 
     #[test]

@@ -45,7 +45,9 @@ pub enum Recurrence {
     Quarterly,
     HalfYearly,
     /// Once a year, in the given month when the text names one.
-    Annually { month: Option<u32> },
+    Annually {
+        month: Option<u32>,
+    },
     AdHoc,
 }
 

@@ -26,7 +26,11 @@ impl IndicatorCode {
     /// East Herts style codes open with the collection frequency:
     /// `M`EHPI monthly, `Q`EHPI quarterly, `H`… half-yearly, `A`… annual.
     pub fn implied_frequency(&self) -> Option<Frequency> {
-        let prefix: String = self.0.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+        let prefix: String = self
+            .0
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .collect();
         if prefix.len() < 4 || !prefix.ends_with("PI") {
             return None;
         }
@@ -48,10 +52,13 @@ impl FromStr for IndicatorCode {
         let letters_end = s.find(|c: char| !c.is_ascii_alphabetic()).ok_or_else(err)?;
         let (letters, rest) = s.split_at(letters_end);
         let number = rest.trim_start();
-        let valid_letters = (1..=8).contains(&letters.len()) && letters.chars().all(|c| c.is_ascii_uppercase());
+        let valid_letters =
+            (1..=8).contains(&letters.len()) && letters.chars().all(|c| c.is_ascii_uppercase());
         let valid_number = number.starts_with(|c: char| c.is_ascii_digit())
             && number.len() <= 12
-            && number.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
+            && number
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.')
             && !number.ends_with('.');
         if !(valid_letters && valid_number) {
             return Err(err());
@@ -221,7 +228,8 @@ pub fn read_number(text: &str) -> Option<f64> {
 fn number_pattern() -> &'static regex::Regex {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     RE.get_or_init(|| {
-        regex::Regex::new(r"(-?\d[\d,]*(?:\.\d+)?)\s*([mMkK]\b)?").unwrap_or_else(|_| unreachable!())
+        regex::Regex::new(r"(-?\d[\d,]*(?:\.\d+)?)\s*([mMkK]\b)?")
+            .unwrap_or_else(|_| unreachable!())
     })
 }
 
@@ -256,7 +264,10 @@ mod tests {
             assert_eq!(input.parse::<IndicatorCode>().unwrap().as_str(), expected);
         }
         for bad in ["", "132", "Housing 12", "MEHPI", "MEHPI 1.", "mehpi 132"] {
-            assert!(bad.parse::<IndicatorCode>().is_err(), "{bad} should be rejected");
+            assert!(
+                bad.parse::<IndicatorCode>().is_err(),
+                "{bad} should be rejected"
+            );
         }
     }
 

@@ -14,17 +14,20 @@ mod fuzzy_date_parser;
 pub mod indicator;
 pub mod plan;
 pub mod risk;
+pub mod status;
 
 pub use action::{
     Action, ActionDetails, ActionStatus, DueRevision, LeadOfficer, Milestone, ProgressUpdate,
 };
 pub use document::{
-    Finding, FindingKind, NarrativeSection, PlanDocument, PlanDraft, Provenance, Severity, SourceFormat,
+    Finding, FindingKind, NarrativeSection, PlanDocument, PlanDraft, Provenance, Severity,
+    SourceFormat,
 };
 pub use financial_year::{FinancialYear, Period, Quarter};
 pub use fuzzy_date::{DateContext, DateReading, FuzzyDate, Recurrence};
 pub use indicator::{
-    Aggregation, Baseline, Frequency, Indicator, IndicatorCode, Measurement, Polarity, Target, Unit, read_number,
+    Aggregation, Baseline, Frequency, Indicator, IndicatorCode, Measurement, Polarity, Target,
+    Unit, read_number,
 };
 pub use plan::{NodeLevel, PlanKind, PlanPeriod, PlanStatus, ThreadNode};
 pub use risk::Risk;

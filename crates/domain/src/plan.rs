@@ -1,7 +1,7 @@
 //! Plans and the golden thread that structures them.
 
-use crate::financial_year::FinancialYear;
 use crate::document::Provenance;
+use crate::financial_year::FinancialYear;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -68,9 +68,13 @@ impl PlanStatus {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [PlanStatus::Draft, PlanStatus::Approved, PlanStatus::Archived]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        [
+            PlanStatus::Draft,
+            PlanStatus::Approved,
+            PlanStatus::Archived,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 }
 
@@ -84,7 +88,10 @@ pub struct PlanPeriod {
 
 impl PlanPeriod {
     pub fn single(year: FinancialYear) -> Self {
-        Self { from: year, to: year }
+        Self {
+            from: year,
+            to: year,
+        }
     }
 
     pub fn years(self) -> impl Iterator<Item = FinancialYear> {
@@ -125,9 +132,13 @@ impl NodeLevel {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [NodeLevel::Priority, NodeLevel::Outcome, NodeLevel::Objective]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        [
+            NodeLevel::Priority,
+            NodeLevel::Outcome,
+            NodeLevel::Objective,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 }
 
