@@ -357,8 +357,7 @@ pub fn latest_complete_period(frequency: Frequency, as_at: NaiveDate) -> Option<
     [fy.previous(), fy]
         .into_iter()
         .flat_map(|y| periods_in_year(frequency, y))
-        .filter(|p| p.last_day() <= as_at)
-        .next_back()
+        .rfind(|p| p.last_day() <= as_at)
 }
 
 /// The target for one period: a target set for that period, else the
