@@ -1,1 +1,141 @@
-fn main() {}
+//! `goldthread`: the one binary. A thin layer over the library crates: it
+//! parses arguments, opens the store, and reports errors as one clear line.
+
+mod demo;
+mod generate;
+mod import;
+mod import_report;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use goldthread_storage::Store;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "goldthread",
+    version,
+    about = "Performance management and service planning for councils"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the web server.
+    Serve {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// Address to listen on.
+        #[arg(long, env = "GOLDTHREAD_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Load the sample council plans into an empty database first.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Import plan documents (text, Word .docx, Excel .xlsx, CSV, Goldthread JSON).
+    Import(import::ImportArgs),
+    /// Fill a database with a deterministic, realistic large council for benchmarks.
+    Generate(generate::GenerateArgs),
+    /// Copy a live SQLite database to FILE consistently.
+    Backup {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// The new file to write.
+        file: PathBuf,
+    },
+}
+
+/// Where the data lives: a SQLite file in the data directory unless a
+/// database URL is given.
+#[derive(Args, Clone)]
+pub struct DatabaseArgs {
+    /// Directory for the embedded SQLite database.
+    #[arg(long, env = "GOLDTHREAD_DATA_DIR", default_value = "goldthread-data")]
+    pub data_dir: PathBuf,
+    /// A database URL (postgres://… or sqlite://…) instead of the data directory.
+    #[arg(long, env = "GOLDTHREAD_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+}
+
+impl DatabaseArgs {
+    pub async fn open(&self) -> anyhow::Result<Store> {
+        match &self.database_url {
+            Some(url) => Store::open(url).await.with_context(|| {
+                format!("cannot open database {}", goldthread_storage::redact(url))
+            }),
+            None => Store::open_data_dir(&self.data_dir).await.with_context(|| {
+                format!("cannot open the database in {}", self.data_dir.display())
+            }),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Serve {
+            database,
+            bind,
+            demo,
+        } => {
+            let store = database.open().await?;
+            if demo {
+                demo::load(&store).await?;
+            }
+            let app = goldthread_web::Application::build(store, &bind)
+                .await
+                .with_context(|| format!("cannot listen on {bind}"))?;
+            let addr = app.local_addr()?;
+            tracing::info!(%addr, "goldthread listening");
+            eprintln!("Goldthread is running at http://{addr}/ (Ctrl-C to stop)");
+            app.run_until_stopped().await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import(args) => import::run(args).await,
+        Command::Generate(args) => generate::run(args).await,
+        Command::Backup { database, file } => {
+            let store = database.open().await?;
+            store
+                .backup_to(&file)
+                .await
+                .with_context(|| format!("backup to {} failed", file.display()))?;
+            eprintln!("backed up to {}", file.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Logs go to stderr; `RUST_LOG` overrides the default of info.
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

@@ -1,1 +1,8 @@
+//! Integration tests: the real `goldthread` binary, in a temporary
+//! directory, against a real database, over real HTTP on loopback.
 
+mod util;
+
+mod cli;
+mod import;
+mod serve;

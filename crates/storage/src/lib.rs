@@ -14,6 +14,7 @@ mod history;
 mod import;
 pub mod migrations;
 mod monitor;
+mod monitoring;
 mod read;
 mod write;
 
@@ -22,6 +23,7 @@ pub use error::StoreError;
 pub use history::HistoryEntry;
 pub use import::{ImportOutcome, ImportStatus, SourceMeta};
 pub use monitor::{NewMeasurement, NewProgress};
+pub use monitoring::{ActionInfo, IndicatorInfo, MonitoringData, NodeInfo, PlanInfo, UpdateInfo, ValueInfo};
 pub use read::{ActionRow, PlanSummary};
 
 use sqlx::{Any, AnyPool, Transaction};

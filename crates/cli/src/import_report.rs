@@ -1,0 +1,150 @@
+//! The import report: the `--json` contract and the one-line summary.
+//! Wire shapes live here, at the edge, not in the domain.
+
+use goldthread_domain::{Action, FuzzyDate, NodeLevel, PlanDocument, PlanDraft};
+use goldthread_import::ReadDocument;
+use goldthread_storage::ImportOutcome;
+use serde_json::{Value, json};
+
+pub fn document_json(file: &str, read: &ReadDocument, outcome: Option<&ImportOutcome>) -> Value {
+    let doc = &read.document;
+    let mut value = json!({
+        "file": file,
+        "format": read.format.as_str(),
+        "plans": doc.plans.iter().map(plan_json).collect::<Vec<_>>(),
+        "counts": counts(doc),
+        "actions": doc.plans.iter().flat_map(|p| p.actions.iter().map(move |a| action_json(p, a))).collect::<Vec<_>>(),
+        "indicators": doc.plans.iter().flat_map(|p| p.indicators.iter()).map(|i| json!({
+            "code": i.code.as_ref().map(|c| c.to_string()),
+            "title": i.title,
+            "frequency": i.frequency.map(|f| f.as_str()),
+            "targets": i.targets.iter().map(|t| json!({"period": t.period.to_string(), "value": t.text})).collect::<Vec<_>>(),
+            "baseline": i.baseline.as_ref().map(|b| json!({"text": b.text, "value": b.value, "when": b.when})),
+            "line": i.provenance.as_ref().and_then(|p| p.line),
+        })).collect::<Vec<_>>(),
+        "risks": doc.plans.iter().flat_map(|p| p.risks.iter()).map(|r| json!({
+            "title": r.title,
+            "line": r.provenance.as_ref().and_then(|p| p.line),
+        })).collect::<Vec<_>>(),
+        "findings": doc.findings.iter().map(|f| json!({
+            "severity": f.severity.as_str(),
+            "kind": f.kind.as_str(),
+            "message": f.message,
+            "line": f.provenance.as_ref().and_then(|p| p.line),
+            "sheet": f.provenance.as_ref().and_then(|p| p.sheet.clone()),
+        })).collect::<Vec<_>>(),
+    });
+    if let (Some(outcome), Value::Object(map)) = (outcome, &mut value) {
+        map.insert(
+            "import".into(),
+            serde_json::to_value(outcome).unwrap_or(Value::Null),
+        );
+    }
+    value
+}
+
+fn plan_json(plan: &PlanDraft) -> Value {
+    json!({
+        "title": plan.title,
+        "kind": plan.kind.as_str(),
+        "period": plan.period.map(|p| json!({"from": p.from.first_day().to_string(), "to": p.to.last_day().to_string()})),
+    })
+}
+
+fn counts(doc: &PlanDocument) -> Value {
+    let nodes = |level| {
+        doc.plans
+            .iter()
+            .flat_map(|p| &p.nodes)
+            .filter(|n| n.level == level)
+            .count()
+    };
+    let actions = || doc.plans.iter().flat_map(|p| &p.actions);
+    json!({
+        "priorities": nodes(NodeLevel::Priority),
+        "outcomes": nodes(NodeLevel::Outcome),
+        "objectives": nodes(NodeLevel::Objective),
+        "actions": actions().count(),
+        "milestones": actions().map(|a| a.milestones.len()).sum::<usize>(),
+        "indicators": doc.plans.iter().map(|p| p.indicators.len()).sum::<usize>(),
+        "targets": doc.plans.iter().flat_map(|p| &p.indicators).map(|i| i.targets.len()).sum::<usize>(),
+        "updates": actions().map(|a| a.updates.len()).sum::<usize>(),
+        "risks": doc.plans.iter().map(|p| p.risks.len()).sum::<usize>(),
+    })
+}
+
+fn due_json(due: Option<&FuzzyDate>) -> Value {
+    match due {
+        Some(d) => json!({
+            "text": d.text,
+            "earliest": d.earliest.map(|d| d.to_string()),
+            "latest": d.latest.map(|d| d.to_string()),
+        }),
+        None => Value::Null,
+    }
+}
+
+/// The titles above an action: its own nodes first, then their ancestors.
+fn parents(plan: &PlanDraft, action: &Action) -> Vec<String> {
+    let mut titles: Vec<String> = Vec::new();
+    for &start in &action.nodes {
+        let mut next = Some(start);
+        while let Some(index) = next {
+            let Some(node) = plan.nodes.get(index) else {
+                break;
+            };
+            if !titles.contains(&node.title) {
+                titles.push(node.title.clone());
+            }
+            next = node.parent;
+        }
+    }
+    titles
+}
+
+fn action_json(plan: &PlanDraft, action: &Action) -> Value {
+    json!({
+        "code": action.code,
+        "title": action.title,
+        "lead_officers": action.lead_officers.iter().map(|o| o.name.as_str()).collect::<Vec<_>>(),
+        "due": due_json(action.due.as_ref()),
+        "status": action.updates.iter().max_by_key(|u| u.as_at).map(|u| u.status.as_str()),
+        "revisions": action.revisions.iter().map(|r| json!({"from": r.from.text, "to": r.to.text})).collect::<Vec<_>>(),
+        "milestones": action.milestones.iter().map(|m| json!({"title": m.title, "due": due_json(m.due.as_ref())})).collect::<Vec<_>>(),
+        "indicators": action.indicators.iter().filter_map(|&i| plan.indicators.get(i)).map(|i| i.code.as_ref().map_or_else(|| i.title.clone(), |c| c.to_string())).collect::<Vec<_>>(),
+        "parents": parents(plan, action),
+        "line": action.provenance.as_ref().and_then(|p| p.line),
+        "sheet": action.provenance.as_ref().and_then(|p| p.sheet.clone()),
+    })
+}
+
+pub fn summary_line(file: &str, read: &ReadDocument, outcome: Option<&ImportOutcome>) -> String {
+    let doc = &read.document;
+    let actions: usize = doc.plans.iter().map(|p| p.actions.len()).sum();
+    let indicators: usize = doc.plans.iter().map(|p| p.indicators.len()).sum();
+    let what = format!(
+        "{} plan(s), {actions} actions, {indicators} indicators, {} findings",
+        doc.plans.len(),
+        doc.findings.len()
+    );
+    match outcome {
+        None => format!("{file}: read {what} (dry run, nothing stored)"),
+        Some(o) => match &o.reason {
+            Some(reason) => format!("{file}: refused: {reason}"),
+            None => format!(
+                "{file}: {} ({what}); plan ids {:?}",
+                status_word(o),
+                o.plan_ids
+            ),
+        },
+    }
+}
+
+fn status_word(outcome: &ImportOutcome) -> &'static str {
+    match outcome.status {
+        goldthread_storage::ImportStatus::Created => "stored",
+        goldthread_storage::ImportStatus::Updated => "updated",
+        goldthread_storage::ImportStatus::Unchanged => "unchanged, already imported",
+        goldthread_storage::ImportStatus::Refused => "refused",
+    }
+}
