@@ -1,0 +1,264 @@
+//! Date helpers the importer needs on top of [`FuzzyDate::parse`]: telling
+//! whether a phrase is a date at all (to split cells holding several), exact
+//! "as at" days in headings, financial-year column labels and plan periods.
+//! Reading what a date phrase means is left to the domain's parser.
+
+use chrono::NaiveDate;
+use goldthread_domain::{DateContext, DateReading, FinancialYear, FuzzyDate, PlanPeriod};
+use regex::Regex;
+use std::sync::LazyLock;
+
+pub const MONTH: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+const SEASON: &str = r"(?:spring|summer|autumn|winter)";
+
+/// One date phrase as found in deadline cells; a range of two counts as one.
+static ITEM: LazyLock<String> = LazyLock::new(|| {
+    let single = format!(
+        r"(?:(?:end|early|mid|late|by\s+end(?:\s+of)?|by)\s+)?(?:(?:\d{{1,2}}\s*(?:st|nd|rd|th)?\s+)?{MONTH}\.?(?:\s*[/–-]\s*{MONTH}\.?)?\s+(?:\d{{4}}|\d{{2}}\b)|{SEASON}\s+\d{{4}}|q[1-4]\s+\d{{4}}(?:/\d{{2,4}})?|\d{{4}}\s*/\s*\d{{2,4}}|\d{{4}}|tbc|tbi|tba|monthly|quarterly|weekly|annually|annual|ongoing|on-going|continuous|ad-hoc|ad hoc|as required|each quarter|throughout (?:the )?year)"
+    );
+    format!(r"{single}(?:\s*(?:–|-|to)\s*{single})?")
+});
+
+/// A cell that is nothing but a list of date phrases, each optionally
+/// followed by a parenthetical remark.
+static DATE_LIST: LazyLock<Regex> = LazyLock::new(|| {
+    let item = ITEM.as_str();
+    compile(&format!(
+        r"(?i)^\s*(?:{item})(?:\s*\([^()]*\))?(?:\s*[,;]?\s*(?:{item})(?:\s*\([^()]*\))?)+\s*$"
+    ))
+});
+static ONE_ITEM: LazyLock<Regex> = LazyLock::new(|| {
+    let item = ITEM.as_str();
+    compile(&format!(r"(?i)(?:{item})(?:\s*\([^()]*\))?"))
+});
+static DATE_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    compile(&format!(
+        r"(?i)\b(?:{MONTH}|{SEASON}|q[1-4]|(?:19|20)\d\d|tbc|tbi|tba|ongoing|on-going|monthly|quarterly|annually|annual|weekly|ad-hoc|continuous)\b"
+    ))
+});
+static EXACT: LazyLock<Regex> = LazyLock::new(|| {
+    compile(&format!(
+        r"(?i)\b(\d{{1,2}})\s*(?:st|nd|rd|th)?\s+({MONTH})\.?\s+(\d{{4}})\b"
+    ))
+});
+static FY: LazyLock<Regex> =
+    LazyLock::new(|| compile(r"\b((?:19|20)?\d\d)\s*[/–-]\s*(\d{2}|(?:19|20)\d\d)\b"));
+static TBC: LazyLock<Regex> =
+    LazyLock::new(|| compile(r"(?i)\b(?:tbc|tbi|tba|to be (?:confirmed|agreed|determined))\b"));
+
+pub(crate) fn compile(pattern: &str) -> Regex {
+    // Patterns are constants checked by the tests; a typo must not panic at
+    // run time, so fall back to a pattern that matches nothing.
+    Regex::new(pattern)
+        .unwrap_or_else(|_| Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable!()))
+}
+
+/// Whether the text names a date, period or schedule anywhere.
+pub fn mentions_date(text: &str) -> bool {
+    DATE_WORD.is_match(text)
+}
+
+/// Whether the text opens with a date phrase ("March 2010", "TBC").
+pub fn starts_with_date(text: &str) -> bool {
+    ONE_ITEM
+        .find(text.trim_start())
+        .is_some_and(|m| m.start() == 0)
+}
+
+pub fn is_tbc(text: &str) -> bool {
+    TBC.is_match(text)
+}
+
+/// Splits a deadline cell that lists several dates ("April 2017 September
+/// 2017 September 2017", one per line, or "1 set held …" lines) into its
+/// phrases. A single phrase comes back whole.
+pub fn split_dates(text: &str) -> Vec<String> {
+    let text = text.trim();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    if lines.len() > 1 && lines.iter().all(|l| starts_with_date(l)) {
+        return lines.into_iter().map(str::to_string).collect();
+    }
+    if text.len() > 300 || !DATE_LIST.is_match(text) {
+        return vec![text.to_string()];
+    }
+    ONE_ITEM
+        .find_iter(text)
+        .map(|m| m.as_str().trim().to_string())
+        .collect()
+}
+
+/// "31 March 2013 - Brief completed" → ("31 March 2013", "Brief completed").
+pub fn date_with_label(text: &str) -> (String, Option<String>) {
+    if let Some((date, label)) = text.split_once(" - ").or_else(|| text.split_once(" – "))
+        && starts_with_date(date)
+        && !mentions_date(label)
+    {
+        return (date.trim().to_string(), Some(label.trim().to_string()));
+    }
+    (text.trim().to_string(), None)
+}
+
+/// An exact day such as "30 September 2013".
+pub fn exact_date(text: &str) -> Option<NaiveDate> {
+    let caps = EXACT.captures(text)?;
+    let day: u32 = caps[1].parse().ok()?;
+    let month = month_number(&caps[2])?;
+    let year: i32 = caps[3].parse().ok()?;
+    NaiveDate::from_ymd_opt(year, month, day)
+}
+
+fn month_number(name: &str) -> Option<u32> {
+    let lower = name.to_ascii_lowercase();
+    let months = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    months
+        .iter()
+        .position(|m| lower.starts_with(m))
+        .map(|i| i as u32 + 1)
+}
+
+/// A column label naming a financial year: "2009/10", "09/10", "2009/2010".
+pub fn financial_year_label(text: &str) -> Option<FinancialYear> {
+    let t = text.trim();
+    if t.len() > 12 {
+        return None;
+    }
+    let caps = FY.captures(t)?;
+    if caps.get(0)?.as_str().len() + 2 < t.len() {
+        return None;
+    }
+    let start: i32 = caps[1].parse().ok()?;
+    let start = if start < 100 { 2000 + start } else { start };
+    let end: i32 = caps[2].parse().ok()?;
+    let end_two = end % 100;
+    if (start + 1) % 100 != end_two {
+        return None;
+    }
+    FinancialYear::starting(start)
+}
+
+/// The financial years a title names: "2015/16", "2017/18 – 2019/20",
+/// "2009/10 TO 2011/12".
+pub fn plan_period(text: &str) -> Option<PlanPeriod> {
+    let years: Vec<FinancialYear> = FY
+        .captures_iter(text)
+        .filter_map(|c| {
+            let whole = c.get(0)?.as_str();
+            let start: i32 = c[1].parse().ok()?;
+            if start < 1000 {
+                return None;
+            }
+            whole.parse::<FinancialYear>().ok()
+        })
+        .take(2)
+        .collect();
+    match years.as_slice() {
+        [one] => Some(PlanPeriod::single(*one)),
+        [from, to] if from <= to => Some(PlanPeriod {
+            from: *from,
+            to: *to,
+        }),
+        [from, _] => Some(PlanPeriod::single(*from)),
+        _ => None,
+    }
+}
+
+/// Reads a date phrase with the plan's year as context.
+pub fn fuzzy(text: &str, context: DateContext) -> FuzzyDate {
+    FuzzyDate::parse(text.trim(), context)
+}
+
+/// One date standing for several (an action with a date per milestone):
+/// the original text, spanning the earliest to the latest of the parts.
+pub fn combined(text: &str, parts: &[&FuzzyDate]) -> FuzzyDate {
+    let readable = parts.iter().all(|p| p.is_readable());
+    let earliest = parts.iter().filter_map(|p| p.earliest).min();
+    let latest = parts.iter().filter_map(|p| p.latest).max();
+    let reading = match parts.first() {
+        Some(first) if readable && parts.iter().all(|p| p.reading == first.reading) => {
+            first.reading
+        }
+        Some(_) if readable => DateReading::Span,
+        _ => DateReading::Unreadable,
+    };
+    let readable = reading != DateReading::Unreadable;
+    FuzzyDate {
+        text: text.split_whitespace().collect::<Vec<_>>().join(" "),
+        earliest: if readable { earliest } else { None },
+        latest: if readable { latest } else { None },
+        recurrence: None,
+        reading,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deadline_cells_split_into_phrases() {
+        assert_eq!(
+            split_dates("April 2017 September 2017 September 2017").len(),
+            3
+        );
+        assert_eq!(
+            split_dates("March 2017 February 2016 – March 2017 August 2017").len(),
+            3
+        );
+        assert_eq!(
+            split_dates("Jul- Dec 2017 Jan-Jul 2017 Aug- Oct 2017").len(),
+            3
+        );
+        assert_eq!(
+            split_dates("2017 – 2018 2019 – 2020"),
+            vec!["2017 – 2018", "2019 – 2020"]
+        );
+        assert_eq!(split_dates("Monthly Monthly As required").len(), 3);
+        assert_eq!(
+            split_dates(
+                "June 2017 August 2017 (or sooner if necessary to meet bidding timescales)"
+            )[1],
+            "August 2017 (or sooner if necessary to meet bidding timescales)"
+        );
+        assert_eq!(
+            split_dates("Examination by end June 2017 and adoption by end Dec 17").len(),
+            1
+        );
+        assert_eq!(split_dates("31 March 2018").len(), 1);
+        assert_eq!(
+            split_dates("March 2017 March 2017 March 2017 TBC March 2018").len(),
+            5
+        );
+    }
+
+    #[test]
+    fn exact_days_and_year_labels() {
+        assert_eq!(
+            exact_date("Progress up to 30 September 2013"),
+            NaiveDate::from_ymd_opt(2013, 9, 30)
+        );
+        assert_eq!(
+            financial_year_label("09/10").map(|f| f.to_string()),
+            Some("2009/10".into())
+        );
+        assert_eq!(
+            financial_year_label("2010/11").map(|f| f.to_string()),
+            Some("2010/11".into())
+        );
+        assert_eq!(financial_year_label("11/11"), None);
+        assert_eq!(
+            plan_period("SERVICE PLANS 2017/18 – 2019/20").map(|p| p.to_string()),
+            Some("2017/18 to 2019/20".into())
+        );
+        assert_eq!(
+            plan_period("Hertsmere's 2020 Vision Corporate Action Plan 2017/18")
+                .map(|p| p.to_string()),
+            Some("2017/18".into())
+        );
+    }
+}

@@ -1,0 +1,189 @@
+//! Word documents read directly from the file: paragraphs become lines of
+//! text (headings included), each table row a row whose cells keep their
+//! paragraphs as line breaks. Nested tables are flattened into their cell.
+
+use crate::ImportError;
+use crate::blocks::{Block, Place};
+use quick_xml::events::Event;
+use std::borrow::Cow;
+use std::io::Read;
+use std::rc::Rc;
+
+/// The uncompressed document part is refused beyond this (zip bombs).
+const MAX_PART_BYTES: u64 = 512 * 1024 * 1024;
+
+pub fn blocks(file_name: &str, bytes: &[u8]) -> Result<Vec<Block<'static>>, ImportError> {
+    let xml = read_part(file_name, bytes, "word/document.xml", "Word")?;
+    parse(file_name, &xml)
+}
+
+pub(crate) fn read_part(
+    file_name: &str,
+    bytes: &[u8],
+    part: &str,
+    format: &'static str,
+) -> Result<String, ImportError> {
+    let container = |message: String| ImportError::Container {
+        file: file_name.to_string(),
+        format,
+        message,
+    };
+    let mut archive =
+        zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| container(e.to_string()))?;
+    let entry = archive
+        .by_name(part)
+        .map_err(|e| container(format!("{part}: {e}")))?;
+    let mut xml = String::new();
+    entry
+        .take(MAX_PART_BYTES)
+        .read_to_string(&mut xml)
+        .map_err(|e| container(format!("{part}: {e}")))?;
+    Ok(xml)
+}
+
+#[derive(Default)]
+struct Table {
+    rows: Vec<Vec<String>>,
+    row: Option<Vec<String>>,
+    cell: Option<String>,
+}
+
+fn parse(file_name: &str, xml: &str) -> Result<Vec<Block<'static>>, ImportError> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut out: Vec<Block<'static>> = Vec::new();
+    let mut tables: Vec<Table> = Vec::new();
+    let mut paragraph: Option<String> = None;
+    let mut in_text = false;
+    let mut table_count = 0u32;
+    let mut paragraph_count = 0u32;
+    loop {
+        let event = reader.read_event().map_err(|e| ImportError::Xml {
+            file: file_name.to_string(),
+            part: "word/document.xml".into(),
+            position: reader.error_position(),
+            message: e.to_string(),
+        })?;
+        match event {
+            Event::Start(e) => match e.local_name().as_ref() {
+                "tbl" => tables.push(Table::default()),
+                "tr" => {
+                    if let Some(t) = tables.last_mut() {
+                        t.row = Some(Vec::new());
+                    }
+                }
+                "tc" => {
+                    if let Some(t) = tables.last_mut() {
+                        t.cell = Some(String::new());
+                    }
+                }
+                "p" => paragraph = Some(String::new()),
+                "t" => in_text = true,
+                _ => {}
+            },
+            Event::Empty(e) => match e.local_name().as_ref() {
+                "tab" => push_text(&mut paragraph, "\t"),
+                "br" | "cr" => push_text(&mut paragraph, "\n"),
+                "p" if tables.is_empty() => out.push(Block::Blank),
+                _ => {}
+            },
+            Event::Text(t) if in_text => push_text(&mut paragraph, &t.xml10_content()),
+            Event::GeneralRef(r) if in_text => {
+                let ch = if r.is_char_ref() {
+                    r.resolve_char_ref().ok().flatten()
+                } else {
+                    match &*r {
+                        "amp" => Some('&'),
+                        "lt" => Some('<'),
+                        "gt" => Some('>'),
+                        "quot" => Some('"'),
+                        "apos" => Some('\''),
+                        _ => None,
+                    }
+                };
+                if let Some(ch) = ch {
+                    push_text(&mut paragraph, ch.encode_utf8(&mut [0; 4]));
+                }
+            }
+            Event::End(e) => match e.local_name().as_ref() {
+                "t" => in_text = false,
+                "p" => {
+                    let text = paragraph.take().unwrap_or_default();
+                    match tables.last_mut().and_then(|t| t.cell.as_mut()) {
+                        Some(cell) => {
+                            if !cell.is_empty() && !text.trim().is_empty() {
+                                cell.push('\n');
+                            }
+                            cell.push_str(text.trim());
+                        }
+                        None => {
+                            paragraph_count += 1;
+                            let place = Place::line(paragraph_count);
+                            if text.trim().is_empty() {
+                                out.push(Block::Blank);
+                            } else {
+                                out.push(Block::Text {
+                                    text: Cow::Owned(text),
+                                    place,
+                                });
+                            }
+                        }
+                    }
+                }
+                "tc" => {
+                    if let Some(t) = tables.last_mut()
+                        && let Some(cell) = t.cell.take()
+                        && let Some(row) = t.row.as_mut()
+                    {
+                        row.push(cell);
+                    }
+                }
+                "tr" => {
+                    if let Some(t) = tables.last_mut()
+                        && let Some(row) = t.row.take()
+                    {
+                        t.rows.push(row);
+                    }
+                }
+                "tbl" => {
+                    let Some(table) = tables.pop() else { continue };
+                    match tables.last_mut().and_then(|t| t.cell.as_mut()) {
+                        // A nested table: its rows become lines of the outer cell.
+                        Some(cell) => {
+                            for row in table.rows {
+                                if !cell.is_empty() {
+                                    cell.push('\n');
+                                }
+                                cell.push_str(&row.join(" "));
+                            }
+                        }
+                        None => {
+                            table_count += 1;
+                            let sheet: Rc<str> = Rc::from(format!("table {table_count}"));
+                            for (i, row) in table.rows.into_iter().enumerate() {
+                                let place = Place {
+                                    line: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                                    sheet: Some(sheet.clone()),
+                                };
+                                out.push(Block::row(
+                                    row.into_iter().map(Cow::Owned).collect(),
+                                    place,
+                                ));
+                            }
+                            out.push(Block::Blank);
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+fn push_text(paragraph: &mut Option<String>, text: &str) {
+    if let Some(p) = paragraph {
+        p.push_str(text);
+    }
+}

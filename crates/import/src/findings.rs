@@ -1,0 +1,286 @@
+//! The data-quality report a performance team wants before a plan goes to
+//! committee: duplicate codes, gaps in numbering, missing lead officers and
+//! dates, TBC and unreadable dates, dates before the plan starts, measures
+//! with nothing to measure, and words damaged by OCR.
+
+use crate::blocks::Block;
+use crate::dates;
+use goldthread_domain::{
+    Action, DateReading, Finding, FindingKind, FuzzyDate, PlanDocument, PlanDraft, Provenance,
+    Severity,
+};
+use std::collections::{BTreeMap, HashMap};
+
+pub fn check(doc: &mut PlanDocument) {
+    let mut found = Vec::new();
+    for plan in &doc.plans {
+        codes(plan, &mut found);
+        for action in &plan.actions {
+            action_checks(plan, action, &mut found);
+        }
+    }
+    if doc
+        .plans
+        .iter()
+        .all(|p| p.actions.is_empty() && p.indicators.is_empty())
+    {
+        found.push(Finding::new(
+            Severity::Warning,
+            FindingKind::EmptyDocument,
+            "no actions or indicators were recognised in this document",
+            None,
+        ));
+    }
+    doc.findings.extend(found);
+}
+
+fn name(action: &Action) -> String {
+    match &action.code {
+        Some(code) => format!("action {code}"),
+        None => format!(
+            "action \"{}\"",
+            action.title.chars().take(60).collect::<String>()
+        ),
+    }
+}
+
+fn codes(plan: &PlanDraft, out: &mut Vec<Finding>) {
+    let mut seen: HashMap<&str, &Action> = HashMap::new();
+    // prefix → (number → digits as written)
+    let mut series: BTreeMap<&str, BTreeMap<u64, &str>> = BTreeMap::new();
+    for action in &plan.actions {
+        let Some(code) = action.code.as_deref() else {
+            continue;
+        };
+        if let Some(first) = seen.get(code) {
+            out.push(Finding::new(
+                Severity::Error,
+                FindingKind::DuplicateCode,
+                format!(
+                    "action code {code} is used twice: \"{}\" ({}) and \"{}\"",
+                    first.title,
+                    first
+                        .provenance
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
+                    action.title
+                ),
+                action.provenance.clone(),
+            ));
+        } else {
+            seen.insert(code, action);
+        }
+        let digits = code.len() - code.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+        if digits == 0 || digits > 6 {
+            continue;
+        }
+        let (prefix, number) = code.split_at(code.len() - digits);
+        if let Ok(n) = number.parse::<u64>() {
+            series.entry(prefix).or_default().entry(n).or_insert(number);
+        }
+    }
+    for (prefix, numbers) in series {
+        if numbers.len() < 3 {
+            continue;
+        }
+        let keys: Vec<(u64, &str)> = numbers.into_iter().collect();
+        for pair in keys.windows(2) {
+            let ((a, a_text), (b, _)) = (pair[0], pair[1]);
+            if b - a < 2 || b - a > 50 {
+                continue;
+            }
+            let width = a_text.len();
+            let show = |n: u64| format!("{prefix}{n:0width$}");
+            let missing = if b - a == 2 {
+                show(a + 1)
+            } else {
+                format!("{}–{}", show(a + 1), show(b - 1))
+            };
+            let holder = plan
+                .actions
+                .iter()
+                .find(|x| x.code.as_deref() == Some(&show(b)));
+            out.push(Finding::new(
+                Severity::Warning,
+                FindingKind::NumberingGap,
+                format!(
+                    "action numbering jumps from {} to {}: {missing} missing",
+                    show(a),
+                    show(b)
+                ),
+                holder.and_then(|h| h.provenance.clone()),
+            ));
+        }
+    }
+}
+
+fn action_checks(plan: &PlanDraft, action: &Action, out: &mut Vec<Finding>) {
+    let at = || action.provenance.clone();
+    let who = name(action);
+    if action.lead_officers.is_empty() {
+        out.push(Finding::new(
+            Severity::Warning,
+            FindingKind::MissingLeadOfficer,
+            format!("{who} has no lead officer"),
+            at(),
+        ));
+    }
+    let milestone_dated = action.milestones.iter().any(|m| m.due.is_some());
+    if action.due.is_none() && !milestone_dated {
+        out.push(Finding::new(
+            Severity::Warning,
+            FindingKind::MissingDueDate,
+            format!("{who} has no due date"),
+            at(),
+        ));
+    }
+    let mut dates_seen: Vec<(&FuzzyDate, String)> = Vec::new();
+    if let Some(due) = &action.due {
+        dates_seen.push((due, format!("{who} due date")));
+    }
+    for m in &action.milestones {
+        if let Some(due) = &m.due {
+            dates_seen.push((
+                due,
+                format!(
+                    "{who} milestone \"{}\"",
+                    m.title.chars().take(50).collect::<String>()
+                ),
+            ));
+        }
+    }
+    for r in &action.revisions {
+        dates_seen.push((&r.to, format!("{who} revised date")));
+    }
+    for (date, what) in dates_seen {
+        if date.reading == DateReading::ToBeConfirmed || dates::is_tbc(&date.text) {
+            out.push(Finding::new(
+                Severity::Warning,
+                FindingKind::DateToBeConfirmed,
+                format!("{what} is \"{}\" (to be confirmed)", date.text),
+                at(),
+            ));
+        } else if !date.is_readable() {
+            out.push(Finding::new(
+                Severity::Warning,
+                FindingKind::UnreadableDate,
+                format!("{what} \"{}\" cannot be read as a date", date.text),
+                at(),
+            ));
+        }
+    }
+    let closed = action.updates.last().is_some_and(|u| u.status.is_closed());
+    if let (Some(period), Some(latest)) = (plan.period, action.current_due().and_then(|d| d.latest))
+        && latest < period.from.first_day()
+        && !closed
+    {
+        out.push(Finding::new(
+            Severity::Warning,
+            FindingKind::DueBeforePlanStart,
+            format!(
+                "{who} is due {} ({latest}), before the plan starts on {}",
+                action.current_due().map(|d| d.text.as_str()).unwrap_or(""),
+                period.from.first_day()
+            ),
+            at(),
+        ));
+    }
+    if let Some(measures) = &action.details.measures
+        && !measurable(measures)
+        && action.indicators.is_empty()
+    {
+        out.push(Finding::new(
+            Severity::Info,
+            FindingKind::UnmeasurableMeasure,
+            format!(
+                "{who}: measure \"{}\" names no number, date or indicator",
+                measures.chars().take(80).collect::<String>()
+            ),
+            at(),
+        ));
+    }
+}
+
+fn measurable(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_ascii_digit() || c == '%' || c == '£')
+        || dates::mentions_date(text)
+}
+
+/// Letter confusions OCR makes, as (what it read, what was written).
+const CONFUSIONS: &[(&str, &str)] = &[
+    ("ri", "m"),
+    ("rn", "m"),
+    ("m", "rn"),
+    ("cl", "d"),
+    ("li", "h"),
+    ("n", "h"),
+    ("h", "n"),
+    ("n", "p"),
+    ("c", "e"),
+    ("e", "c"),
+    ("l", "i"),
+    ("i", "l"),
+    ("ii", "u"),
+    ("vv", "w"),
+    ("0", "o"),
+    ("1", "l"),
+];
+
+/// How often a word occurs, the line it first occurs on, and where.
+type WordCount = (u32, u32, Option<Provenance>);
+
+/// Words that appear once and become a word used elsewhere in the document
+/// when one OCR confusion is undone: "rianagement" → "management".
+pub fn suspect_words(blocks: &[Block<'_>]) -> Vec<Finding> {
+    let mut counts: HashMap<String, WordCount> = HashMap::new();
+    let mut add = |text: &str, place: &crate::blocks::Place| {
+        for word in text.split(|c: char| !c.is_alphanumeric()) {
+            if word.len() < 4 || word.len() > 30 || !word.is_ascii() {
+                continue;
+            }
+            let lower = word.to_ascii_lowercase();
+            let entry = counts.entry(lower).or_insert((0, place.line, None));
+            entry.0 += 1;
+            if entry.2.is_none() && entry.0 == 1 {
+                entry.2 = Some(place.provenance());
+            }
+        }
+    };
+    for block in blocks {
+        match block {
+            Block::Text { text, place } => add(text, place),
+            Block::Row { cells, place } => cells.iter().for_each(|c| add(c, place)),
+            Block::Blank => {}
+        }
+    }
+    let mut out = Vec::new();
+    let mut rare: Vec<(&String, &WordCount)> = counts
+        .iter()
+        .filter(|(w, (n, _, _))| {
+            *n <= 2 && w.len() >= 6 && w.chars().all(|c| c.is_ascii_lowercase())
+        })
+        .collect();
+    rare.sort_by_key(|(_, (_, line, _))| *line);
+    for (word, (_, _, provenance)) in rare.into_iter().take(20_000) {
+        let fix = CONFUSIONS.iter().find_map(|(read, written)| {
+            word.match_indices(read).find_map(|(at, _)| {
+                let candidate = format!("{}{}{}", &word[..at], written, &word[at + read.len()..]);
+                counts
+                    .get(&candidate)
+                    .filter(|(n, _, _)| *n >= 2)
+                    .map(|_| candidate)
+            })
+        });
+        if let Some(fix) = fix {
+            out.push(Finding::new(
+                Severity::Warning,
+                FindingKind::SuspectText,
+                format!("\"{word}\" looks like OCR damage for \"{fix}\""),
+                provenance.clone(),
+            ));
+        }
+    }
+    out
+}

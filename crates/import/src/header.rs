@@ -1,0 +1,387 @@
+//! Recognising header rows by what their columns mean. Every council words
+//! its columns differently, so each cell is matched against synonyms for a
+//! field role; a row is a header when most of its cells name a role and one
+//! of them is a column that identifies records.
+
+use crate::dates;
+use chrono::NaiveDate;
+use goldthread_domain::{FinancialYear, NodeLevel};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Code,
+    Title,
+    /// Numbered steps of an action ("Actions" beside "Council Action").
+    Steps,
+    Measures,
+    Indicator,
+    /// "Supporting Indicator or Action/s" in indicator tables.
+    SupportingAction,
+    Due,
+    Lead,
+    Description,
+    /// "What role will the service play?"
+    #[allow(clippy::enum_variant_names)]
+    ServiceRole,
+    OtherServices,
+    Partnership,
+    ServiceRef,
+    PriorityLink,
+    Progress,
+    Resources,
+    /// A column whose value groups the rows beneath it (Theme, Area for
+    /// Improvement, Supporting Objective); merged cells leave it empty.
+    Group(NodeLevel),
+    /// The spanning "PI target or deadline" heading over year columns.
+    Targets,
+    Target(FinancialYear),
+}
+
+#[derive(Debug, Clone)]
+pub struct Header {
+    pub roles: Vec<Option<Role>>,
+    /// The header text of each column, for fields no role describes.
+    pub labels: Vec<String>,
+    /// "Progress up to 30 September 2013": the day the updates speak for.
+    pub as_at: Option<NaiveDate>,
+}
+
+impl Header {
+    pub fn col(&self, role: Role) -> Option<usize> {
+        self.roles.iter().position(|r| *r == Some(role))
+    }
+
+    pub fn has(&self, role: Role) -> bool {
+        self.col(role).is_some()
+    }
+
+    /// Tables of indicators with yearly targets, as opposed to actions.
+    pub fn is_indicator_table(&self) -> bool {
+        !self.has(Role::Title)
+            && !self.has(Role::Code)
+            && (self.has(Role::Indicator) || self.has(Role::Measures))
+    }
+
+    pub fn groups(&self) -> impl Iterator<Item = (usize, NodeLevel)> + '_ {
+        self.roles.iter().enumerate().filter_map(|(i, r)| match r {
+            Some(Role::Group(level)) => Some((i, *level)),
+            _ => None,
+        })
+    }
+
+    /// Fills columns this header left unnamed from an earlier header of the
+    /// same table (a repeated header after a page break may drop the
+    /// "Key Action No" heading but the codes are still in that column).
+    pub fn inherit(&mut self, earlier: &Header) {
+        for (i, role) in self.roles.iter_mut().enumerate() {
+            if role.is_none()
+                && let Some(Some(old)) = earlier.roles.get(i)
+                && self.labels.get(i).is_none_or(|l| l.is_empty())
+            {
+                *role = Some(*old);
+            }
+        }
+        if self.as_at.is_none() {
+            self.as_at = earlier.as_at;
+        }
+    }
+
+    /// Compatible when every column both name means the same.
+    pub fn compatible(&self, other: &Header) -> bool {
+        self.roles
+            .iter()
+            .zip(&other.roles)
+            .all(|(a, b)| a.is_none() || b.is_none() || a == b)
+            && self
+                .roles
+                .iter()
+                .flatten()
+                .filter(|r| other.roles.contains(&Some(**r)))
+                .count()
+                >= 2
+    }
+
+    /// Applies a row of financial-year labels under a "targets" heading.
+    pub fn apply_years(&mut self, years: &[(usize, FinancialYear)]) {
+        for &(col, fy) in years {
+            if col >= self.roles.len() {
+                self.roles.resize(col + 1, None);
+                self.labels.resize(col + 1, String::new());
+            }
+            self.roles[col] = Some(Role::Target(fy));
+        }
+    }
+}
+
+fn normalise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = true;
+    for ch in text.chars() {
+        if ch.is_alphanumeric() {
+            out.extend(ch.to_lowercase());
+            space = false;
+        } else if !space {
+            out.push(' ');
+            space = true;
+        }
+    }
+    out.trim_end().to_string()
+}
+
+enum Match {
+    Exact,
+    Prefix,
+    Contains,
+}
+
+/// Synonyms, most specific first. A role is taken from the first entry
+/// that matches.
+const SYNONYMS: &[(&str, Match, Role)] = {
+    use Match::*;
+    use Role::*;
+    &[
+        ("service ref", Prefix, ServiceRef),
+        ("service plan ref", Prefix, ServiceRef),
+        ("action code", Prefix, Code),
+        ("key action no", Prefix, Code),
+        ("key action number", Prefix, Code),
+        ("action no", Prefix, Code),
+        ("action number", Prefix, Code),
+        ("action ref", Prefix, Code),
+        ("ref", Exact, Code),
+        ("ref no", Exact, Code),
+        ("reference", Exact, Code),
+        ("code", Exact, Code),
+        ("no", Exact, Code),
+        ("id", Exact, Code),
+        ("link to council priority", Prefix, PriorityLink),
+        ("link to corporate priority", Prefix, PriorityLink),
+        ("links to priority", Prefix, PriorityLink),
+        (
+            "corporate priority",
+            Exact,
+            Group(goldthread_domain::NodeLevel::Priority),
+        ),
+        (
+            "priority",
+            Exact,
+            Group(goldthread_domain::NodeLevel::Priority),
+        ),
+        (
+            "theme",
+            Exact,
+            Group(goldthread_domain::NodeLevel::Priority),
+        ),
+        (
+            "outcome",
+            Exact,
+            Group(goldthread_domain::NodeLevel::Outcome),
+        ),
+        (
+            "area for improvement",
+            Prefix,
+            Group(goldthread_domain::NodeLevel::Objective),
+        ),
+        (
+            "supporting objective",
+            Prefix,
+            Group(goldthread_domain::NodeLevel::Objective),
+        ),
+        (
+            "service objective",
+            Exact,
+            Group(goldthread_domain::NodeLevel::Objective),
+        ),
+        (
+            "objective",
+            Exact,
+            Group(goldthread_domain::NodeLevel::Objective),
+        ),
+        ("supporting indicator or action", Prefix, SupportingAction),
+        ("supporting action", Prefix, SupportingAction),
+        ("key performance indicator", Prefix, Indicator),
+        ("performance indicator", Prefix, Indicator),
+        ("indicator", Exact, Indicator),
+        ("pi", Exact, Indicator),
+        ("kpi", Exact, Indicator),
+        ("pi target", Prefix, Targets),
+        ("targets", Exact, Targets),
+        ("measure", Prefix, Measures),
+        ("performance measure", Prefix, Measures),
+        ("success measure", Prefix, Measures),
+        ("how will we measure", Prefix, Measures),
+        ("key milestone", Prefix, Measures),
+        ("milestones", Exact, Measures),
+        ("council action", Prefix, Title),
+        ("improvement or change objective", Prefix, Title),
+        ("improvement objective", Prefix, Title),
+        ("key outputs", Exact, Title),
+        ("key output", Exact, Title),
+        ("action", Exact, Title),
+        ("actions", Exact, Title),
+        ("action description", Exact, Title),
+        ("task", Exact, Title),
+        ("project", Exact, Title),
+        ("activity", Exact, Title),
+        ("what we will do", Prefix, Title),
+        ("due date", Prefix, Due),
+        ("deadline", Prefix, Due),
+        ("target date", Prefix, Due),
+        ("completion date", Prefix, Due),
+        ("completion by", Prefix, Due),
+        ("target completion", Prefix, Due),
+        ("timescale", Prefix, Due),
+        ("by when", Prefix, Due),
+        ("end date", Prefix, Due),
+        ("date", Exact, Due),
+        ("when", Exact, Due),
+        ("lead officer", Prefix, Lead),
+        ("responsible officer", Prefix, Lead),
+        ("accountable officer", Prefix, Lead),
+        ("lead", Exact, Lead),
+        ("owner", Exact, Lead),
+        ("responsible", Exact, Lead),
+        ("officer", Exact, Lead),
+        ("lead officers", Exact, Lead),
+        ("progress", Prefix, Progress),
+        ("status", Prefix, Progress),
+        ("update", Prefix, Progress),
+        ("comments", Exact, Progress),
+        ("description", Prefix, Description),
+        ("supporting information", Prefix, Description),
+        ("details", Exact, Description),
+        ("resources", Prefix, Resources),
+        ("budget", Exact, Resources),
+        ("cost", Exact, Resources),
+        ("what role", Prefix, ServiceRole),
+        ("role of the service", Prefix, ServiceRole),
+        ("other services", Prefix, OtherServices),
+        ("impacts on another service", Contains, OtherServices),
+        ("partnership", Contains, Partnership),
+    ]
+};
+
+/// The role a header cell names, if any.
+pub fn role_of(cell: &str) -> Option<Role> {
+    let text = cell.trim();
+    if text.is_empty() || text.len() > 200 {
+        return None;
+    }
+    if let Some(fy) = dates::financial_year_label(text) {
+        return Some(Role::Target(fy));
+    }
+    let norm = normalise(text);
+    SYNONYMS.iter().find_map(|(needle, how, role)| {
+        let hit = match how {
+            Match::Exact => norm == *needle,
+            Match::Prefix => norm.strip_prefix(needle).is_some_and(|rest| {
+                rest.is_empty() || rest.starts_with(' ') || rest == "s" || rest.starts_with("s ")
+            }),
+            Match::Contains => norm.contains(needle),
+        };
+        hit.then_some(*role)
+    })
+}
+
+/// Reads a row as a header, or None when it is data.
+pub fn recognise(cells: &[String]) -> Option<Header> {
+    let mut roles: Vec<Option<Role>> = cells.iter().map(|c| role_of(c)).collect();
+    let non_empty = cells.iter().filter(|c| !c.trim().is_empty()).count();
+    let named = roles.iter().flatten().count();
+    let key = roles.iter().flatten().any(|r| {
+        matches!(
+            r,
+            Role::Title
+                | Role::Code
+                | Role::Indicator
+                | Role::Measures
+                | Role::Steps
+                | Role::SupportingAction
+        )
+    });
+    if named < 2 || named * 10 < non_empty * 6 || !key {
+        return None;
+    }
+    // Two columns claiming one role: the first keeps it, except that a
+    // plain "Actions" beside a more specific title column holds the steps.
+    for i in 0..roles.len() {
+        let Some(role) = roles[i] else { continue };
+        let Some(j) = (i + 1..roles.len()).find(|&j| roles[j] == Some(role)) else {
+            continue;
+        };
+        let other = if role == Role::Title && normalise(&cells[i]).starts_with("action") {
+            i
+        } else {
+            j
+        };
+        roles[other] = if role == Role::Title {
+            Some(Role::Steps)
+        } else {
+            None
+        };
+    }
+    let as_at = roles
+        .iter()
+        .zip(cells)
+        .find(|(r, _)| **r == Some(Role::Progress))
+        .and_then(|(_, text)| dates::exact_date(text));
+    Some(Header {
+        roles,
+        labels: cells.iter().map(|c| crate::cells::collapse(c)).collect(),
+        as_at,
+    })
+}
+
+/// A row of financial-year labels beneath a header ("2009/10 2010/11 …").
+pub fn year_row(cells: &[String]) -> Option<Vec<(usize, FinancialYear)>> {
+    let mut years = Vec::new();
+    let mut last: Option<FinancialYear> = None;
+    for (i, cell) in cells.iter().enumerate() {
+        let t = cell.trim();
+        if t.is_empty() {
+            continue;
+        }
+        let fy = dates::financial_year_label(t).or_else(|| {
+            // "11/11" after "10/11" is a typing slip for the next year.
+            let looks_like_year = t.len() <= 9 && t.chars().all(|c| c.is_ascii_digit() || c == '/');
+            looks_like_year
+                .then(|| last.map(FinancialYear::next))
+                .flatten()
+        })?;
+        last = Some(fy);
+        years.push((i, fy));
+    }
+    (!years.is_empty()).then_some(years)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(line: &str) -> Option<Header> {
+        recognise(&line.split('\t').map(str::to_string).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn headers_are_recognised_by_meaning() {
+        let h = header("Key Action No:\tAction\tMeasure/Key milestone/KPI\tDeadline\tLead Officer\tService Ref").unwrap();
+        assert_eq!(
+            h.roles,
+            vec![
+                Some(Role::Code),
+                Some(Role::Title),
+                Some(Role::Measures),
+                Some(Role::Due),
+                Some(Role::Lead),
+                Some(Role::ServiceRef)
+            ]
+        );
+        let h = header("Council Action\tActions\tSupporting Information\tCompletion by Month\tResponsible Officer").unwrap();
+        assert_eq!(h.roles[1], Some(Role::Steps));
+        let h = header("Theme\tArea for Improvement\tAction\tLink to Council Priority\tCompletion Date\tLead Officer(s)\tProgress up to 30 September 2013").unwrap();
+        assert_eq!(h.as_at, NaiveDate::from_ymd_opt(2013, 9, 30));
+        assert!(header("KA.1\tSet up a shared service Home Improvement Agency (HIA)\tCommence\tApril 2017\tHead of Housing\tHH2.1").is_none());
+        let h = header("Supporting Objective\tPerformance Indicator or SMART Milestone\tPI target or deadline (month) for action\t\t\tLead Officer").unwrap();
+        assert!(h.is_indicator_table());
+    }
+}

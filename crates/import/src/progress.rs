@@ -1,0 +1,108 @@
+//! Progress text that opens with a status: "Achieved.", "On target.",
+//! "Not started.", "Revised completion date from X to Y." Each paragraph
+//! that opens with a status is one update.
+
+use crate::dates::compile;
+use goldthread_domain::ActionStatus;
+use regex::Regex;
+use std::sync::LazyLock;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Update {
+    pub status: ActionStatus,
+    /// The whole paragraph, status phrase included, as written.
+    pub commentary: String,
+    /// "Revised completion date from X to Y": the two date phrases.
+    pub revision: Option<(String, String)>,
+}
+
+static STATUS: LazyLock<Regex> = LazyLock::new(|| {
+    compile(
+        r"(?i)^\s*(achieved and more planned|achieved|completed?|on target|on track|in progress|not started|not yet started|behind schedule|delayed|at risk|off track|off target|deferred|postponed|on hold|cancelled|withdrawn|deleted|ongoing|on-going)\b[.:!]?",
+    )
+});
+static REVISED: LazyLock<Regex> = LazyLock::new(|| {
+    compile(
+        r"(?i)^\s*revised\s+(?:completion\s+|due\s+|target\s+|end\s+)?date\s+(?:from\s+)?(.+?)\s+to\s+(.+?)(?:\.(?:\s|$)|$)",
+    )
+});
+
+fn status_of(phrase: &str) -> ActionStatus {
+    match phrase.to_ascii_lowercase().as_str() {
+        p if p.starts_with("achieved") || p.starts_with("complete") => ActionStatus::Achieved,
+        "not started" | "not yet started" => ActionStatus::NotStarted,
+        "behind schedule" | "delayed" | "at risk" => ActionStatus::AtRisk,
+        "off track" | "off target" => ActionStatus::OffTrack,
+        "deferred" | "postponed" | "on hold" => ActionStatus::Deferred,
+        "cancelled" | "withdrawn" | "deleted" => ActionStatus::Cancelled,
+        _ => ActionStatus::OnTrack,
+    }
+}
+
+/// Reads a progress cell. Returns the updates, and any opening text that
+/// names no status (kept by the caller and reported).
+pub fn read(text: &str) -> (Vec<Update>, Option<String>) {
+    let mut updates: Vec<Update> = Vec::new();
+    let mut unrecognised: Option<String> = None;
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if let Some(c) = REVISED.captures(line) {
+            // A revised date means the original slipped: the work is deferred.
+            updates.push(Update {
+                status: ActionStatus::Deferred,
+                commentary: line.to_string(),
+                revision: Some((c[1].trim().to_string(), c[2].trim().to_string())),
+            });
+        } else if let Some(m) = STATUS.captures(line).and_then(|c| c.get(1)) {
+            updates.push(Update {
+                status: status_of(m.as_str()),
+                commentary: line.to_string(),
+                revision: None,
+            });
+        } else if let Some(last) = updates.last_mut() {
+            last.commentary.push('\n');
+            last.commentary.push_str(line);
+        } else {
+            let u = unrecognised.get_or_insert_with(String::new);
+            if !u.is_empty() {
+                u.push('\n');
+            }
+            u.push_str(line);
+        }
+    }
+    (updates, unrecognised)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_and_revisions() {
+        let (u, rest) = read("Achieved and more planned. The members training questionnaire");
+        assert_eq!(u[0].status, ActionStatus::Achieved);
+        assert!(rest.is_none());
+        let (u, _) = read(
+            "Achieved. Outline brief completed\nRevised completion date from September 2013 to November 2013. An externally prepared brief",
+        );
+        assert_eq!(u.len(), 2);
+        assert_eq!(
+            u[1].revision,
+            Some(("September 2013".to_string(), "November 2013".to_string()))
+        );
+        let (u, _) =
+            read("Revised Completion Date from Autumn 2013 to December 2013. Executive on 23 July");
+        assert_eq!(
+            u[0].revision.as_ref().map(|r| r.1.as_str()),
+            Some("December 2013")
+        );
+        assert_eq!(
+            read("On Target. Work in progress").0[0].status,
+            ActionStatus::OnTrack
+        );
+        assert_eq!(
+            read("Not started. Work on this").0[0].status,
+            ActionStatus::NotStarted
+        );
+        assert_eq!(read("Some words").1.as_deref(), Some("Some words"));
+    }
+}

@@ -1,0 +1,1100 @@
+//! The one recogniser: walks the blocks every reader produces and builds
+//! the plans, keeping the state a reader of the document keeps in their
+//! head — which plan, which priority and outcome, which table header, which
+//! record a spilled-over row belongs to.
+
+use crate::blocks::{Block, Place};
+use crate::cells;
+use crate::dates;
+use crate::header::{self, Header, Role};
+use crate::indicators::{self, Mention};
+use crate::records::{self, Record};
+use crate::sections::{self, Line};
+use goldthread_domain::{
+    DateContext, FinancialYear, Finding, FindingKind, Indicator, NarrativeSection, NodeLevel,
+    PlanDocument, PlanDraft, PlanKind, PlanPeriod, Risk, Severity, ThreadNode,
+};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// What a document's opening lines say about its main plan.
+#[derive(Debug, Clone)]
+struct Title {
+    title: String,
+    kind: PlanKind,
+    period: Option<PlanPeriod>,
+    owner: Option<String>,
+    line: Option<Place>,
+}
+
+#[derive(Default)]
+struct PlanState {
+    header: Option<Rc<Header>>,
+    /// Current node per level: priority, outcome, objective.
+    stack: [Option<usize>; 3],
+    /// Current node per grouping column of the current header.
+    groups: HashMap<usize, usize>,
+    node_keys: HashMap<(NodeLevel, String, Option<usize>), usize>,
+    coded_nodes: HashMap<String, usize>,
+    indicator_codes: HashMap<String, usize>,
+    monitoring: HashMap<usize, String>,
+    /// Synthesised action numbers under coded nodes ("CA1.2").
+    node_counters: HashMap<usize, usize>,
+    /// Records in the current table open with their number ("1. …").
+    numbered: bool,
+    section: Option<usize>,
+    last_lead: Option<(Vec<usize>, String)>,
+    as_at: Option<chrono::NaiveDate>,
+}
+
+pub struct Recogniser {
+    doc: PlanDocument,
+    states: Vec<PlanState>,
+    current: Option<usize>,
+    title: Title,
+    record: Option<Record>,
+    pending_rows: Vec<(String, Place)>,
+    pending_theme: Option<(String, Place)>,
+    pending_label: Option<(Option<NodeLevel>, String, Vec<String>, Place)>,
+    indicator_node: Option<usize>,
+}
+
+const CONNECTORS: &[&str] = &[
+    "and", "the", "of", "to", "for", "with", "by", "in", "a", "an", "on", "&", "or", "at",
+];
+
+fn ends_with_connector(text: &str) -> bool {
+    let t = text.trim_end();
+    t.ends_with([',', '&', '-', '–', '/'])
+        || t.rsplit(char::is_whitespace)
+            .next()
+            .is_some_and(|w| CONNECTORS.contains(&w.to_ascii_lowercase().as_str()))
+}
+
+fn starts_lower(text: &str) -> bool {
+    text.trim_start()
+        .chars()
+        .next()
+        .is_some_and(char::is_lowercase)
+}
+
+fn level_index(level: NodeLevel) -> usize {
+    match level {
+        NodeLevel::Priority => 0,
+        NodeLevel::Outcome => 1,
+        NodeLevel::Objective => 2,
+    }
+}
+
+pub fn recognise(file_name: &str, blocks: &[Block<'_>]) -> PlanDocument {
+    let title = read_title(file_name, blocks);
+    let mut r = Recogniser {
+        doc: PlanDocument::default(),
+        states: Vec::new(),
+        current: None,
+        title,
+        record: None,
+        pending_rows: Vec::new(),
+        pending_theme: None,
+        pending_label: None,
+        indicator_node: None,
+    };
+    for (i, block) in blocks.iter().enumerate() {
+        match block {
+            Block::Blank => {}
+            Block::Text { text, place } if r.title.line.as_ref() == Some(place) => {
+                // The title itself: already the plan's title.
+                r.plan_index();
+                let _ = text;
+            }
+            Block::Text { text, place } => r.on_text(&cells::clean(text), text, place),
+            Block::Row { cells, place } if is_super_header(cells, &blocks[i + 1..]) => {
+                r.flush_all();
+                r.narrative(
+                    &cells
+                        .iter()
+                        .map(|c| c.trim())
+                        .filter(|c| !c.is_empty())
+                        .collect::<Vec<_>>()
+                        .join("\t"),
+                    place,
+                );
+            }
+            Block::Row { cells, place } => r.on_row(cells, place),
+        }
+    }
+    r.finish();
+    r.doc
+}
+
+/// A sparse row naming groups of columns ("Action Plan | | | Connections")
+/// just above the real header.
+fn is_super_header(cells: &[std::borrow::Cow<'_, str>], rest: &[Block<'_>]) -> bool {
+    let filled = cells.iter().filter(|c| !c.trim().is_empty()).count();
+    if !(2..=3).contains(&filled) || filled * 2 > cells.len() {
+        return false;
+    }
+    match rest.iter().find(|b| !matches!(b, Block::Blank)) {
+        Some(Block::Row { cells: next, .. }) => {
+            let cleaned: Vec<String> = next.iter().map(|c| cells::clean(c)).collect();
+            header::recognise(&cleaned).is_some()
+        }
+        _ => false,
+    }
+}
+
+/// The main plan's title, kind and period from the opening lines.
+fn read_title(file_name: &str, blocks: &[Block<'_>]) -> Title {
+    let mut title: Option<(String, Place)> = None;
+    let mut kind: Option<PlanKind> = None;
+    let mut period: Option<PlanPeriod> = None;
+    let mut seen = 0;
+    for block in blocks {
+        let Block::Text { text, place } = block else {
+            if matches!(block, Block::Row { .. }) {
+                break;
+            }
+            continue;
+        };
+        seen += 1;
+        if seen > 40 {
+            break;
+        }
+        let text = cells::clean(text);
+        if title.is_none()
+            && text.len() <= 150
+            && text.to_ascii_lowercase().contains("plan")
+            && kind_of(&text).is_some()
+        {
+            kind = kind_of(&text);
+            period = dates::plan_period(&text);
+            title = Some((text.clone(), place.clone()));
+            continue;
+        }
+        if kind.is_none() {
+            kind = kind_of(&text);
+        }
+        // A period on its own line just under the title.
+        if period.is_none() && title.is_some() && seen <= 12 && text.len() <= 60 {
+            period = dates::plan_period(&text);
+        }
+    }
+    let kind = kind.unwrap_or(PlanKind::Service);
+    let owner = title.as_ref().and_then(|(t, _)| owner_of(t));
+    let (title, line) = match title {
+        Some((t, p)) => (t, Some(p)),
+        None => {
+            let stem = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
+            let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
+            (
+                if stem.is_empty() {
+                    kind.label().to_string()
+                } else {
+                    format!("{} ({stem})", kind.label())
+                },
+                None,
+            )
+        }
+    };
+    Title {
+        title,
+        kind,
+        period,
+        owner,
+        line,
+    }
+}
+
+/// The kind of plan a phrase names, by its earliest mention.
+fn kind_of(text: &str) -> Option<PlanKind> {
+    let lower = text.to_ascii_lowercase();
+    [
+        ("corporate action plan", PlanKind::CorporateAction),
+        ("improvement plan", PlanKind::Improvement),
+        ("operational plan", PlanKind::Operational),
+        ("service plan", PlanKind::Service),
+        ("corporate plan", PlanKind::Corporate),
+        ("council plan", PlanKind::Corporate),
+    ]
+    .into_iter()
+    .filter_map(|(phrase, kind)| lower.find(phrase).map(|at| (at, kind)))
+    .min_by_key(|(at, _)| *at)
+    .map(|(_, kind)| kind)
+}
+
+/// "Communications … Service Plan 2015/16" → the service; "SERVICE PLAN FOR X" → X.
+fn owner_of(title: &str) -> Option<String> {
+    let lower = title.to_ascii_lowercase();
+    let at = lower.find(" plan for ").map(|i| i + " plan for ".len());
+    if let Some(at) = at {
+        return Some(title[at..].trim().to_string()).filter(|s| !s.is_empty());
+    }
+    let at = lower.find(" service plan")?;
+    Some(title[..at].trim().trim_end_matches(',').to_string()).filter(|s| s.len() > 2)
+}
+
+impl Recogniser {
+    fn context(&self) -> DateContext {
+        let fy = self
+            .current
+            .and_then(|i| self.doc.plans[i].period)
+            .map(|p| p.from);
+        DateContext { financial_year: fy }
+    }
+
+    fn plan_index(&mut self) -> usize {
+        if let Some(i) = self.current {
+            return i;
+        }
+        let t = &self.title;
+        let mut draft = PlanDraft::new(t.title.clone(), t.kind);
+        draft.period = t.period;
+        draft.owner = t.owner.clone();
+        self.doc.plans.push(draft);
+        self.states.push(PlanState::default());
+        let i = self.doc.plans.len() - 1;
+        self.current = Some(i);
+        i
+    }
+
+    fn plan(&mut self) -> &mut PlanDraft {
+        let i = self.plan_index();
+        &mut self.doc.plans[i]
+    }
+
+    fn state(&mut self) -> &mut PlanState {
+        let i = self.plan_index();
+        &mut self.states[i]
+    }
+
+    fn finding(&mut self, severity: Severity, kind: FindingKind, message: String, place: &Place) {
+        self.doc.findings.push(Finding::new(
+            severity,
+            kind,
+            message,
+            Some(place.provenance()),
+        ));
+    }
+
+    // ---- text ---------------------------------------------------------
+
+    fn on_text(&mut self, text: &str, raw: &str, place: &Place) {
+        if text.is_empty() {
+            return;
+        }
+        let line = sections::classify(text);
+        match line {
+            Line::Plan { kind, title, owner } => {
+                self.flush_all();
+                if self.title.line.as_ref() != Some(place) {
+                    self.switch_plan(kind, title, owner);
+                } else {
+                    self.plan_index();
+                }
+            }
+            Line::Node {
+                level,
+                label,
+                code,
+                title,
+                strapline,
+            } => {
+                self.flush_all();
+                self.section_node(level, label, code, title, strapline, place);
+            }
+            Line::PendingLabel { level, label } => {
+                self.flush_all();
+                self.pending_label = Some((Some(level), label, Vec::new(), place.clone()));
+            }
+            Line::Context { label, value } => {
+                self.flush_all();
+                let values = if value.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![value]
+                };
+                self.pending_label = Some((None, label, values, place.clone()));
+            }
+            Line::IndicatorIntro { rest } => {
+                self.flush_all();
+                self.indicator_node = self.deepest_node();
+                self.narrative(text, place);
+                self.inline_indicators(&rest, place);
+            }
+            Line::Monitoring(bodies) => {
+                self.flush_record();
+                if let Some(node) = self.deepest_node() {
+                    // The last note wins: extraction often repeats a damaged copy first.
+                    self.state().monitoring.insert(node, bodies);
+                }
+                self.narrative(text, place);
+            }
+            Line::Heading(heading) => {
+                self.flush_all();
+                let i = self.plan_index();
+                self.doc.plans[i].sections.push(NarrativeSection {
+                    heading,
+                    body: String::new(),
+                    provenance: Some(place.provenance()),
+                });
+                self.states[i].section = Some(self.doc.plans[i].sections.len() - 1);
+            }
+            Line::Other => self.on_plain(text, raw, place),
+        }
+    }
+
+    fn on_plain(&mut self, text: &str, raw: &str, place: &Place) {
+        if let Some((_, _, values, _)) = &mut self.pending_label {
+            values.push(text.to_string());
+            return;
+        }
+        self.flush_record();
+        self.flush_rows();
+        if let Some(bold) = cells::bold_only(raw).filter(|b| b.len() <= 200) {
+            self.flush_theme();
+            self.section_node(
+                NodeLevel::Objective,
+                "Objective".into(),
+                None,
+                bold,
+                None,
+                place,
+            );
+            return;
+        }
+        if indicators::leading(text).is_some() {
+            self.flush_theme();
+            self.narrative(text, place);
+            self.inline_indicators(text, place);
+            return;
+        }
+        if sections::is_title_like(text) {
+            self.flush_theme();
+            self.pending_theme = Some((text.to_string(), place.clone()));
+            return;
+        }
+        self.flush_theme();
+        self.risk_line(text, place);
+        self.narrative(text, place);
+    }
+
+    fn narrative(&mut self, text: &str, place: &Place) {
+        let i = self.plan_index();
+        let plan = &mut self.doc.plans[i];
+        let section = match self.states[i].section {
+            Some(s) if s < plan.sections.len() => s,
+            _ => {
+                plan.sections.push(NarrativeSection {
+                    heading: "Introduction".into(),
+                    body: String::new(),
+                    provenance: Some(place.provenance()),
+                });
+                plan.sections.len() - 1
+            }
+        };
+        self.states[i].section = Some(section);
+        let body = &mut plan.sections[section].body;
+        if !body.is_empty() {
+            body.push('\n');
+        }
+        body.push_str(text);
+    }
+
+    /// Lettered lines under a risk heading: "- a) Failure to … leading to …".
+    fn risk_line(&mut self, text: &str, place: &Place) {
+        let i = self.plan_index();
+        let in_risks = self.states[i]
+            .section
+            .and_then(|s| self.doc.plans[i].sections.get(s))
+            .is_some_and(|s| s.heading.to_ascii_lowercase().contains("risk"));
+        if !in_risks {
+            return;
+        }
+        let t = text.trim_start_matches(['-', '–', '•', ' ']);
+        let Some((code, rest)) = t.split_once(") ") else {
+            return;
+        };
+        let code = code.trim_start_matches('(');
+        if code.is_empty() || code.len() > 2 || !code.chars().all(|c| c.is_ascii_lowercase()) {
+            return;
+        }
+        let title = rest.trim().to_string();
+        let (event, consequence) = match title
+            .find(" leading to ")
+            .or_else(|| title.find(" resulting in "))
+        {
+            Some(at) => {
+                let skip = if title[at..].starts_with(" leading to ") {
+                    " leading to ".len()
+                } else {
+                    " resulting in ".len()
+                };
+                (
+                    Some(title[..at].trim().to_string()),
+                    Some(title[at + skip..].trim().to_string()),
+                )
+            }
+            None => (None, None),
+        };
+        self.doc.plans[i].risks.push(Risk {
+            code: Some(code.to_string()),
+            title,
+            event,
+            consequence,
+            provenance: Some(place.provenance()),
+            ..Risk::default()
+        });
+    }
+
+    fn inline_indicators(&mut self, text: &str, place: &Place) {
+        let node = self.indicator_node.or_else(|| self.deepest_node());
+        for m in indicators::mentions(text) {
+            let idx = self.add_indicator(&m, place);
+            if let Some(node) = node {
+                let plan = self.plan();
+                if !plan.indicators[idx].nodes.contains(&node) {
+                    plan.indicators[idx].nodes.push(node);
+                }
+            }
+        }
+    }
+
+    fn add_indicator(&mut self, m: &Mention, place: &Place) -> usize {
+        let i = self.plan_index();
+        let key = m.code.as_str().to_string();
+        if let Some(&idx) = self.states[i].indicator_codes.get(&key) {
+            let ind = &mut self.doc.plans[i].indicators[idx];
+            if ind.frequency.is_none() {
+                ind.frequency = m.frequency;
+            }
+            return idx;
+        }
+        let plan = &mut self.doc.plans[i];
+        plan.indicators.push(Indicator {
+            code: Some(m.code.clone()),
+            title: m.title.clone(),
+            description: m.note.clone(),
+            unit: if m.title.contains('%') {
+                goldthread_domain::Unit::Percent
+            } else {
+                Default::default()
+            },
+            frequency: m.frequency,
+            provenance: Some(place.provenance()),
+            ..Indicator::default()
+        });
+        let idx = plan.indicators.len() - 1;
+        self.states[i].indicator_codes.insert(key, idx);
+        idx
+    }
+
+    // ---- nodes and plans ----------------------------------------------
+
+    fn deepest_node(&mut self) -> Option<usize> {
+        let st = self.state();
+        st.stack.iter().rev().find_map(|n| *n)
+    }
+
+    fn switch_plan(&mut self, kind: PlanKind, title: String, owner: Option<String>) {
+        let existing = self
+            .doc
+            .plans
+            .iter()
+            .position(|p| p.title.eq_ignore_ascii_case(&title));
+        if let Some(i) = existing {
+            self.current = Some(i);
+            return;
+        }
+        let period = self
+            .current
+            .and_then(|i| self.doc.plans[i].period)
+            .or(self.title.period);
+        if self.current.is_none() && self.title.line.is_none() && kind == self.title.kind {
+            // The first plan heading is the document's title.
+            self.title.title = title;
+            self.title.owner = owner;
+            self.plan_index();
+            return;
+        }
+        let mut draft = PlanDraft::new(title, kind);
+        draft.period = period;
+        draft.owner = owner;
+        self.doc.plans.push(draft);
+        self.states.push(PlanState::default());
+        self.current = Some(self.doc.plans.len() - 1);
+    }
+
+    /// A node named by a section line or row; coded nodes ("Corporate
+    /// Action 3") are found again by code, others by title and parent.
+    fn section_node(
+        &mut self,
+        level: NodeLevel,
+        label: String,
+        code: Option<String>,
+        title: String,
+        strapline: Option<String>,
+        place: &Place,
+    ) {
+        let i = self.plan_index();
+        let li = level_index(level);
+        if let Some(code) = &code
+            && let Some(&existing) = self.states[i].coded_nodes.get(code)
+        {
+            self.pending_theme = None;
+            let st = &mut self.states[i];
+            st.stack[li] = Some(existing);
+            for slot in st.stack.iter_mut().skip(li + 1) {
+                *slot = None;
+            }
+            if li > 0 {
+                st.stack[0] = self.doc.plans[i].nodes[existing]
+                    .parent
+                    .filter(|&p| self.doc.plans[i].nodes[p].level == NodeLevel::Priority);
+            }
+            st.groups.clear();
+            self.indicator_node = None;
+            return;
+        }
+        if li > 0
+            && let Some((theme, theme_place)) = self.pending_theme.take()
+        {
+            let node = self.node(
+                NodeLevel::Priority,
+                "Theme".into(),
+                None,
+                theme,
+                None,
+                None,
+                &theme_place,
+            );
+            let st = &mut self.states[i];
+            st.stack = [Some(node), None, None];
+        }
+        self.flush_theme();
+        let st = &self.states[i];
+        let parent = st.stack[..li].iter().rev().find_map(|n| *n);
+        let node = self.node(level, label, code, title, strapline, parent, place);
+        let st = &mut self.states[i];
+        st.stack[li] = Some(node);
+        for slot in st.stack.iter_mut().skip(li + 1) {
+            *slot = None;
+        }
+        st.groups.clear();
+        self.indicator_node = None;
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn node(
+        &mut self,
+        level: NodeLevel,
+        label: String,
+        code: Option<String>,
+        title: String,
+        strapline: Option<String>,
+        parent: Option<usize>,
+        place: &Place,
+    ) -> usize {
+        let i = self.plan_index();
+        let title = title
+            .trim()
+            .trim_end_matches("(continued)")
+            .trim()
+            .to_string();
+        let key = (level, title.to_lowercase(), parent);
+        if code.is_none()
+            && let Some(&idx) = self.states[i].node_keys.get(&key)
+        {
+            return idx;
+        }
+        let plan = &mut self.doc.plans[i];
+        plan.nodes.push(ThreadNode {
+            level,
+            label,
+            title,
+            strapline,
+            code: code.clone(),
+            parent,
+            provenance: Some(place.provenance()),
+        });
+        let idx = plan.nodes.len() - 1;
+        let st = &mut self.states[i];
+        st.node_keys.insert(key, idx);
+        if let Some(code) = code {
+            st.coded_nodes.insert(code, idx);
+        }
+        idx
+    }
+
+    // ---- rows ---------------------------------------------------------
+
+    fn on_row(&mut self, raw: &[std::borrow::Cow<'_, str>], place: &Place) {
+        let cleaned: Vec<String> = raw.iter().map(|c| cells::clean(c)).collect();
+        let filled: Vec<usize> = (0..cleaned.len())
+            .filter(|&i| !cleaned[i].is_empty())
+            .collect();
+        let Some(&first) = filled.first() else { return };
+        if filled.len() == 1 && first == 0 && self.single_cell_is_text(&cleaned[0], &raw[0]) {
+            self.on_text(&cleaned[0], &raw[0], place);
+            return;
+        }
+        // "CORPORATE ACTION 1 | Implement the Development sites programme".
+        if filled.len() == 2
+            && first == 0
+            && let Line::Node {
+                level,
+                label,
+                code: Some(code),
+                title,
+                strapline,
+            } = sections::classify(&cleaned[0])
+            && title.is_empty()
+        {
+            self.flush_all();
+            self.section_node(
+                level,
+                label,
+                Some(code),
+                cleaned[filled[1]].clone(),
+                strapline,
+                place,
+            );
+            return;
+        }
+        if let Some(mut h) = header::recognise(&cleaned) {
+            self.flush_all();
+            self.pending_rows.clear();
+            let i = self.plan_index();
+            let st = &mut self.states[i];
+            if let Some(old) = &st.header
+                && h.compatible(old)
+            {
+                h.inherit(old);
+            }
+            if h.as_at.is_some() {
+                st.as_at = h.as_at;
+            }
+            st.header = Some(Rc::new(h));
+            st.groups.clear();
+            st.numbered = false;
+            return;
+        }
+        let i = self.plan_index();
+        let Some(h) = self.states[i].header.clone() else {
+            self.flush_all();
+            self.pending_rows.push((cleaned.join("\t"), place.clone()));
+            return;
+        };
+        if let Some(years) = header::year_row(&cleaned)
+            && h.has(Role::Targets)
+        {
+            let mut h2 = (*h).clone();
+            h2.apply_years(&years);
+            self.states[i].header = Some(Rc::new(h2));
+            return;
+        }
+        self.flush_label();
+        self.flush_theme();
+        self.on_data(raw, &cleaned, place, &h);
+    }
+
+    /// A row with text only in its first cell reads as a line, unless it
+    /// sits in a table whose first column holds record titles.
+    fn single_cell_is_text(&mut self, text: &str, raw: &str) -> bool {
+        if !matches!(sections::classify(text), Line::Other | Line::Heading(_)) {
+            return true;
+        }
+        if cells::bold_only(raw).is_some() || sections::is_title_like(text) {
+            return true;
+        }
+        let i = self.plan_index();
+        let Some(h) = &self.states[i].header else {
+            return true;
+        };
+        !matches!(
+            h.roles.first(),
+            Some(Some(
+                Role::Title | Role::Code | Role::Indicator | Role::Group(_)
+            ))
+        )
+    }
+
+    fn on_data(
+        &mut self,
+        raw: &[std::borrow::Cow<'_, str>],
+        cleaned: &[String],
+        place: &Place,
+        h: &Rc<Header>,
+    ) {
+        let get = |role: Role| {
+            h.col(role)
+                .and_then(|c| cleaned.get(c))
+                .map(String::as_str)
+                .unwrap_or("")
+        };
+        let groups_filled = h
+            .groups()
+            .any(|(c, _)| cleaned.get(c).is_some_and(|v| !v.is_empty()));
+        let is_new = match &self.record {
+            None => true,
+            Some(rec) => self.starts_record(h, cleaned, rec, groups_filled, get(Role::Title)),
+        };
+        if !is_new {
+            if let Some(rec) = &mut self.record {
+                append_row(rec, raw, cleaned, h);
+            }
+            return;
+        }
+        // A post title split over two rows of a merged cell ("Head of
+        // Partnerships and" / "Community Engagement") belongs above.
+        let mut raw: Vec<String> = raw.iter().map(|c| c.to_string()).collect();
+        if !h.has(Role::Code)
+            && let (Some(lc), Some(rec)) = (h.col(Role::Lead), &mut self.record)
+            && let Some(prev) = rec.cells.get_mut(lc)
+            && ends_with_connector(&cells::clean(prev))
+            && raw.get(lc).is_some_and(|c| !c.trim().is_empty())
+        {
+            prev.push(' ');
+            prev.push_str(raw[lc].trim());
+            raw[lc].clear();
+        }
+        self.flush_record();
+        let nodes = self.group_nodes(h, cleaned, place);
+        if starts_with_number(get(Role::Title)) {
+            self.state().numbered = true;
+        }
+        self.record = Some(Record {
+            cells: raw,
+            place: place.clone(),
+            nodes,
+        });
+    }
+
+    fn starts_record(
+        &self,
+        h: &Header,
+        cleaned: &[String],
+        rec: &Record,
+        groups_filled: bool,
+        title: &str,
+    ) -> bool {
+        let i = self.current.unwrap_or(0);
+        let numbered = self.states.get(i).is_some_and(|s| s.numbered);
+        if let Some(c) = h.col(Role::Code) {
+            let code = cleaned.get(c).map(String::as_str).unwrap_or("");
+            if !code.is_empty() {
+                return true;
+            }
+            let rec_has_code = rec.cells.get(c).is_some_and(|v| !v.trim().is_empty());
+            if rec_has_code || title.is_empty() {
+                return false;
+            }
+        }
+        if h.is_indicator_table() {
+            let keys = [Role::Indicator, Role::SupportingAction, Role::Measures];
+            let key_filled = keys.iter().any(|r| {
+                h.col(*r)
+                    .and_then(|c| cleaned.get(c))
+                    .is_some_and(|v| !v.is_empty())
+            });
+            let first_key = keys.iter().find_map(|r| {
+                h.col(*r)
+                    .and_then(|c| cleaned.get(c))
+                    .filter(|v| !v.is_empty())
+            });
+            return groups_filled || (key_filled && !first_key.is_some_and(|v| starts_lower(v)));
+        }
+        if title.is_empty() {
+            return groups_filled;
+        }
+        if numbered || starts_with_number(title) {
+            return starts_with_number(title);
+        }
+        if starts_lower(title) {
+            return false;
+        }
+        let prev_title = h
+            .col(Role::Title)
+            .and_then(|c| rec.cells.get(c))
+            .map(|t| cells::clean(t))
+            .unwrap_or_default();
+        if ends_with_connector(&prev_title) {
+            return false;
+        }
+        // A short fragment beside other cells that carry on mid-sentence.
+        let tc = h.col(Role::Title);
+        let others_lower = cleaned
+            .iter()
+            .enumerate()
+            .any(|(i, v)| Some(i) != tc && starts_lower(v));
+        !(others_lower && title.split_whitespace().count() <= 3)
+    }
+
+    /// Nodes for a new record from the grouping columns (Theme, Area for
+    /// Improvement, Supporting Objective), which merged cells leave empty
+    /// on the rows beneath.
+    fn group_nodes(&mut self, h: &Header, cleaned: &[String], place: &Place) -> Vec<usize> {
+        let i = self.plan_index();
+        let mut parent = self.states[i].stack.iter().rev().find_map(|n| *n);
+        let mut changed = false;
+        let groups: Vec<(usize, NodeLevel)> = h.groups().collect();
+        for (col, level) in &groups {
+            let value = cleaned.get(*col).map(String::as_str).unwrap_or("");
+            if !value.is_empty() {
+                let label = h.labels.get(*col).cloned().unwrap_or_default();
+                let node = self.node(
+                    *level,
+                    label,
+                    None,
+                    value.replace('\n', " "),
+                    None,
+                    parent,
+                    place,
+                );
+                self.states[i].groups.insert(*col, node);
+                changed = true;
+                parent = Some(node);
+            } else if changed {
+                // A new outer group resets the inner ones.
+                self.states[i].groups.remove(col);
+            } else if let Some(&node) = self.states[i].groups.get(col) {
+                parent = Some(node);
+            }
+        }
+        parent.into_iter().collect()
+    }
+
+    // ---- flushing -----------------------------------------------------
+
+    fn flush_all(&mut self) {
+        self.flush_record();
+        self.flush_label();
+        self.flush_rows();
+        self.flush_theme();
+    }
+
+    fn flush_theme(&mut self) {
+        if let Some((text, place)) = self.pending_theme.take() {
+            self.narrative(&text, &place);
+        }
+    }
+
+    fn flush_rows(&mut self) {
+        if self.pending_rows.is_empty() {
+            return;
+        }
+        let rows = std::mem::take(&mut self.pending_rows);
+        if let Some((_, place)) = rows.first() {
+            let message = format!(
+                "a table of {} row(s) has no header naming its columns; kept as narrative text",
+                rows.len()
+            );
+            self.finding(
+                Severity::Info,
+                FindingKind::UnrecognisedTable,
+                message,
+                place,
+            );
+        }
+        for (text, place) in rows {
+            self.narrative(&text, &place);
+        }
+    }
+
+    fn flush_label(&mut self) {
+        let Some((level, label, values, place)) = self.pending_label.take() else {
+            return;
+        };
+        match level {
+            None => {
+                let i = self.plan_index();
+                self.doc.plans[i].sections.push(NarrativeSection {
+                    heading: label,
+                    body: values.join("\n"),
+                    provenance: Some(place.provenance()),
+                });
+            }
+            Some(NodeLevel::Priority) => {
+                // Several aims: each its own node; the first stays current.
+                let mut first = None;
+                for value in &values {
+                    self.section_node(
+                        NodeLevel::Priority,
+                        label.clone(),
+                        None,
+                        value.clone(),
+                        None,
+                        &place,
+                    );
+                    let i = self.plan_index();
+                    first = first.or(self.states[i].stack[0]);
+                }
+                let i = self.plan_index();
+                if first.is_some() {
+                    self.states[i].stack[0] = first;
+                }
+            }
+            Some(level) if !values.is_empty() => {
+                self.section_node(level, label, None, values.join(" "), None, &place);
+            }
+            Some(_) => {}
+        }
+    }
+
+    fn flush_record(&mut self) {
+        let Some(record) = self.record.take() else {
+            return;
+        };
+        let i = self.plan_index();
+        let Some(h) = self.states[i].header.clone() else {
+            return;
+        };
+        if h.is_indicator_table() {
+            let group_title = record
+                .nodes
+                .last()
+                .and_then(|&n| self.doc.plans[i].nodes.get(n))
+                .map(|n| n.title.clone());
+            let ind = records::build_indicator(&record, &h, group_title.as_deref());
+            let key = ind.code.as_ref().map(|c| c.as_str().to_string());
+            if let Some(key) = &key
+                && let Some(&idx) = self.states[i].indicator_codes.get(key)
+            {
+                let existing = &mut self.doc.plans[i].indicators[idx];
+                for n in ind.nodes {
+                    if !existing.nodes.contains(&n) {
+                        existing.nodes.push(n);
+                    }
+                }
+                if existing.targets.is_empty() {
+                    existing.targets = ind.targets;
+                }
+                return;
+            }
+            self.doc.plans[i].indicators.push(ind);
+            if let Some(key) = key {
+                let idx = self.doc.plans[i].indicators.len() - 1;
+                self.states[i].indicator_codes.insert(key, idx);
+            }
+            return;
+        }
+        let context = self.context();
+        let built = records::build_action(&record, &h, context);
+        let mut action = built.action;
+        // Merged cells: a lead officer written once for several outputs.
+        if action.lead_officers.is_empty() && !h.has(Role::Code) {
+            if let Some((nodes, lead)) = &self.states[i].last_lead
+                && *nodes == action.nodes
+            {
+                let names = cells::lead_officers(lead);
+                let joint = names.len() > 1;
+                action.lead_officers = names
+                    .into_iter()
+                    .map(|name| goldthread_domain::LeadOfficer { name, joint })
+                    .collect();
+            }
+        } else if let Some(lc) = h.col(Role::Lead) {
+            let lead = record
+                .cells
+                .get(lc)
+                .map(|c| cells::clean(c))
+                .unwrap_or_default();
+            self.states[i].last_lead = Some((action.nodes.clone(), lead));
+        }
+        // Outputs under a coded node ("Corporate Action 1") are numbered from it.
+        if action.code.is_none()
+            && let Some(&node) = action.nodes.last()
+            && let Some(code) = self.doc.plans[i].nodes[node].code.clone()
+        {
+            let n = self.states[i].node_counters.entry(node).or_insert(0);
+            *n += 1;
+            action.code = Some(format!("{code}.{n}"));
+        }
+        if let Some(text) = &built.unrecognised_status {
+            let short: String = text.chars().take(60).collect();
+            let message = format!(
+                "progress for action {} does not open with a status (Achieved, On target, Not started …): \"{short}\"",
+                action.code.as_deref().unwrap_or(&action.title)
+            );
+            self.finding(
+                Severity::Warning,
+                FindingKind::UnrecognisedStatus,
+                message,
+                &record.place,
+            );
+        }
+        let action_index = self.doc.plans[i].actions.len();
+        for m in &built.mentions {
+            let idx = self.add_indicator(m, &record.place);
+            if !action.indicators.contains(&idx) {
+                action.indicators.push(idx);
+            }
+        }
+        let _ = action_index;
+        self.doc.plans[i].actions.push(action);
+    }
+
+    fn finish(&mut self) {
+        self.flush_all();
+        if self.doc.plans.is_empty() {
+            self.plan_index();
+        }
+        for (i, plan) in self.doc.plans.iter_mut().enumerate() {
+            let st = &self.states[i];
+            for action in &mut plan.actions {
+                let monitored = action.nodes.iter().find_map(|n| st.monitoring.get(n));
+                if let Some(bodies) = monitored {
+                    action.details.monitoring_bodies = Some(bodies.clone());
+                }
+            }
+            // An improvement plan without a year in its title runs in the
+            // year its progress is reported for.
+            if plan.period.is_none()
+                && let Some(as_at) = st.as_at
+            {
+                plan.period = Some(PlanPeriod::single(FinancialYear::containing(as_at)));
+            }
+        }
+    }
+}
+
+fn starts_with_number(text: &str) -> bool {
+    let t = text.trim_start().trim_start_matches('(');
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    digits > 0
+        && digits <= 3
+        && t[digits..].starts_with(['.', ')'])
+        && t[digits + 1..].starts_with(char::is_whitespace)
+}
+
+/// Adds a continuation row's cells to the record above it. Titles and
+/// post names split mid-phrase are rejoined with a space; other cells keep
+/// the break, since a new line there is usually a new milestone or date.
+fn append_row(rec: &mut Record, raw: &[std::borrow::Cow<'_, str>], cleaned: &[String], h: &Header) {
+    if rec.cells.len() < raw.len() {
+        rec.cells.resize(raw.len(), String::new());
+    }
+    for (i, cell) in raw.iter().enumerate() {
+        let new = cleaned.get(i).map(String::as_str).unwrap_or("");
+        if new.is_empty() {
+            continue;
+        }
+        let slot = &mut rec.cells[i];
+        if slot.trim().is_empty() {
+            *slot = cell.to_string();
+            continue;
+        }
+        let prev = cells::clean(slot);
+        let role = h.roles.get(i).copied().flatten();
+        let join_space = match role {
+            Some(Role::Title | Role::Group(_)) => true,
+            Some(Role::Lead) => {
+                new.split_whitespace().count() == 1
+                    || starts_lower(new)
+                    || ends_with_connector(&prev)
+            }
+            _ => starts_lower(new) || ends_with_connector(&prev),
+        };
+        slot.push(if join_space { ' ' } else { '\n' });
+        slot.push_str(cell);
+    }
+}

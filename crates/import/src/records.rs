@@ -1,0 +1,464 @@
+//! Turning one table record (a row plus its continuation rows) into an
+//! [`Action`] or an [`Indicator`], using the header's column roles.
+
+use crate::blocks::Place;
+use crate::cells::{self, Label};
+use crate::dates;
+use crate::header::{Header, Role};
+use crate::indicators::{self, Mention};
+use crate::progress;
+use goldthread_domain::{
+    Action, DateContext, DueRevision, FuzzyDate, Indicator, LeadOfficer, Milestone, Period,
+    ProgressUpdate, Target, Unit, read_number,
+};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// A record as gathered from its rows: raw cell text per column.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub cells: Vec<String>,
+    pub place: Place,
+    pub nodes: Vec<usize>,
+}
+
+impl Record {
+    pub fn cell(&self, header: &Header, role: Role) -> String {
+        header
+            .col(role)
+            .and_then(|i| self.cells.get(i))
+            .map(|raw| cells::clean(raw))
+            .unwrap_or_default()
+    }
+}
+
+/// What building an action found beyond the action itself.
+pub struct Built {
+    pub action: Action,
+    pub mentions: Vec<Mention>,
+    /// Progress text that opened with no status we know.
+    pub unrecognised_status: Option<String>,
+}
+
+static LEADING_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| dates::compile(r"(?s)^\(?(\d{1,3})[.)]\s+(.*)$"));
+static TRAILING_REF: LazyLock<Regex> =
+    LazyLock::new(|| dates::compile(r"\(([A-Z]{1,2}\d{1,2})\)\s*$"));
+static RELATED: LazyLock<Regex> = LazyLock::new(|| {
+    dates::compile(
+        r"(?i)\b(?:links? to|follows on from|see|refer to)\s+actions?\s+([A-Z]*\.?\d+(?:\.\d+)?)",
+    )
+});
+
+pub fn build_action(record: &Record, header: &Header, context: DateContext) -> Built {
+    let mut action = Action {
+        provenance: Some(record.place.provenance()),
+        nodes: record.nodes.clone(),
+        ..Action::default()
+    };
+    let mut description: Vec<String> = Vec::new();
+
+    let code_cell = record.cell(header, Role::Code);
+    let title_cell = record.cell(header, Role::Title);
+    let mut title_text = title_cell.as_str();
+    if let Some(code) = code_cell
+        .lines()
+        .next()
+        .map(|c| c.trim().trim_end_matches([':', '.']).trim())
+        .filter(|c| !c.is_empty())
+    {
+        action.code = Some(code.to_string());
+    }
+    if let Some(c) = LEADING_NUMBER.captures(&title_cell) {
+        if action.code.is_none() {
+            action.code = Some(c[1].to_string());
+        }
+        title_text = c.get(2).map_or("", |m| m.as_str());
+    }
+    let mut lines = title_text.lines();
+    action.title = lines.next().unwrap_or("").trim().to_string();
+    let rest: Vec<&str> = lines.collect();
+    if !rest.is_empty() {
+        description.push(rest.join("\n"));
+    }
+    if action.code.is_none()
+        && let Some(c) = TRAILING_REF.captures(&action.title)
+    {
+        action.code = Some(c[1].to_string());
+    }
+    action.related = RELATED
+        .captures_iter(&title_cell)
+        .map(|c| c[1].to_string())
+        .collect();
+
+    let measures = record.cell(header, Role::Measures);
+    let steps_cell = record.cell(header, Role::Steps);
+    let due_cell = record.cell(header, Role::Due);
+    if action.title.is_empty() {
+        let fallback = [&measures, &steps_cell]
+            .into_iter()
+            .find_map(|t| t.lines().next().filter(|l| !l.is_empty()));
+        action.title = fallback.unwrap_or("").to_string();
+    }
+
+    // Steps and milestones.
+    let found = indicators::mentions(&measures);
+    let due_items = dates::split_dates(&due_cell);
+    let mut milestone_dues: Vec<FuzzyDate> = Vec::new();
+    let numbered_steps = cells::numbered_items(&steps_cell);
+    if let Some((intro, steps)) = &numbered_steps {
+        if !intro.is_empty() {
+            description.push(intro.clone());
+        }
+        let numbered_due = cells::numbered_items(&due_cell).map(|(_, d)| d);
+        for (i, step) in steps.iter().enumerate() {
+            let (title, inline) = cells::trailing_date(step);
+            let due_text = numbered_due
+                .as_ref()
+                .and_then(|d| d.get(i).cloned())
+                .or(inline);
+            let due = due_text.map(|t| dates::fuzzy(&t, context));
+            if let Some(d) = &due {
+                milestone_dues.push(d.clone());
+            }
+            action.milestones.push(Milestone {
+                title,
+                due,
+                completed: None,
+                provenance: action.provenance.clone(),
+            });
+        }
+        if numbered_due.is_some() && !milestone_dues.is_empty() {
+            action.due = Some(dates::combined(
+                &due_cell,
+                &milestone_dues.iter().collect::<Vec<_>>(),
+            ));
+        }
+    } else if !steps_cell.is_empty() {
+        description.push(steps_cell.clone());
+    }
+    if numbered_steps.is_none() && due_items.len() >= 2 {
+        let titles = milestone_titles(&measures, &found, &due_items, &action.title);
+        for (title, due_text) in titles.into_iter().zip(&due_items) {
+            let (date, label) = dates::date_with_label(due_text);
+            let due = dates::fuzzy(&date, context);
+            milestone_dues.push(due.clone());
+            action.milestones.push(Milestone {
+                title: label.unwrap_or(title),
+                due: Some(due),
+                completed: None,
+                provenance: action.provenance.clone(),
+            });
+        }
+        action.due = Some(dates::combined(
+            &due_cell,
+            &milestone_dues.iter().collect::<Vec<_>>(),
+        ));
+    }
+    if action.due.is_none() && !due_cell.is_empty() {
+        action.due = Some(dates::fuzzy(&cells::collapse(&due_cell), context));
+    }
+    if !measures.is_empty() {
+        action.details.measures = Some(measures.clone());
+    }
+
+    // Lead officers.
+    let lead_cell = record.cell(header, Role::Lead);
+    let names = cells::lead_officers(&lead_cell);
+    let joint = names.len() > 1;
+    action.lead_officers = names
+        .into_iter()
+        .map(|name| LeadOfficer { name, joint })
+        .collect();
+
+    // Labelled description cells and the other columns.
+    let desc_cell = record.cell(header, Role::Description);
+    let (parts, unlabelled) = cells::labelled_parts(&desc_cell);
+    if !unlabelled.is_empty() {
+        description.push(unlabelled);
+    }
+    for (label, value) in parts {
+        if value.is_empty() {
+            continue;
+        }
+        let d = &mut action.details;
+        let slot = match label {
+            Label::Target => &mut d.target,
+            Label::Outcome => &mut d.outcome,
+            Label::CriticalSuccessFactors => &mut d.critical_success_factors,
+            Label::EnvironmentalImpacts => &mut d.environmental_impacts,
+            Label::Resources => &mut d.resources,
+            Label::Outputs => &mut d.outputs,
+            Label::Risks => &mut d.risks,
+            Label::OtherServices => &mut d.other_services,
+        };
+        append(slot, &value);
+    }
+    let simple = [
+        (Role::ServiceRole, 0),
+        (Role::OtherServices, 1),
+        (Role::Partnership, 2),
+        (Role::ServiceRef, 3),
+        (Role::PriorityLink, 4),
+        (Role::Resources, 5),
+    ];
+    for (role, slot) in simple {
+        let value = cells::collapse(&record.cell(header, role));
+        if value.is_empty() {
+            continue;
+        }
+        let d = &mut action.details;
+        let target = match slot {
+            0 => &mut d.service_role,
+            1 => &mut d.other_services,
+            2 => &mut d.partnership_links,
+            3 => &mut d.service_ref,
+            4 => &mut d.priority_link,
+            _ => &mut d.resources,
+        };
+        append(target, &value);
+    }
+    action.details.resources_pounds = action.details.resources.as_deref().and_then(cells::pounds);
+
+    // Progress.
+    let progress_cell = record.cell(header, Role::Progress);
+    let (updates, unrecognised) = progress::read(&progress_cell);
+    for update in updates {
+        if let Some((from, to)) = &update.revision {
+            action.revisions.push(DueRevision {
+                from: dates::fuzzy(from, context),
+                to: dates::fuzzy(to, context),
+                reason: None,
+                reported: header.as_at,
+            });
+        }
+        match header.as_at {
+            Some(as_at) => action.updates.push(ProgressUpdate {
+                as_at,
+                status: update.status,
+                percent_complete: None,
+                commentary: update.commentary,
+                author: None,
+            }),
+            // No date to hang it on: keep the words with the action.
+            None => description.push(format!("Progress: {}", update.commentary)),
+        }
+    }
+    if let Some(text) = &unrecognised {
+        description.push(format!("Progress: {text}"));
+    }
+
+    description.extend(unnamed_columns(record, header));
+    let description: Vec<String> = description
+        .into_iter()
+        .filter(|d| !d.trim().is_empty())
+        .collect();
+    action.description = (!description.is_empty()).then(|| description.join("\n"));
+    Built {
+        action,
+        mentions: found,
+        unrecognised_status: unrecognised,
+    }
+}
+
+/// Columns no role describes, kept as "Heading: value" lines.
+fn unnamed_columns(record: &Record, header: &Header) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, raw) in record.cells.iter().enumerate() {
+        if header.roles.get(i).is_some_and(Option::is_some) {
+            continue;
+        }
+        let value = cells::clean(raw);
+        if value.is_empty() {
+            continue;
+        }
+        match header.labels.get(i).filter(|l| !l.is_empty()) {
+            Some(label) => out.push(format!("{label}: {value}")),
+            None => out.push(value),
+        }
+    }
+    out
+}
+
+fn append(slot: &mut Option<String>, value: &str) {
+    match slot {
+        Some(existing) => {
+            existing.push('\n');
+            existing.push_str(value);
+        }
+        None => *slot = Some(value.to_string()),
+    }
+}
+
+/// One title per date for a cell listing several milestones against a
+/// deadline cell listing several dates (KA.1: three milestones, three dates).
+fn milestone_titles(
+    measures: &str,
+    found: &[Mention],
+    dates: &[String],
+    fallback: &str,
+) -> Vec<String> {
+    let n = dates.len();
+    if measures.trim().is_empty() {
+        return vec![fallback.to_string(); n];
+    }
+    // "… Milestones: A. B." — the list proper follows the label.
+    let (before, list) = match find_ci(measures, "milestones:") {
+        Some(at) => (measures[..at].trim(), &measures[at + "milestones:".len()..]),
+        None => ("", measures),
+    };
+    let list_start = measures.len() - list.len();
+    // Text with indicator mentions cut out: the milestones around them.
+    let mut residual = String::with_capacity(list.len());
+    let mut pieces: Vec<(usize, String)> = Vec::new(); // (position, indicator text) for when they count
+    let mut last = 0;
+    for m in found.iter().filter(|m| m.start >= list_start) {
+        let (s, e) = (m.start - list_start, m.end - list_start);
+        if s < last || e > list.len() {
+            continue;
+        }
+        residual.push_str(&list[last..s]);
+        residual.push('\n');
+        pieces.push((residual.len(), cells::collapse(&list[s..e])));
+        last = e;
+    }
+    residual.push_str(&list[last..]);
+    let natural = cells::natural_parts(&residual);
+    let with_before = |mut parts: Vec<String>| {
+        if !before.is_empty() && parts.len() + 1 == n {
+            parts.insert(0, cells::collapse(before));
+        }
+        parts
+    };
+    if natural.len() == n || (!before.is_empty() && natural.len() + 1 == n) {
+        return with_before(natural);
+    }
+    if natural.len() + pieces.len() == n {
+        // The indicators are milestones too: merge them back in order.
+        return natural_with_pieces(&residual, &pieces);
+    }
+    if let Some(parts) = cells::split_into(&residual, n) {
+        return parts;
+    }
+    vec![fallback.to_string(); n]
+}
+
+fn natural_with_pieces(residual: &str, pieces: &[(usize, String)]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut last = 0;
+    for (pos, text) in pieces {
+        let pos = (*pos).min(residual.len());
+        if let Some(chunk) = residual.get(last..pos) {
+            out.extend(cells::natural_parts(chunk));
+        }
+        out.push(text.clone());
+        last = pos;
+    }
+    if let Some(chunk) = residual.get(last..) {
+        out.extend(cells::natural_parts(chunk));
+    }
+    out.retain(|p| !p.is_empty());
+    out
+}
+
+fn find_ci(haystack: &str, needle: &str) -> Option<usize> {
+    haystack.to_ascii_lowercase().find(needle)
+}
+
+/// An indicator row of an operational plan: title (with any code and
+/// baseline), a target per financial-year column, and its lead officer.
+pub fn build_indicator(record: &Record, header: &Header, group_title: Option<&str>) -> Indicator {
+    let indicator_cell = {
+        let c = record.cell(header, Role::Indicator);
+        if c.is_empty() {
+            record.cell(header, Role::Measures)
+        } else {
+            c
+        }
+    };
+    let action_cell = record.cell(header, Role::SupportingAction);
+    let source = [
+        indicator_cell.as_str(),
+        action_cell.as_str(),
+        group_title.unwrap_or(""),
+    ]
+    .into_iter()
+    .find(|s| !s.is_empty())
+    .unwrap_or("")
+    .to_string();
+    let source = cells::collapse(&source);
+    let mut indicator = Indicator {
+        provenance: Some(record.place.provenance()),
+        nodes: record.nodes.clone(),
+        ..Indicator::default()
+    };
+    let title = match indicators::leading(&source) {
+        Some(m) => {
+            indicator.frequency = m.frequency;
+            indicator.code = Some(m.code);
+            m.title
+        }
+        None => source.clone(),
+    };
+    let (title, baseline) = indicators::baseline(&title);
+    indicator.title = title;
+    indicator.baseline = baseline;
+    let mut any_number = false;
+    let mut percent = indicator.title.contains('%');
+    for (i, role) in header.roles.iter().enumerate() {
+        let Some(Role::Target(fy)) = role else {
+            continue;
+        };
+        let text = record
+            .cells
+            .get(i)
+            .map(|c| cells::collapse(&cells::clean(c)))
+            .unwrap_or_default();
+        if text.is_empty() || text == "-" {
+            continue;
+        }
+        let value = numeric(&text);
+        any_number |= value.is_some();
+        percent |= text.contains('%');
+        indicator.targets.push(Target {
+            period: Period::Year(*fy),
+            text,
+            value,
+        });
+    }
+    indicator.unit = if percent {
+        Unit::Percent
+    } else if any_number || indicator.targets.is_empty() {
+        Unit::Count
+    } else {
+        Unit::Text
+    };
+    let owner = cells::collapse(&record.cell(header, Role::Lead));
+    indicator.owner = (!owner.is_empty()).then_some(owner);
+    let mut description = Vec::new();
+    if !indicator_cell.is_empty() && !action_cell.is_empty() {
+        description.push(format!(
+            "Supporting action: {}",
+            cells::collapse(&action_cell)
+        ));
+    }
+    let resources = cells::collapse(&record.cell(header, Role::Resources));
+    if !resources.is_empty() {
+        description.push(format!("Resources used: {resources}"));
+    }
+    description.extend(unnamed_columns(record, header));
+    indicator.description = (!description.is_empty()).then(|| description.join("\n"));
+    indicator
+}
+
+/// The figure a target states, when it is a figure ("80%", "12.11") and
+/// not words or a date ("Plan approved", "July 09").
+fn numeric(text: &str) -> Option<f64> {
+    let t = text.trim();
+    let starts_numeric =
+        t.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '+' | '£' | '.'));
+    if !starts_numeric || dates::mentions_date(t) {
+        return None;
+    }
+    read_number(t).filter(|v| v.is_finite())
+}

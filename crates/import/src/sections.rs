@@ -1,0 +1,286 @@
+//! Lines and single-cell rows that structure a plan rather than hold a
+//! record: "Corporate Priority: … Strapline: …", "Outcome: …", "CORPORATE
+//! ACTION 3: …", plan headings ("OPERATIONAL PLAN: Communications"),
+//! narrative headings ("2. Context") and monitoring notes.
+
+use crate::dates::compile;
+use goldthread_domain::{NodeLevel, PlanKind};
+use regex::Regex;
+use std::sync::LazyLock;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Line {
+    /// A node of the golden thread.
+    Node {
+        level: NodeLevel,
+        label: String,
+        code: Option<String>,
+        title: String,
+        strapline: Option<String>,
+    },
+    /// A label whose value follows on later lines ("Relevant Council Aim/s:").
+    PendingLabel {
+        level: NodeLevel,
+        label: String,
+    },
+    /// Context kept as narrative ("Relevant Council Approach/es: all").
+    Context {
+        label: String,
+        value: String,
+    },
+    /// A new plan inside the document.
+    Plan {
+        kind: PlanKind,
+        title: String,
+        owner: Option<String>,
+    },
+    /// "Other Performance Indicators that support …": indicators follow.
+    IndicatorIntro {
+        rest: String,
+    },
+    /// "Additional Performance Monitoring: boards".
+    Monitoring(String),
+    /// A numbered or capitalised narrative heading.
+    Heading(String),
+    Other,
+}
+
+static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
+    compile(
+        r"(?i)^(corporate priority|council priority|strategic priority|priority|corporate aim|council aim|aim|ambition|theme|outcome|corporate outcome|service objective|improvement objective|objective|area for improvement|relevant council aims?(?:/s)?|relevant corporate objectives?(?:/s)?(?: and service priorities)?|relevant service priorities|relevant council approach(?:es|/es)?)\s*:\s*(.*)$",
+    )
+});
+static NUMBERED_NODE: LazyLock<Regex> = LazyLock::new(|| {
+    compile(
+        r"(?i)^(corporate action|key action|strategic action|priority|theme|objective|outcome)\s+(\d{1,3}(?:\.\d{1,2})?)\s*(?:[:.–-]\s*(.*))?$",
+    )
+});
+static PLAN: LazyLock<Regex> = LazyLock::new(|| {
+    compile(
+        r"(?i)^(operational|improvement|service|corporate action|corporate|team|business|delivery) plans?\b\s*(?:[:–-]\s*(.*)|((?:(?:19|20)\d\d\S*\s*(?:–|-|to)?\s*)*))$",
+    )
+});
+static NUMBERED_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| compile(r"^(?:\d{1,2}\.|[a-z]\)|\([a-z]\))\s+(\S.*)$"));
+static STRAPLINE: LazyLock<Regex> = LazyLock::new(|| compile(r"(?i)\s*strapline\s*:\s*"));
+
+/// Classifies one line of plain text (already cleaned of markup).
+pub fn classify(text: &str) -> Line {
+    let text = text.trim();
+    if text.is_empty() || text.len() > 2000 {
+        return Line::Other;
+    }
+    let lower_start: String = text.chars().take(40).collect::<String>().to_lowercase();
+    if lower_start.starts_with("other performance indicators")
+        || lower_start.starts_with("other indicators")
+    {
+        let rest = text
+            .split_once(':')
+            .map_or("", |(_, r)| r)
+            .trim()
+            .to_string();
+        return Line::IndicatorIntro { rest };
+    }
+    if lower_start.starts_with("additional performance monitoring") {
+        let rest = text
+            .split_once(':')
+            .map_or("", |(_, r)| r)
+            .trim()
+            .to_string();
+        return Line::Monitoring(rest);
+    }
+    if text.len() <= 300
+        && let Some(c) = NUMBERED_NODE.captures(text)
+    {
+        let label = title_case(&c[1]);
+        let initials: String = label
+            .split_whitespace()
+            .filter_map(|w| w.chars().next())
+            .collect();
+        let title = c.get(3).map_or("", |m| m.as_str()).trim().to_string();
+        let level = match label.to_lowercase().as_str() {
+            "priority" | "theme" => NodeLevel::Priority,
+            "outcome" => NodeLevel::Outcome,
+            _ => NodeLevel::Objective,
+        };
+        return Line::Node {
+            level,
+            label,
+            code: Some(format!("{}{}", initials.to_uppercase(), &c[2])),
+            title,
+            strapline: None,
+        };
+    }
+    if let Some(c) = LABELLED.captures(text) {
+        let label_raw = c[1].to_lowercase();
+        let value = c[2].trim();
+        if label_raw.contains("approach") || label_raw.contains("service priorities") {
+            return Line::Context {
+                label: title_case(&c[1]),
+                value: value.to_string(),
+            };
+        }
+        let (level, label) = match label_raw.as_str() {
+            l if l.contains("priority") || l.contains("aim") || l == "ambition" || l == "theme" => {
+                (
+                    NodeLevel::Priority,
+                    if l.starts_with("relevant") {
+                        "Council Aim".to_string()
+                    } else {
+                        title_case(&c[1])
+                    },
+                )
+            }
+            l if l.contains("outcome") => (NodeLevel::Outcome, title_case(&c[1])),
+            l if l.starts_with("relevant corporate objective") => {
+                (NodeLevel::Priority, "Corporate Objective".to_string())
+            }
+            _ => (NodeLevel::Objective, title_case(&c[1])),
+        };
+        if value.is_empty() {
+            return Line::PendingLabel { level, label };
+        }
+        let (title, strapline) = match STRAPLINE.find(value) {
+            Some(m) => (
+                value[..m.start()].trim().to_string(),
+                Some(value[m.end()..].trim().to_string()),
+            ),
+            None => (value.to_string(), None),
+        };
+        return Line::Node {
+            level,
+            label,
+            code: None,
+            title,
+            strapline,
+        };
+    }
+    if text.len() <= 120
+        && let Some(c) = PLAN.captures(text)
+    {
+        let kind = match c[1].to_lowercase().as_str() {
+            "operational" | "team" | "delivery" => PlanKind::Operational,
+            "improvement" => PlanKind::Improvement,
+            "corporate action" => PlanKind::CorporateAction,
+            "corporate" => PlanKind::Corporate,
+            _ => PlanKind::Service,
+        };
+        let owner = c
+            .get(2)
+            .map(|m| m.as_str().trim().to_string())
+            .filter(|s| !s.is_empty());
+        return Line::Plan {
+            kind,
+            title: text.to_string(),
+            owner,
+        };
+    }
+    if is_heading(text) {
+        return Line::Heading(text.to_string());
+    }
+    Line::Other
+}
+
+/// Short numbered or capitalised lines that open a narrative section:
+/// "2. Context", "a) External Drivers", "SERVICE PLAN OVERVIEW".
+pub fn is_heading(text: &str) -> bool {
+    if text.len() > 60 || text.ends_with(['.', ',', ';']) {
+        return false;
+    }
+    let body = NUMBERED_HEADING
+        .captures(text)
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str());
+    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
+    if body.is_none() {
+        return letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase());
+    }
+    let body = body.unwrap_or(text);
+    let words: Vec<&str> = body.split_whitespace().filter(|w| w.len() >= 4).collect();
+    !words.is_empty()
+        && words
+            .iter()
+            .filter(|w| w.starts_with(|c: char| c.is_uppercase()))
+            .count()
+            * 2
+            >= words.len()
+}
+
+/// A short line that may name a theme above the next node ("Planning for
+/// the Future"): title-like, no sentence punctuation.
+pub fn is_title_like(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    (1..=8).contains(&words.len())
+        && !text.ends_with(['.', ':', ';', ','])
+        && words
+            .first()
+            .is_some_and(|w| w.starts_with(|c: char| c.is_uppercase()))
+        && !text.chars().any(|c| c.is_ascii_digit())
+}
+
+fn title_case(text: &str) -> String {
+    text.split_whitespace()
+        .map(|w| {
+            let lower = w.to_lowercase();
+            if matches!(lower.as_str(), "for" | "and" | "of" | "the") {
+                return lower;
+            }
+            let mut chars = lower.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<String>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn section_lines() {
+        match classify("Corporate Priority: People Strapline: Fair and accessible services") {
+            Line::Node {
+                level,
+                title,
+                strapline,
+                ..
+            } => {
+                assert_eq!(level, NodeLevel::Priority);
+                assert_eq!(title, "People");
+                assert_eq!(strapline.as_deref(), Some("Fair and accessible services"));
+            }
+            other => panic!("{other:?}"),
+        }
+        match classify("CORPORATE ACTION 1: Implement the Development Sites programme") {
+            Line::Node {
+                code, title, label, ..
+            } => {
+                assert_eq!(code.as_deref(), Some("CA1"));
+                assert_eq!(label, "Corporate Action");
+                assert_eq!(title, "Implement the Development Sites programme");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            classify("OPERATIONAL PLAN: Policy and Performance Team"),
+            Line::Plan {
+                kind: PlanKind::Operational,
+                ..
+            }
+        ));
+        assert!(matches!(
+            classify("Relevant Council Aim/s:"),
+            Line::PendingLabel { .. }
+        ));
+        assert!(matches!(classify("2. Context"), Line::Heading(_)));
+        assert!(matches!(
+            classify(
+                "1. Carry out a self assessment against the Customer Service Excellence Standard"
+            ),
+            Line::Other
+        ));
+    }
+}
