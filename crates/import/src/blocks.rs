@@ -46,7 +46,10 @@ impl<'a> Block<'a> {
         if cells.iter().all(|c| c.trim().is_empty()) {
             return Block::Blank;
         }
-        if cells.len() == 1 {
+        // A sheet row with text in its first cell only reads like a line of
+        // text, so a spreadsheet and its text extraction agree.
+        if cells.len() == 1 || cells[1..].iter().all(|c| c.trim().is_empty()) {
+            cells.truncate(1);
             let text = cells.pop().unwrap_or_default();
             return Block::Text { text, place };
         }

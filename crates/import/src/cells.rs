@@ -522,9 +522,13 @@ pub fn split_into(text: &str, n: usize) -> Option<Vec<String>> {
     let mut chosen: Vec<usize> = Vec::with_capacity(n - 1);
     while chosen.len() + 1 < n {
         // Highest score first; ties go to the cut that best balances the parts.
+        // No part of a single word: skip cuts next to an edge or a chosen cut.
+        let free =
+            |i: usize| i >= 2 && i + 2 <= ws.len() && chosen.iter().all(|&c| c.abs_diff(i) >= 2);
         let best = candidates
             .iter()
             .enumerate()
+            .filter(|(_, c)| free(c.0))
             .max_by(|(_, a), (_, b)| {
                 a.1.partial_cmp(&b.1)
                     .unwrap_or(std::cmp::Ordering::Equal)

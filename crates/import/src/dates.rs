@@ -14,7 +14,7 @@ const SEASON: &str = r"(?:spring|summer|autumn|winter)";
 /// One date phrase as found in deadline cells; a range of two counts as one.
 static ITEM: LazyLock<String> = LazyLock::new(|| {
     let single = format!(
-        r"(?:(?:end|early|mid|late|by\s+end(?:\s+of)?|by)\s+)?(?:(?:\d{{1,2}}\s*(?:st|nd|rd|th)?\s+)?{MONTH}\.?(?:\s*[/–-]\s*{MONTH}\.?)?\s+(?:\d{{4}}|\d{{2}}\b)|{SEASON}\s+\d{{4}}|q[1-4]\s+\d{{4}}(?:/\d{{2,4}})?|\d{{4}}\s*/\s*\d{{2,4}}|\d{{4}}|tbc|tbi|tba|monthly|quarterly|weekly|annually|annual|ongoing|on-going|continuous|ad-hoc|ad hoc|as required|each quarter|throughout (?:the )?year)"
+        r"(?:(?:end|early|mid|late|by\s+end(?:\s+of)?|by)\s+)?(?:(?:\d{{1,2}}\s*(?:st|nd|rd|th)?\s+)?{MONTH}\.?(?:\s*[/–-]\s*{MONTH}\.?)?\s+(?:\d{{4}}|\d{{2}}\b)|{SEASON}\s+\d{{4}}|q[1-4]\s+\d{{4}}(?:/\d{{2,4}})?|\d{{4}}\s*/\s*\d{{2,4}}|\d{{4}}|tbc|tbi|tba|monthly|quarterly|weekly|annually|annual|(?:ongoing|on-going)(?:\s+\d{{4}}\s*/\s*\d{{2,4}})?|continuous|ad-hoc|ad hoc|as required|each quarter|throughout (?:the )?year)"
     );
     format!(r"{single}(?:\s*(?:–|-|to)\s*{single})?")
 });
@@ -80,7 +80,7 @@ pub fn split_dates(text: &str) -> Vec<String> {
         .filter(|l| !l.is_empty())
         .collect();
     if lines.len() > 1 && lines.iter().all(|l| starts_with_date(l)) {
-        return lines.into_iter().map(str::to_string).collect();
+        return lines.into_iter().flat_map(split_dates).collect();
     }
     if text.len() > 300 || !DATE_LIST.is_match(text) {
         return vec![text.to_string()];
@@ -178,7 +178,13 @@ pub fn fuzzy(text: &str, context: DateContext) -> FuzzyDate {
 pub fn combined(text: &str, parts: &[&FuzzyDate]) -> FuzzyDate {
     let readable = parts.iter().all(|p| p.is_readable());
     let earliest = parts.iter().filter_map(|p| p.earliest).min();
-    let latest = parts.iter().filter_map(|p| p.latest).max();
+    // An open-ended part ("Ongoing") leaves the whole open-ended.
+    let open = parts.iter().any(|p| p.latest.is_none());
+    let latest = if open {
+        None
+    } else {
+        parts.iter().filter_map(|p| p.latest).max()
+    };
     let reading = match parts.first() {
         Some(first) if readable && parts.iter().all(|p| p.reading == first.reading) => {
             first.reading
@@ -230,6 +236,11 @@ mod tests {
             1
         );
         assert_eq!(split_dates("31 March 2018").len(), 1);
+        assert_eq!(split_dates("Ongoing 2017/18").len(), 1);
+        assert_eq!(
+            split_dates("May 2017 October 2017\nEnd March 2018").len(),
+            3
+        );
         assert_eq!(
             split_dates("March 2017 March 2017 March 2017 TBC March 2018").len(),
             5

@@ -14,10 +14,34 @@ pub fn blocks<'a>(file_name: &str, text: &'a str) -> Result<Vec<Block<'a>>, Impo
         .from_reader(text.as_bytes());
     let mut out = Vec::new();
     let mut record = csv::StringRecord::new();
+    // The reader's own line count skips blank lines, so lines are counted
+    // here from byte offsets; blank lines still end paragraphs.
+    let (mut line, mut counted_to, mut expected_gap) = (1u64, 0usize, 0u64);
     loop {
         match reader.read_record(&mut record) {
             Ok(true) => {
-                let line = record.position().map_or(0, |p| p.line());
+                let start = record.position().map_or(counted_to, |p| {
+                    usize::try_from(p.byte()).unwrap_or(usize::MAX)
+                });
+                // The reported offset may sit on the previous line's ending or
+                // before skipped blank lines: the record starts after them.
+                let mut start = start.clamp(counted_to, text.len());
+                while matches!(text.as_bytes().get(start), Some(b'\r' | b'\n')) {
+                    start += 1;
+                }
+                let gap = text.as_bytes()[counted_to..start]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count() as u64;
+                line += gap;
+                counted_to = start;
+                if !out.is_empty() && gap > expected_gap {
+                    out.push(Block::Blank);
+                }
+                expected_gap = 1 + record
+                    .iter()
+                    .map(|c| c.matches('\n').count() as u64)
+                    .sum::<u64>();
                 let place = Place::line(u32::try_from(line).unwrap_or(u32::MAX));
                 let cells: Vec<Cow<'a, str>> =
                     record.iter().map(|c| Cow::Owned(c.to_string())).collect();
@@ -25,7 +49,7 @@ pub fn blocks<'a>(file_name: &str, text: &'a str) -> Result<Vec<Block<'a>>, Impo
             }
             Ok(false) => break,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(line, |p| p.line());
                 return Err(ImportError::Csv {
                     file: file_name.to_string(),
                     line,

@@ -57,7 +57,25 @@ pub struct Recogniser {
     pending_theme: Option<(String, Place)>,
     pending_label: Option<(Option<NodeLevel>, String, Vec<String>, Place)>,
     indicator_node: Option<usize>,
+    /// The block before this one was a table data row: a following line
+    /// with text only in its first column may be the next record.
+    after_row: bool,
+    record_from_line: bool,
 }
+
+/// Words that open a post title: a lone one starts a new post, not the end
+/// of the one above.
+const POST_STARTS: &[&str] = &[
+    "Chief",
+    "Head",
+    "Director",
+    "Deputy",
+    "Assistant",
+    "Interim",
+    "Acting",
+    "Senior",
+    "Principal",
+];
 
 const CONNECTORS: &[&str] = &[
     "and", "the", "of", "to", "for", "with", "by", "in", "a", "an", "on", "&", "or", "at",
@@ -98,10 +116,12 @@ pub fn recognise(file_name: &str, blocks: &[Block<'_>]) -> PlanDocument {
         pending_theme: None,
         pending_label: None,
         indicator_node: None,
+        after_row: false,
+        record_from_line: false,
     };
     for (i, block) in blocks.iter().enumerate() {
         match block {
-            Block::Blank => {}
+            Block::Blank => r.after_row = false,
             Block::Text { text, place } if r.title.line.as_ref() == Some(place) => {
                 // The title itself: already the plan's title.
                 r.plan_index();
@@ -282,10 +302,20 @@ impl Recogniser {
         if text.is_empty() {
             return;
         }
+        self.on_line(text, raw, place);
+        // A line read as a record keeps the table open; any other closes it.
+        if !self.record_from_line {
+            self.after_row = false;
+        }
+        self.record_from_line = false;
+    }
+
+    fn on_line(&mut self, text: &str, raw: &str, place: &Place) {
         let line = sections::classify(text);
         match line {
             Line::Plan { kind, title, owner } => {
                 self.flush_all();
+                self.flush_theme();
                 if self.title.line.as_ref() != Some(place) {
                     self.switch_plan(kind, title, owner);
                 } else {
@@ -300,14 +330,22 @@ impl Recogniser {
                 strapline,
             } => {
                 self.flush_all();
+                if code.is_some() {
+                    // A numbered section heading between tables starts a new
+                    // table: rows after it need their own header.
+                    let i = self.plan_index();
+                    self.states[i].header = None;
+                }
                 self.section_node(level, label, code, title, strapline, place);
             }
             Line::PendingLabel { level, label } => {
                 self.flush_all();
+                self.flush_theme();
                 self.pending_label = Some((Some(level), label, Vec::new(), place.clone()));
             }
             Line::Context { label, value } => {
                 self.flush_all();
+                self.flush_theme();
                 let values = if value.is_empty() {
                     Vec::new()
                 } else {
@@ -317,6 +355,7 @@ impl Recogniser {
             }
             Line::IndicatorIntro { rest } => {
                 self.flush_all();
+                self.flush_theme();
                 self.indicator_node = self.deepest_node();
                 self.narrative(text, place);
                 self.inline_indicators(&rest, place);
@@ -331,6 +370,7 @@ impl Recogniser {
             }
             Line::Heading(heading) => {
                 self.flush_all();
+                self.flush_theme();
                 let i = self.plan_index();
                 self.doc.plans[i].sections.push(NarrativeSection {
                     heading,
@@ -338,6 +378,22 @@ impl Recogniser {
                     provenance: Some(place.provenance()),
                 });
                 self.states[i].section = Some(self.doc.plans[i].sections.len() - 1);
+            }
+            Line::Other if self.after_row && !self.single_cell_is_text(text, raw) => {
+                let i = self.plan_index();
+                if let Some(h) = self.states[i].header.clone() {
+                    self.flush_label();
+                    self.flush_theme();
+                    self.on_data(
+                        &[std::borrow::Cow::Borrowed(raw)],
+                        &[text.to_string()],
+                        place,
+                        &h,
+                    );
+                    self.record_from_line = true;
+                    return;
+                }
+                self.on_plain(text, raw, place);
             }
             Line::Other => self.on_plain(text, raw, place),
         }
@@ -628,11 +684,20 @@ impl Recogniser {
     // ---- rows ---------------------------------------------------------
 
     fn on_row(&mut self, raw: &[std::borrow::Cow<'_, str>], place: &Place) {
+        self.after_row = false;
         let cleaned: Vec<String> = raw.iter().map(|c| cells::clean(c)).collect();
         let filled: Vec<usize> = (0..cleaned.len())
             .filter(|&i| !cleaned[i].is_empty())
             .collect();
         let Some(&first) = filled.first() else { return };
+        // "--  ---  ----": a rule drawn under a table.
+        if filled.iter().all(|&i| {
+            cleaned[i]
+                .chars()
+                .all(|c| matches!(c, '-' | '–' | '—' | '_' | '=' | ' '))
+        }) {
+            return;
+        }
         if filled.len() == 1 && first == 0 && self.single_cell_is_text(&cleaned[0], &raw[0]) {
             self.on_text(&cleaned[0], &raw[0], place);
             return;
@@ -660,8 +725,26 @@ impl Recogniser {
             );
             return;
         }
+        // "Additional Performance Monitoring: Asset Man | agement Board":
+        // a note the extraction cut into cells.
+        if filled.len() > 1
+            && first == 0
+            && matches!(
+                sections::classify(&cleaned[0]),
+                Line::Monitoring(_) | Line::IndicatorIntro { .. }
+            )
+        {
+            let joined = filled
+                .iter()
+                .map(|&i| cleaned[i].as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            self.on_text(&joined, &joined, place);
+            return;
+        }
         if let Some(mut h) = header::recognise(&cleaned) {
             self.flush_all();
+            self.flush_theme();
             self.pending_rows.clear();
             let i = self.plan_index();
             let st = &mut self.states[i];
@@ -680,7 +763,9 @@ impl Recogniser {
         }
         let i = self.plan_index();
         let Some(h) = self.states[i].header.clone() else {
-            self.flush_all();
+            self.flush_record();
+            self.flush_label();
+            self.flush_theme();
             self.pending_rows.push((cleaned.join("\t"), place.clone()));
             return;
         };
@@ -695,6 +780,7 @@ impl Recogniser {
         self.flush_label();
         self.flush_theme();
         self.on_data(raw, &cleaned, place, &h);
+        self.after_row = true;
     }
 
     /// A row with text only in its first cell reads as a line, unless it
@@ -725,6 +811,8 @@ impl Recogniser {
         place: &Place,
         h: &Rc<Header>,
     ) {
+        let (raw, cleaned) = realign(raw, cleaned, h);
+        let (raw, cleaned) = (raw.as_slice(), cleaned.as_slice());
         let get = |role: Role| {
             h.col(role)
                 .and_then(|c| cleaned.get(c))
@@ -750,8 +838,10 @@ impl Recogniser {
         if !h.has(Role::Code)
             && let (Some(lc), Some(rec)) = (h.col(Role::Lead), &mut self.record)
             && let Some(prev) = rec.cells.get_mut(lc)
-            && ends_with_connector(&cells::clean(prev))
-            && raw.get(lc).is_some_and(|c| !c.trim().is_empty())
+            && !prev.trim().is_empty()
+            && let Some(new) = cleaned.get(lc).filter(|c| !c.is_empty())
+            && (ends_with_connector(&cells::clean(prev))
+                || (new.split_whitespace().count() == 1 && !POST_STARTS.contains(&new.as_str())))
         {
             prev.push(' ');
             prev.push_str(raw[lc].trim());
@@ -865,11 +955,12 @@ impl Recogniser {
 
     // ---- flushing -----------------------------------------------------
 
+    /// Ends whatever record, label or headerless table is open. A pending
+    /// theme line is left alone: the node that may follow decides its fate.
     fn flush_all(&mut self) {
         self.flush_record();
         self.flush_label();
         self.flush_rows();
-        self.flush_theme();
     }
 
     fn flush_theme(&mut self) {
@@ -1055,6 +1146,37 @@ impl Recogniser {
             }
         }
     }
+}
+
+/// Extraction sometimes repeats a cell ("Human Resources | Human
+/// Resources") and pushes the rest of the row right, so the date lands past
+/// the date column. Moves the row back so the first date-like cell sits in
+/// the date column; the displaced text goes past the named columns, where it
+/// is kept with the record's description.
+fn realign<'a>(
+    raw: &[std::borrow::Cow<'a, str>],
+    cleaned: &[String],
+    h: &Header,
+) -> (Vec<std::borrow::Cow<'a, str>>, Vec<String>) {
+    let (mut raw, mut cleaned) = (raw.to_vec(), cleaned.to_vec());
+    let Some(d) = h.col(Role::Due) else {
+        return (raw, cleaned);
+    };
+    let due = cleaned.get(d).map(String::as_str).unwrap_or("");
+    if due.is_empty() || dates::starts_with_date(due) {
+        return (raw, cleaned);
+    }
+    let Some(j) = (d + 1..cleaned.len()).find(|&j| dates::starts_with_date(&cleaned[j])) else {
+        return (raw, cleaned);
+    };
+    let spill_raw: Vec<_> = raw.drain(d..j).collect();
+    let spill_clean: Vec<_> = cleaned.drain(d..j).collect();
+    let width = h.roles.len().max(raw.len());
+    raw.resize(width, std::borrow::Cow::Borrowed(""));
+    cleaned.resize(width, String::new());
+    raw.extend(spill_raw);
+    cleaned.extend(spill_clean);
+    (raw, cleaned)
 }
 
 fn starts_with_number(text: &str) -> bool {
