@@ -226,7 +226,7 @@ pub fn recent_quarters(as_at: NaiveDate, count: usize) -> Vec<Period> {
 }
 
 /// An indicator value judged against its target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IndicatorRag {
     Green,

@@ -9,6 +9,7 @@
 //! - a document is imported in one transaction: all of it or none of it.
 
 mod connect;
+mod detail;
 mod error;
 mod history;
 mod import;
@@ -19,11 +20,17 @@ mod read;
 mod write;
 
 pub use connect::{Backend, redact, sqlite_url};
+pub use detail::{
+    ActionDetail, IndicatorDetail, MeasurementRow, MilestoneRow, RevisionRow, RiskRow, SearchHit,
+    UpdateRow,
+};
 pub use error::StoreError;
 pub use history::HistoryEntry;
 pub use import::{ImportOutcome, ImportStatus, SourceMeta};
 pub use monitor::{NewMeasurement, NewProgress};
-pub use monitoring::{ActionInfo, IndicatorInfo, MonitoringData, NodeInfo, PlanInfo, UpdateInfo, ValueInfo};
+pub use monitoring::{
+    ActionInfo, IndicatorInfo, MonitoringData, NodeInfo, PlanInfo, UpdateInfo, ValueInfo,
+};
 pub use read::{ActionRow, PlanSummary};
 
 use sqlx::{Any, AnyPool, Transaction};

@@ -15,6 +15,8 @@ pub struct PlanInfo {
     pub title: String,
     pub kind: String,
     pub owner: Option<String>,
+    /// The last day of the plan's period, when it has one.
+    pub last_day: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone)]
@@ -40,6 +42,7 @@ pub struct ActionInfo {
     pub plan_id: i64,
     pub code: Option<String>,
     pub title: String,
+    pub service_ref: Option<String>,
     pub due_text: Option<String>,
     /// Last day of the original due date.
     pub original_due: Option<NaiveDate>,
@@ -102,26 +105,41 @@ impl Store {
     /// A number that changes whenever any record changes: the newest
     /// history entry. Cheap (the primary key's maximum).
     pub async fn data_version(&self) -> Result<i64, StoreError> {
-        let row = sqlx::query("SELECT COALESCE(MAX(id), 0) FROM history").fetch_one(&self.pool).await?;
+        let row = sqlx::query("SELECT COALESCE(MAX(id), 0) FROM history")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(row.try_get(0)?)
     }
 
     pub async fn load_monitoring_data(&self) -> Result<MonitoringData, StoreError> {
         // Read in one transaction so the parts agree with each other.
         let mut tx = self.pool.begin().await?;
-        let version: i64 = sqlx::query("SELECT COALESCE(MAX(id), 0) FROM history").fetch_one(&mut *tx).await?.try_get(0)?;
-        let amber_tolerance: f64 = sqlx::query("SELECT amber_tolerance FROM organisations ORDER BY id LIMIT 1")
-            .fetch_optional(&mut *tx)
+        let version: i64 = sqlx::query("SELECT COALESCE(MAX(id), 0) FROM history")
+            .fetch_one(&mut *tx)
             .await?
-            .map(|r| r.try_get(0))
-            .transpose()?
-            .unwrap_or(0.05);
+            .try_get(0)?;
+        let amber_tolerance: f64 =
+            sqlx::query("SELECT amber_tolerance FROM organisations ORDER BY id LIMIT 1")
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| r.try_get(0))
+                .transpose()?
+                .unwrap_or(0.05);
 
-        let plans = sqlx::query("SELECT p.id, p.title, p.kind, u.name FROM plans p LEFT JOIN org_units u ON u.id = p.owner_unit_id ORDER BY p.id")
+        let plans = sqlx::query("SELECT p.id, p.title, p.kind, u.name, p.period_to FROM plans p LEFT JOIN org_units u ON u.id = p.owner_unit_id ORDER BY p.id")
             .fetch_all(&mut *tx)
             .await?
             .iter()
-            .map(|r| Ok(PlanInfo { id: r.try_get(0)?, title: r.try_get(1)?, kind: r.try_get(2)?, owner: r.try_get(3)? }))
+            .map(|r| {
+                let period_to: Option<String> = r.try_get(4)?;
+                Ok(PlanInfo {
+                    id: r.try_get(0)?,
+                    title: r.try_get(1)?,
+                    kind: r.try_get(2)?,
+                    owner: r.try_get(3)?,
+                    last_day: period_to.and_then(|p| p.parse::<goldthread_domain::FinancialYear>().ok()).map(|fy| fy.last_day()),
+                })
+            })
             .collect::<Result<Vec<_>, StoreError>>()?;
 
         let nodes = sqlx::query("SELECT id, plan_id, parent_id, level, label, title, strapline FROM nodes ORDER BY plan_id, position")
@@ -143,7 +161,7 @@ impl Store {
 
         let mut actions = Vec::new();
         let mut action_index = HashMap::new();
-        for r in sqlx::query("SELECT id, plan_id, code, title, due_text, due_latest FROM actions ORDER BY plan_id, position")
+        for r in sqlx::query("SELECT id, plan_id, code, title, due_text, due_latest, service_ref FROM actions ORDER BY plan_id, position")
             .fetch_all(&mut *tx)
             .await?
         {
@@ -155,6 +173,7 @@ impl Store {
                 plan_id: r.try_get(1)?,
                 code: r.try_get(2)?,
                 title: r.try_get(3)?,
+                service_ref: r.try_get(6)?,
                 due_text: r.try_get(4)?,
                 original_due: due,
                 due,
@@ -163,7 +182,12 @@ impl Store {
                 updates: Vec::new(),
             });
         }
-        for r in sqlx::query("SELECT action_id, to_latest FROM due_revisions ORDER BY action_id, position").fetch_all(&mut *tx).await? {
+        for r in sqlx::query(
+            "SELECT action_id, to_latest FROM due_revisions ORDER BY action_id, position",
+        )
+        .fetch_all(&mut *tx)
+        .await?
+        {
             if let Some(&i) = action_index.get(&r.try_get::<i64, _>(0)?) {
                 actions[i].due = date(r.try_get(1)?);
             }
@@ -176,12 +200,20 @@ impl Store {
                 actions[i].officers.push(r.try_get(1)?);
             }
         }
-        for r in sqlx::query("SELECT action_id, node_id FROM action_nodes ORDER BY id").fetch_all(&mut *tx).await? {
+        for r in sqlx::query("SELECT action_id, node_id FROM action_nodes ORDER BY id")
+            .fetch_all(&mut *tx)
+            .await?
+        {
             if let Some(&i) = action_index.get(&r.try_get::<i64, _>(0)?) {
                 actions[i].node_ids.push(r.try_get(1)?);
             }
         }
-        for r in sqlx::query("SELECT action_id, as_at, status FROM progress_updates ORDER BY action_id, as_at, id").fetch_all(&mut *tx).await? {
+        for r in sqlx::query(
+            "SELECT action_id, as_at, status FROM progress_updates ORDER BY action_id, as_at, id",
+        )
+        .fetch_all(&mut *tx)
+        .await?
+        {
             let (Some(&i), Some(as_at), Some(status)) = (
                 action_index.get(&r.try_get::<i64, _>(0)?),
                 date(r.try_get(1)?),
@@ -216,7 +248,11 @@ impl Store {
                 values: Vec::new(),
             });
         }
-        for r in sqlx::query("SELECT indicator_id, action_id, node_id FROM indicator_links ORDER BY id").fetch_all(&mut *tx).await? {
+        for r in
+            sqlx::query("SELECT indicator_id, action_id, node_id FROM indicator_links ORDER BY id")
+                .fetch_all(&mut *tx)
+                .await?
+        {
             if let Some(&i) = indicator_index.get(&r.try_get::<i64, _>(0)?) {
                 if let Some(action) = r.try_get::<Option<i64>, _>(1)? {
                     indicators[i].action_ids.push(action);
@@ -226,8 +262,16 @@ impl Store {
                 }
             }
         }
-        for r in sqlx::query("SELECT indicator_id, period, value FROM targets ORDER BY indicator_id, period").fetch_all(&mut *tx).await? {
-            if let (Some(&i), Ok(period)) = (indicator_index.get(&r.try_get::<i64, _>(0)?), r.try_get::<String, _>(1)?.parse::<Period>()) {
+        for r in sqlx::query(
+            "SELECT indicator_id, period, value FROM targets ORDER BY indicator_id, period",
+        )
+        .fetch_all(&mut *tx)
+        .await?
+        {
+            if let (Some(&i), Ok(period)) = (
+                indicator_index.get(&r.try_get::<i64, _>(0)?),
+                r.try_get::<String, _>(1)?.parse::<Period>(),
+            ) {
                 indicators[i].targets.push((period, r.try_get(2)?));
             }
         }
@@ -237,6 +281,13 @@ impl Store {
             }
         }
         tx.commit().await?;
-        Ok(MonitoringData { version, amber_tolerance, plans, nodes, actions, indicators })
+        Ok(MonitoringData {
+            version,
+            amber_tolerance,
+            plans,
+            nodes,
+            actions,
+            indicators,
+        })
     }
 }

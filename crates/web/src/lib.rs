@@ -8,9 +8,12 @@
 mod api;
 mod assets;
 mod error;
+mod forms;
 mod pages;
 mod request_log;
+mod snapshot;
 mod templates;
+mod views;
 
 use axum::Router;
 use axum::routing::get;
@@ -26,6 +29,8 @@ pub use error::WebError;
 pub struct AppState {
     pub store: Store,
     pub templates: Arc<minijinja::Environment<'static>>,
+    pub snapshot: Arc<snapshot::SnapshotCache>,
+    pub pending_imports: Arc<pages::import::PendingImports>,
 }
 
 /// A bound, not yet running server: tests bind to port 0 and read the port.
@@ -40,6 +45,8 @@ impl Application {
         let state = AppState {
             store,
             templates: Arc::new(templates::environment()),
+            snapshot: Arc::default(),
+            pending_imports: Arc::default(),
         };
         Ok(Application {
             listener,

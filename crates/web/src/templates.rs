@@ -9,7 +9,22 @@ macro_rules! templates {
     };
 }
 
-const TEMPLATES: &[(&str, &str)] = templates!("base.html", "error.html", "index.html");
+const TEMPLATES: &[(&str, &str)] = templates!(
+    "base.html",
+    "macros.html",
+    "error.html",
+    "index.html",
+    "dashboard.html",
+    "plan.html",
+    "action.html",
+    "indicator.html",
+    "risks.html",
+    "my_work.html",
+    "search.html",
+    "import.html",
+    "import_preview.html",
+    "import_done.html",
+);
 
 pub fn environment() -> Environment<'static> {
     let mut env = Environment::new();

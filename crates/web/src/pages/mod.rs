@@ -1,4 +1,14 @@
-//! Server-rendered pages.
+//! Server-rendered pages. Handlers parse the request, fetch, build a view
+//! model (`crate::views`), render; the rules live in the domain crate.
+
+mod action;
+mod dashboard;
+pub mod import;
+mod indicator;
+mod my_work;
+mod plan;
+mod risks;
+mod search;
 
 use crate::error::WebError;
 use crate::{AppState, templates};
@@ -7,11 +17,52 @@ use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
 use goldthread_domain::PlanKind;
-use minijinja::context;
+use minijinja::Value;
+use minijinja::value::Serde;
 use serde::Serialize;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/", get(plan_list))
+    Router::new()
+        .route("/", get(plan_list))
+        .route("/dashboard", get(dashboard::page))
+        .route("/plans/{id}", get(plan::page))
+        .route(
+            "/actions/{id}",
+            get(action::page).post(action::record_progress),
+        )
+        .route(
+            "/indicators/{id}",
+            get(indicator::page).post(indicator::record_value),
+        )
+        .route("/risks", get(risks::page))
+        .route("/my-work", get(my_work::page))
+        .route("/search", get(search::page))
+        .route(
+            "/import",
+            get(import::form)
+                .post(import::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    import::MAX_UPLOAD_BYTES,
+                )),
+        )
+        .route("/import/{token}", axum::routing::post(import::decide))
+}
+
+/// Renders a page from anything serialisable.
+pub(crate) fn render<T: Serialize>(
+    state: &AppState,
+    template: &str,
+    ctx: &T,
+) -> Result<Html<String>, WebError> {
+    Ok(Html(templates::render(
+        &state.templates,
+        template,
+        Value::from(Serde(ctx)),
+    )?))
+}
+
+pub(crate) fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
 }
 
 #[derive(Serialize)]
@@ -22,6 +73,12 @@ struct PlanListItem {
     period: Option<String>,
     actions: i64,
     indicators: i64,
+}
+
+#[derive(Serialize)]
+struct PlanListPage {
+    title: &'static str,
+    plans: Vec<PlanListItem>,
 }
 
 async fn plan_list(State(state): State<AppState>) -> Result<Html<String>, WebError> {
@@ -43,9 +100,12 @@ async fn plan_list(State(state): State<AppState>) -> Result<Html<String>, WebErr
             indicators: p.indicators,
         })
         .collect();
-    Ok(Html(templates::render(
-        &state.templates,
+    render(
+        &state,
         "index.html",
-        context! { title => "Plans", plans => minijinja::value::Value::from(minijinja::value::Serde(&plans)) },
-    )?))
+        &PlanListPage {
+            title: "Plans",
+            plans,
+        },
+    )
 }

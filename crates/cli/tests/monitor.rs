@@ -1,0 +1,317 @@
+//! The monitoring web app, driven over HTTP against the real server:
+//! follow the thread, record progress and values, see status change.
+
+use crate::util::*;
+use regex::Regex;
+
+async fn get(server: &Server, path: &str) -> (u16, String) {
+    let response = client().get(server.url(path)).send().await.unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+async fn post(server: &Server, path: &str, form: &[(&str, &str)]) -> (u16, String, Option<String>) {
+    let response = client()
+        .post(server.url(path))
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let location = response
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_string());
+    (
+        response.status().as_u16(),
+        response.text().await.unwrap(),
+        location,
+    )
+}
+
+async fn plan_id(server: &Server, pick: impl Fn(&serde_json::Value) -> bool) -> i64 {
+    let plans: serde_json::Value = client()
+        .get(server.url("/api/v1/plans"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    plans
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| pick(p))
+        .expect("plan")["id"]
+        .as_i64()
+        .unwrap()
+}
+
+fn link_id(html: &str, kind: &str, text_starts: &str) -> i64 {
+    let re = Regex::new(&format!(
+        r#"href="/{kind}/(\d+)[^"]*">{}"#,
+        regex::escape(text_starts)
+    ))
+    .unwrap();
+    re.captures(html)
+        .unwrap_or_else(|| panic!("no link to {kind} starting {text_starts}"))[1]
+        .parse()
+        .unwrap()
+}
+
+fn count_in_row(html: &str, attr: &str, key: &str) -> i64 {
+    let re = Regex::new(&format!(
+        r#"data-{attr}="{key}">.*?govuk-table__cell--numeric">(\d+)<"#
+    ))
+    .unwrap();
+    re.captures(html)
+        .unwrap_or_else(|| panic!("no {attr} row {key}"))[1]
+        .parse()
+        .unwrap()
+}
+
+fn hidden(html: &str, name: &str) -> String {
+    let re = Regex::new(&format!(r#"name="{name}" value="([^"]*)""#)).unwrap();
+    re.captures(html)
+        .unwrap_or_else(|| panic!("no hidden field {name}"))[1]
+        .to_string()
+}
+
+#[tokio::test]
+async fn follow_the_thread_record_progress_and_a_value_and_see_the_dashboard_change() {
+    let s = Scratch::new();
+    let server = Server::start(&s, &["--demo"]);
+    let plan = plan_id(&server, |p| {
+        p["title"].as_str().unwrap().contains("2017/18") && p["kind"] == "service"
+    })
+    .await;
+
+    let (status, tree) = get(&server, &format!("/plans/{plan}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        tree.contains("IMPROVE THE HEALTH AND WELLBEING OF OUR COMMUNITIES")
+            || tree
+                .to_lowercase()
+                .contains("improve the health and wellbeing")
+    );
+    assert!(tree.contains("Residents living active and healthy lives"));
+    let ka1 = link_id(&tree, "actions", "KA.1 ");
+
+    let (_, action) = get(&server, &format!("/actions/{ka1}")).await;
+    assert!(action.contains("Head of Housing and Health"));
+    let mehpi = link_id(&action, "indicators", "MEHPI 132");
+
+    let (_, before) = get(&server, &format!("/dashboard?plan={plan}")).await;
+    let on_track_before = count_in_row(&before, "status", "on_track");
+
+    // Record progress on KA.1.
+    let version = hidden(&action, "version");
+    let today = chrono::Utc::now().date_naive().to_string();
+    let form = [
+        ("version", version.as_str()),
+        ("status", "on_track"),
+        ("as_at", today.as_str()),
+        ("percent_complete", "40"),
+        (
+            "commentary",
+            "Shadow HIA running; TUPE consultation under way.",
+        ),
+        ("revised_due", "March 2027"),
+        ("revised_reason", "Partner council joined late"),
+        ("author", "Head of Housing and Health"),
+    ];
+    let (status, _, location) = post(&server, &format!("/actions/{ka1}"), &form).await;
+    assert_eq!(status, 303);
+    assert_eq!(
+        location.as_deref(),
+        Some(format!("/actions/{ka1}?saved=1").as_str())
+    );
+    let (_, after_action) = get(&server, &format!("/actions/{ka1}?saved=1")).await;
+    assert!(after_action.contains("Progress recorded."));
+    assert!(after_action.contains("Shadow HIA running; TUPE consultation under way."));
+    assert!(
+        after_action.contains("Partner council joined late"),
+        "the revision and its reason are shown"
+    );
+
+    let (_, after) = get(&server, &format!("/dashboard?plan={plan}")).await;
+    assert_eq!(
+        count_in_row(&after, "status", "on_track"),
+        on_track_before + 1,
+        "the dashboard counts KA.1 as on track now"
+    );
+
+    // Record a value for MEHPI 132.
+    let (_, indicator) = get(&server, &format!("/indicators/{mehpi}")).await;
+    let period = Regex::new(r#"<option value="([^"]+)" selected>"#)
+        .unwrap()
+        .captures(&indicator)
+        .expect("a default period")[1]
+        .to_string();
+    let seen = hidden(&indicator, "seen");
+    let form = [
+        ("period", period.as_str()),
+        ("value", "87.5%"),
+        ("note", "From the DFG system"),
+        ("author", "Service Manager"),
+        ("seen", seen.as_str()),
+    ];
+    let (status, _, _) = post(&server, &format!("/indicators/{mehpi}"), &form).await;
+    assert_eq!(status, 303);
+    let (_, indicator) = get(&server, &format!("/indicators/{mehpi}")).await;
+    assert!(indicator.contains(&format!(r#"data-period="{period}""#)));
+    assert!(indicator.contains("87.5"), "the value is in the table");
+    assert!(indicator.contains("From the DFG system"));
+
+    // The history holds both changes with who made them.
+    let ours = s.run(&["backup", "snapshot.sqlite"]);
+    assert!(ours.status.success());
+}
+
+#[tokio::test]
+async fn forms_validate_and_a_stale_form_keeps_what_the_user_typed() {
+    let s = Scratch::new();
+    let server = Server::start(&s, &["--demo"]);
+    let plan = plan_id(&server, |p| {
+        p["kind"] == "improvement" && p["actions"] == 27
+    })
+    .await;
+    let (_, tree) = get(&server, &format!("/plans/{plan}")).await;
+    let action = link_id(&tree, "actions", "");
+    let (_, page) = get(&server, &format!("/actions/{action}")).await;
+    let version = hidden(&page, "version");
+
+    let (status, html, _) = post(
+        &server,
+        &format!("/actions/{action}"),
+        &[
+            ("version", &version),
+            ("status", ""),
+            ("as_at", "2013-02-30"),
+            ("percent_complete", "140"),
+            ("commentary", "Draft words"),
+            ("author", ""),
+        ],
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(html.contains("There is a problem"));
+    for message in [
+        "Select the status of the action",
+        "Enter the date of the update",
+        "whole number from 0 to 100",
+        "Enter your name or post",
+    ] {
+        assert!(html.contains(message), "{message}");
+    }
+    assert!(
+        html.contains(">Draft words</textarea>"),
+        "what was typed is kept"
+    );
+
+    let good = |commentary: &'static str, v: String| {
+        vec![
+            ("version", v),
+            ("status", "at_risk".to_string()),
+            ("as_at", "2013-09-30".to_string()),
+            ("commentary", commentary.to_string()),
+            ("author", "Officer".to_string()),
+        ]
+    };
+    let first: Vec<(&str, String)> = good("First officer's update", version.clone());
+    let first: Vec<(&str, &str)> = first.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(
+        post(&server, &format!("/actions/{action}"), &first).await.0,
+        303
+    );
+    let stale: Vec<(&str, String)> = good("Second officer's words", version.clone());
+    let stale: Vec<(&str, &str)> = stale.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, html, _) = post(&server, &format!("/actions/{action}"), &stale).await;
+    assert_eq!(status, 409);
+    assert!(html.contains("Someone else changed this action"));
+    assert!(html.contains("Officer changed this action"));
+    assert!(
+        html.contains(">Second officer&#x27;s words</textarea>")
+            || html.contains(">Second officer's words</textarea>"),
+        "nothing typed is lost"
+    );
+    assert!(
+        html.contains("First officer&#x27;s update") || html.contains("First officer's update"),
+        "the other change is shown"
+    );
+    // Resubmitting from the conflict page, deliberately, succeeds.
+    let new_version = hidden(&html, "version");
+    assert_ne!(new_version, version);
+}
+
+#[tokio::test]
+async fn the_2013_improvement_plan_shows_its_statuses_as_at_30_september_2013() {
+    let s = Scratch::new();
+    let server = Server::start(&s, &["--demo"]);
+    let plan = plan_id(&server, |p| {
+        p["kind"] == "improvement" && p["actions"] == 27
+    })
+    .await;
+    let (_, card) = get(&server, &format!("/dashboard?plan={plan}&as_at=2013-09-30")).await;
+    assert_eq!(
+        count_in_row(&card, "status", "no_update"),
+        0,
+        "every action of 003 has a progress report"
+    );
+    let achieved = count_in_row(&card, "status", "achieved");
+    let on_track = count_in_row(&card, "status", "on_track");
+    assert!(
+        achieved >= 10 && on_track >= 5,
+        "achieved {achieved}, on track {on_track}"
+    );
+    let total: i64 = [
+        "achieved",
+        "on_track",
+        "at_risk",
+        "off_track",
+        "overdue",
+        "not_started",
+        "no_update",
+        "deferred",
+        "cancelled",
+    ]
+    .iter()
+    .map(|k| count_in_row(&card, "status", k))
+    .sum();
+    assert_eq!(total, 27);
+    let (_, tree) = get(&server, &format!("/plans/{plan}?as_at=2013-09-30")).await;
+    assert!(tree.contains("27 actions shown"));
+}
+
+#[tokio::test]
+async fn every_page_type_renders_and_search_finds_codes_officers_and_commentary() {
+    let s = Scratch::new();
+    let server = Server::start(&s, &["--demo"]);
+    for path in [
+        "/",
+        "/dashboard",
+        "/risks",
+        "/my-work",
+        "/my-work?officer=Head+of+Housing+and+Health",
+        "/search",
+        "/import",
+    ] {
+        assert_eq!(get(&server, path).await.0, 200, "{path}");
+    }
+    let (_, hits) = get(&server, "/search?q=MEHPI+132").await;
+    assert!(hits.contains("MEHPI 132"));
+    let (_, hits) = get(&server, "/search?q=head+of+housing").await;
+    assert!(hits.contains("Lead officer: Head of Housing and Health"));
+    let (_, hits) = get(&server, "/search?q=awayday+session").await;
+    assert!(hits.contains("result"), "commentary is searched");
+    assert!(!hits.contains(">0 results<"));
+    let (_, work) = get(&server, "/my-work?officer=Head+of+Housing+and+Health").await;
+    assert!(work.contains("Actions to update"));
+    assert_eq!(get(&server, "/actions/999999").await.0, 404);
+    assert_eq!(get(&server, "/dashboard?as_at=yesterday").await.0, 200);
+    assert!(
+        get(&server, "/dashboard?as_at=yesterday")
+            .await
+            .1
+            .contains("Date must be a real date")
+    );
+}

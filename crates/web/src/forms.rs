@@ -1,0 +1,48 @@
+//! Server-side form validation, shown with the GOV.UK error summary.
+
+use serde::Serialize;
+
+/// Errors in field order: (field id, message).
+#[derive(Debug, Default, Serialize)]
+pub struct FormErrors(pub Vec<FieldError>);
+
+#[derive(Debug, Serialize)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl FormErrors {
+    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field,
+            message: message.into(),
+        });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Reads a figure as typed: `72.5`, `72.5%`, `£1,200`, ` 3 `.
+pub fn parse_figure(text: &str) -> Option<f64> {
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ',' | '%' | '£' | ' '))
+        .collect();
+    cleaned.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn figures_are_read_as_typed() {
+        assert_eq!(super::parse_figure("72.5%"), Some(72.5));
+        assert_eq!(super::parse_figure("£1,200"), Some(1200.0));
+        assert_eq!(super::parse_figure("seventy"), None);
+        assert_eq!(super::parse_figure("NaN"), None);
+        assert_eq!(super::parse_figure(""), None);
+    }
+}

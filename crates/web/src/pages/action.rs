@@ -1,0 +1,391 @@
+//! An action: every field, its thread, milestones, progress timeline, and
+//! the form to record progress.
+
+use super::{render, today};
+use crate::AppState;
+use crate::error::WebError;
+use crate::forms::FormErrors;
+use crate::views::assess;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use goldthread_domain::status::ActionAssessment;
+use goldthread_domain::{ActionStatus, DateContext, FuzzyDate};
+use goldthread_storage::{ActionDetail, NewProgress, StoreError};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Default, Deserialize, Serialize, Clone)]
+pub struct ProgressForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    as_at: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    percent_complete: String,
+    #[serde(default)]
+    commentary: String,
+    #[serde(default)]
+    revised_due: String,
+    #[serde(default)]
+    revised_reason: String,
+    #[serde(default)]
+    author: String,
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    saved: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Page {
+    title: String,
+    action: ActionView,
+    assessment: Option<AssessmentView>,
+    form: ProgressForm,
+    errors: FormErrors,
+    conflict: Option<String>,
+    saved: bool,
+    statuses: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Serialize)]
+struct AssessmentView {
+    health: &'static str,
+    health_label: &'static str,
+    rag: &'static str,
+    reported: Option<&'static str>,
+    update_missing: bool,
+    slippage_days: Option<i64>,
+    period: String,
+}
+
+/// As at, status, percent complete, commentary, author.
+type UpdateView = (String, &'static str, Option<i64>, String, Option<String>);
+
+#[derive(Serialize)]
+struct ActionView {
+    id: i64,
+    code: Option<String>,
+    title: String,
+    plan_id: i64,
+    plan_title: String,
+    fields: Vec<(&'static str, String)>,
+    due_text: Option<String>,
+    current_due: Option<String>,
+    officers: Vec<String>,
+    source: Option<String>,
+    milestones: Vec<(String, Option<String>, Option<String>)>,
+    revisions: Vec<(String, String, Option<String>, Option<String>)>,
+    updates: Vec<UpdateView>,
+    indicators: Vec<(i64, String)>,
+    risks: Vec<(i64, String)>,
+    nodes: Vec<(String, String)>,
+}
+
+fn long_date(iso: &str) -> String {
+    iso.parse::<NaiveDate>()
+        .map(|d| d.format("%-d %B %Y").to_string())
+        .unwrap_or_else(|_| iso.to_string())
+}
+
+fn view(detail: &ActionDetail) -> ActionView {
+    let current_due = detail.revisions.last().map(|r| r.to_text.clone());
+    let source =
+        detail
+            .source_file
+            .as_ref()
+            .map(|file| match (&detail.source_sheet, detail.source_line) {
+                (Some(sheet), Some(line)) => format!("{file}, {sheet}, row {line}"),
+                (None, Some(line)) => format!("{file}, line {line}"),
+                _ => file.clone(),
+            });
+    ActionView {
+        id: detail.id,
+        code: detail.code.clone(),
+        title: detail.title.clone(),
+        plan_id: detail.plan_id,
+        plan_title: detail.plan_title.clone(),
+        fields: detail.fields.clone(),
+        due_text: detail.due_text.clone(),
+        current_due,
+        officers: detail.officers.clone(),
+        source,
+        milestones: detail
+            .milestones
+            .iter()
+            .map(|m| {
+                (
+                    m.title.clone(),
+                    m.due_text.clone(),
+                    m.completed.as_deref().map(long_date),
+                )
+            })
+            .collect(),
+        revisions: detail
+            .revisions
+            .iter()
+            .map(|r| {
+                (
+                    r.from_text.clone(),
+                    r.to_text.clone(),
+                    r.reason.clone(),
+                    r.reported.as_deref().map(long_date),
+                )
+            })
+            .collect(),
+        updates: detail
+            .updates
+            .iter()
+            .map(|u| {
+                let status = ActionStatus::parse(&u.status).map_or("Unknown", ActionStatus::label);
+                (
+                    long_date(&u.as_at),
+                    status,
+                    u.percent_complete,
+                    u.commentary.clone(),
+                    u.author.clone(),
+                )
+            })
+            .collect(),
+        indicators: detail
+            .indicators
+            .iter()
+            .map(|(id, code, title)| {
+                (
+                    *id,
+                    code.as_ref()
+                        .map_or_else(|| title.clone(), |c| format!("{c} – {title}")),
+                )
+            })
+            .collect(),
+        risks: detail.risks.clone(),
+        nodes: detail
+            .nodes
+            .iter()
+            .map(|(_, label, title)| (label.clone(), title.clone()))
+            .collect(),
+    }
+}
+
+fn assessment_view(a: ActionAssessment, as_at: NaiveDate) -> AssessmentView {
+    AssessmentView {
+        health: a.health.as_str(),
+        health_label: a.health.label(),
+        rag: a.rag.as_str(),
+        reported: a.reported.map(ActionStatus::label),
+        update_missing: a.update_missing,
+        slippage_days: a.slippage_days,
+        period: goldthread_domain::status::reporting_quarter(as_at).to_string(),
+    }
+}
+
+async fn build_page(
+    state: &AppState,
+    id: i64,
+    form: ProgressForm,
+    errors: FormErrors,
+    conflict: Option<String>,
+    saved: bool,
+) -> Result<Page, WebError> {
+    let detail = state.store.action_detail(id).await?;
+    let data = state.snapshot.get(&state.store).await?;
+    let as_at = today();
+    let assessment = data
+        .actions
+        .iter()
+        .find(|a| a.id == id)
+        .map(|a| assessment_view(assess::action(a, as_at), as_at));
+    Ok(Page {
+        title: format!(
+            "{} {}",
+            detail.code.clone().unwrap_or_default(),
+            detail.title
+        )
+        .trim()
+        .to_string(),
+        action: view(&detail),
+        assessment,
+        form,
+        errors,
+        conflict,
+        saved,
+        statuses: ActionStatus::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.label()))
+            .collect(),
+    })
+}
+
+fn fresh_form(version: i64) -> ProgressForm {
+    ProgressForm {
+        version: version.to_string(),
+        as_at: today().to_string(),
+        ..ProgressForm::default()
+    }
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, WebError> {
+    let version = state.store.action_version(id).await?;
+    let page = build_page(
+        &state,
+        id,
+        fresh_form(version),
+        FormErrors::default(),
+        None,
+        q.saved.is_some(),
+    )
+    .await?;
+    Ok(render(&state, "action.html", &page)?.into_response())
+}
+
+fn validate(form: &ProgressForm) -> Result<(i64, NewProgress, String), FormErrors> {
+    let mut errors = FormErrors::default();
+    let version = form.version.trim().parse::<i64>();
+    if version.is_err() {
+        errors.add(
+            "status",
+            "The form was incomplete: reload the page and try again",
+        );
+    }
+    let status = ActionStatus::parse(form.status.trim());
+    if status.is_none() {
+        errors.add("status", "Select the status of the action");
+    }
+    let as_at = NaiveDate::parse_from_str(form.as_at.trim(), "%Y-%m-%d");
+    match as_at {
+        Err(_) => errors.add(
+            "as_at",
+            "Enter the date of the update in the form 2017-09-30",
+        ),
+        Ok(d) if d > today() => errors.add(
+            "as_at",
+            "The date of the update must be today or in the past",
+        ),
+        Ok(_) => {}
+    }
+    let percent = match form.percent_complete.trim() {
+        "" => None,
+        text => match text.trim_end_matches('%').trim().parse::<u8>() {
+            Ok(p) if p <= 100 => Some(p),
+            _ => {
+                errors.add(
+                    "percent_complete",
+                    "Percentage complete must be a whole number from 0 to 100",
+                );
+                None
+            }
+        },
+    };
+    let commentary = form.commentary.trim();
+    if commentary.is_empty() {
+        errors.add("commentary", "Enter a commentary on progress");
+    } else if commentary.chars().count() > 10_000 {
+        errors.add(
+            "commentary",
+            "Commentary must be 10,000 characters or fewer",
+        );
+    }
+    let revised_due = match form.revised_due.trim() {
+        "" => None,
+        text => {
+            let due = FuzzyDate::parse(text, DateContext::default());
+            if due.latest.is_none() {
+                errors.add(
+                    "revised_due",
+                    "Enter the revised due date as a date, like 30 June 2018 or March 2018",
+                );
+                None
+            } else if form.revised_reason.trim().is_empty() {
+                errors.add("revised_reason", "Enter the reason the due date has moved");
+                None
+            } else {
+                Some((due, form.revised_reason.trim().to_string()))
+            }
+        }
+    };
+    let author = form.author.trim();
+    if author.is_empty() {
+        errors.add("author", "Enter your name or post");
+    }
+    match (version, status, as_at) {
+        (Ok(version), Some(status), Ok(as_at)) if errors.is_empty() => Ok((
+            version,
+            NewProgress {
+                as_at,
+                status,
+                percent_complete: percent,
+                commentary: commentary.to_string(),
+                revised_due,
+            },
+            author.to_string(),
+        )),
+        _ => Err(errors),
+    }
+}
+
+pub async fn record_progress(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Form(form): Form<ProgressForm>,
+) -> Result<Response, WebError> {
+    let (version, progress, author) = match validate(&form) {
+        Ok(valid) => valid,
+        Err(errors) => {
+            let page = build_page(&state, id, form, errors, None, false).await?;
+            return Ok((
+                axum::http::StatusCode::BAD_REQUEST,
+                render(&state, "action.html", &page)?,
+            )
+                .into_response());
+        }
+    };
+    match state
+        .store
+        .record_progress(id, version, &progress, &author)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/actions/{id}?saved=1")).into_response()),
+        Err(StoreError::Conflict {
+            changed_by,
+            changed_at,
+            current,
+            ..
+        }) => {
+            // Keep everything the user typed; take the new version so a
+            // deliberate resubmit, after reading the latest update, succeeds.
+            let mut kept = form;
+            kept.version = current.to_string();
+            let message = format!(
+                "{changed_by} changed this action at {} while you were writing your update. Your update has not been saved. \
+                 Read their change in the progress timeline below; your text is still in the form, so you can submit it again.",
+                changed_at
+                    .get(..16)
+                    .unwrap_or(&changed_at)
+                    .replace('T', " ")
+            );
+            let page = build_page(
+                &state,
+                id,
+                kept,
+                FormErrors::default(),
+                Some(message),
+                false,
+            )
+            .await?;
+            Ok((
+                axum::http::StatusCode::CONFLICT,
+                render(&state, "action.html", &page)?,
+            )
+                .into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}

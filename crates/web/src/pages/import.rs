@@ -1,0 +1,331 @@
+//! Import through the browser: upload, preview (plans, counts, actions,
+//! findings), then confirm or cancel. Nothing is stored until confirmed.
+
+use super::render;
+use crate::AppState;
+use crate::error::WebError;
+use axum::Form;
+use axum::extract::{Multipart, Path, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use goldthread_domain::{NodeLevel, PlanDocument};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Uploads awaiting a decision, by unguessable token. Held in memory: an
+/// unconfirmed upload is lost on restart, which is the safe direction.
+#[derive(Default)]
+pub struct PendingImports {
+    uploads: Mutex<HashMap<String, Pending>>,
+}
+
+struct Pending {
+    file_name: String,
+    bytes: Vec<u8>,
+    author: String,
+    at: Instant,
+}
+
+const KEEP_FOR: Duration = Duration::from_secs(3600);
+const MAX_PENDING: usize = 32;
+pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
+
+impl PendingImports {
+    fn put(&self, pending: Pending) -> String {
+        let token = token(&pending.bytes);
+        if let Ok(mut map) = self.uploads.lock() {
+            map.retain(|_, p| p.at.elapsed() < KEEP_FOR);
+            if map.len() >= MAX_PENDING
+                && let Some(oldest) = map.iter().min_by_key(|(_, p)| p.at).map(|(k, _)| k.clone())
+            {
+                map.remove(&oldest);
+            }
+            map.insert(token.clone(), pending);
+        }
+        token
+    }
+
+    fn take(&self, token: &str) -> Option<Pending> {
+        self.uploads.lock().ok()?.remove(token)
+    }
+}
+
+fn token(bytes: &[u8]) -> String {
+    use std::hash::{BuildHasher, Hasher};
+    // RandomState is seeded from the OS per instance: unpredictable tokens
+    // without a new dependency.
+    let mut token = String::new();
+    for _ in 0..2 {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write(bytes);
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0),
+        );
+        token.push_str(&format!("{:016x}", h.finish()));
+    }
+    token
+}
+
+#[derive(Serialize, Default)]
+struct FormPage {
+    title: &'static str,
+    errors: crate::forms::FormErrors,
+    author: String,
+}
+
+pub async fn form(State(state): State<AppState>) -> Result<Html<String>, WebError> {
+    render(
+        &state,
+        "import.html",
+        &FormPage {
+            title: "Import a plan",
+            ..FormPage::default()
+        },
+    )
+}
+
+#[derive(Serialize)]
+struct ActionPreview {
+    code: Option<String>,
+    title: String,
+    lead_officers: String,
+    due: Option<String>,
+    status: Option<&'static str>,
+    milestones: usize,
+    line: Option<u32>,
+}
+
+#[derive(Serialize)]
+struct PreviewPage {
+    title: String,
+    file_name: String,
+    token: String,
+    format: &'static str,
+    plans: Vec<(String, &'static str, Option<String>)>,
+    counts: Vec<(&'static str, usize)>,
+    actions: Vec<ActionPreview>,
+    findings: Vec<(&'static str, &'static str, String, Option<String>)>,
+}
+
+fn counts(doc: &PlanDocument) -> Vec<(&'static str, usize)> {
+    let nodes = |level| {
+        doc.plans
+            .iter()
+            .flat_map(|p| &p.nodes)
+            .filter(|n| n.level == level)
+            .count()
+    };
+    let actions = || doc.plans.iter().flat_map(|p| &p.actions);
+    vec![
+        ("Priorities", nodes(NodeLevel::Priority)),
+        ("Outcomes", nodes(NodeLevel::Outcome)),
+        ("Objectives", nodes(NodeLevel::Objective)),
+        ("Actions", actions().count()),
+        ("Milestones", actions().map(|a| a.milestones.len()).sum()),
+        (
+            "Indicators",
+            doc.plans.iter().map(|p| p.indicators.len()).sum(),
+        ),
+        ("Progress updates", actions().map(|a| a.updates.len()).sum()),
+        ("Risks", doc.plans.iter().map(|p| p.risks.len()).sum()),
+    ]
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    mut multipart: Multipart,
+) -> Result<Response, WebError> {
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let mut author = String::new();
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| WebError::BadRequest(format!("The upload was interrupted: {e}")))?
+    {
+        match field.name() {
+            Some("file") => {
+                let name = field.file_name().unwrap_or("upload").to_string();
+                let bytes = field.bytes().await.map_err(|e| {
+                    WebError::BadRequest(format!("The upload was interrupted: {e}"))
+                })?;
+                if !bytes.is_empty() {
+                    file = Some((name, bytes.to_vec()));
+                }
+            }
+            Some("author") => author = field.text().await.unwrap_or_default().trim().to_string(),
+            _ => {}
+        }
+    }
+    let mut errors = crate::forms::FormErrors::default();
+    if file.is_none() {
+        errors.add("file", "Select a plan document to import");
+    }
+    if author.is_empty() {
+        errors.add("author", "Enter your name or post");
+    }
+    let Some((file_name, bytes)) = file.filter(|_| errors.is_empty()) else {
+        let page = FormPage {
+            title: "Import a plan",
+            errors,
+            author,
+        };
+        return Ok((
+            axum::http::StatusCode::BAD_REQUEST,
+            render(&state, "import.html", &page)?,
+        )
+            .into_response());
+    };
+    let read = match goldthread_import::read_document(&file_name, &bytes) {
+        Ok(read) => read,
+        Err(e) => {
+            let mut errors = crate::forms::FormErrors::default();
+            errors.add("file", e.to_string());
+            let page = FormPage {
+                title: "Import a plan",
+                errors,
+                author,
+            };
+            return Ok((
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                render(&state, "import.html", &page)?,
+            )
+                .into_response());
+        }
+    };
+    let doc = &read.document;
+    let page = PreviewPage {
+        title: format!("Check the import of {file_name}"),
+        plans: doc
+            .plans
+            .iter()
+            .map(|p| {
+                (
+                    p.title.clone(),
+                    p.kind.label(),
+                    p.period.map(|p| p.to_string()),
+                )
+            })
+            .collect(),
+        counts: counts(doc),
+        actions: doc
+            .plans
+            .iter()
+            .flat_map(|p| &p.actions)
+            .map(|a| ActionPreview {
+                code: a.code.clone(),
+                title: a.title.clone(),
+                lead_officers: a
+                    .lead_officers
+                    .iter()
+                    .map(|o| o.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                due: a.due.as_ref().map(|d| d.text.clone()),
+                status: a
+                    .updates
+                    .iter()
+                    .max_by_key(|u| u.as_at)
+                    .map(|u| u.status.label()),
+                milestones: a.milestones.len(),
+                line: a.provenance.as_ref().and_then(|p| p.line),
+            })
+            .collect(),
+        findings: doc
+            .findings
+            .iter()
+            .map(|f| {
+                (
+                    f.severity.as_str(),
+                    f.kind.as_str(),
+                    f.message.clone(),
+                    f.provenance.as_ref().map(|p| p.to_string()),
+                )
+            })
+            .collect(),
+        format: read.format.as_str(),
+        token: state.pending_imports.put(Pending {
+            file_name: file_name.clone(),
+            bytes,
+            author,
+            at: Instant::now(),
+        }),
+        file_name,
+    };
+    Ok(render(&state, "import_preview.html", &page)?.into_response())
+}
+
+#[derive(Deserialize)]
+pub struct Decision {
+    decision: String,
+}
+
+#[derive(Serialize)]
+struct DonePage {
+    title: String,
+    status: &'static str,
+    message: String,
+    plan_ids: Vec<i64>,
+}
+
+pub async fn decide(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Form(decision): Form<Decision>,
+) -> Result<Response, WebError> {
+    let Some(pending) = state.pending_imports.take(&token) else {
+        return Err(WebError::BadRequest("This import has already been confirmed or cancelled, or it expired. Upload the file again.".into()));
+    };
+    if decision.decision != "confirm" {
+        return Ok(Redirect::to("/import").into_response());
+    }
+    let read = goldthread_import::read_document(&pending.file_name, &pending.bytes)
+        .map_err(|e| WebError::BadRequest(e.to_string()))?;
+    let meta = goldthread_storage::SourceMeta {
+        file_name: pending.file_name.clone(),
+        format: read.format.as_str().to_string(),
+        sha256: sha256_hex(&pending.bytes),
+        size_bytes: pending.bytes.len() as i64,
+    };
+    let outcome = state
+        .store
+        .import_document(&meta, &read.document, &pending.author)
+        .await?;
+    let (status, message) = match outcome.status {
+        goldthread_storage::ImportStatus::Created => {
+            ("Imported", format!("{} was imported.", pending.file_name))
+        }
+        goldthread_storage::ImportStatus::Updated => (
+            "Updated",
+            format!(
+                "{} replaced the earlier version of its plans.",
+                pending.file_name
+            ),
+        ),
+        goldthread_storage::ImportStatus::Unchanged => (
+            "Unchanged",
+            format!(
+                "{} had already been imported; nothing changed.",
+                pending.file_name
+            ),
+        ),
+        goldthread_storage::ImportStatus::Refused => {
+            ("Not imported", outcome.reason.clone().unwrap_or_default())
+        }
+    };
+    let page = DonePage {
+        title: format!("{status}: {}", pending.file_name),
+        status,
+        message,
+        plan_ids: outcome.plan_ids,
+    };
+    Ok(render(&state, "import_done.html", &page)?.into_response())
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    format!("{:x}", Sha256::digest(bytes))
+}

@@ -1,0 +1,386 @@
+//! An indicator: values against targets over time (chart and table), RAG
+//! and trend per period, and the form to record a value.
+
+use super::{render, today};
+use crate::AppState;
+use crate::error::WebError;
+use crate::forms::{FormErrors, parse_figure};
+use crate::views::{assess, charts};
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use goldthread_domain::status::{Trend, periods_in_year};
+use goldthread_domain::{FinancialYear, Period, Unit};
+use goldthread_storage::{IndicatorDetail, IndicatorInfo, NewMeasurement, StoreError};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+#[derive(Debug, Default, Deserialize, Serialize, Clone)]
+pub struct ValueForm {
+    #[serde(default)]
+    period: String,
+    #[serde(default)]
+    value: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    author: String,
+    /// The versions of the values the user saw: `period=version;…`.
+    #[serde(default)]
+    seen: String,
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    saved: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Row {
+    period: String,
+    value: Option<String>,
+    target: Option<String>,
+    rag: &'static str,
+    rag_label: &'static str,
+    trend_previous: Option<&'static str>,
+    trend_year: Option<&'static str>,
+    note: Option<String>,
+    recorded_by: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Page {
+    title: String,
+    indicator: IndicatorView,
+    rows: Vec<Row>,
+    chart: String,
+    periods: Vec<String>,
+    form: ValueForm,
+    errors: FormErrors,
+    conflict: Option<String>,
+    saved: bool,
+}
+
+#[derive(Serialize)]
+struct IndicatorView {
+    id: i64,
+    code: Option<String>,
+    title: String,
+    plan_id: i64,
+    plan_title: String,
+    facts: Vec<(&'static str, String)>,
+    actions: Vec<(i64, String)>,
+    source: Option<String>,
+}
+
+/// The periods shown: from the first value or target to the current
+/// period, at most the latest 40.
+fn series(info: &IndicatorInfo) -> Vec<Period> {
+    let frequency = assess::frequency(info);
+    let now = FinancialYear::containing(today());
+    let first = info
+        .values
+        .iter()
+        .map(|v| v.period.financial_year())
+        .chain(info.targets.iter().map(|(p, _)| p.financial_year()))
+        .min()
+        .unwrap_or(now)
+        .min(now);
+    let mut periods = Vec::new();
+    let mut year = first;
+    while year <= now {
+        periods.extend(
+            periods_in_year(frequency, year)
+                .into_iter()
+                .filter(|p| p.first_day() <= today()),
+        );
+        year = year.next();
+    }
+    let skip = periods.len().saturating_sub(40);
+    periods.split_off(skip)
+}
+
+fn facts(d: &IndicatorDetail, info: Option<&IndicatorInfo>) -> Vec<(&'static str, String)> {
+    let mut facts = vec![
+        ("Unit", d.unit.replace('_', " ")),
+        ("Polarity", d.polarity.replace('_', " ")),
+        (
+            "Collected",
+            d.frequency
+                .clone()
+                .unwrap_or_else(|| "Not stated (treated as annual)".into())
+                .replace('_', "-"),
+        ),
+        ("Year figure", d.aggregation.clone()),
+        (
+            "Amber tolerance",
+            d.tolerance.map_or_else(
+                || "Council default".into(),
+                |t| format!("{:.0}% of target", t * 100.0),
+            ),
+        ),
+    ];
+    if let Some(b) = &d.baseline_text {
+        facts.push((
+            "Baseline",
+            format!(
+                "{b}{}",
+                d.baseline_when
+                    .as_ref()
+                    .map(|w| format!(" ({w})"))
+                    .unwrap_or_default()
+            ),
+        ));
+    }
+    if let Some(o) = &d.owner {
+        facts.push(("Owner", o.clone()));
+    }
+    if let Some(desc) = &d.description {
+        facts.push(("Description", desc.clone()));
+    }
+    if let Some(info) = info
+        && info.targets.is_empty()
+    {
+        facts.push(("Targets", "None set: values are shown as data only".into()));
+    }
+    facts
+}
+
+async fn build_page(
+    state: &AppState,
+    id: i64,
+    form: Option<ValueForm>,
+    errors: FormErrors,
+    conflict: Option<String>,
+    saved: bool,
+) -> Result<Page, WebError> {
+    let detail = state.store.indicator_detail(id).await?;
+    let data = state.snapshot.get(&state.store).await?;
+    let info = data.indicators.iter().find(|i| i.id == id);
+    let rules = assess::rules(&data);
+    let unit = info.map_or(Unit::Count, |i| i.unit);
+    let notes: HashMap<&str, (&Option<String>, &Option<String>)> = detail
+        .values
+        .iter()
+        .map(|v| (v.period.as_str(), (&v.note, &v.recorded_by)))
+        .collect();
+    let periods = info.map(series).unwrap_or_default();
+    let rows: Vec<Row> = match info {
+        None => Vec::new(),
+        Some(info) => periods
+            .iter()
+            .map(|&p| {
+                let value = assess::value_for(info, p);
+                let rag = assess::period_rag(info, p, &rules, today());
+                let trend = |other: Period| {
+                    Some(Trend::between(
+                        assess::value_for(info, other)?,
+                        value?,
+                        info.polarity,
+                    ))
+                    .flatten()
+                    .map(Trend::label)
+                };
+                let label = p.to_string();
+                let (note, by) = notes
+                    .get(label.as_str())
+                    .map(|(n, b)| ((*n).clone(), (*b).clone()))
+                    .unwrap_or_default();
+                Row {
+                    value: value.map(|v| assess::figure(v, unit)),
+                    target: assess::target(info, p).map(|v| assess::figure(v, unit)),
+                    rag: rag.rag().as_str(),
+                    rag_label: rag.label(),
+                    trend_previous: trend(p.previous()),
+                    trend_year: trend(p.year_earlier()),
+                    note,
+                    recorded_by: by,
+                    period: label,
+                }
+            })
+            .collect(),
+    };
+    let points: Vec<charts::Point> = match info {
+        None => Vec::new(),
+        Some(info) => periods
+            .iter()
+            .map(|&p| charts::Point {
+                label: p.to_string(),
+                value: assess::value_for(info, p),
+                target: assess::target(info, p),
+            })
+            .collect(),
+    };
+    let name = detail
+        .code
+        .as_ref()
+        .map_or_else(|| detail.title.clone(), |c| format!("{c} {}", detail.title));
+    let chart = charts::values_against_targets(
+        "values-chart",
+        &format!("{name}: values against targets"),
+        "Line chart; the same figures are in the table of periods.",
+        &points,
+    );
+    let seen = detail
+        .values
+        .iter()
+        .map(|v| format!("{}={}", v.period, v.version))
+        .collect::<Vec<_>>()
+        .join(";");
+    let mut form = form.unwrap_or_default();
+    if form.period.is_empty() {
+        form.period = periods
+            .iter()
+            .rev()
+            .find(|p| p.last_day() < today())
+            .or(periods.last())
+            .map(|p| p.to_string())
+            .unwrap_or_default();
+    }
+    if form.seen.is_empty() || conflict.is_some() {
+        form.seen = seen;
+    }
+    let source = detail
+        .source_file
+        .as_ref()
+        .map(|f| match detail.source_line {
+            Some(line) => format!("{f}, line {line}"),
+            None => f.clone(),
+        });
+    Ok(Page {
+        title: name,
+        indicator: IndicatorView {
+            id,
+            code: detail.code.clone(),
+            title: detail.title.clone(),
+            plan_id: detail.plan_id,
+            plan_title: detail.plan_title.clone(),
+            facts: facts(&detail, info),
+            actions: detail
+                .actions
+                .iter()
+                .map(|(id, code, title)| {
+                    (
+                        *id,
+                        format!("{} {title}", code.clone().unwrap_or_default())
+                            .trim()
+                            .to_string(),
+                    )
+                })
+                .collect(),
+            source,
+        },
+        periods: periods
+            .iter()
+            .rev()
+            .take(24)
+            .map(Period::to_string)
+            .collect(),
+        rows: rows.into_iter().rev().collect(),
+        chart,
+        form,
+        errors,
+        conflict,
+        saved,
+    })
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, WebError> {
+    let page = build_page(
+        &state,
+        id,
+        None,
+        FormErrors::default(),
+        None,
+        q.saved.is_some(),
+    )
+    .await?;
+    Ok(render(&state, "indicator.html", &page)?.into_response())
+}
+
+pub async fn record_value(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Form(form): Form<ValueForm>,
+) -> Result<Response, WebError> {
+    let mut errors = FormErrors::default();
+    let period = form.period.trim().parse::<Period>();
+    if period.is_err() {
+        errors.add("period", "Select the period the value is for");
+    }
+    let value = parse_figure(&form.value);
+    if form.value.trim().is_empty() {
+        errors.add("value", "Enter the value");
+    } else if value.is_none() {
+        errors.add("value", "Enter the value as a number, like 72.5");
+    }
+    if form.note.chars().count() > 2_000 {
+        errors.add("note", "The note must be 2,000 characters or fewer");
+    }
+    let author = form.author.trim().to_string();
+    if author.is_empty() {
+        errors.add("author", "Enter your name or post");
+    }
+    let (Ok(period), Some(value), true) = (period, value, errors.is_empty()) else {
+        let page = build_page(&state, id, Some(form), errors, None, false).await?;
+        return Ok((
+            axum::http::StatusCode::BAD_REQUEST,
+            render(&state, "indicator.html", &page)?,
+        )
+            .into_response());
+    };
+    let label = period.to_string();
+    let expected = form
+        .seen
+        .split(';')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(p, _)| *p == label)
+        .and_then(|(_, v)| v.parse().ok());
+    let note = Some(form.note.trim().to_string()).filter(|n| !n.is_empty());
+    let measurement = NewMeasurement {
+        period,
+        value: Some(value),
+        text: None,
+        note,
+    };
+    match state
+        .store
+        .record_measurement(id, &measurement, expected, &author)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/indicators/{id}?saved=1")).into_response()),
+        Err(StoreError::Conflict {
+            changed_by,
+            changed_at,
+            ..
+        }) => {
+            let message = format!(
+                "{changed_by} entered a value for {label} at {} while you were entering yours. Your value has not been saved. \
+                 Check their value in the table below; your entry is still in the form, so you can submit it again to replace it.",
+                changed_at
+                    .get(..16)
+                    .unwrap_or(&changed_at)
+                    .replace('T', " ")
+            );
+            let page = build_page(
+                &state,
+                id,
+                Some(form),
+                FormErrors::default(),
+                Some(message),
+                false,
+            )
+            .await?;
+            Ok((
+                axum::http::StatusCode::CONFLICT,
+                render(&state, "indicator.html", &page)?,
+            )
+                .into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}

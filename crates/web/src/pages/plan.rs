@@ -1,0 +1,74 @@
+use super::{render, today};
+use crate::AppState;
+use crate::error::WebError;
+use crate::views::scope::{Scope, ScopeOptions, ScopeQuery};
+use crate::views::tree::{self, PlanTree};
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use goldthread_domain::status::ActionHealth;
+use goldthread_storage::PlanInfo;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Page {
+    title: String,
+    plan: PlanView,
+    scope: Scope,
+    options: ScopeOptions,
+    statuses: Vec<(&'static str, &'static str)>,
+    tree: PlanTree,
+}
+
+#[derive(Serialize)]
+struct PlanView {
+    id: i64,
+    title: String,
+    kind: String,
+    owner: Option<String>,
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(query): Query<ScopeQuery>,
+) -> Result<Html<String>, WebError> {
+    let data = state.snapshot.get(&state.store).await?;
+    let plan: &PlanInfo = data
+        .plans
+        .iter()
+        .find(|p| p.id == id)
+        .ok_or(WebError::NotFound)?;
+    let mut scope = Scope::from_query(&query, today());
+    scope.plan = None; // the page is the plan; the filter list offers the others
+    let tree = tree::build(&data, id, &scope);
+    let mut options = ScopeOptions::of(&data);
+    let in_plan: std::collections::BTreeSet<String> = data
+        .actions
+        .iter()
+        .filter(|a| a.plan_id == id)
+        .flat_map(|a| a.officers.iter().cloned())
+        .collect();
+    options.officers = in_plan.into_iter().collect();
+    render(
+        &state,
+        "plan.html",
+        &Page {
+            title: plan.title.clone(),
+            plan: PlanView {
+                id,
+                title: plan.title.clone(),
+                kind: goldthread_domain::PlanKind::parse(&plan.kind)
+                    .map_or("Plan", |k| k.label())
+                    .to_string(),
+                owner: plan.owner.clone(),
+            },
+            scope,
+            options,
+            statuses: ActionHealth::ALL
+                .iter()
+                .map(|h| (h.as_str(), h.label()))
+                .collect(),
+            tree,
+        },
+    )
+}

@@ -1,0 +1,163 @@
+//! What part of the council a page looks at, and as at when.
+
+use chrono::NaiveDate;
+use goldthread_storage::{ActionInfo, IndicatorInfo, MonitoringData};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeSet, HashSet};
+
+/// The query string every status page accepts.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct ScopeQuery {
+    pub as_at: Option<String>,
+    pub plan: Option<String>,
+    pub service: Option<String>,
+    pub officer: Option<String>,
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Scope {
+    pub as_at: NaiveDate,
+    pub plan: Option<i64>,
+    pub service: Option<String>,
+    pub officer: Option<String>,
+    pub status: Option<String>,
+    /// Problems with the query, shown in an error summary.
+    pub errors: Vec<(String, String)>,
+}
+
+fn non_empty(s: &Option<String>) -> Option<String> {
+    s.as_ref()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+impl Scope {
+    pub fn from_query(q: &ScopeQuery, today: NaiveDate) -> Scope {
+        let mut errors = Vec::new();
+        let as_at = match non_empty(&q.as_at) {
+            None => today,
+            Some(text) => match NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+                Ok(date) => date,
+                Err(_) => {
+                    errors.push((
+                        "as_at".into(),
+                        format!("Date must be a real date in the form 2017-09-30, not '{text}'"),
+                    ));
+                    today
+                }
+            },
+        };
+        let plan = match non_empty(&q.plan) {
+            None => None,
+            Some(text) => match text.parse() {
+                Ok(id) => Some(id),
+                Err(_) => {
+                    errors.push(("plan".into(), "Choose a plan from the list".into()));
+                    None
+                }
+            },
+        };
+        Scope {
+            as_at,
+            plan,
+            service: non_empty(&q.service),
+            officer: non_empty(&q.officer),
+            status: non_empty(&q.status),
+            errors,
+        }
+    }
+
+    /// The service code of an action: the letters of its service reference
+    /// (`HH` of `HH2.1`).
+    fn service_code(action: &ActionInfo) -> Option<&str> {
+        let r = action.service_ref.as_deref()?;
+        let end = r
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(r.len());
+        (end > 0).then(|| &r[..end])
+    }
+
+    pub fn includes_action(&self, data: &MonitoringData, action: &ActionInfo) -> bool {
+        if self.plan.is_some_and(|p| p != action.plan_id) {
+            return false;
+        }
+        if let Some(officer) = &self.officer
+            && !action.officers.iter().any(|o| o == officer)
+        {
+            return false;
+        }
+        if let Some(service) = &self.service {
+            let owner = data
+                .plans
+                .iter()
+                .find(|p| p.id == action.plan_id)
+                .and_then(|p| p.owner.as_deref());
+            if owner != Some(service.as_str())
+                && Self::service_code(action) != Some(service.as_str())
+            {
+                return false;
+            }
+        }
+        true
+    }
+
+    pub fn actions<'a>(&self, data: &'a MonitoringData) -> Vec<&'a ActionInfo> {
+        data.actions
+            .iter()
+            .filter(|a| self.includes_action(data, a))
+            .collect()
+    }
+
+    pub fn indicators<'a>(
+        &self,
+        data: &'a MonitoringData,
+        actions: &[&ActionInfo],
+    ) -> Vec<&'a IndicatorInfo> {
+        let narrowed = self.officer.is_some() || self.service.is_some();
+        let in_scope: HashSet<i64> = actions.iter().map(|a| a.id).collect();
+        data.indicators
+            .iter()
+            .filter(|i| self.plan.is_none_or(|p| p == i.plan_id))
+            .filter(|i| {
+                !narrowed
+                    || i.action_ids.iter().any(|a| in_scope.contains(a))
+                    || self.service.as_deref().is_some_and(|s| {
+                        data.plans
+                            .iter()
+                            .any(|p| p.id == i.plan_id && p.owner.as_deref() == Some(s))
+                    })
+            })
+            .collect()
+    }
+}
+
+/// The choices offered in scope filters.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScopeOptions {
+    pub plans: Vec<(i64, String)>,
+    pub services: Vec<String>,
+    pub officers: Vec<String>,
+}
+
+impl ScopeOptions {
+    pub fn of(data: &MonitoringData) -> ScopeOptions {
+        let mut services: BTreeSet<String> =
+            data.plans.iter().filter_map(|p| p.owner.clone()).collect();
+        services.extend(
+            data.actions
+                .iter()
+                .filter_map(|a| Scope::service_code(a).map(str::to_string)),
+        );
+        let officers: BTreeSet<String> = data
+            .actions
+            .iter()
+            .flat_map(|a| a.officers.iter().cloned())
+            .collect();
+        ScopeOptions {
+            plans: data.plans.iter().map(|p| (p.id, p.title.clone())).collect(),
+            services: services.into_iter().collect(),
+            officers: officers.into_iter().collect(),
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! A plan's golden thread as a tree, with status at every level. Roll-ups
+//! count the actions beneath a node by RAG; they never average colours.
+
+use super::assess;
+use super::dashboard::{ActionLine, action_line};
+use super::scope::Scope;
+use goldthread_domain::status::{ActionHealth, Rag, Tally};
+use goldthread_storage::{MonitoringData, NodeInfo};
+use serde::Serialize;
+use std::collections::HashMap;
+
+#[derive(Debug, Serialize)]
+pub struct RagCount {
+    pub rag: &'static str,
+    pub label: &'static str,
+    pub count: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TreeNode {
+    pub id: i64,
+    pub label: String,
+    pub title: String,
+    pub strapline: Option<String>,
+    pub rollup: Vec<RagCount>,
+    pub total: usize,
+    pub children: Vec<TreeNode>,
+    pub actions: Vec<ActionLine>,
+    pub indicators: Vec<IndicatorTag>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct IndicatorTag {
+    pub id: i64,
+    pub code: Option<String>,
+    pub title: String,
+    pub rag: &'static str,
+    pub rag_label: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PlanTree {
+    pub roots: Vec<TreeNode>,
+    /// Actions in the plan linked to no node of its thread.
+    pub unlinked: Vec<ActionLine>,
+    pub rollup: Vec<RagCount>,
+    pub total: usize,
+}
+
+fn rollup(tally: &Tally<Rag>) -> Vec<RagCount> {
+    [Rag::Red, Rag::Amber, Rag::Green, Rag::Blue, Rag::Grey]
+        .into_iter()
+        .map(|r| RagCount {
+            rag: r.as_str(),
+            label: r.label(),
+            count: tally.get(r),
+        })
+        .collect()
+}
+
+pub fn build(data: &MonitoringData, plan_id: i64, scope: &Scope) -> PlanTree {
+    let rules = assess::rules(data);
+    let status_filter = scope.status.as_deref().and_then(ActionHealth::parse);
+    let nodes: Vec<&NodeInfo> = data.nodes.iter().filter(|n| n.plan_id == plan_id).collect();
+    let mut actions_by_node: HashMap<i64, Vec<ActionLine>> = HashMap::new();
+    let mut tally_by_node: HashMap<i64, Tally<Rag>> = HashMap::new();
+    let mut unlinked = Vec::new();
+    let mut plan_tally = Tally::default();
+    for action in data
+        .actions
+        .iter()
+        .filter(|a| a.plan_id == plan_id && scope.includes_action(data, a))
+    {
+        let health = assess::action(action, scope.as_at).health;
+        if status_filter.is_some_and(|s| s != health) {
+            continue;
+        }
+        plan_tally.add(health.rag());
+        if action.node_ids.is_empty() {
+            unlinked.push(action_line(action, health));
+        }
+        for node in &action.node_ids {
+            actions_by_node
+                .entry(*node)
+                .or_default()
+                .push(action_line(action, health));
+            tally_by_node.entry(*node).or_default().add(health.rag());
+        }
+    }
+    let mut indicators_by_node: HashMap<i64, Vec<IndicatorTag>> = HashMap::new();
+    for indicator in data.indicators.iter().filter(|i| i.plan_id == plan_id) {
+        let standing = assess::indicator(data, indicator, &rules, scope.as_at);
+        for node in &indicator.node_ids {
+            indicators_by_node
+                .entry(*node)
+                .or_default()
+                .push(IndicatorTag {
+                    id: indicator.id,
+                    code: indicator.code.clone(),
+                    title: indicator.title.clone(),
+                    rag: standing.rag.rag().as_str(),
+                    rag_label: standing.rag.label(),
+                });
+        }
+    }
+    let mut children: HashMap<Option<i64>, Vec<&NodeInfo>> = HashMap::new();
+    for node in &nodes {
+        children.entry(node.parent_id).or_default().push(node);
+    }
+    fn assemble(
+        node: &NodeInfo,
+        children: &HashMap<Option<i64>, Vec<&NodeInfo>>,
+        actions: &mut HashMap<i64, Vec<ActionLine>>,
+        tallies: &HashMap<i64, Tally<Rag>>,
+        indicators: &mut HashMap<i64, Vec<IndicatorTag>>,
+    ) -> (TreeNode, Tally<Rag>) {
+        let mut tally = tallies.get(&node.id).cloned().unwrap_or_default();
+        let mut kids = Vec::new();
+        for child in children
+            .get(&Some(node.id))
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
+            let (tree, child_tally) = assemble(child, children, actions, tallies, indicators);
+            tally.merge(&child_tally);
+            kids.push(tree);
+        }
+        let tree = TreeNode {
+            id: node.id,
+            label: node.label.clone(),
+            title: node.title.clone(),
+            strapline: node.strapline.clone(),
+            rollup: rollup(&tally),
+            total: tally.total(),
+            children: kids,
+            actions: actions.remove(&node.id).unwrap_or_default(),
+            indicators: indicators.remove(&node.id).unwrap_or_default(),
+        };
+        (tree, tally)
+    }
+    let roots = children
+        .get(&None)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .map(|root| {
+            assemble(
+                root,
+                &children,
+                &mut actions_by_node,
+                &tally_by_node,
+                &mut indicators_by_node,
+            )
+            .0
+        })
+        .filter(|tree| {
+            status_filter.is_none() && scope.officer.is_none() && scope.service.is_none()
+                || tree.total > 0
+        })
+        .collect();
+    PlanTree {
+        roots,
+        unlinked,
+        rollup: rollup(&plan_tally),
+        total: plan_tally.total(),
+    }
+}
