@@ -39,11 +39,12 @@ async fn serve_demo_lists_the_sample_plans_with_their_actions() {
         service_plans["indicators"].as_i64().unwrap() > 0,
         "{service_plans}"
     );
-    let improvement = plans
-        .iter()
-        .find(|p| p["kind"] == "improvement")
-        .expect("the improvement plan");
-    assert_eq!(improvement["actions"], 27);
+    assert!(
+        plans
+            .iter()
+            .any(|p| p["kind"] == "improvement" && p["actions"] == 27),
+        "the 2013 improvement plan has its 27 actions"
+    );
 
     let page = http.get(server.url("/")).send().await.unwrap();
     assert_eq!(page.status(), 200);

@@ -2,7 +2,9 @@
 //! directory, against a real database, over real HTTP on loopback.
 
 mod util;
+mod webdriver;
 
+mod browser;
 mod cli;
 mod import;
 mod monitor;
