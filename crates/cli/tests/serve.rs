@@ -48,15 +48,11 @@ async fn serve_demo_lists_the_sample_plans_with_their_actions() {
 
     let page = http.get(server.url("/")).send().await.unwrap();
     assert_eq!(page.status(), 200);
-    let html = page.text().await.unwrap();
+    let html = unescape(&page.text().await.unwrap());
     assert!(html.contains("<h1 class=\"govuk-heading-xl\">Plans</h1>"));
     for plan in plans {
-        let title = plan["title"]
-            .as_str()
-            .unwrap()
-            .replace('&', "&amp;")
-            .replace('\'', "&#x27;");
-        assert!(html.contains(&title), "the page lists {title}");
+        let title = plan["title"].as_str().unwrap();
+        assert!(html.contains(title), "the page lists {title}");
     }
 }
 
@@ -97,4 +93,14 @@ async fn demo_does_not_load_twice_and_unknown_pages_are_404() {
         .unwrap();
     assert_eq!(missing.status(), 404);
     assert!(missing.text().await.unwrap().contains("Page not found"));
+}
+
+/// Undoes the HTML escaping of text, to compare with plain titles.
+fn unescape(html: &str) -> String {
+    html.replace("&#x2f;", "/")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
