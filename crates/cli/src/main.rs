@@ -38,6 +38,17 @@ enum Command {
     },
     /// Import plan documents (text, Word .docx, Excel .xlsx, CSV, Goldthread JSON).
     Import(import::ImportArgs),
+    /// Write plans as Goldthread JSON, which `import` reads back exactly.
+    Export {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// Plan ids to export (see /api/v1/plans); all plans when omitted.
+        #[arg(long = "plan")]
+        plans: Vec<i64>,
+        /// File to write; standard output when omitted.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// Fill a database with a deterministic, realistic large council for benchmarks.
     Generate(generate::GenerateArgs),
     /// Copy a live SQLite database to FILE consistently.
@@ -118,6 +129,31 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Import(args) => import::run(args).await,
         Command::Generate(args) => generate::run(args).await,
+        Command::Export {
+            database,
+            plans,
+            output,
+        } => {
+            let store = database.open().await?;
+            let doc = store
+                .export_document(&plans)
+                .await
+                .context("export failed")?;
+            let json = goldthread_import::to_interchange_json(&doc);
+            match output {
+                Some(path) => {
+                    // Write beside, then rename: a failed export never leaves half a file.
+                    let partial = path.with_extension("partial");
+                    std::fs::write(&partial, json.as_bytes())
+                        .with_context(|| format!("cannot write {}", partial.display()))?;
+                    std::fs::rename(&partial, &path)
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    eprintln!("exported {} plan(s) to {}", doc.plans.len(), path.display());
+                }
+                None => println!("{json}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Backup { database, file } => {
             let store = database.open().await?;
             store

@@ -493,10 +493,14 @@ async fn insert_plan(
     Ok(plan_id)
 }
 
+/// The indices without repeats, in their first order (export keeps it).
 fn unique(indices: &[usize]) -> Vec<usize> {
-    let mut seen = indices.to_vec();
-    seen.sort_unstable();
-    seen.dedup();
+    let mut seen = Vec::with_capacity(indices.len());
+    for &i in indices {
+        if !seen.contains(&i) {
+            seen.push(i);
+        }
+    }
     seen
 }
 

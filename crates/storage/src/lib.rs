@@ -11,6 +11,7 @@
 mod connect;
 mod detail;
 mod error;
+mod export;
 mod history;
 mod import;
 pub mod migrations;
