@@ -15,11 +15,18 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "plans, thread, actions, indicators, risks, history",
-    sql: include_str!("migrations/0001_initial.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "plans, thread, actions, indicators, risks, history",
+        sql: include_str!("migrations/0001_initial.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "status rule settings per organisation",
+        sql: include_str!("migrations/0002_status_settings.sql"),
+    },
+];
 
 impl Backend {
     /// Replaces the dialect tokens: `{id}` (an auto-assigned primary key),

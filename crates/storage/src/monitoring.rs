@@ -91,6 +91,7 @@ pub struct IndicatorInfo {
 pub struct MonitoringData {
     pub version: i64,
     pub amber_tolerance: f64,
+    pub collection_grace_days: i64,
     pub plans: Vec<PlanInfo>,
     pub nodes: Vec<NodeInfo>,
     pub actions: Vec<ActionInfo>,
@@ -118,13 +119,15 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?
             .try_get(0)?;
-        let amber_tolerance: f64 =
-            sqlx::query("SELECT amber_tolerance FROM organisations ORDER BY id LIMIT 1")
-                .fetch_optional(&mut *tx)
-                .await?
-                .map(|r| r.try_get(0))
-                .transpose()?
-                .unwrap_or(0.05);
+        let (amber_tolerance, collection_grace_days): (f64, i64) = match sqlx::query(
+            "SELECT amber_tolerance, collection_grace_days FROM organisations ORDER BY id LIMIT 1",
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        {
+            Some(r) => (r.try_get(0)?, r.try_get(1)?),
+            None => (0.05, 30),
+        };
 
         let plans = sqlx::query("SELECT p.id, p.title, p.kind, u.name, p.period_to FROM plans p LEFT JOIN org_units u ON u.id = p.owner_unit_id ORDER BY p.id")
             .fetch_all(&mut *tx)
@@ -284,6 +287,7 @@ impl Store {
         Ok(MonitoringData {
             version,
             amber_tolerance,
+            collection_grace_days,
             plans,
             nodes,
             actions,
