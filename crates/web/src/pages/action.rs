@@ -186,12 +186,13 @@ fn assessment_view(a: ActionAssessment, as_at: NaiveDate) -> AssessmentView {
 async fn build_page(
     state: &AppState,
     id: i64,
-    form: ProgressForm,
+    form: Option<ProgressForm>,
     errors: FormErrors,
     conflict: Option<String>,
     saved: bool,
 ) -> Result<Page, WebError> {
     let detail = state.store.action_detail(id).await?;
+    let form = form.unwrap_or_else(|| fresh_form(detail.version));
     let data = state.snapshot.get(&state.store).await?;
     let as_at = today();
     let assessment = data
@@ -233,11 +234,10 @@ pub async fn page(
     Path(id): Path<i64>,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, WebError> {
-    let version = state.store.action_version(id).await?;
     let page = build_page(
         &state,
         id,
-        fresh_form(version),
+        None,
         FormErrors::default(),
         None,
         q.saved.is_some(),
@@ -339,7 +339,7 @@ pub async fn record_progress(
     let (version, progress, author) = match validate(&form) {
         Ok(valid) => valid,
         Err(errors) => {
-            let page = build_page(&state, id, form, errors, None, false).await?;
+            let page = build_page(&state, id, Some(form), errors, None, false).await?;
             return Ok((
                 axum::http::StatusCode::BAD_REQUEST,
                 render(&state, "action.html", &page)?,
@@ -374,7 +374,7 @@ pub async fn record_progress(
             let page = build_page(
                 &state,
                 id,
-                kept,
+                Some(kept),
                 FormErrors::default(),
                 Some(message),
                 false,

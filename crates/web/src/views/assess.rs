@@ -33,7 +33,7 @@ pub struct IndicatorStanding {
 pub fn rules(data: &MonitoringData) -> StatusRules {
     StatusRules {
         amber_tolerance: data.amber_tolerance,
-        ..StatusRules::default()
+        collection_grace_days: data.collection_grace_days,
     }
 }
 
