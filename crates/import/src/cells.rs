@@ -63,6 +63,18 @@ pub fn clean(raw: &str) -> String {
 
 /// Collapses runs of whitespace to one space and trims.
 pub fn collapse(text: &str) -> String {
+    // Most cells are already tidy: copy them as they are.
+    let tidy = !text.starts_with(char::is_whitespace)
+        && !text.ends_with(char::is_whitespace)
+        && !text
+            .as_bytes()
+            .windows(2)
+            .any(|w| w[0] == b' ' && w[1] == b' ')
+        && !text.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\r'))
+        && text.is_ascii();
+    if tidy {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
         if !out.is_empty() {
@@ -107,7 +119,7 @@ fn tag_end(s: &str) -> Option<(usize, bool)> {
 }
 
 fn entity(s: &str) -> Option<(usize, char)> {
-    let end = s[..s.len().min(12)].find(';')?;
+    let end = s[..s.floor_char_boundary(12)].find(';')?;
     let name = &s[1..end];
     let ch = match name {
         "amp" => '&',
@@ -401,9 +413,10 @@ fn is_marker(word: &str) -> bool {
     if matches!(w, "•" | "-" | "–") {
         return true;
     }
-    let (body, last) = w.split_at(w.len().saturating_sub(1));
-    matches!(last, "." | ")")
-        && !body.is_empty()
+    let Some(body) = w.strip_suffix(['.', ')']) else {
+        return false;
+    };
+    !body.is_empty()
         && body.len() <= 2
         && (body.chars().all(|c| c.is_ascii_digit())
             || (body.len() == 1 && body.chars().all(|c| c.is_ascii_lowercase())))

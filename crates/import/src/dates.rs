@@ -47,6 +47,10 @@ static TBC: LazyLock<Regex> =
     LazyLock::new(|| compile(r"(?i)\b(?:tbc|tbi|tba|to be (?:confirmed|agreed|determined))\b"));
 
 pub(crate) fn compile(pattern: &str) -> Regex {
+    // ASCII word boundaries: the Unicode kind stops the fast regex engines
+    // on any non-ASCII text ("–", "£"), and every pattern here is English.
+    let pattern = pattern.replace(r"\b", r"(?-u:\b)");
+    let pattern = pattern.as_str();
     // Patterns are constants checked by the tests; a typo must not panic at
     // run time, so fall back to a pattern that matches nothing.
     Regex::new(pattern)

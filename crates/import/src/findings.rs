@@ -233,32 +233,59 @@ const CONFUSIONS: &[(&str, &str)] = &[
 /// How often a word occurs, the line it first occurs on, and where.
 type WordCount = (u32, u32, Option<Provenance>);
 
+/// A small fast hash for short words (the standard SipHash is built to
+/// resist attacks we do not face here and shows in the profile).
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type WordMap<'a> =
+    HashMap<std::borrow::Cow<'a, str>, WordCount, std::hash::BuildHasherDefault<WordHasher>>;
+
+fn count_words<'a>(counts: &mut WordMap<'a>, text: &'a str, place: &crate::blocks::Place) {
+    for word in text.split(|c: char| !c.is_ascii_alphanumeric()) {
+        if word.len() < 4 || word.len() > 30 {
+            continue;
+        }
+        // Borrow lower-case words; only capitalised ones need a copy.
+        let key = if word.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(word.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(word)
+        };
+        let entry = counts.entry(key).or_insert((0, place.line, None));
+        entry.0 += 1;
+        if entry.0 == 1 {
+            entry.2 = Some(place.provenance());
+        }
+    }
+}
+
 /// Words that appear once and become a word used elsewhere in the document
 /// when one OCR confusion is undone: "rianagement" → "management".
 pub fn suspect_words(blocks: &[Block<'_>]) -> Vec<Finding> {
-    let mut counts: HashMap<String, WordCount> = HashMap::new();
-    let mut add = |text: &str, place: &crate::blocks::Place| {
-        for word in text.split(|c: char| !c.is_alphanumeric()) {
-            if word.len() < 4 || word.len() > 30 || !word.is_ascii() {
-                continue;
-            }
-            let lower = word.to_ascii_lowercase();
-            let entry = counts.entry(lower).or_insert((0, place.line, None));
-            entry.0 += 1;
-            if entry.2.is_none() && entry.0 == 1 {
-                entry.2 = Some(place.provenance());
-            }
-        }
-    };
+    let mut counts: WordMap<'_> = WordMap::default();
     for block in blocks {
         match block {
-            Block::Text { text, place } => add(text, place),
-            Block::Row { cells, place } => cells.iter().for_each(|c| add(c, place)),
+            Block::Text { text, place } => count_words(&mut counts, text, place),
+            Block::Row { cells, place } => cells
+                .iter()
+                .for_each(|c| count_words(&mut counts, c, place)),
             Block::Blank => {}
         }
     }
     let mut out = Vec::new();
-    let mut rare: Vec<(&String, &WordCount)> = counts
+    let mut rare: Vec<(&std::borrow::Cow<'_, str>, &WordCount)> = counts
         .iter()
         .filter(|(w, (n, _, _))| {
             *n <= 2 && w.len() >= 6 && w.chars().all(|c| c.is_ascii_lowercase())
@@ -270,7 +297,7 @@ pub fn suspect_words(blocks: &[Block<'_>]) -> Vec<Finding> {
             word.match_indices(read).find_map(|(at, _)| {
                 let candidate = format!("{}{}{}", &word[..at], written, &word[at + read.len()..]);
                 counts
-                    .get(&candidate)
+                    .get(candidate.as_str())
                     .filter(|(n, _, _)| *n >= 2)
                     .map(|_| candidate)
             })

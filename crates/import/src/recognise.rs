@@ -384,12 +384,7 @@ impl Recogniser {
                 if let Some(h) = self.states[i].header.clone() {
                     self.flush_label();
                     self.flush_theme();
-                    self.on_data(
-                        &[std::borrow::Cow::Borrowed(raw)],
-                        &[text.to_string()],
-                        place,
-                        &h,
-                    );
+                    self.on_data(&[text.to_string()], place, &h);
                     self.record_from_line = true;
                     return;
                 }
@@ -779,7 +774,7 @@ impl Recogniser {
         }
         self.flush_label();
         self.flush_theme();
-        self.on_data(raw, &cleaned, place, &h);
+        self.on_data(&cleaned, place, &h);
         self.after_row = true;
     }
 
@@ -804,15 +799,9 @@ impl Recogniser {
         )
     }
 
-    fn on_data(
-        &mut self,
-        raw: &[std::borrow::Cow<'_, str>],
-        cleaned: &[String],
-        place: &Place,
-        h: &Rc<Header>,
-    ) {
-        let (raw, cleaned) = realign(raw, cleaned, h);
-        let (raw, cleaned) = (raw.as_slice(), cleaned.as_slice());
+    fn on_data(&mut self, cleaned: &[String], place: &Place, h: &Rc<Header>) {
+        let cleaned = realign(cleaned, h);
+        let cleaned = cleaned.as_slice();
         let get = |role: Role| {
             h.col(role)
                 .and_then(|c| cleaned.get(c))
@@ -828,24 +817,25 @@ impl Recogniser {
         };
         if !is_new {
             if let Some(rec) = &mut self.record {
-                append_row(rec, raw, cleaned, h);
+                append_row(rec, cleaned, h);
             }
             return;
         }
         // A post title split over two rows of a merged cell ("Head of
         // Partnerships and" / "Community Engagement") belongs above.
-        let mut raw: Vec<String> = raw.iter().map(|c| c.to_string()).collect();
+        // Records keep cleaned text: each cell is cleaned once.
+        let mut cells: Vec<String> = cleaned.to_vec();
         if !h.has(Role::Code)
             && let (Some(lc), Some(rec)) = (h.col(Role::Lead), &mut self.record)
             && let Some(prev) = rec.cells.get_mut(lc)
             && !prev.trim().is_empty()
             && let Some(new) = cleaned.get(lc).filter(|c| !c.is_empty())
-            && (ends_with_connector(&cells::clean(prev))
+            && (ends_with_connector(prev)
                 || (new.split_whitespace().count() == 1 && !POST_STARTS.contains(&new.as_str())))
         {
             prev.push(' ');
-            prev.push_str(raw[lc].trim());
-            raw[lc].clear();
+            prev.push_str(new);
+            cells[lc].clear();
         }
         self.flush_record();
         let nodes = self.group_nodes(h, cleaned, place);
@@ -853,7 +843,7 @@ impl Recogniser {
             self.state().numbered = true;
         }
         self.record = Some(Record {
-            cells: raw,
+            cells,
             place: place.clone(),
             nodes,
         });
@@ -905,7 +895,7 @@ impl Recogniser {
         let prev_title = h
             .col(Role::Title)
             .and_then(|c| rec.cells.get(c))
-            .map(|t| cells::clean(t))
+            .cloned()
             .unwrap_or_default();
         if ends_with_connector(&prev_title) {
             return false;
@@ -1084,11 +1074,7 @@ impl Recogniser {
                     .collect();
             }
         } else if let Some(lc) = h.col(Role::Lead) {
-            let lead = record
-                .cells
-                .get(lc)
-                .map(|c| cells::clean(c))
-                .unwrap_or_default();
+            let lead = record.cells.get(lc).cloned().unwrap_or_default();
             self.states[i].last_lead = Some((action.nodes.clone(), lead));
         }
         // Outputs under a coded node ("Corporate Action 1") are numbered from it.
@@ -1153,30 +1139,23 @@ impl Recogniser {
 /// the date column. Moves the row back so the first date-like cell sits in
 /// the date column; the displaced text goes past the named columns, where it
 /// is kept with the record's description.
-fn realign<'a>(
-    raw: &[std::borrow::Cow<'a, str>],
-    cleaned: &[String],
-    h: &Header,
-) -> (Vec<std::borrow::Cow<'a, str>>, Vec<String>) {
-    let (mut raw, mut cleaned) = (raw.to_vec(), cleaned.to_vec());
+fn realign(cleaned: &[String], h: &Header) -> Vec<String> {
+    let mut cleaned = cleaned.to_vec();
     let Some(d) = h.col(Role::Due) else {
-        return (raw, cleaned);
+        return cleaned;
     };
     let due = cleaned.get(d).map(String::as_str).unwrap_or("");
     if due.is_empty() || dates::starts_with_date(due) {
-        return (raw, cleaned);
+        return cleaned;
     }
     let Some(j) = (d + 1..cleaned.len()).find(|&j| dates::starts_with_date(&cleaned[j])) else {
-        return (raw, cleaned);
+        return cleaned;
     };
-    let spill_raw: Vec<_> = raw.drain(d..j).collect();
-    let spill_clean: Vec<_> = cleaned.drain(d..j).collect();
-    let width = h.roles.len().max(raw.len());
-    raw.resize(width, std::borrow::Cow::Borrowed(""));
+    let spill: Vec<_> = cleaned.drain(d..j).collect();
+    let width = h.roles.len().max(cleaned.len());
     cleaned.resize(width, String::new());
-    raw.extend(spill_raw);
-    cleaned.extend(spill_clean);
-    (raw, cleaned)
+    cleaned.extend(spill);
+    cleaned
 }
 
 fn starts_with_number(text: &str) -> bool {
@@ -1191,32 +1170,31 @@ fn starts_with_number(text: &str) -> bool {
 /// Adds a continuation row's cells to the record above it. Titles and
 /// post names split mid-phrase are rejoined with a space; other cells keep
 /// the break, since a new line there is usually a new milestone or date.
-fn append_row(rec: &mut Record, raw: &[std::borrow::Cow<'_, str>], cleaned: &[String], h: &Header) {
-    if rec.cells.len() < raw.len() {
-        rec.cells.resize(raw.len(), String::new());
+fn append_row(rec: &mut Record, cleaned: &[String], h: &Header) {
+    if rec.cells.len() < cleaned.len() {
+        rec.cells.resize(cleaned.len(), String::new());
     }
-    for (i, cell) in raw.iter().enumerate() {
-        let new = cleaned.get(i).map(String::as_str).unwrap_or("");
+    for (i, new) in cleaned.iter().enumerate() {
         if new.is_empty() {
             continue;
         }
         let slot = &mut rec.cells[i];
-        if slot.trim().is_empty() {
-            *slot = cell.to_string();
+        if slot.is_empty() {
+            slot.push_str(new);
             continue;
         }
-        let prev = cells::clean(slot);
+        let prev = slot.as_str();
         let role = h.roles.get(i).copied().flatten();
         let join_space = match role {
             Some(Role::Title | Role::Group(_)) => true,
             Some(Role::Lead) => {
                 new.split_whitespace().count() == 1
                     || starts_lower(new)
-                    || ends_with_connector(&prev)
+                    || ends_with_connector(prev)
             }
-            _ => starts_lower(new) || ends_with_connector(&prev),
+            _ => starts_lower(new) || ends_with_connector(prev),
         };
         slot.push(if join_space { ' ' } else { '\n' });
-        slot.push_str(cell);
+        slot.push_str(new);
     }
 }

@@ -27,7 +27,7 @@ impl Record {
         header
             .col(role)
             .and_then(|i| self.cells.get(i))
-            .map(|raw| cells::clean(raw))
+            .cloned()
             .unwrap_or_default()
     }
 }
@@ -268,7 +268,7 @@ fn unnamed_columns(record: &Record, header: &Header) -> Vec<String> {
         if header.roles.get(i).is_some_and(Option::is_some) {
             continue;
         }
-        let value = cells::clean(raw);
+        let value = raw.clone();
         if value.is_empty() {
             continue;
         }
@@ -412,7 +412,7 @@ pub fn build_indicator(record: &Record, header: &Header, group_title: Option<&st
         let text = record
             .cells
             .get(i)
-            .map(|c| cells::collapse(&cells::clean(c)))
+            .map(|c| cells::collapse(c))
             .unwrap_or_default();
         if text.is_empty() || text == "-" {
             continue;

@@ -1,0 +1,198 @@
+//! Bad input gets a clear error naming the file, or a finding; never a
+//! panic. Arbitrary text and CSV are tried by proptest.
+
+use goldthread_domain::FindingKind;
+use goldthread_import::{ImportError, MAX_FILE_BYTES, read_document, read_text};
+use proptest::prelude::*;
+
+#[test]
+fn empty_files_are_refused_by_name() {
+    for bytes in [&b""[..], b"   \n\t\r\n"] {
+        let err = read_document("empty.txt", bytes).unwrap_err();
+        assert!(matches!(err, ImportError::Empty { .. }));
+        assert_eq!(err.to_string(), "empty.txt: the file is empty");
+    }
+    assert!(matches!(
+        read_text("blank.txt", "\n\n"),
+        Err(ImportError::Empty { .. })
+    ));
+}
+
+#[test]
+fn binary_files_are_refused_with_the_offset() {
+    let mut bytes = b"plan\tline\n".to_vec();
+    bytes.extend([0u8, 159, 146, 150, 7, 0, 0, 1]);
+    let err = read_document("photo.txt", &bytes).unwrap_err();
+    assert!(
+        matches!(err, ImportError::Binary { offset: 10, .. }),
+        "{err}"
+    );
+    assert!(err.to_string().starts_with("photo.txt: "));
+}
+
+#[test]
+fn truncated_word_and_excel_files_are_errors() {
+    // A zip header that names the Word part but stops there.
+    let mut docx = b"PK\x03\x04".to_vec();
+    docx.extend(b"\x14\x00\x00\x00\x08\x00word/document.xml");
+    let err = read_document("plan.docx", &docx).unwrap_err();
+    assert!(
+        matches!(err, ImportError::Container { format: "Word", .. }),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .starts_with("plan.docx: not a readable Word file")
+    );
+
+    let xlsx = b"PK\x03\x04\x14\x00\x00\x00xl/workbook.xml".to_vec();
+    let err = read_document("plan.xlsx", &xlsx).unwrap_err();
+    assert!(matches!(err, ImportError::Spreadsheet { .. }), "{err}");
+    assert!(err.to_string().starts_with("plan.xlsx: "));
+}
+
+#[test]
+fn word_file_with_broken_xml_names_the_part() {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file(
+        "word/document.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    zip.write_all(b"<w:document><w:body><w:p><w:t>cut</w:p></w:document>")
+        .unwrap();
+    let bytes = zip.finish().unwrap().into_inner();
+    let err = read_document("broken.docx", &bytes).unwrap_err();
+    assert!(matches!(err, ImportError::Xml { .. }), "{err}");
+    assert!(err.to_string().contains("word/document.xml"), "{err}");
+}
+
+#[test]
+fn oversized_files_are_refused_before_parsing() {
+    let big = vec![b'a'; MAX_FILE_BYTES + 1];
+    let err = read_document("huge.txt", &big).unwrap_err();
+    assert!(matches!(err, ImportError::TooLarge { .. }));
+    assert!(err.to_string().starts_with("huge.txt: the file is"));
+}
+
+#[test]
+fn invalid_utf8_is_read_as_windows_1252_and_noted() {
+    let bytes = b"Action Code\tAction\tDue Date\tLead Officer\nA1\tBudget \xa3500 for caf\xe9\tMarch 2018\tHead of Finance\n";
+    let doc = read_document("plan.txt", bytes).expect("reads").document;
+    let action = &doc.plans[0].actions[0];
+    assert_eq!(action.title, "Budget £500 for café");
+    assert!(
+        doc.findings
+            .iter()
+            .any(|f| f.message.contains("not valid UTF-8"))
+    );
+}
+
+#[test]
+fn a_table_with_no_recognisable_header_is_a_finding() {
+    let text = "Plan for things\n\nfoo\tbar\tbaz\n1\t2\t3\nqux\tquux\tcorge\n";
+    let doc = read_text("odd.txt", text).expect("reads");
+    let unrecognised: Vec<_> = doc
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::UnrecognisedTable)
+        .collect();
+    assert_eq!(unrecognised.len(), 1);
+    assert_eq!(
+        unrecognised[0].provenance.as_ref().and_then(|p| p.line),
+        Some(3)
+    );
+    assert!(
+        doc.findings
+            .iter()
+            .any(|f| f.kind == FindingKind::EmptyDocument)
+    );
+    // Nothing is lost: the rows are kept as narrative text.
+    assert!(
+        doc.plans[0]
+            .sections
+            .iter()
+            .any(|s| s.body.contains("qux\tquux\tcorge"))
+    );
+}
+
+#[test]
+fn interchange_json_errors_name_line_and_version() {
+    let err = read_document(
+        "x.json",
+        b"{\"goldthread\": 1, \"document\": {\"plans\": [}",
+    )
+    .unwrap_err();
+    assert!(matches!(err, ImportError::Json { line: 1, .. }), "{err}");
+    let err = read_document("x.json", b"{\"goldthread\": 2, \"document\": {}}").unwrap_err();
+    assert!(
+        matches!(err, ImportError::UnsupportedVersion { .. }),
+        "{err}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "x.json: interchange version 2 is not supported (this build reads version 1)"
+    );
+}
+
+#[test]
+fn fifty_megabytes_of_text_is_read() {
+    // Long lines of one repeated row: a big file that is still a plan.
+    let row =
+        "KA.1\tDo the thing\tMilestone one Milestone two\tApril 2017 May 2017\tHead of Service\n";
+    let header = "Key Action No\tAction\tMeasure\tDeadline\tLead Officer\n";
+    // 50 MB in release; a debug build reads a fifth of it to keep CI quick.
+    let size = if cfg!(debug_assertions) { 10 } else { 50 } * 1024 * 1024;
+    let mut text = String::with_capacity(size + row.len());
+    text.push_str(header);
+    while text.len() < size {
+        text.push_str(row);
+    }
+    let doc = read_text("big.txt", &text).expect("reads");
+    assert!(doc.plans[0].actions.len() > size / row.len() - 10);
+}
+
+fn cell() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[A-Za-z0-9 .,:;()/&£%–-]{0,40}",
+        Just("KA.1".to_string()),
+        Just("Lead Officer".to_string()),
+        Just("Deadline".to_string()),
+        Just("Action".to_string()),
+        Just("<b>Target:</b> <ul><li>x".to_string()),
+        Just("1. One 2. Two (Jan 09)".to_string()),
+        Just("April 2017 May 2017".to_string()),
+        Just("MEHPI 1 – x. Collected Monthly".to_string()),
+        Just("Achieved.".to_string()),
+        Just("Revised completion date from X to Y".to_string()),
+        Just("CORPORATE ACTION 3: x".to_string()),
+        Just("Outcome: y".to_string()),
+        Just("(72% in 2008)".to_string()),
+        Just("&#xFFFFFFF; &amp &#;".to_string()),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn text_reader_never_panics(text in "\\PC{0,400}") {
+        let _ = read_text("prop.txt", &text);
+        let _ = read_document("prop.txt", text.as_bytes());
+    }
+
+    #[test]
+    fn table_like_text_never_panics(rows in prop::collection::vec(prop::collection::vec(cell(), 1..8), 0..30)) {
+        let text: String = rows.iter().map(|r| r.join("\t") + "\n").collect();
+        let _ = read_text("prop.txt", &text);
+        let csv: String = rows.iter().map(|r| r.iter().map(|c| format!("\"{}\"", c.replace('"', "\"\""))).collect::<Vec<_>>().join(",") + "\r\n").collect();
+        let _ = read_document("prop.csv", csv.as_bytes());
+    }
+
+    #[test]
+    fn csv_reader_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
+        let _ = read_document("prop.csv", &bytes);
+        let _ = read_document("prop.txt", &bytes);
+    }
+}

@@ -1,0 +1,54 @@
+//! Throughput of the text reader on the samples repeated to 20 MB. Run it
+//! in release: `cargo test -p goldthread-import --release -- --ignored bench`.
+
+use goldthread_import::read_text;
+use std::time::Instant;
+
+const DIR: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/samples/plans/"
+);
+
+#[test]
+#[ignore = "benchmark: run in release with --ignored"]
+fn bench_read_text_20mb() {
+    let Ok(entries) = std::fs::read_dir(DIR) else {
+        println!("skipped: samples not found");
+        return;
+    };
+    let mut paths: Vec<_> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    paths.sort();
+    let samples: String = paths
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut text = String::with_capacity(21 * 1024 * 1024);
+    while text.len() < 20 * 1024 * 1024 {
+        text.push_str(&samples);
+        text.push('\n');
+    }
+    let mb = text.len() as f64 / (1024.0 * 1024.0);
+    // Warm up, then take the best of three.
+    let _ = read_text("bench.txt", &text[..text.len() / 10]);
+    let mut best = f64::MAX;
+    let mut actions = 0;
+    for _ in 0..3 {
+        let start = Instant::now();
+        let doc = read_text("bench.txt", &text).expect("reads");
+        best = best.min(start.elapsed().as_secs_f64());
+        actions = doc.plans.iter().map(|p| p.actions.len()).sum::<usize>();
+    }
+    println!(
+        "read_text: {mb:.1} MB in {best:.3} s = {:.0} MB/s ({actions} actions)",
+        mb / best
+    );
+    assert!(
+        mb / best >= 50.0 || cfg!(debug_assertions),
+        "read_text must do at least 50 MB/s in release"
+    );
+}
