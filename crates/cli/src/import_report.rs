@@ -1,7 +1,7 @@
 //! The import report: the `--json` contract and the one-line summary.
 //! Wire shapes live here, at the edge, not in the domain.
 
-use goldthread_domain::{Action, FuzzyDate, NodeLevel, PlanDocument, PlanDraft};
+use goldthread_domain::{Action, FuzzyDate, PlanDocument, PlanDraft};
 use goldthread_import::ReadDocument;
 use goldthread_storage::ImportOutcome;
 use serde_json::{Value, json};
@@ -52,24 +52,17 @@ fn plan_json(plan: &PlanDraft) -> Value {
 }
 
 fn counts(doc: &PlanDocument) -> Value {
-    let nodes = |level| {
-        doc.plans
-            .iter()
-            .flat_map(|p| &p.nodes)
-            .filter(|n| n.level == level)
-            .count()
-    };
-    let actions = || doc.plans.iter().flat_map(|p| &p.actions);
+    let c = doc.counts();
     json!({
-        "priorities": nodes(NodeLevel::Priority),
-        "outcomes": nodes(NodeLevel::Outcome),
-        "objectives": nodes(NodeLevel::Objective),
-        "actions": actions().count(),
-        "milestones": actions().map(|a| a.milestones.len()).sum::<usize>(),
-        "indicators": doc.plans.iter().map(|p| p.indicators.len()).sum::<usize>(),
-        "targets": doc.plans.iter().flat_map(|p| &p.indicators).map(|i| i.targets.len()).sum::<usize>(),
-        "updates": actions().map(|a| a.updates.len()).sum::<usize>(),
-        "risks": doc.plans.iter().map(|p| p.risks.len()).sum::<usize>(),
+        "priorities": c.priorities,
+        "outcomes": c.outcomes,
+        "objectives": c.objectives,
+        "actions": c.actions,
+        "milestones": c.milestones,
+        "indicators": c.indicators,
+        "targets": c.targets,
+        "updates": c.updates,
+        "risks": c.risks,
     })
 }
 

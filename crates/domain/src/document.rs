@@ -187,3 +187,42 @@ impl Finding {
         }
     }
 }
+
+/// How many of each part a document holds: the import report's summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DocumentCounts {
+    pub priorities: usize,
+    pub outcomes: usize,
+    pub objectives: usize,
+    pub actions: usize,
+    pub milestones: usize,
+    pub indicators: usize,
+    pub targets: usize,
+    pub updates: usize,
+    pub risks: usize,
+}
+
+impl PlanDocument {
+    pub fn counts(&self) -> DocumentCounts {
+        let nodes = |level| {
+            self.plans
+                .iter()
+                .flat_map(|p| &p.nodes)
+                .filter(|n| n.level == level)
+                .count()
+        };
+        let actions = || self.plans.iter().flat_map(|p| &p.actions);
+        let indicators = || self.plans.iter().flat_map(|p| &p.indicators);
+        DocumentCounts {
+            priorities: nodes(crate::plan::NodeLevel::Priority),
+            outcomes: nodes(crate::plan::NodeLevel::Outcome),
+            objectives: nodes(crate::plan::NodeLevel::Objective),
+            actions: actions().count(),
+            milestones: actions().map(|a| a.milestones.len()).sum(),
+            indicators: indicators().count(),
+            targets: indicators().map(|i| i.targets.len()).sum(),
+            updates: actions().map(|a| a.updates.len()).sum(),
+            risks: self.plans.iter().map(|p| p.risks.len()).sum(),
+        }
+    }
+}

@@ -20,8 +20,8 @@ pub use action::{
     Action, ActionDetails, ActionStatus, DueRevision, LeadOfficer, Milestone, ProgressUpdate,
 };
 pub use document::{
-    Finding, FindingKind, NarrativeSection, PlanDocument, PlanDraft, Provenance, Severity,
-    SourceFormat,
+    DocumentCounts, Finding, FindingKind, NarrativeSection, PlanDocument, PlanDraft, Provenance,
+    Severity, SourceFormat,
 };
 pub use financial_year::{FinancialYear, Period, Quarter};
 pub use fuzzy_date::{DateContext, DateReading, FuzzyDate, Recurrence};

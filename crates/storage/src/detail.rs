@@ -149,6 +149,17 @@ fn text_fields(row: &AnyRow) -> Result<Vec<(&'static str, String)>, StoreError> 
 }
 
 impl Store {
+    /// Runs a query with one id parameter and reads every row with `read`.
+    async fn rows<T>(
+        &self,
+        sql: &'static str,
+        id: i64,
+        read: impl Fn(&AnyRow) -> Result<T, sqlx::Error>,
+    ) -> Result<Vec<T>, StoreError> {
+        let rows = sqlx::query(sql).bind(id).fetch_all(&self.pool).await?;
+        Ok(rows.iter().map(read).collect::<Result<_, _>>()?)
+    }
+
     pub async fn action_detail(&self, id: i64) -> Result<ActionDetail, StoreError> {
         let row = sqlx::query(
             "SELECT a.*, p.title AS plan_title, s.file_name FROM actions a JOIN plans p ON p.id = a.plan_id \
@@ -158,28 +169,9 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StoreError::NotFound { entity: "actions", id })?;
-        let officers = sqlx::query("SELECT p.title FROM action_officers ao JOIN posts p ON p.id = ao.post_id WHERE ao.action_id = $1 ORDER BY ao.position")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| r.try_get(0))
-            .collect::<Result<_, _>>()?;
-        let milestones = sqlx::query("SELECT title, due_text, due_latest, completed FROM milestones WHERE action_id = $1 ORDER BY position")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| Ok(MilestoneRow { title: r.try_get(0)?, due_text: r.try_get(1)?, due_latest: r.try_get(2)?, completed: r.try_get(3)? }))
-            .collect::<Result<_, StoreError>>()?;
-        let updates = sqlx::query(
-            "SELECT as_at, status, percent_complete, commentary, author, recorded_at FROM progress_updates WHERE action_id = $1 ORDER BY as_at DESC, id DESC",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| {
+        let officers = self.rows("SELECT p.title FROM action_officers ao JOIN posts p ON p.id = ao.post_id WHERE ao.action_id = $1 ORDER BY ao.position", id, |r| r.try_get(0)).await?;
+        let milestones = self.rows("SELECT title, due_text, due_latest, completed FROM milestones WHERE action_id = $1 ORDER BY position", id, |r| Ok(MilestoneRow { title: r.try_get(0)?, due_text: r.try_get(1)?, due_latest: r.try_get(2)?, completed: r.try_get(3)? })).await?;
+        let updates = self.rows("SELECT as_at, status, percent_complete, commentary, author, recorded_at FROM progress_updates WHERE action_id = $1 ORDER BY as_at DESC, id DESC", id, |r| {
             Ok(UpdateRow {
                 as_at: r.try_get(0)?,
                 status: r.try_get(1)?,
@@ -188,36 +180,11 @@ impl Store {
                 author: r.try_get(4)?,
                 recorded_at: r.try_get(5)?,
             })
-        })
-        .collect::<Result<_, StoreError>>()?;
-        let revisions = sqlx::query("SELECT from_text, to_text, to_latest, reason, reported FROM due_revisions WHERE action_id = $1 ORDER BY position")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| Ok(RevisionRow { from_text: r.try_get(0)?, to_text: r.try_get(1)?, to_latest: r.try_get(2)?, reason: r.try_get(3)?, reported: r.try_get(4)? }))
-            .collect::<Result<_, StoreError>>()?;
-        let indicators = sqlx::query("SELECT i.id, i.code, i.title FROM indicator_links l JOIN indicators i ON i.id = l.indicator_id WHERE l.action_id = $1 ORDER BY i.id")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-            .collect::<Result<_, StoreError>>()?;
-        let risks = sqlx::query("SELECT r.id, r.title FROM risk_links l JOIN risks r ON r.id = l.risk_id WHERE l.action_id = $1 ORDER BY r.id")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-            .collect::<Result<_, StoreError>>()?;
-        let nodes = sqlx::query("SELECT n.id, n.label, n.title FROM action_nodes l JOIN nodes n ON n.id = l.node_id WHERE l.action_id = $1 ORDER BY n.position")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-            .collect::<Result<_, StoreError>>()?;
+        }).await?;
+        let revisions = self.rows("SELECT from_text, to_text, to_latest, reason, reported FROM due_revisions WHERE action_id = $1 ORDER BY position", id, |r| Ok(RevisionRow { from_text: r.try_get(0)?, to_text: r.try_get(1)?, to_latest: r.try_get(2)?, reason: r.try_get(3)?, reported: r.try_get(4)? })).await?;
+        let indicators = self.rows("SELECT i.id, i.code, i.title FROM indicator_links l JOIN indicators i ON i.id = l.indicator_id WHERE l.action_id = $1 ORDER BY i.id", id, |r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).await?;
+        let risks = self.rows("SELECT r.id, r.title FROM risk_links l JOIN risks r ON r.id = l.risk_id WHERE l.action_id = $1 ORDER BY r.id", id, |r| Ok((r.try_get(0)?, r.try_get(1)?))).await?;
+        let nodes = self.rows("SELECT n.id, n.label, n.title FROM action_nodes l JOIN nodes n ON n.id = l.node_id WHERE l.action_id = $1 ORDER BY n.position", id, |r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).await?;
         Ok(ActionDetail {
             id,
             plan_id: row.try_get("plan_id")?,
@@ -251,12 +218,7 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StoreError::NotFound { entity: "indicators", id })?;
-        let values = sqlx::query("SELECT period, value, text, note, recorded_by, recorded_at, version FROM measurements WHERE indicator_id = $1 ORDER BY period_end")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| {
+        let values = self.rows("SELECT period, value, text, note, recorded_by, recorded_at, version FROM measurements WHERE indicator_id = $1 ORDER BY period_end", id, |r| {
                 Ok(MeasurementRow {
                     period: r.try_get(0)?,
                     value: r.try_get(1)?,
@@ -266,24 +228,15 @@ impl Store {
                     recorded_at: r.try_get(5)?,
                     version: r.try_get(6)?,
                 })
-            })
-            .collect::<Result<_, StoreError>>()?;
-        let targets = sqlx::query(
-            "SELECT period, text, value FROM targets WHERE indicator_id = $1 ORDER BY period",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-        .collect::<Result<_, StoreError>>()?;
-        let actions = sqlx::query("SELECT a.id, a.code, a.title FROM indicator_links l JOIN actions a ON a.id = l.action_id WHERE l.indicator_id = $1 ORDER BY a.position")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-            .collect::<Result<_, StoreError>>()?;
+            }).await?;
+        let targets = self
+            .rows(
+                "SELECT period, text, value FROM targets WHERE indicator_id = $1 ORDER BY period",
+                id,
+                |r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)),
+            )
+            .await?;
+        let actions = self.rows("SELECT a.id, a.code, a.title FROM indicator_links l JOIN actions a ON a.id = l.action_id WHERE l.indicator_id = $1 ORDER BY a.position", id, |r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).await?;
         Ok(IndicatorDetail {
             id,
             plan_id: row.try_get("plan_id")?,

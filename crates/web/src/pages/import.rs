@@ -7,7 +7,7 @@ use crate::error::WebError;
 use axum::Form;
 use axum::extract::{Multipart, Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use goldthread_domain::{NodeLevel, PlanDocument};
+use goldthread_domain::PlanDocument;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -112,26 +112,17 @@ struct PreviewPage {
 }
 
 fn counts(doc: &PlanDocument) -> Vec<(&'static str, usize)> {
-    let nodes = |level| {
-        doc.plans
-            .iter()
-            .flat_map(|p| &p.nodes)
-            .filter(|n| n.level == level)
-            .count()
-    };
-    let actions = || doc.plans.iter().flat_map(|p| &p.actions);
+    let c = doc.counts();
     vec![
-        ("Priorities", nodes(NodeLevel::Priority)),
-        ("Outcomes", nodes(NodeLevel::Outcome)),
-        ("Objectives", nodes(NodeLevel::Objective)),
-        ("Actions", actions().count()),
-        ("Milestones", actions().map(|a| a.milestones.len()).sum()),
-        (
-            "Indicators",
-            doc.plans.iter().map(|p| p.indicators.len()).sum(),
-        ),
-        ("Progress updates", actions().map(|a| a.updates.len()).sum()),
-        ("Risks", doc.plans.iter().map(|p| p.risks.len()).sum()),
+        ("Priorities", c.priorities),
+        ("Outcomes", c.outcomes),
+        ("Objectives", c.objectives),
+        ("Actions", c.actions),
+        ("Milestones", c.milestones),
+        ("Indicators", c.indicators),
+        ("Targets", c.targets),
+        ("Progress updates", c.updates),
+        ("Risks", c.risks),
     ]
 }
 
