@@ -115,26 +115,6 @@ pub(crate) async fn append(
     Ok(())
 }
 
-/// Records an inserted row: reads it back whole and appends it as `after`.
-pub(crate) async fn inserted(
-    conn: &mut AnyConnection,
-    ctx: ChangeContext<'_>,
-    table: &'static str,
-    id: i64,
-) -> Result<(), StoreError> {
-    let after = record_json(conn, table, id).await?;
-    append(
-        conn,
-        ctx,
-        table,
-        id,
-        Operation::Insert,
-        None,
-        after.as_ref(),
-    )
-    .await
-}
-
 pub(crate) fn entry_from_row(row: &AnyRow) -> Result<HistoryEntry, StoreError> {
     let parse = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
     Ok(HistoryEntry {

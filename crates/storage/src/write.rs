@@ -61,14 +61,24 @@ fn bind_all<'q>(mut query: Query<'q>, values: impl IntoIterator<Item = &'q Val>)
     for value in values {
         query = match value {
             Val::Int(v) => query.bind(*v),
-            Val::Real(v) => query.bind(*v),
+            Val::Real(Some(v)) => query.bind(*v),
+            // sqlx 0.9's Any driver turns a null f64 into a PostgreSQL
+            // float4 null (and a null f32 into float8). The prepared
+            // statement is cached with the first call's parameter types, so
+            // a float4 null followed by a real value fails with "incorrect
+            // binary data format". A null f32 comes out as the float8 the
+            // columns are.
+            Val::Real(None) => query.bind(None::<f32>),
             Val::Text(v) => query.bind(v.clone()),
         };
     }
     query
 }
 
-/// Inserts a row and records it in the history; returns its id.
+/// Inserts a row and records it in the history; returns its id. The
+/// history's after-state is the row exactly as stored, defaults included:
+/// `RETURNING *` hands it back from the insert itself, so there is no
+/// second query to read it.
 pub(crate) async fn insert(
     conn: &mut AnyConnection,
     ctx: ChangeContext<'_>,
@@ -78,7 +88,7 @@ pub(crate) async fn insert(
     let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
     let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
-        "INSERT INTO {table} ({}) VALUES ({}) RETURNING id",
+        "INSERT INTO {table} ({}) VALUES ({}) RETURNING *",
         names.join(", "),
         placeholders.join(", ")
     );
@@ -88,8 +98,9 @@ pub(crate) async fn insert(
     )
     .fetch_one(&mut *conn)
     .await?;
-    let id: i64 = row.try_get(0)?;
-    history::inserted(conn, ctx, table, id).await?;
+    let id: i64 = row.try_get("id")?;
+    let after = history::row_to_json(&row);
+    history::append(conn, ctx, table, id, Operation::Insert, None, Some(&after)).await?;
     Ok(id)
 }
 

@@ -4,9 +4,9 @@
 
 use chrono::NaiveDate;
 use goldthread_domain::{
-    Action, ActionStatus, DateContext, FinancialYear, FuzzyDate, Indicator, LeadOfficer, Milestone,
-    NodeLevel, Period, PlanDocument, PlanDraft, PlanKind, PlanPeriod, ProgressUpdate, Quarter,
-    ThreadNode,
+    Action, ActionStatus, DateContext, FinancialYear, FuzzyDate, Indicator, LeadOfficer,
+    Measurement, Milestone, NodeLevel, Period, PlanDocument, PlanDraft, PlanKind, PlanPeriod,
+    ProgressUpdate, Quarter, Target, ThreadNode,
 };
 use goldthread_storage::{
     ImportStatus, NewMeasurement, NewProgress, SourceMeta, Store, StoreError,
@@ -436,6 +436,8 @@ async fn every_change_is_in_the_history_with_before_and_after() {
         assert_eq!(history[1].actor, "alice");
         assert_eq!(history[1].before.as_ref().unwrap()["version"], 1);
         assert_eq!(history[1].after.as_ref().unwrap()["version"], 2);
+        // The insert's after-state is the record exactly as stored.
+        assert_eq!(history[0].after, history[1].before, "{}", b.name);
 
         // Every row of every table has its insert in the history.
         let pool = raw_pool(&b.url).await;
@@ -497,6 +499,98 @@ fn table_name(name: &str) -> &'static str {
     .into_iter()
     .find(|t| *t == name)
     .unwrap()
+}
+
+#[tokio::test]
+async fn missing_numbers_then_numbers_store_on_both_backends() {
+    // A target written as words ("Increase from 2016/17") before one with a
+    // figure, an unset tolerance before a set one, a value entered as text
+    // before a number: a null real then a real through the same statement.
+    for b in backends("nullreal").await {
+        let store = Store::open(&b.url).await.unwrap();
+        let mut doc = sample_document();
+        let plan = &mut doc.plans[0];
+        let template = plan.indicators[0].clone();
+        let fy: FinancialYear = "2017/18".parse().unwrap();
+        for (n, tolerance) in [(140, None), (141, Some(0.1))] {
+            plan.indicators.push(Indicator {
+                code: Some(format!("QEHPI {n}").parse().unwrap()),
+                tolerance,
+                targets: vec![
+                    Target {
+                        period: Period::Year(fy),
+                        text: "Increase from 2016/17".into(),
+                        value: None,
+                    },
+                    Target {
+                        period: Period::Year(fy.next()),
+                        text: "80%".into(),
+                        value: Some(80.0),
+                    },
+                ],
+                measurements: vec![
+                    Measurement {
+                        period: Period::Quarter(fy, Quarter::Q1),
+                        value: None,
+                        text: Some("Not yet available".into()),
+                        note: None,
+                        recorded_by: None,
+                        recorded_at: None,
+                    },
+                    Measurement {
+                        period: Period::Quarter(fy, Quarter::Q2),
+                        value: Some(77.5),
+                        text: None,
+                        note: None,
+                        recorded_by: None,
+                        recorded_at: None,
+                    },
+                ],
+                ..template.clone()
+            });
+        }
+        store
+            .import_document(&meta("nullreal"), &doc, "tester")
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", b.name));
+        assert_eq!(store.count("targets").await.unwrap(), 4, "{}", b.name);
+        assert_eq!(store.count("measurements").await.unwrap(), 4, "{}", b.name);
+
+        // A correction's before-state, read back from the table, is the
+        // insert's after-state: reals, nulls and defaults alike.
+        let pool = raw_pool(&b.url).await;
+        let row = sqlx::query(
+            "SELECT m.id, m.indicator_id FROM measurements m JOIN indicators i ON i.id = m.indicator_id \
+             WHERE i.code = 'QEHPI 141' AND m.period = '2017/18 Q2'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        let (id, indicator): (i64, i64) = (row.try_get(0).unwrap(), row.try_get(1).unwrap());
+        store
+            .record_measurement(
+                indicator,
+                &NewMeasurement {
+                    period: Period::Quarter(fy, Quarter::Q2),
+                    value: Some(78.0),
+                    text: None,
+                    note: Some("validated".into()),
+                },
+                Some(1),
+                "alice",
+            )
+            .await
+            .unwrap();
+        let history = store.history_of("measurements", id).await.unwrap();
+        assert_eq!(history.len(), 2, "{}", b.name);
+        assert_eq!(history[0].after, history[1].before, "{}", b.name);
+        assert_eq!(
+            history[0].after.as_ref().unwrap()["value"],
+            77.5,
+            "{}",
+            b.name
+        );
+    }
 }
 
 #[tokio::test]
