@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# Load benchmark: the dashboard, a plan page and an indicator page of a large
+# generated council, under concurrent load over loopback, next to /healthz on
+# the same server in the same run. Prints a Markdown table (p50, p99,
+# requests per second, each page's rate as a share of /healthz's) and the
+# server's peak memory, for SQLite and PostgreSQL.
+#
+#   bench/load.sh                      # both backends, default council
+#   BACKENDS=sqlite bench/load.sh      # one backend
+#   DURATION=30s CONNECTIONS=32 bench/load.sh
+#
+# Settings (environment):
+#   BACKENDS      "sqlite postgres"
+#   GENERATE      generator flags (default: the issue's large council)
+#   DURATION      wrk duration per endpoint (10s)
+#   THREADS       wrk threads (2)
+#   CONNECTIONS   wrk connections (16)
+#   PG_URL        server URL without database (postgres://postgres@127.0.0.1:5432)
+#   PG_DB         database to (re)create for the run (gt_bench; it is dropped first)
+#   GOLDTHREAD    a built binary to use instead of building one
+#   RUST_LOG      server log filter; unset means the shipped default (one
+#                 info line per request, written to a file here)
+#
+# All traffic goes to 127.0.0.1; every step is bounded in time.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+BACKENDS=${BACKENDS:-"sqlite postgres"}
+GENERATE=${GENERATE:-"--services 20 --actions 3000 --indicators 400 --years 10 --seed 42"}
+DURATION=${DURATION:-10s}
+THREADS=${THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-16}
+PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432}
+PG_DB=${PG_DB:-gt_bench}
+
+say() { echo "load.sh: $*" >&2; }
+
+if ! command -v wrk >/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        say "installing wrk"
+        apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
+    else
+        say "wrk is not installed (apt-get install wrk)"; exit 1
+    fi
+fi
+for tool in curl python3; do
+    command -v "$tool" >/dev/null || { say "$tool is required"; exit 1; }
+done
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/gt-load.XXXXXX")
+SERVER_PID=
+cleanup() {
+    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+if [ -z "${GOLDTHREAD:-}" ]; then
+    say "building release"
+    cargo build --release -p goldthread >&2
+    GOLDTHREAD="${CARGO_TARGET_DIR:-target}/release/goldthread"
+fi
+# A private copy, so a rebuild during the run cannot swap the binary.
+cp "$GOLDTHREAD" "$WORK/goldthread"
+BIN="$WORK/goldthread"
+
+# wrk prints latencies as 812.00us, 1.23ms or 1.02s: in milliseconds.
+to_ms() {
+    awk -v v="$1" 'BEGIN {
+        n = v + 0
+        if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /m$/) n *= 60000; else if (v ~ /s$/) n *= 1000
+        printf "%.2f", n }'
+}
+
+# Runs wrk against one URL; prints "p50 p99 rps errors".
+load() {
+    local url=$1 out="$WORK/wrk.txt"
+    timeout 300 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url" >"$out" 2>&1 || true
+    local p50 p99 rps errors
+    p50=$(awk '$1 == "50%" { print $2 }' "$out")
+    p99=$(awk '$1 == "99%" { print $2 }' "$out")
+    rps=$(awk '$1 == "Requests/sec:" { printf "%.0f", $2 }' "$out")
+    errors=$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' "$out")
+    if [ -z "$p50" ] || [ -z "$rps" ]; then
+        say "wrk failed on $url:"; cat "$out" >&2
+        echo "- - 0 -"; return
+    fi
+    echo "$(to_ms "$p50") $(to_ms "$p99") $rps $errors"
+}
+
+TABLE="$WORK/table.md"
+NOTES="$WORK/notes.md"
+{
+    echo "| backend | page | p50 ms | p99 ms | req/s | share of /healthz req/s | errors |"
+    echo "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
+} >"$TABLE"
+: >"$NOTES"
+
+for backend in $BACKENDS; do
+    case $backend in
+        sqlite)
+            DB_ARGS=(--data-dir "$WORK/sqlite")
+            ;;
+        postgres)
+            timeout 60 dropdb --if-exists -h 127.0.0.1 -U postgres "$PG_DB"
+            timeout 60 createdb -h 127.0.0.1 -U postgres "$PG_DB"
+            DB_ARGS=(--database-url "$PG_URL/$PG_DB")
+            ;;
+        *) say "unknown backend $backend"; exit 1 ;;
+    esac
+
+    say "$backend: generating ($GENERATE)"
+    # shellcheck disable=SC2086
+    SUMMARY=$(RUST_LOG=warn timeout 900 "$BIN" generate "${DB_ARGS[@]}" $GENERATE)
+    echo "- $backend generator: $SUMMARY" >>"$NOTES"
+
+    say "$backend: starting the server"
+    LOG="$WORK/serve-$backend.log"
+    "$BIN" serve "${DB_ARGS[@]}" --bind 127.0.0.1:0 2>"$LOG" >&2 &
+    SERVER_PID=$!
+    ADDR=
+    for _ in $(seq 1 300); do
+        ADDR=$(grep -o 'running at http://127\.0\.0\.1:[0-9]*' "$LOG" | head -1 | sed 's|running at http://||') || true
+        [ -n "$ADDR" ] && break
+        kill -0 "$SERVER_PID" 2>/dev/null || { cat "$LOG" >&2; exit 1; }
+        sleep 0.1
+    done
+    [ -n "$ADDR" ] || { say "server did not start"; cat "$LOG" >&2; exit 1; }
+    BASE="http://$ADDR"
+    # The first dashboard loads every action and value into the server's
+    # cache of monitoring data: the cold start, reported apart.
+    cold=$(curl -s -o /dev/null --max-time 120 -w '%{time_total}' "$BASE/dashboard")
+    echo "- $backend cold /dashboard (loads the monitoring data): $(awk -v s="$cold" 'BEGIN { printf "%.0f", s * 1000 }') ms" >>"$NOTES"
+
+    # The largest service plan, and its indicator with the biggest page.
+    PLAN=$(curl -sf --max-time 30 "$BASE/api/v1/plans" | python3 -c '
+import json, sys
+plans = json.load(sys.stdin)
+print(max(plans, key=lambda p: (p["kind"] == "service", p["actions"]))["id"])')
+    INDICATOR=
+    BEST=0
+    for id in $(curl -sf --max-time 30 "$BASE/plans/$PLAN" | grep -o '/indicators/[0-9]*' | sed 's|/indicators/||' | awk '!seen[$0]++' | head -12); do
+        size=$(curl -s -o /dev/null --max-time 30 -w '%{size_download}' "$BASE/indicators/$id")
+        if [ "$size" -gt "$BEST" ]; then BEST=$size; INDICATOR=$id; fi
+    done
+
+    PAGES=("/healthz" "/dashboard" "/plans/$PLAN")
+    [ -n "$INDICATOR" ] && PAGES+=("/indicators/$INDICATOR")
+    for page in "${PAGES[@]}"; do
+        first=$(curl -s -o /dev/null --max-time 60 -w '%{http_code} %{time_total} %{size_download}' "$BASE$page")
+        read -r code secs bytes <<<"$first"
+        echo "- $backend $page: status $code, $bytes bytes, one request $(awk -v s="$secs" 'BEGIN { printf "%.0f", s * 1000 }') ms" >>"$NOTES"
+        if [ "$code" != 200 ]; then
+            say "$backend $page answered $code; skipped"
+            echo "| $backend | \`$page\` | – | – | – | – | status $code |" >>"$TABLE"
+            continue
+        fi
+        say "$backend: wrk $page for $DURATION"
+        read -r p50 p99 rps errors <<<"$(load "$BASE$page")"
+        if [ "$page" = /healthz ]; then HEALTHZ_RPS=$rps; fi
+        share=$(awk -v r="$rps" -v h="${HEALTHZ_RPS:-0}" 'BEGIN { if (h > 0) printf "%.2f", r / h; else print "–" }')
+        echo "| $backend | \`$page\` | $p50 | $p99 | $rps | $share | $errors |" >>"$TABLE"
+    done
+
+    PEAK=$(awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVER_PID/status")
+    echo "- $backend server peak memory (VmHWM): $PEAK MiB" >>"$NOTES"
+    kill "$SERVER_PID"
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=
+    if [ "$backend" = postgres ]; then
+        timeout 60 dropdb --if-exists -h 127.0.0.1 -U postgres "$PG_DB" || true
+    fi
+done
+
+echo
+echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, $(nproc) cores, $(date -u +%Y-%m-%d)"
+echo
+cat "$TABLE"
+echo
+cat "$NOTES"
