@@ -9,6 +9,9 @@ use std::sync::LazyLock;
 /// Plain text of a cell: tags removed, block tags and bullets become line
 /// breaks, entities decoded, spaces collapsed, empty lines dropped.
 pub fn clean(raw: &str) -> String {
+    if is_tidy(raw) {
+        return raw.to_string();
+    }
     let needs_markup = raw.bytes().any(|b| matches!(b, b'<' | b'&' | b'*'))
         || raw.contains(['•', '❑', '\u{f0b7}']);
     if !needs_markup && !raw.contains('\n') {
@@ -63,16 +66,7 @@ pub fn clean(raw: &str) -> String {
 
 /// Collapses runs of whitespace to one space and trims.
 pub fn collapse(text: &str) -> String {
-    // Most cells are already tidy: copy them as they are.
-    let tidy = !text.starts_with(char::is_whitespace)
-        && !text.ends_with(char::is_whitespace)
-        && !text
-            .as_bytes()
-            .windows(2)
-            .any(|w| w[0] == b' ' && w[1] == b' ')
-        && !text.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\r'))
-        && text.is_ascii();
-    if tidy {
+    if is_tidy(text) {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len());
@@ -83,6 +77,30 @@ pub fn collapse(text: &str) -> String {
         out.push_str(word);
     }
     out
+}
+
+/// Plain ASCII text with single spaces, no markup and no line breaks: the
+/// common case, checked in one pass so it can be copied as it is.
+fn is_tidy(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.first().is_some_and(|&b| b == b' ') || bytes.last().is_some_and(|&b| b == b' ') {
+        return false;
+    }
+    let mut prev_space = false;
+    let mut wide = false;
+    for &b in bytes {
+        let space = b == b' ';
+        if (space && prev_space) || matches!(b, b'<' | b'&' | b'*' | b'\t' | b'\n' | b'\r') {
+            return false;
+        }
+        wide |= b >= 0x80;
+        prev_space = space;
+    }
+    // Dashes and pound signs are fine; bullets and odd spaces need work.
+    !wide
+        || !text
+            .chars()
+            .any(|c| !c.is_ascii() && (c.is_whitespace() || matches!(c, '•' | '❑' | '\u{f0b7}')))
 }
 
 /// The length of a tag at the start of `s`, and whether it breaks the line.

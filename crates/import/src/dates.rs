@@ -59,7 +59,7 @@ pub(crate) fn compile(pattern: &str) -> Regex {
 
 /// Whether the text names a date, period or schedule anywhere.
 pub fn mentions_date(text: &str) -> bool {
-    DATE_WORD.is_match(text)
+    date_tokens(text) > 0 && DATE_WORD.is_match(text)
 }
 
 /// Whether the text opens with a date phrase ("March 2010", "TBC").
@@ -70,7 +70,8 @@ pub fn starts_with_date(text: &str) -> bool {
 }
 
 pub fn is_tbc(text: &str) -> bool {
-    TBC.is_match(text)
+    (crate::records::contains_ci(text, "tb") || crate::records::contains_ci(text, "to be"))
+        && TBC.is_match(text)
 }
 
 /// Splits a deadline cell that lists several dates ("April 2017 September
@@ -86,13 +87,33 @@ pub fn split_dates(text: &str) -> Vec<String> {
     if lines.len() > 1 && lines.iter().all(|l| starts_with_date(l)) {
         return lines.into_iter().flat_map(split_dates).collect();
     }
-    if text.len() > 300 || !DATE_LIST.is_match(text) {
+    if text.len() > 300 || date_tokens(text) < 2 || !DATE_LIST.is_match(text) {
         return vec![text.to_string()];
     }
     ONE_ITEM
         .find_iter(text)
         .map(|m| m.as_str().trim().to_string())
         .collect()
+}
+
+/// A quick count of words that can be part of a date phrase, so that the
+/// list pattern only runs on cells that could hold two dates.
+fn date_tokens(text: &str) -> usize {
+    const WORDS: &[&str] = &[
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "spr",
+        "sum", "aut", "win", "tbc", "tbi", "tba", "mon", "qua", "wee", "ann", "ong", "on-", "con",
+        "ad-", "ad", "as", "eac", "thr",
+    ];
+    text.split_whitespace()
+        .filter(|w| {
+            let b = w.as_bytes();
+            let year = b.len() >= 4 && b[..4].iter().all(u8::is_ascii_digit);
+            let head = &b[..b.len().min(3)];
+            year || WORDS
+                .iter()
+                .any(|p| head.eq_ignore_ascii_case(p.as_bytes()))
+        })
+        .count()
 }
 
 /// "31 March 2013 - Brief completed" → ("31 March 2013", "Brief completed").

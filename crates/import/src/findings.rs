@@ -249,21 +249,35 @@ impl std::hash::Hasher for WordHasher {
     }
 }
 
-type WordMap<'a> =
-    HashMap<std::borrow::Cow<'a, str>, WordCount, std::hash::BuildHasherDefault<WordHasher>>;
+/// A word compared and hashed without regard to ASCII case, so counting
+/// never copies a word.
+#[derive(Clone, Copy)]
+struct Word<'a>(&'a str);
+
+impl std::hash::Hash for Word<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for b in self.0.bytes() {
+            state.write_u8(b.to_ascii_lowercase());
+        }
+    }
+}
+
+impl PartialEq for Word<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.eq_ignore_ascii_case(other.0)
+    }
+}
+
+impl Eq for Word<'_> {}
+
+type WordMap<'a> = HashMap<Word<'a>, WordCount, std::hash::BuildHasherDefault<WordHasher>>;
 
 fn count_words<'a>(counts: &mut WordMap<'a>, text: &'a str, place: &crate::blocks::Place) {
     for word in text.split(|c: char| !c.is_ascii_alphanumeric()) {
         if word.len() < 4 || word.len() > 30 {
             continue;
         }
-        // Borrow lower-case words; only capitalised ones need a copy.
-        let key = if word.bytes().any(|b| b.is_ascii_uppercase()) {
-            std::borrow::Cow::Owned(word.to_ascii_lowercase())
-        } else {
-            std::borrow::Cow::Borrowed(word)
-        };
-        let entry = counts.entry(key).or_insert((0, place.line, None));
+        let entry = counts.entry(Word(word)).or_insert((0, place.line, None));
         entry.0 += 1;
         if entry.0 == 1 {
             entry.2 = Some(place.provenance());
@@ -285,21 +299,22 @@ pub fn suspect_words(blocks: &[Block<'_>]) -> Vec<Finding> {
         }
     }
     let mut out = Vec::new();
-    let mut rare: Vec<(&std::borrow::Cow<'_, str>, &WordCount)> = counts
+    let mut rare: Vec<(&Word<'_>, &WordCount)> = counts
         .iter()
         .filter(|(w, (n, _, _))| {
-            *n <= 2 && w.len() >= 6 && w.chars().all(|c| c.is_ascii_lowercase())
+            *n <= 2 && w.0.len() >= 6 && w.0.bytes().all(|b| b.is_ascii_alphabetic())
         })
         .collect();
     rare.sort_by_key(|(_, (_, line, _))| *line);
     for (word, (_, _, provenance)) in rare.into_iter().take(20_000) {
+        let word = word.0.to_ascii_lowercase();
         let fix = CONFUSIONS.iter().find_map(|(read, written)| {
             word.match_indices(read).find_map(|(at, _)| {
                 let candidate = format!("{}{}{}", &word[..at], written, &word[at + read.len()..]);
-                counts
-                    .get(candidate.as_str())
-                    .filter(|(n, _, _)| *n >= 2)
-                    .map(|_| candidate)
+                let known = counts
+                    .get(&Word(candidate.as_str()))
+                    .is_some_and(|(n, _, _)| *n >= 2);
+                known.then_some(candidate)
             })
         });
         if let Some(fix) = fix {

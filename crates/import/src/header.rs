@@ -113,19 +113,27 @@ impl Header {
     }
 }
 
+/// Lower-case words of a heading joined by single spaces. ASCII only is
+/// lowered: every synonym is ASCII.
 fn normalise(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    let mut out = String::with_capacity(text.len() + 1);
     let mut space = true;
     for ch in text.chars() {
-        if ch.is_alphanumeric() {
-            out.extend(ch.to_lowercase());
+        if ch.is_ascii_alphanumeric() {
+            out.push(ch.to_ascii_lowercase());
+            space = false;
+        } else if ch.is_alphanumeric() {
+            out.push(ch);
             space = false;
         } else if !space {
             out.push(' ');
             space = true;
         }
     }
-    out.trim_end().to_string()
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
 }
 
 enum Match {
@@ -270,7 +278,8 @@ pub fn role_of(cell: &str) -> Option<Role> {
     if let Some(fy) = dates::financial_year_label(text) {
         return Some(Role::Target(fy));
     }
-    let norm = normalise(text);
+    // Headings name their field in the first words; long ones explain.
+    let norm = normalise(&text[..text.floor_char_boundary(120)]);
     SYNONYMS.iter().find_map(|(needle, how, role)| {
         let hit = match how {
             Match::Exact => norm == *needle,
@@ -285,8 +294,22 @@ pub fn role_of(cell: &str) -> Option<Role> {
 
 /// Reads a row as a header, or None when it is data.
 pub fn recognise(cells: &[String]) -> Option<Header> {
-    let mut roles: Vec<Option<Role>> = cells.iter().map(|c| role_of(c)).collect();
     let non_empty = cells.iter().filter(|c| !c.trim().is_empty()).count();
+    // Data rows are the common case: stop as soon as too many cells name
+    // no role for the row to be a header.
+    let allowed_misses = non_empty - (non_empty * 6).div_ceil(10);
+    let mut misses = 0;
+    let mut roles: Vec<Option<Role>> = Vec::with_capacity(cells.len());
+    for cell in cells {
+        let role = role_of(cell);
+        if role.is_none() && !cell.trim().is_empty() {
+            misses += 1;
+            if misses > allowed_misses {
+                return None;
+            }
+        }
+        roles.push(role);
+    }
     let named = roles.iter().flatten().count();
     let key = roles.iter().flatten().any(|r| {
         matches!(

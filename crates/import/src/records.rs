@@ -69,7 +69,8 @@ pub fn build_action(record: &Record, header: &Header, context: DateContext) -> B
     {
         action.code = Some(code.to_string());
     }
-    if let Some(c) = LEADING_NUMBER.captures(&title_cell) {
+    let numbered = title_cell.starts_with(|c: char| c.is_ascii_digit() || c == '(');
+    if numbered && let Some(c) = LEADING_NUMBER.captures(&title_cell) {
         if action.code.is_none() {
             action.code = Some(c[1].to_string());
         }
@@ -82,14 +83,17 @@ pub fn build_action(record: &Record, header: &Header, context: DateContext) -> B
         description.push(rest.join("\n"));
     }
     if action.code.is_none()
+        && action.title.ends_with(')')
         && let Some(c) = TRAILING_REF.captures(&action.title)
     {
         action.code = Some(c[1].to_string());
     }
-    action.related = RELATED
-        .captures_iter(&title_cell)
-        .map(|c| c[1].to_string())
-        .collect();
+    if contains_ci(&title_cell, "action") {
+        action.related = RELATED
+            .captures_iter(&title_cell)
+            .map(|c| c[1].to_string())
+            .collect();
+    }
 
     let measures = record.cell(header, Role::Measures);
     let steps_cell = record.cell(header, Role::Steps);
@@ -359,6 +363,16 @@ fn natural_with_pieces(residual: &str, pieces: &[(usize, String)]) -> Vec<String
     }
     out.retain(|p| !p.is_empty());
     out
+}
+
+/// ASCII case-insensitive search for a lower-case needle, without
+/// allocating: a cheap gate in front of a regex.
+pub(crate) fn contains_ci(haystack: &str, needle: &str) -> bool {
+    let n = needle.as_bytes();
+    haystack
+        .as_bytes()
+        .windows(n.len())
+        .any(|w| w.eq_ignore_ascii_case(n))
 }
 
 fn find_ci(haystack: &str, needle: &str) -> Option<usize> {

@@ -89,7 +89,12 @@ pub fn classify(text: &str) -> Line {
             .to_string();
         return Line::Monitoring(rest);
     }
+    // Cheap gates before each pattern: most lines are prose.
+    let head = &text[..text.floor_char_boundary(60)];
+    let has_digit = head.bytes().any(|b| b.is_ascii_digit());
+    let has_colon = text.contains(':');
     if text.len() <= 300
+        && has_digit
         && let Some(c) = NUMBERED_NODE.captures(text)
     {
         let label = title_case(&c[1]);
@@ -111,7 +116,7 @@ pub fn classify(text: &str) -> Line {
             strapline: None,
         };
     }
-    if let Some(c) = LABELLED.captures(text) {
+    if has_colon && let Some(c) = LABELLED.captures(text) {
         let label_raw = c[1].to_lowercase();
         let value = c[2].trim();
         if label_raw.contains("approach") || label_raw.contains("service priorities") {
@@ -156,6 +161,7 @@ pub fn classify(text: &str) -> Line {
         };
     }
     if text.len() <= 120
+        && crate::records::contains_ci(text, "plan")
         && let Some(c) = PLAN.captures(text)
     {
         let kind = match c[1].to_lowercase().as_str() {
