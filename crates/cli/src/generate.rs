@@ -1172,16 +1172,18 @@ impl ServicePlan<'_> {
         let mut per_objective = vec![0usize; objectives.len()];
         for (n, (o, _, mut action)) in drafts.into_iter().enumerate() {
             per_objective[o] += 1;
-            let code = if key_actions {
+            // The service plan reference is always `HH2.1`; some plans
+            // number their key actions `KA.17` as well.
+            let reference = format!(
+                "{}{}.{}",
+                service.code, objectives[o].number, per_objective[o]
+            );
+            action.code = Some(if key_actions {
                 format!("KA.{}", n + 1)
             } else {
-                format!(
-                    "{}{}.{}",
-                    service.code, objectives[o].number, per_objective[o]
-                )
-            };
-            action.details.service_ref = Some(code.clone());
-            action.code = Some(code);
+                reference.clone()
+            });
+            action.details.service_ref = Some(reference);
             plan.actions.push(action);
         }
 
@@ -1751,6 +1753,12 @@ mod tests {
             for action in &plan.actions {
                 let code = action.code.clone().unwrap();
                 styles.insert(code.starts_with("KA."));
+                let reference = action.details.service_ref.as_deref().unwrap();
+                let objective = plan.nodes[action.nodes[0]].code.as_deref().unwrap();
+                assert!(
+                    reference.starts_with(&format!("{objective}.")),
+                    "{reference}"
+                );
                 assert!(codes.insert(code), "duplicate action code");
                 assert!(!action.lead_officers.is_empty());
                 assert!(action.nodes.iter().all(|&n| n < plan.nodes.len()));
