@@ -501,3 +501,296 @@ fn s003_improvement_plan_progress() {
     );
     assert_eq!(due_text(action(plan, "27")), "Annually (May each year)");
 }
+
+#[test]
+fn s001_service_plan_with_operational_and_improvement_plans() {
+    let Some(doc) = sample("001_") else { return };
+    let kinds: Vec<(PlanKind, &str)> = doc
+        .plans
+        .iter()
+        .map(|p| (p.kind, p.title.as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (
+                PlanKind::Service,
+                "SERVICE PLAN FOR COMMUNITY AND CUSTOMER SERVICES"
+            ),
+            (
+                PlanKind::Operational,
+                "OPERATIONAL PLAN: Policy and Performance Team"
+            ),
+            (PlanKind::Operational, "OPERATIONAL PLAN: Partnerships Team"),
+            (PlanKind::Operational, "OPERATIONAL PLAN: Communications"),
+            (
+                PlanKind::Operational,
+                "OPERATIONAL PLAN: Electoral & Support Services"
+            ),
+            (PlanKind::Improvement, "IMPROVEMENT PLAN"),
+        ]
+    );
+    assert!(
+        doc.plans
+            .iter()
+            .all(|p| p.period.map(|x| x.to_string()).as_deref() == Some("2009/10 to 2011/12"))
+    );
+    let service = &doc.plans[0];
+    assert_eq!(
+        service.owner.as_deref(),
+        Some("COMMUNITY AND CUSTOMER SERVICES")
+    );
+    // Council Actions implementation plans: 12 actions, numbered steps each
+    // with its own month.
+    assert_eq!(service.actions.len(), 12);
+    let first = &service.actions[0];
+    assert_eq!(
+        first.title,
+        "Work with voluntary groups to provide information and advice at events in 20 villages a year by 2010"
+    );
+    assert_eq!(
+        leads(first),
+        ["Partnerships Manager", "Community Liaison Officer"]
+    );
+    assert_eq!(
+        milestones(first),
+        [
+            ("Recruit Community Liaison Officer.", "April 2009"),
+            (
+                "Map local authority, parish council and community and voluntary organisation village events.",
+                "April 2009"
+            ),
+            (
+                "Contact event organisers to request permission for the provision of SCDC information.",
+                "May 2009"
+            ),
+            (
+                "Attend at least 20 events in villages across the district during 2009.",
+                "Ongoing throughout the year"
+            ),
+        ]
+    );
+    assert_eq!(first.details.resources_pounds, Some(24_000));
+    assert_eq!(
+        first.details.outputs.as_deref(),
+        Some("Information and advice provided at events in 20 villages a year by 2010")
+    );
+    assert_eq!(
+        first.details.other_services.as_deref(),
+        Some("New Communities, through attendance at their events.")
+    );
+    let a1 = action(service, "A1");
+    assert_eq!(
+        milestones(a1)[0],
+        (
+            "Report to EMT/Portfolio Holder to identify the appropriate areas for user groups",
+            "Jan 09"
+        )
+    );
+    assert_eq!(due_text(a1), "Oct 09");
+    assert_eq!(a1.details.resources_pounds, Some(5_000));
+    // Narrative sections and the risks a–p.
+    let headings: Vec<&str> = service
+        .sections
+        .iter()
+        .map(|s| s.heading.as_str())
+        .collect();
+    for h in [
+        "1. Key Functions and Responsibilities",
+        "a) External Drivers",
+        "c) Strengths and Weaknesses",
+        "10. Risk Overview",
+    ] {
+        assert!(headings.contains(&h), "{h} in {headings:?}");
+    }
+    let risks: Vec<&str> = service
+        .risks
+        .iter()
+        .filter_map(|r| r.code.as_deref())
+        .collect();
+    assert_eq!(
+        risks,
+        [
+            "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p"
+        ]
+    );
+    assert_eq!(
+        service.risks[0].event.as_deref(),
+        Some("Failure to deliver community safety targets")
+    );
+
+    // Operational plans: indicators with targets per year and baselines.
+    let partnerships = &doc.plans[2];
+    let ni4 = partnerships
+        .indicators
+        .iter()
+        .find(|i| i.code.as_ref().is_some_and(|c| c.as_str() == "NI 4"))
+        .expect("NI 4");
+    assert_eq!(
+        ni4.title,
+        "% of people who feel they can influence decisions in their locality"
+    );
+    let baseline = ni4.baseline.as_ref().expect("baseline");
+    assert_eq!(
+        (baseline.value, baseline.when.as_deref()),
+        (Some(33.9), Some("2008"))
+    );
+    let targets: Vec<(String, Option<f64>)> = ni4
+        .targets
+        .iter()
+        .map(|t| (t.period.to_string(), t.value))
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            ("2009/10".into(), Some(34.0)),
+            ("2010/11".into(), Some(38.0)),
+            ("2011/12".into(), Some(39.0))
+        ]
+    );
+    assert_eq!(ni4.owner.as_deref(), Some("Partnerships Manager"));
+    assert_eq!(
+        partnerships.nodes[ni4.nodes[0]].title,
+        "Co-ordinate the delivery of the district council's Community Engagement Strategy"
+    );
+    let comms = &doc.plans[3];
+    let in_site = comms
+        .indicators
+        .iter()
+        .find(|i| i.title == "% staff find In-Site useful")
+        .expect("In-Site");
+    assert_eq!(
+        in_site.baseline.as_ref().map(|b| b.text.as_str()),
+        Some("72%")
+    );
+    assert_eq!(
+        in_site
+            .targets
+            .iter()
+            .map(|t| t.period.to_string())
+            .collect::<Vec<_>>(),
+        ["2009/10", "2010/11", "2011/12"]
+    );
+    let electoral = &doc.plans[4];
+    let ni14 = electoral
+        .indicators
+        .iter()
+        .find(|i| i.code.as_ref().is_some_and(|c| c.as_str() == "NI 14"))
+        .expect("NI 14");
+    assert!(ni14.title.starts_with("Avoidable contact"));
+    let sx18 = electoral
+        .indicators
+        .iter()
+        .find(|i| i.code.as_ref().is_some_and(|c| c.as_str() == "SX 18"))
+        .expect("SX18");
+    assert_eq!(
+        electoral.nodes[electoral.nodes[sx18.nodes[0]].parent.unwrap()].title,
+        "To enable Service First to set and achieve improved standards of customer service"
+    );
+
+    // Improvement plan: headerless continuation tables reuse the header.
+    let improvement = &doc.plans[5];
+    assert!(
+        improvement.actions.len() >= 19,
+        "{}",
+        improvement.actions.len()
+    );
+    let corvu = improvement
+        .actions
+        .iter()
+        .find(|a| a.title.starts_with("Develop the use of Corvu"))
+        .expect("Corvu");
+    assert_eq!(corvu.milestones.len(), 7);
+    assert_eq!(corvu.details.resources_pounds, Some(20_000));
+    assert_eq!(leads(corvu), ["Ian Salter"]);
+}
+
+#[test]
+fn s004_corporate_action_plan() {
+    let Some(doc) = sample("004_") else { return };
+    let plan = &doc.plans[0];
+    assert_eq!(plan.kind, PlanKind::CorporateAction);
+    assert_eq!(
+        plan.period.map(|p| p.to_string()).as_deref(),
+        Some("2017/18")
+    );
+    // Themes above the ten corporate actions, as the opening list gives them.
+    let corporate: Vec<(&str, &str)> = plan
+        .nodes
+        .iter()
+        .filter(|n| n.label == "Corporate Action")
+        .map(|n| {
+            (
+                n.code.as_deref().unwrap_or(""),
+                plan.nodes[n.parent.expect("theme")].title.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(corporate.len(), 10);
+    assert_eq!(corporate[0], ("CA1", "Being an Enterprising Council"));
+    assert_eq!(corporate[5], ("CA6", "Planning for the Future"));
+    assert_eq!(corporate[9], ("CA10", "Supporting Our Communities"));
+    // Key outputs are the actions, numbered under their corporate action.
+    let ca12 = action(plan, "CA1.2");
+    assert_eq!(
+        ca12.title,
+        "Hertsmere Developments Limited (HDL) business plan to be approved by HDL board and the Council"
+    );
+    assert_eq!(leads(ca12), ["Chief Executive"]);
+    assert_eq!(
+        milestones(ca12),
+        [
+            ("Business Plan approved by HDL Board", "Summer 2017"),
+            ("Business Plan approved by Full Council", "Autumn 2017")
+        ]
+    );
+    assert_eq!(
+        leads(action(plan, "CA1.1")),
+        ["Head of Legal & Democratic Services"]
+    );
+    assert_eq!(leads(action(plan, "CA1.4")), ["Chief Executive"]);
+    assert_eq!(due_text(action(plan, "CA5.1")), "Summer 2017");
+    for code in ["CA6.1", "CA6.2", "CA6.3"] {
+        assert_eq!(
+            leads(action(plan, code)),
+            ["Head of Planning and Economic Development"],
+            "{code}"
+        );
+    }
+    assert_eq!(
+        leads(action(plan, "CA7.3")),
+        ["Head of Partnerships and Community Engagement"]
+    );
+    assert_eq!(
+        action(plan, "CA3.1").details.monitoring_bodies.as_deref(),
+        Some("Asset Management Board, Chief Officer Board")
+    );
+    assert_eq!(
+        action(plan, "CA10.2").details.monitoring_bodies.as_deref(),
+        Some("Responsible Authorities Group (via the Local Strategic Partnership)")
+    );
+    let ca101 = action(plan, "CA10.1");
+    assert_eq!(
+        milestones(ca101).iter().map(|m| m.1).collect::<Vec<_>>(),
+        ["May 2017", "October 2017", "End March 2018"]
+    );
+    assert_eq!(
+        action(plan, "CA3.1").due.as_ref().map(|d| d.text.as_str()),
+        Some("Ongoing 2017/18")
+    );
+    let ni156 = &plan.indicators[action(plan, "CA7.2").indicators[0]];
+    assert_eq!(ni156.code.as_ref().map(|c| c.as_str()), Some("NI 156"));
+    // OCR damage and the table the extraction lost its header from.
+    let suspect = findings_of(&doc, FindingKind::SuspectText);
+    assert!(
+        suspect.iter().any(|m| m.contains("rianagement")),
+        "{suspect:?}"
+    );
+    let lost = doc
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::UnrecognisedTable)
+        .expect("CA9 table");
+    assert_eq!(lost.provenance.as_ref().and_then(|p| p.line), Some(113));
+    assert!(findings_of(&doc, FindingKind::DuplicateCode).is_empty());
+}
