@@ -821,6 +821,10 @@ impl Recogniser {
             }
             return;
         }
+        let numbered = self
+            .current
+            .and_then(|i| self.states.get(i))
+            .is_some_and(|st| st.numbered);
         // A post title split over two rows of a merged cell ("Head of
         // Partnerships and" / "Community Engagement") belongs above.
         // Records keep cleaned text: each cell is cleaned once.
@@ -831,7 +835,10 @@ impl Recogniser {
             && !prev.trim().is_empty()
             && let Some(new) = cleaned.get(lc).filter(|c| !c.is_empty())
             && (ends_with_connector(prev)
-                || (new.split_whitespace().count() == 1 && !POST_STARTS.contains(&new.as_str())))
+                || (new.split_whitespace().count() == 1
+                    && !POST_STARTS.contains(&new.as_str())
+                    && !new.chars().all(|c| !c.is_lowercase())
+                    && !numbered))
         {
             prev.push(' ');
             prev.push_str(new);

@@ -500,6 +500,8 @@ fn s003_improvement_plan_progress() {
         Some(ymd(2013, 12, 31))
     );
     assert_eq!(due_text(action(plan, "27")), "Annually (May each year)");
+    assert_eq!(leads(action(plan, "22")), ["CMT"]);
+    assert!(findings_of(&doc, FindingKind::MissingLeadOfficer).is_empty());
 }
 
 #[test]
