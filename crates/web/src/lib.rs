@@ -9,6 +9,7 @@ mod api;
 mod assets;
 mod error;
 mod forms;
+mod page_cache;
 mod pages;
 mod request_log;
 mod snapshot;
@@ -30,6 +31,7 @@ pub struct AppState {
     pub store: Store,
     pub templates: Arc<minijinja::Environment<'static>>,
     pub snapshot: Arc<snapshot::SnapshotCache>,
+    pub page_cache: Arc<page_cache::PageCache>,
     pub pending_imports: Arc<pages::import::PendingImports>,
 }
 
@@ -46,6 +48,7 @@ impl Application {
             store,
             templates: Arc::new(templates::environment()),
             snapshot: Arc::default(),
+            page_cache: Arc::default(),
             pending_imports: Arc::default(),
         };
         Ok(Application {

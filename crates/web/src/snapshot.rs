@@ -18,7 +18,15 @@ pub struct SnapshotCache {
 
 impl SnapshotCache {
     pub async fn get(&self, store: &Store) -> Result<Arc<MonitoringData>, StoreError> {
-        let version = store.data_version().await?;
+        self.get_at(store, store.data_version().await?).await
+    }
+
+    /// The data at `version` or newer, when the caller has just read it.
+    pub async fn get_at(
+        &self,
+        store: &Store,
+        version: i64,
+    ) -> Result<Arc<MonitoringData>, StoreError> {
         if let Some(data) = self.cached(version) {
             return Ok(data);
         }

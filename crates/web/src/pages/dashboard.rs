@@ -1,10 +1,11 @@
-use super::{render, today};
+use super::{cached_page, render, today};
 use crate::AppState;
 use crate::error::WebError;
 use crate::views::dashboard::{self, Dashboard};
 use crate::views::scope::{Scope, ScopeOptions, ScopeQuery};
 use axum::extract::{Query, State};
-use axum::response::Html;
+use axum::http::Uri;
+use axum::response::Response;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -17,19 +18,23 @@ struct Page {
 
 pub async fn page(
     State(state): State<AppState>,
+    uri: Uri,
     Query(query): Query<ScopeQuery>,
-) -> Result<Html<String>, WebError> {
-    let data = state.snapshot.get(&state.store).await?;
-    let scope = Scope::from_query(&query, today());
-    let card = dashboard::build(&data, &scope);
-    render(
-        &state,
-        "dashboard.html",
-        &Page {
-            title: "Dashboard",
-            options: ScopeOptions::of(&data),
-            scope,
-            card,
-        },
-    )
+) -> Result<Response, WebError> {
+    let builder = state.clone();
+    cached_page(&state, &uri, move |data| async move {
+        let scope = Scope::from_query(&query, today());
+        let card = dashboard::build(&data, &scope);
+        render(
+            &builder,
+            "dashboard.html",
+            &Page {
+                title: "Dashboard",
+                options: ScopeOptions::of(&data),
+                scope,
+                card,
+            },
+        )
+    })
+    .await
 }

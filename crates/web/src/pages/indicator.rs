@@ -1,13 +1,14 @@
 //! An indicator: values against targets over time (chart and table), RAG
 //! and trend per period, and the form to record a value.
 
-use super::{render, today};
+use super::{cached_page, render, today};
 use crate::AppState;
 use crate::error::WebError;
 use crate::forms::{FormErrors, parse_figure};
 use crate::views::{assess, charts};
 use axum::Form;
 use axum::extract::{Path, Query, State};
+use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect, Response};
 use goldthread_domain::status::{Trend, periods_in_year};
 use goldthread_domain::{FinancialYear, Period, Unit};
@@ -287,19 +288,24 @@ async fn build_page(
 
 pub async fn page(
     State(state): State<AppState>,
+    uri: Uri,
     Path(id): Path<i64>,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, WebError> {
-    let page = build_page(
-        &state,
-        id,
-        None,
-        FormErrors::default(),
-        None,
-        q.saved.is_some(),
-    )
-    .await?;
-    Ok(render(&state, "indicator.html", &page)?.into_response())
+    let builder = state.clone();
+    cached_page(&state, &uri, move |_| async move {
+        let page = build_page(
+            &builder,
+            id,
+            None,
+            FormErrors::default(),
+            None,
+            q.saved.is_some(),
+        )
+        .await?;
+        render(&builder, "indicator.html", &page)
+    })
+    .await
 }
 
 pub async fn record_value(

@@ -13,13 +13,17 @@ mod search;
 use crate::error::WebError;
 use crate::{AppState, templates};
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::State;
-use axum::response::Html;
+use axum::http::{Uri, header};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use goldthread_domain::PlanKind;
+use goldthread_storage::MonitoringData;
 use minijinja::Value;
 use minijinja::value::Serde;
 use serde::Serialize;
+use std::sync::Arc;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -59,6 +63,32 @@ pub(crate) fn render<T: Serialize>(
         template,
         Value::from(Serde(ctx)),
     )?))
+}
+
+/// Serves a status page from the page cache, or builds it from the
+/// monitoring data and keeps it for the next request at the same version.
+pub(crate) async fn cached_page<F, Fut>(
+    state: &AppState,
+    uri: &Uri,
+    build: F,
+) -> Result<Response, WebError>
+where
+    F: FnOnce(Arc<MonitoringData>) -> Fut,
+    Fut: Future<Output = Result<Html<String>, WebError>>,
+{
+    let version = state.store.data_version().await?;
+    let key = format!("{uri}|{}", today());
+    let body = match state.page_cache.get(&key, version) {
+        Some(body) => body,
+        None => {
+            let data = state.snapshot.get_at(&state.store, version).await?;
+            let Html(html) = build(data).await?;
+            let body = Bytes::from(html);
+            state.page_cache.put(key, version, body.clone());
+            body
+        }
+    };
+    Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response())
 }
 
 pub(crate) fn today() -> chrono::NaiveDate {

@@ -1,11 +1,13 @@
-use super::{render, today};
+use super::{cached_page, render, today};
 use crate::AppState;
 use crate::error::WebError;
 use crate::views::scope::{Scope, ScopeOptions, ScopeQuery};
 use crate::views::tree::{self, PlanTree};
 use axum::extract::{Path, Query, State};
-use axum::response::Html;
+use axum::http::Uri;
+use axum::response::{Html, Response};
 use goldthread_domain::status::ActionHealth;
+use goldthread_storage::MonitoringData;
 use goldthread_storage::PlanInfo;
 use serde::Serialize;
 
@@ -29,19 +31,32 @@ struct PlanView {
 
 pub async fn page(
     State(state): State<AppState>,
+    uri: Uri,
     Path(id): Path<i64>,
     Query(query): Query<ScopeQuery>,
+) -> Result<Response, WebError> {
+    let builder = state.clone();
+    cached_page(&state, &uri, move |data| async move {
+        build(&builder, &data, id, &query)
+    })
+    .await
+}
+
+fn build(
+    state: &AppState,
+    data: &MonitoringData,
+    id: i64,
+    query: &ScopeQuery,
 ) -> Result<Html<String>, WebError> {
-    let data = state.snapshot.get(&state.store).await?;
     let plan: &PlanInfo = data
         .plans
         .iter()
         .find(|p| p.id == id)
         .ok_or(WebError::NotFound)?;
-    let mut scope = Scope::from_query(&query, today());
+    let mut scope = Scope::from_query(query, today());
     scope.plan = None; // the page is the plan; the filter list offers the others
-    let tree = tree::build(&data, id, &scope);
-    let mut options = ScopeOptions::of(&data);
+    let tree = tree::build(data, id, &scope);
+    let mut options = ScopeOptions::of(data);
     let in_plan: std::collections::BTreeSet<String> = data
         .actions
         .iter()
@@ -50,7 +65,7 @@ pub async fn page(
         .collect();
     options.officers = in_plan.into_iter().collect();
     render(
-        &state,
+        state,
         "plan.html",
         &Page {
             title: plan.title.clone(),

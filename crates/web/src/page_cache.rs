@@ -1,0 +1,70 @@
+//! Rendered status pages, kept until the data changes.
+//!
+//! A status page (dashboard, plan tree, indicator) assesses thousands of
+//! actions and values; between writes the answer cannot change, so the HTML
+//! is kept under the data version it was computed from, keyed by the
+//! request's path and query and today's date (the default "as at"). A
+//! request then costs the version lookup and a reference-counted copy.
+
+use axum::body::Bytes;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// Enough for every page of a council's usual browsing between two writes;
+/// past it, the oldest versions go first.
+const MAX_ENTRIES: usize = 1024;
+
+#[derive(Default)]
+pub struct PageCache {
+    entries: Mutex<HashMap<String, (i64, Bytes)>>,
+}
+
+impl PageCache {
+    pub fn get(&self, key: &str, version: i64) -> Option<Bytes> {
+        let entries = self.entries.lock().ok()?;
+        entries
+            .get(key)
+            .filter(|(v, _)| *v == version)
+            .map(|(_, body)| body.clone())
+    }
+
+    pub fn put(&self, key: String, version: i64, body: Bytes) {
+        let Ok(mut entries) = self.entries.lock() else {
+            return;
+        };
+        if entries.len() >= MAX_ENTRIES {
+            entries.retain(|_, (v, _)| *v >= version);
+            if entries.len() >= MAX_ENTRIES {
+                entries.clear();
+            }
+        }
+        entries.insert(key, (version, body));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_is_served_only_for_the_version_it_was_made_from() {
+        let cache = PageCache::default();
+        cache.put("/dashboard".into(), 7, Bytes::from_static(b"seven"));
+        assert_eq!(cache.get("/dashboard", 7).as_deref(), Some(&b"seven"[..]));
+        assert_eq!(
+            cache.get("/dashboard", 8),
+            None,
+            "a write moved the version"
+        );
+        assert_eq!(cache.get("/plans/1", 7), None);
+    }
+
+    #[test]
+    fn the_cache_stays_bounded() {
+        let cache = PageCache::default();
+        for i in 0..(MAX_ENTRIES + 10) {
+            cache.put(format!("/p/{i}"), 1, Bytes::new());
+        }
+        assert!(cache.entries.lock().unwrap().len() <= MAX_ENTRIES);
+    }
+}
