@@ -100,6 +100,7 @@ NOTES="$WORK/notes.md"
 : >"$NOTES"
 
 for backend in $BACKENDS; do
+    HEALTHZ_RPS=
     case $backend in
         sqlite)
             DB_ARGS=(--data-dir "$WORK/sqlite")
