@@ -4,18 +4,20 @@
 
 use crate::dates::compile;
 use regex::Regex;
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 /// Plain text of a cell: tags removed, block tags and bullets become line
 /// breaks, entities decoded, spaces collapsed, empty lines dropped.
-pub fn clean(raw: &str) -> String {
+/// Tidy cells (most of them) come back borrowed.
+pub fn clean(raw: &str) -> Cow<'_, str> {
     if is_tidy(raw) {
-        return raw.to_string();
+        return Cow::Borrowed(raw);
     }
     let needs_markup = raw.bytes().any(|b| matches!(b, b'<' | b'&' | b'*'))
         || raw.contains(['•', '❑', '\u{f0b7}']);
     if !needs_markup && !raw.contains('\n') {
-        return collapse(raw);
+        return Cow::Owned(collapse(raw));
     }
     let mut text = String::with_capacity(raw.len());
     let mut rest = raw;
@@ -61,7 +63,10 @@ pub fn clean(raw: &str) -> String {
             out.push_str(&line);
         }
     }
-    out.replace("( ", "(").replace(" )", ")")
+    if out.contains("( ") || out.contains(" )") {
+        out = out.replace("( ", "(").replace(" )", ")");
+    }
+    Cow::Owned(out)
 }
 
 /// Collapses runs of whitespace to one space and trims.
@@ -196,7 +201,7 @@ pub fn bold_only(raw: &str) -> Option<String> {
             rest = &rest[ch.len_utf8()..];
         }
     }
-    outside.trim().is_empty().then(|| clean(t))
+    outside.trim().is_empty().then(|| clean(t).into_owned())
 }
 
 /// The fields a labelled cell can fill.
@@ -222,6 +227,10 @@ static LABEL: LazyLock<Regex> = LazyLock::new(|| {
 /// label comes back as the unlabelled remainder.
 pub fn labelled_parts(text: &str) -> (Vec<(Label, String)>, String) {
     let mut parts = Vec::new();
+    // Every label ends in a colon.
+    if !text.contains(':') {
+        return (parts, text.trim().to_string());
+    }
     let matches: Vec<_> = LABEL
         .captures_iter(text)
         .filter_map(|c| Some((c.get(0)?, c.get(1)?.as_str().to_ascii_lowercase())))

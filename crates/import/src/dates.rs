@@ -31,6 +31,11 @@ static ONE_ITEM: LazyLock<Regex> = LazyLock::new(|| {
     let item = ITEM.as_str();
     compile(&format!(r"(?i)(?:{item})(?:\s*\([^()]*\))?"))
 });
+/// [`ONE_ITEM`] at the start of the text only.
+static LEADING_ITEM: LazyLock<Regex> = LazyLock::new(|| {
+    let item = ITEM.as_str();
+    compile(&format!(r"(?i)^(?:{item})(?:\s*\([^()]*\))?"))
+});
 static DATE_WORD: LazyLock<Regex> = LazyLock::new(|| {
     compile(&format!(
         r"(?i)\b(?:{MONTH}|{SEASON}|q[1-4]|(?:19|20)\d\d|tbc|tbi|tba|ongoing|on-going|monthly|quarterly|annually|annual|weekly|ad-hoc|continuous)\b"
@@ -64,9 +69,9 @@ pub fn mentions_date(text: &str) -> bool {
 
 /// Whether the text opens with a date phrase ("March 2010", "TBC").
 pub fn starts_with_date(text: &str) -> bool {
-    ONE_ITEM
-        .find(text.trim_start())
-        .is_some_and(|m| m.start() == 0)
+    // The leftmost match starts at 0 exactly when an anchored match exists,
+    // and the anchored search need not scan the whole text.
+    LEADING_ITEM.is_match(text.trim_start())
 }
 
 pub fn is_tbc(text: &str) -> bool {

@@ -6,8 +6,7 @@
 use crate::blocks::Block;
 use crate::dates;
 use goldthread_domain::{
-    Action, DateReading, Finding, FindingKind, FuzzyDate, PlanDocument, PlanDraft, Provenance,
-    Severity,
+    Action, DateReading, Finding, FindingKind, FuzzyDate, PlanDocument, PlanDraft, Severity,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -230,58 +229,107 @@ const CONFUSIONS: &[(&str, &str)] = &[
     ("1", "l"),
 ];
 
-/// How often a word occurs, the line it first occurs on, and where.
-type WordCount = (u32, u32, Option<Provenance>);
+/// How often a word occurs, in which order words were first seen, and
+/// where it first occurs.
+type WordCount<'a> = (u32, u32, &'a crate::blocks::Place);
 
-/// A small fast hash for short words (the standard SipHash is built to
-/// resist attacks we do not face here and shows in the profile).
+/// Passes on the hash a [`Word`] computes itself (the standard SipHash is
+/// built to resist attacks we do not face here and shows in the profile).
 #[derive(Default)]
 struct WordHasher(u64);
 
 impl std::hash::Hasher for WordHasher {
     fn write(&mut self, bytes: &[u8]) {
         for &b in bytes {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(HASH_K);
         }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
     }
     fn finish(&self) -> u64 {
         self.0
     }
 }
 
-/// A word compared and hashed without regard to ASCII case, so counting
-/// never copies a word.
+const HASH_K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+/// Setting bit 5 of an ASCII letter lowers it.
+const LOWER: u64 = 0x2020_2020_2020_2020;
+
+/// The bytes of a word eight at a time, lowered, the last chunk padded
+/// with zeros.
+fn lowered_chunks(bytes: &[u8]) -> impl Iterator<Item = u64> + '_ {
+    bytes.chunks(8).map(|chunk| {
+        let mut word = [0u8; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        let mask = if chunk.len() == 8 {
+            LOWER
+        } else {
+            LOWER & ((1u64 << (8 * chunk.len())) - 1)
+        };
+        u64::from_le_bytes(word) | mask
+    })
+}
+
+/// The longest word counted.
+const MAX_WORD: usize = 30;
+
+/// A word of ASCII letters compared and hashed without regard to case, so
+/// counting never copies a word.
 #[derive(Clone, Copy)]
 struct Word<'a>(&'a str);
 
 impl std::hash::Hash for Word<'_> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        for b in self.0.bytes() {
-            state.write_u8(b.to_ascii_lowercase());
+        let bytes = self.0.as_bytes();
+        let mut h = bytes.len() as u64;
+        for chunk in lowered_chunks(bytes) {
+            h = (h.rotate_left(5) ^ chunk).wrapping_mul(HASH_K);
         }
+        state.write_u64(h);
     }
 }
 
 impl PartialEq for Word<'_> {
     fn eq(&self, other: &Self) -> bool {
-        self.0.eq_ignore_ascii_case(other.0)
+        // Words are letters only, so lowering bit 5 compares them
+        // without regard to case.
+        self.0.len() == other.0.len()
+            && lowered_chunks(self.0.as_bytes()).eq(lowered_chunks(other.0.as_bytes()))
     }
 }
 
 impl Eq for Word<'_> {}
 
-type WordMap<'a> = HashMap<Word<'a>, WordCount, std::hash::BuildHasherDefault<WordHasher>>;
+type WordMap<'a> = HashMap<Word<'a>, WordCount<'a>, std::hash::BuildHasherDefault<WordHasher>>;
 
-fn count_words<'a>(counts: &mut WordMap<'a>, text: &'a str, place: &crate::blocks::Place) {
-    for word in text.split(|c: char| !c.is_ascii_alphanumeric()) {
-        if word.len() < 4 || word.len() > 30 {
+/// Counts the words the OCR check can use: runs of ASCII letters of 5 to 30
+/// letters. A suspect word has at least six letters and every confusion
+/// changes the length by at most one letter, so shorter words and words
+/// with digits can be neither a suspect nor its correction.
+fn count_words<'a>(counts: &mut WordMap<'a>, text: &'a str, place: &'a crate::blocks::Place) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_alphanumeric() {
+            i += 1;
             continue;
         }
-        let entry = counts.entry(Word(word)).or_insert((0, place.line, None));
-        entry.0 += 1;
-        if entry.0 == 1 {
-            entry.2 = Some(place.provenance());
+        let start = i;
+        let mut letters = true;
+        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+            letters &= bytes[i].is_ascii_alphabetic();
+            i += 1;
         }
+        let len = i - start;
+        if !letters || !(5..=MAX_WORD).contains(&len) {
+            continue;
+        }
+        let next = u32::try_from(counts.len()).unwrap_or(u32::MAX);
+        let entry = counts
+            .entry(Word(&text[start..i]))
+            .or_insert((0, next, place));
+        entry.0 += 1;
     }
 }
 
@@ -299,14 +347,13 @@ pub fn suspect_words(blocks: &[Block<'_>]) -> Vec<Finding> {
         }
     }
     let mut out = Vec::new();
-    let mut rare: Vec<(&Word<'_>, &WordCount)> = counts
+    let mut rare: Vec<(&Word<'_>, &WordCount<'_>)> = counts
         .iter()
-        .filter(|(w, (n, _, _))| {
-            *n <= 2 && w.0.len() >= 6 && w.0.bytes().all(|b| b.is_ascii_alphabetic())
-        })
+        .filter(|(w, (n, _, _))| *n <= 2 && w.0.len() >= 6)
         .collect();
-    rare.sort_by_key(|(_, (_, line, _))| *line);
-    for (word, (_, _, provenance)) in rare.into_iter().take(20_000) {
+    // In document order: by line, then by first appearance.
+    rare.sort_unstable_by_key(|(_, (_, seen, place))| (place.line, *seen));
+    for (word, (_, _, place)) in rare.into_iter().take(20_000) {
         let word = word.0.to_ascii_lowercase();
         let fix = CONFUSIONS.iter().find_map(|(read, written)| {
             word.match_indices(read).find_map(|(at, _)| {
@@ -322,7 +369,7 @@ pub fn suspect_words(blocks: &[Block<'_>]) -> Vec<Finding> {
                 Severity::Warning,
                 FindingKind::SuspectText,
                 format!("\"{word}\" looks like OCR damage for \"{fix}\""),
-                provenance.clone(),
+                Some(place.provenance()),
             ));
         }
     }

@@ -293,14 +293,18 @@ pub fn role_of(cell: &str) -> Option<Role> {
 }
 
 /// Reads a row as a header, or None when it is data.
-pub fn recognise(cells: &[String]) -> Option<Header> {
-    let non_empty = cells.iter().filter(|c| !c.trim().is_empty()).count();
+pub fn recognise<S: AsRef<str>>(cells: &[S]) -> Option<Header> {
+    let non_empty = cells
+        .iter()
+        .filter(|c| !c.as_ref().trim().is_empty())
+        .count();
     // Data rows are the common case: stop as soon as too many cells name
     // no role for the row to be a header.
     let allowed_misses = non_empty - (non_empty * 6).div_ceil(10);
     let mut misses = 0;
     let mut roles: Vec<Option<Role>> = Vec::with_capacity(cells.len());
     for cell in cells {
+        let cell = cell.as_ref();
         let role = role_of(cell);
         if role.is_none() && !cell.trim().is_empty() {
             misses += 1;
@@ -332,7 +336,7 @@ pub fn recognise(cells: &[String]) -> Option<Header> {
         let Some(j) = (i + 1..roles.len()).find(|&j| roles[j] == Some(role)) else {
             continue;
         };
-        let other = if role == Role::Title && normalise(&cells[i]).starts_with("action") {
+        let other = if role == Role::Title && normalise(cells[i].as_ref()).starts_with("action") {
             i
         } else {
             j
@@ -347,20 +351,23 @@ pub fn recognise(cells: &[String]) -> Option<Header> {
         .iter()
         .zip(cells)
         .find(|(r, _)| **r == Some(Role::Progress))
-        .and_then(|(_, text)| dates::exact_date(text));
+        .and_then(|(_, text)| dates::exact_date(text.as_ref()));
     Some(Header {
         roles,
-        labels: cells.iter().map(|c| crate::cells::collapse(c)).collect(),
+        labels: cells
+            .iter()
+            .map(|c| crate::cells::collapse(c.as_ref()))
+            .collect(),
         as_at,
     })
 }
 
 /// A row of financial-year labels beneath a header ("2009/10 2010/11 …").
-pub fn year_row(cells: &[String]) -> Option<Vec<(usize, FinancialYear)>> {
+pub fn year_row<S: AsRef<str>>(cells: &[S]) -> Option<Vec<(usize, FinancialYear)>> {
     let mut years = Vec::new();
     let mut last: Option<FinancialYear> = None;
     for (i, cell) in cells.iter().enumerate() {
-        let t = cell.trim();
+        let t = cell.as_ref().trim();
         if t.is_empty() {
             continue;
         }

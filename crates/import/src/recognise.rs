@@ -14,6 +14,7 @@ use goldthread_domain::{
     DateContext, FinancialYear, Finding, FindingKind, Indicator, NarrativeSection, NodeLevel,
     PlanDocument, PlanDraft, PlanKind, PlanPeriod, Risk, Severity, ThreadNode,
 };
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -47,12 +48,12 @@ struct PlanState {
     as_at: Option<chrono::NaiveDate>,
 }
 
-pub struct Recogniser {
+pub struct Recogniser<'a> {
     doc: PlanDocument,
     states: Vec<PlanState>,
     current: Option<usize>,
     title: Title,
-    record: Option<Record>,
+    record: Option<Record<'a>>,
     pending_rows: Vec<(String, Place)>,
     pending_theme: Option<(String, Place)>,
     pending_label: Option<(Option<NodeLevel>, String, Vec<String>, Place)>,
@@ -156,7 +157,7 @@ fn is_super_header(cells: &[std::borrow::Cow<'_, str>], rest: &[Block<'_>]) -> b
     }
     match rest.iter().find(|b| !matches!(b, Block::Blank)) {
         Some(Block::Row { cells: next, .. }) => {
-            let cleaned: Vec<String> = next.iter().map(|c| cells::clean(c)).collect();
+            let cleaned: Vec<Cow<'_, str>> = next.iter().map(|c| cells::clean(c)).collect();
             header::recognise(&cleaned).is_some()
         }
         _ => false,
@@ -188,7 +189,7 @@ fn read_title(file_name: &str, blocks: &[Block<'_>]) -> Title {
         {
             kind = kind_of(&text);
             period = dates::plan_period(&text);
-            title = Some((text.clone(), place.clone()));
+            title = Some((text.to_string(), place.clone()));
             continue;
         }
         if kind.is_none() {
@@ -253,7 +254,7 @@ fn owner_of(title: &str) -> Option<String> {
     Some(title[..at].trim().trim_end_matches(',').to_string()).filter(|s| s.len() > 2)
 }
 
-impl Recogniser {
+impl<'a> Recogniser<'a> {
     fn context(&self) -> DateContext {
         let fy = self
             .current
@@ -384,7 +385,7 @@ impl Recogniser {
                 if let Some(h) = self.states[i].header.clone() {
                     self.flush_label();
                     self.flush_theme();
-                    self.on_data(&[text.to_string()], place, &h);
+                    self.on_data(&[Cow::Owned(text.to_string())], place, &h);
                     self.record_from_line = true;
                     return;
                 }
@@ -678,9 +679,9 @@ impl Recogniser {
 
     // ---- rows ---------------------------------------------------------
 
-    fn on_row(&mut self, raw: &[std::borrow::Cow<'_, str>], place: &Place) {
+    fn on_row(&mut self, raw: &'a [Cow<'_, str>], place: &Place) {
         self.after_row = false;
-        let cleaned: Vec<String> = raw.iter().map(|c| cells::clean(c)).collect();
+        let cleaned: Vec<Cow<'a, str>> = raw.iter().map(|c| cells::clean(c)).collect();
         let filled: Vec<usize> = (0..cleaned.len())
             .filter(|&i| !cleaned[i].is_empty())
             .collect();
@@ -714,7 +715,7 @@ impl Recogniser {
                 level,
                 label,
                 Some(code),
-                cleaned[filled[1]].clone(),
+                cleaned[filled[1]].to_string(),
                 strapline,
                 place,
             );
@@ -731,7 +732,7 @@ impl Recogniser {
         {
             let joined = filled
                 .iter()
-                .map(|&i| cleaned[i].as_str())
+                .map(|&i| cleaned[i].as_ref())
                 .collect::<Vec<_>>()
                 .join(" ");
             self.on_text(&joined, &joined, place);
@@ -799,14 +800,13 @@ impl Recogniser {
         )
     }
 
-    fn on_data(&mut self, cleaned: &[String], place: &Place, h: &Rc<Header>) {
+    fn on_data(&mut self, cleaned: &[Cow<'a, str>], place: &Place, h: &Rc<Header>) {
         let cleaned = realign(cleaned, h);
-        let cleaned = cleaned.as_slice();
+        let cleaned: &[Cow<'a, str>] = &cleaned;
         let get = |role: Role| {
             h.col(role)
                 .and_then(|c| cleaned.get(c))
-                .map(String::as_str)
-                .unwrap_or("")
+                .map_or("", |c| c.as_ref())
         };
         let groups_filled = h
             .groups()
@@ -828,7 +828,7 @@ impl Recogniser {
         // A post title split over two rows of a merged cell ("Head of
         // Partnerships and" / "Community Engagement") belongs above.
         // Records keep cleaned text: each cell is cleaned once.
-        let mut cells: Vec<String> = cleaned.to_vec();
+        let mut cells: Vec<Cow<'a, str>> = cleaned.to_vec();
         if !h.has(Role::Code)
             && let (Some(lc), Some(rec)) = (h.col(Role::Lead), &mut self.record)
             && let Some(prev) = rec.cells.get_mut(lc)
@@ -836,13 +836,14 @@ impl Recogniser {
             && let Some(new) = cleaned.get(lc).filter(|c| !c.is_empty())
             && (ends_with_connector(prev)
                 || (new.split_whitespace().count() == 1
-                    && !POST_STARTS.contains(&new.as_str())
+                    && !POST_STARTS.contains(&new.as_ref())
                     && !new.chars().all(|c| !c.is_lowercase())
                     && !numbered))
         {
+            let prev = prev.to_mut();
             prev.push(' ');
             prev.push_str(new);
-            cells[lc].clear();
+            cells[lc] = Cow::Borrowed("");
         }
         self.flush_record();
         let nodes = self.group_nodes(h, cleaned, place);
@@ -859,15 +860,15 @@ impl Recogniser {
     fn starts_record(
         &self,
         h: &Header,
-        cleaned: &[String],
-        rec: &Record,
+        cleaned: &[Cow<'_, str>],
+        rec: &Record<'_>,
         groups_filled: bool,
         title: &str,
     ) -> bool {
         let i = self.current.unwrap_or(0);
         let numbered = self.states.get(i).is_some_and(|s| s.numbered);
         if let Some(c) = h.col(Role::Code) {
-            let code = cleaned.get(c).map(String::as_str).unwrap_or("");
+            let code = cleaned.get(c).map_or("", |c| c.as_ref());
             if !code.is_empty() {
                 return true;
             }
@@ -902,9 +903,8 @@ impl Recogniser {
         let prev_title = h
             .col(Role::Title)
             .and_then(|c| rec.cells.get(c))
-            .cloned()
-            .unwrap_or_default();
-        if ends_with_connector(&prev_title) {
+            .map_or("", |c| c.as_ref());
+        if ends_with_connector(prev_title) {
             return false;
         }
         // A short fragment beside other cells that carry on mid-sentence.
@@ -919,13 +919,13 @@ impl Recogniser {
     /// Nodes for a new record from the grouping columns (Theme, Area for
     /// Improvement, Supporting Objective), which merged cells leave empty
     /// on the rows beneath.
-    fn group_nodes(&mut self, h: &Header, cleaned: &[String], place: &Place) -> Vec<usize> {
+    fn group_nodes(&mut self, h: &Header, cleaned: &[Cow<'_, str>], place: &Place) -> Vec<usize> {
         let i = self.plan_index();
         let mut parent = self.states[i].stack.iter().rev().find_map(|n| *n);
         let mut changed = false;
         let groups: Vec<(usize, NodeLevel)> = h.groups().collect();
         for (col, level) in &groups {
-            let value = cleaned.get(*col).map(String::as_str).unwrap_or("");
+            let value = cleaned.get(*col).map_or("", |c| c.as_ref());
             if !value.is_empty() {
                 let label = h.labels.get(*col).cloned().unwrap_or_default();
                 let node = self.node(
@@ -1081,7 +1081,10 @@ impl Recogniser {
                     .collect();
             }
         } else if let Some(lc) = h.col(Role::Lead) {
-            let lead = record.cells.get(lc).cloned().unwrap_or_default();
+            let lead = record
+                .cells
+                .get(lc)
+                .map_or_else(String::new, |c| c.to_string());
             self.states[i].last_lead = Some((action.nodes.clone(), lead));
         }
         // Outputs under a coded node ("Corporate Action 1") are numbered from it.
@@ -1146,23 +1149,23 @@ impl Recogniser {
 /// the date column. Moves the row back so the first date-like cell sits in
 /// the date column; the displaced text goes past the named columns, where it
 /// is kept with the record's description.
-fn realign(cleaned: &[String], h: &Header) -> Vec<String> {
-    let mut cleaned = cleaned.to_vec();
+fn realign<'c, 'a>(cleaned: &'c [Cow<'a, str>], h: &Header) -> Cow<'c, [Cow<'a, str>]> {
     let Some(d) = h.col(Role::Due) else {
-        return cleaned;
+        return Cow::Borrowed(cleaned);
     };
-    let due = cleaned.get(d).map(String::as_str).unwrap_or("");
+    let due = cleaned.get(d).map_or("", |c| c.as_ref());
     if due.is_empty() || dates::starts_with_date(due) {
-        return cleaned;
+        return Cow::Borrowed(cleaned);
     }
     let Some(j) = (d + 1..cleaned.len()).find(|&j| dates::starts_with_date(&cleaned[j])) else {
-        return cleaned;
+        return Cow::Borrowed(cleaned);
     };
+    let mut cleaned = cleaned.to_vec();
     let spill: Vec<_> = cleaned.drain(d..j).collect();
     let width = h.roles.len().max(cleaned.len());
-    cleaned.resize(width, String::new());
+    cleaned.resize(width, Cow::Borrowed(""));
     cleaned.extend(spill);
-    cleaned
+    Cow::Owned(cleaned)
 }
 
 fn starts_with_number(text: &str) -> bool {
@@ -1177,9 +1180,9 @@ fn starts_with_number(text: &str) -> bool {
 /// Adds a continuation row's cells to the record above it. Titles and
 /// post names split mid-phrase are rejoined with a space; other cells keep
 /// the break, since a new line there is usually a new milestone or date.
-fn append_row(rec: &mut Record, cleaned: &[String], h: &Header) {
+fn append_row<'a>(rec: &mut Record<'a>, cleaned: &[Cow<'a, str>], h: &Header) {
     if rec.cells.len() < cleaned.len() {
-        rec.cells.resize(cleaned.len(), String::new());
+        rec.cells.resize(cleaned.len(), Cow::Borrowed(""));
     }
     for (i, new) in cleaned.iter().enumerate() {
         if new.is_empty() {
@@ -1187,10 +1190,10 @@ fn append_row(rec: &mut Record, cleaned: &[String], h: &Header) {
         }
         let slot = &mut rec.cells[i];
         if slot.is_empty() {
-            slot.push_str(new);
+            *slot = new.clone();
             continue;
         }
-        let prev = slot.as_str();
+        let prev: &str = slot;
         let role = h.roles.get(i).copied().flatten();
         let join_space = match role {
             Some(Role::Title | Role::Group(_)) => true,
@@ -1201,6 +1204,7 @@ fn append_row(rec: &mut Record, cleaned: &[String], h: &Header) {
             }
             _ => starts_lower(new) || ends_with_connector(prev),
         };
+        let slot = slot.to_mut();
         slot.push(if join_space { ' ' } else { '\n' });
         slot.push_str(new);
     }

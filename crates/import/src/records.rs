@@ -12,23 +12,24 @@ use goldthread_domain::{
     ProgressUpdate, Target, Unit, read_number,
 };
 use regex::Regex;
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
-/// A record as gathered from its rows: raw cell text per column.
+/// A record as gathered from its rows: cleaned cell text per column,
+/// borrowed from the source until a continuation row extends it.
 #[derive(Debug, Clone)]
-pub struct Record {
-    pub cells: Vec<String>,
+pub struct Record<'a> {
+    pub cells: Vec<Cow<'a, str>>,
     pub place: Place,
     pub nodes: Vec<usize>,
 }
 
-impl Record {
-    pub fn cell(&self, header: &Header, role: Role) -> String {
+impl Record<'_> {
+    pub fn cell(&self, header: &Header, role: Role) -> &str {
         header
             .col(role)
             .and_then(|i| self.cells.get(i))
-            .cloned()
-            .unwrap_or_default()
+            .map_or("", |c| c.as_ref())
     }
 }
 
@@ -50,7 +51,7 @@ static RELATED: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-pub fn build_action(record: &Record, header: &Header, context: DateContext) -> Built {
+pub fn build_action(record: &Record<'_>, header: &Header, context: DateContext) -> Built {
     let mut action = Action {
         provenance: Some(record.place.provenance()),
         nodes: record.nodes.clone(),
@@ -60,7 +61,7 @@ pub fn build_action(record: &Record, header: &Header, context: DateContext) -> B
 
     let code_cell = record.cell(header, Role::Code);
     let title_cell = record.cell(header, Role::Title);
-    let mut title_text = title_cell.as_str();
+    let mut title_text = title_cell;
     if let Some(code) = code_cell
         .lines()
         .next()
@@ -70,7 +71,7 @@ pub fn build_action(record: &Record, header: &Header, context: DateContext) -> B
         action.code = Some(code.to_string());
     }
     let numbered = title_cell.starts_with(|c: char| c.is_ascii_digit() || c == '(');
-    if numbered && let Some(c) = LEADING_NUMBER.captures(&title_cell) {
+    if numbered && let Some(c) = LEADING_NUMBER.captures(title_cell) {
         if action.code.is_none() {
             action.code = Some(c[1].to_string());
         }
@@ -88,9 +89,9 @@ pub fn build_action(record: &Record, header: &Header, context: DateContext) -> B
     {
         action.code = Some(c[1].to_string());
     }
-    if contains_ci(&title_cell, "action") {
+    if contains_ci(title_cell, "action") {
         action.related = RELATED
-            .captures_iter(&title_cell)
+            .captures_iter(title_cell)
             .map(|c| c[1].to_string())
             .collect();
     }
@@ -106,15 +107,15 @@ pub fn build_action(record: &Record, header: &Header, context: DateContext) -> B
     }
 
     // Steps and milestones.
-    let found = indicators::mentions(&measures);
-    let due_items = dates::split_dates(&due_cell);
+    let found = indicators::mentions(measures);
+    let due_items = dates::split_dates(due_cell);
     let mut milestone_dues: Vec<FuzzyDate> = Vec::new();
-    let numbered_steps = cells::numbered_items(&steps_cell);
+    let numbered_steps = cells::numbered_items(steps_cell);
     if let Some((intro, steps)) = &numbered_steps {
         if !intro.is_empty() {
             description.push(intro.clone());
         }
-        let numbered_due = cells::numbered_items(&due_cell).map(|(_, d)| d);
+        let numbered_due = cells::numbered_items(due_cell).map(|(_, d)| d);
         for (i, step) in steps.iter().enumerate() {
             let (title, inline) = cells::trailing_date(step);
             let due_text = numbered_due
@@ -134,15 +135,15 @@ pub fn build_action(record: &Record, header: &Header, context: DateContext) -> B
         }
         if numbered_due.is_some() && !milestone_dues.is_empty() {
             action.due = Some(dates::combined(
-                &due_cell,
+                due_cell,
                 &milestone_dues.iter().collect::<Vec<_>>(),
             ));
         }
     } else if !steps_cell.is_empty() {
-        description.push(steps_cell.clone());
+        description.push(steps_cell.to_string());
     }
     if numbered_steps.is_none() && due_items.len() >= 2 {
-        let titles = milestone_titles(&measures, &found, &due_items, &action.title);
+        let titles = milestone_titles(measures, &found, &due_items, &action.title);
         for (title, due_text) in titles.into_iter().zip(&due_items) {
             let (date, label) = dates::date_with_label(due_text);
             let due = dates::fuzzy(&date, context);
@@ -155,20 +156,20 @@ pub fn build_action(record: &Record, header: &Header, context: DateContext) -> B
             });
         }
         action.due = Some(dates::combined(
-            &due_cell,
+            due_cell,
             &milestone_dues.iter().collect::<Vec<_>>(),
         ));
     }
     if action.due.is_none() && !due_cell.is_empty() {
-        action.due = Some(dates::fuzzy(&cells::collapse(&due_cell), context));
+        action.due = Some(dates::fuzzy(&cells::collapse(due_cell), context));
     }
     if !measures.is_empty() {
-        action.details.measures = Some(measures.clone());
+        action.details.measures = Some(measures.to_string());
     }
 
     // Lead officers.
     let lead_cell = record.cell(header, Role::Lead);
-    let names = cells::lead_officers(&lead_cell);
+    let names = cells::lead_officers(lead_cell);
     let joint = names.len() > 1;
     action.lead_officers = names
         .into_iter()
@@ -177,7 +178,7 @@ pub fn build_action(record: &Record, header: &Header, context: DateContext) -> B
 
     // Labelled description cells and the other columns.
     let desc_cell = record.cell(header, Role::Description);
-    let (parts, unlabelled) = cells::labelled_parts(&desc_cell);
+    let (parts, unlabelled) = cells::labelled_parts(desc_cell);
     if !unlabelled.is_empty() {
         description.push(unlabelled);
     }
@@ -207,7 +208,7 @@ pub fn build_action(record: &Record, header: &Header, context: DateContext) -> B
         (Role::Resources, 5),
     ];
     for (role, slot) in simple {
-        let value = cells::collapse(&record.cell(header, role));
+        let value = cells::collapse(record.cell(header, role));
         if value.is_empty() {
             continue;
         }
@@ -226,7 +227,7 @@ pub fn build_action(record: &Record, header: &Header, context: DateContext) -> B
 
     // Progress.
     let progress_cell = record.cell(header, Role::Progress);
-    let (updates, unrecognised) = progress::read(&progress_cell);
+    let (updates, unrecognised) = progress::read(progress_cell);
     for update in updates {
         if let Some((from, to)) = &update.revision {
             action.revisions.push(DueRevision {
@@ -266,19 +267,19 @@ pub fn build_action(record: &Record, header: &Header, context: DateContext) -> B
 }
 
 /// Columns no role describes, kept as "Heading: value" lines.
-fn unnamed_columns(record: &Record, header: &Header) -> Vec<String> {
+fn unnamed_columns(record: &Record<'_>, header: &Header) -> Vec<String> {
     let mut out = Vec::new();
     for (i, raw) in record.cells.iter().enumerate() {
         if header.roles.get(i).is_some_and(Option::is_some) {
             continue;
         }
-        let value = raw.clone();
+        let value: &str = raw;
         if value.is_empty() {
             continue;
         }
         match header.labels.get(i).filter(|l| !l.is_empty()) {
             Some(label) => out.push(format!("{label}: {value}")),
-            None => out.push(value),
+            None => out.push(value.to_string()),
         }
     }
     out
@@ -381,7 +382,11 @@ fn find_ci(haystack: &str, needle: &str) -> Option<usize> {
 
 /// An indicator row of an operational plan: title (with any code and
 /// baseline), a target per financial-year column, and its lead officer.
-pub fn build_indicator(record: &Record, header: &Header, group_title: Option<&str>) -> Indicator {
+pub fn build_indicator(
+    record: &Record<'_>,
+    header: &Header,
+    group_title: Option<&str>,
+) -> Indicator {
     let indicator_cell = {
         let c = record.cell(header, Role::Indicator);
         if c.is_empty() {
@@ -391,15 +396,11 @@ pub fn build_indicator(record: &Record, header: &Header, group_title: Option<&st
         }
     };
     let action_cell = record.cell(header, Role::SupportingAction);
-    let source = [
-        indicator_cell.as_str(),
-        action_cell.as_str(),
-        group_title.unwrap_or(""),
-    ]
-    .into_iter()
-    .find(|s| !s.is_empty())
-    .unwrap_or("")
-    .to_string();
+    let source = [indicator_cell, action_cell, group_title.unwrap_or("")]
+        .into_iter()
+        .find(|s| !s.is_empty())
+        .unwrap_or("")
+        .to_string();
     let source = cells::collapse(&source);
     let mut indicator = Indicator {
         provenance: Some(record.place.provenance()),
@@ -447,16 +448,16 @@ pub fn build_indicator(record: &Record, header: &Header, group_title: Option<&st
     } else {
         Unit::Text
     };
-    let owner = cells::collapse(&record.cell(header, Role::Lead));
+    let owner = cells::collapse(record.cell(header, Role::Lead));
     indicator.owner = (!owner.is_empty()).then_some(owner);
     let mut description = Vec::new();
     if !indicator_cell.is_empty() && !action_cell.is_empty() {
         description.push(format!(
             "Supporting action: {}",
-            cells::collapse(&action_cell)
+            cells::collapse(action_cell)
         ));
     }
-    let resources = cells::collapse(&record.cell(header, Role::Resources));
+    let resources = cells::collapse(record.cell(header, Role::Resources));
     if !resources.is_empty() {
         description.push(format!("Resources used: {resources}"));
     }

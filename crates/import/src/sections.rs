@@ -70,10 +70,14 @@ pub fn classify(text: &str) -> Line {
     if text.is_empty() || text.len() > 2000 {
         return Line::Other;
     }
-    let lower_start: String = text.chars().take(40).collect::<String>().to_lowercase();
-    if lower_start.starts_with("other performance indicators")
-        || lower_start.starts_with("other indicators")
-    {
+    // Every prefix sought is ASCII, so an ASCII case-blind comparison
+    // finds what lower-casing the opening words would.
+    let opens = |prefix: &str| {
+        text.as_bytes()
+            .get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
+    };
+    if opens("other performance indicators") || opens("other indicators") {
         let rest = text
             .split_once(':')
             .map_or("", |(_, r)| r)
@@ -81,7 +85,7 @@ pub fn classify(text: &str) -> Line {
             .to_string();
         return Line::IndicatorIntro { rest };
     }
-    if lower_start.starts_with("additional performance monitoring") {
+    if opens("additional performance monitoring") {
         let rest = text
             .split_once(':')
             .map_or("", |(_, r)| r)
