@@ -55,12 +55,14 @@ pub fn clean(raw: &str) -> Cow<'_, str> {
     text.push_str(rest);
     let mut out = String::with_capacity(text.len());
     for line in text.lines() {
-        let line = collapse(line);
-        if !line.is_empty() {
-            if !out.is_empty() {
-                out.push('\n');
-            }
-            out.push_str(&line);
+        let before = out.len();
+        if before > 0 {
+            out.push('\n');
+        }
+        collapse_into(&mut out, line);
+        if out.len() == before + usize::from(before > 0) {
+            // An empty line: no break for it.
+            out.truncate(before);
         }
     }
     if out.contains("( ") || out.contains(" )") {
@@ -71,17 +73,25 @@ pub fn clean(raw: &str) -> Cow<'_, str> {
 
 /// Collapses runs of whitespace to one space and trims.
 pub fn collapse(text: &str) -> String {
-    if is_tidy(text) {
-        return text.to_string();
-    }
     let mut out = String::with_capacity(text.len());
+    collapse_into(&mut out, text);
+    out
+}
+
+/// [`collapse`] appending to `out`.
+fn collapse_into(out: &mut String, text: &str) {
+    if is_tidy(text) {
+        out.push_str(text);
+        return;
+    }
+    let mut first = true;
     for word in text.split_whitespace() {
-        if !out.is_empty() {
+        if !first {
             out.push(' ');
         }
+        first = false;
         out.push_str(word);
     }
-    out
 }
 
 /// Plain ASCII text with single spaces, no markup and no line breaks: the
@@ -91,15 +101,37 @@ fn is_tidy(text: &str) -> bool {
     if bytes.first().is_some_and(|&b| b == b' ') || bytes.last().is_some_and(|&b| b == b' ') {
         return false;
     }
+    // What each byte is: 0 plain, 1 a space, 2 markup or a break, 3 part
+    // of a wider character.
+    const CLASS: [u8; 256] = {
+        let mut table = [0u8; 256];
+        let mut b = 0x80;
+        while b < 256 {
+            table[b] = 3;
+            b += 1;
+        }
+        table[b' ' as usize] = 1;
+        table[b'<' as usize] = 2;
+        table[b'&' as usize] = 2;
+        table[b'*' as usize] = 2;
+        table[b'\t' as usize] = 2;
+        table[b'\n' as usize] = 2;
+        table[b'\r' as usize] = 2;
+        table
+    };
     let mut prev_space = false;
     let mut wide = false;
     for &b in bytes {
-        let space = b == b' ';
-        if (space && prev_space) || matches!(b, b'<' | b'&' | b'*' | b'\t' | b'\n' | b'\r') {
-            return false;
+        match CLASS[b as usize] {
+            0 => prev_space = false,
+            1 if prev_space => return false,
+            1 => prev_space = true,
+            2 => return false,
+            _ => {
+                wide = true;
+                prev_space = false;
+            }
         }
-        wide |= b >= 0x80;
-        prev_space = space;
     }
     // Dashes and pound signs are fine; bullets and odd spaces need work.
     !wide
@@ -117,27 +149,16 @@ fn tag_end(s: &str) -> Option<(usize, bool)> {
     }
     let end = s.find('>')?;
     let inner = s[1..end].trim_start_matches('/');
-    let name: String = inner
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    let block = matches!(
-        name.as_str(),
-        "p" | "br"
-            | "li"
-            | "ul"
-            | "ol"
-            | "div"
-            | "tr"
-            | "table"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-    );
+    let name_len = inner
+        .bytes()
+        .position(|b| !b.is_ascii_alphanumeric())
+        .unwrap_or(inner.len());
+    let name = &inner.as_bytes()[..name_len];
+    let block = [
+        "p", "br", "li", "ul", "ol", "div", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6",
+    ]
+    .iter()
+    .any(|tag| name.eq_ignore_ascii_case(tag.as_bytes()));
     Some((end + 1, block))
 }
 
@@ -231,9 +252,13 @@ pub fn labelled_parts(text: &str) -> (Vec<(Label, String)>, String) {
     if !text.contains(':') {
         return (parts, text.trim().to_string());
     }
+    // A match is the label, spaces and the colon: no capture groups needed.
     let matches: Vec<_> = LABEL
-        .captures_iter(text)
-        .filter_map(|c| Some((c.get(0)?, c.get(1)?.as_str().to_ascii_lowercase())))
+        .find_iter(text)
+        .map(|m| {
+            let name = m.as_str()[..m.len() - 1].trim_end().to_ascii_lowercase();
+            (m, name)
+        })
         .collect();
     if matches.is_empty() {
         return (parts, text.trim().to_string());

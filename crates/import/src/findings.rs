@@ -6,7 +6,7 @@
 use crate::blocks::Block;
 use crate::dates;
 use goldthread_domain::{
-    Action, DateReading, Finding, FindingKind, FuzzyDate, PlanDocument, PlanDraft, Severity,
+    Action, DateReading, Finding, FindingKind, PlanDocument, PlanDraft, Severity,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -44,7 +44,8 @@ fn name(action: &Action) -> String {
 }
 
 fn codes(plan: &PlanDraft, out: &mut Vec<Finding>) {
-    let mut seen: HashMap<&str, &Action> = HashMap::new();
+    let mut seen: HashMap<&str, &Action, std::hash::BuildHasherDefault<WordHasher>> =
+        HashMap::default();
     // prefix → (number → digits as written)
     let mut series: BTreeMap<&str, BTreeMap<u64, &str>> = BTreeMap::new();
     for action in &plan.actions {
@@ -118,12 +119,14 @@ fn codes(plan: &PlanDraft, out: &mut Vec<Finding>) {
 
 fn action_checks(plan: &PlanDraft, action: &Action, out: &mut Vec<Finding>) {
     let at = || action.provenance.clone();
-    let who = name(action);
+    // Named only when there is something to report.
+    let who = std::cell::OnceCell::new();
+    let who = || who.get_or_init(|| name(action)).as_str();
     if action.lead_officers.is_empty() {
         out.push(Finding::new(
             Severity::Warning,
             FindingKind::MissingLeadOfficer,
-            format!("{who} has no lead officer"),
+            format!("{} has no lead officer", who()),
             at(),
         ));
     }
@@ -132,41 +135,56 @@ fn action_checks(plan: &PlanDraft, action: &Action, out: &mut Vec<Finding>) {
         out.push(Finding::new(
             Severity::Warning,
             FindingKind::MissingDueDate,
-            format!("{who} has no due date"),
+            format!("{} has no due date", who()),
             at(),
         ));
     }
-    let mut dates_seen: Vec<(&FuzzyDate, String)> = Vec::new();
-    if let Some(due) = &action.due {
-        dates_seen.push((due, format!("{who} due date")));
-    }
-    for m in &action.milestones {
-        if let Some(due) = &m.due {
-            dates_seen.push((
-                due,
-                format!(
-                    "{who} milestone \"{}\"",
-                    m.title.chars().take(50).collect::<String>()
-                ),
-            ));
-        }
-    }
-    for r in &action.revisions {
-        dates_seen.push((&r.to, format!("{who} revised date")));
-    }
-    for (date, what) in dates_seen {
+    // Each date with what it is (the milestone's title), described only
+    // when it is reported.
+    let dates_seen = action
+        .due
+        .iter()
+        .map(|due| (due, None, "due date"))
+        .chain(action.milestones.iter().filter_map(|m| {
+            m.due
+                .as_ref()
+                .map(|due| (due, Some(m.title.as_str()), "milestone"))
+        }))
+        .chain(
+            action
+                .revisions
+                .iter()
+                .map(|r| (&r.to, None, "revised date")),
+        );
+    let what = |milestone: Option<&str>, kind: &str| match milestone {
+        Some(title) => format!(
+            "{} milestone \"{}\"",
+            who(),
+            title.chars().take(50).collect::<String>()
+        ),
+        None => format!("{} {kind}", who()),
+    };
+    for (date, milestone, kind) in dates_seen {
         if date.reading == DateReading::ToBeConfirmed || dates::is_tbc(&date.text) {
             out.push(Finding::new(
                 Severity::Warning,
                 FindingKind::DateToBeConfirmed,
-                format!("{what} is \"{}\" (to be confirmed)", date.text),
+                format!(
+                    "{} is \"{}\" (to be confirmed)",
+                    what(milestone, kind),
+                    date.text
+                ),
                 at(),
             ));
         } else if !date.is_readable() {
             out.push(Finding::new(
                 Severity::Warning,
                 FindingKind::UnreadableDate,
-                format!("{what} \"{}\" cannot be read as a date", date.text),
+                format!(
+                    "{} \"{}\" cannot be read as a date",
+                    what(milestone, kind),
+                    date.text
+                ),
                 at(),
             ));
         }
@@ -180,7 +198,8 @@ fn action_checks(plan: &PlanDraft, action: &Action, out: &mut Vec<Finding>) {
             Severity::Warning,
             FindingKind::DueBeforePlanStart,
             format!(
-                "{who} is due {} ({latest}), before the plan starts on {}",
+                "{} is due {} ({latest}), before the plan starts on {}",
+                who(),
                 action.current_due().map(|d| d.text.as_str()).unwrap_or(""),
                 period.from.first_day()
             ),
@@ -195,7 +214,8 @@ fn action_checks(plan: &PlanDraft, action: &Action, out: &mut Vec<Finding>) {
             Severity::Info,
             FindingKind::UnmeasurableMeasure,
             format!(
-                "{who}: measure \"{}\" names no number, date or indicator",
+                "{}: measure \"{}\" names no number, date or indicator",
+                who(),
                 measures.chars().take(80).collect::<String>()
             ),
             at(),
@@ -204,8 +224,8 @@ fn action_checks(plan: &PlanDraft, action: &Action, out: &mut Vec<Finding>) {
 }
 
 fn measurable(text: &str) -> bool {
-    text.chars()
-        .any(|c| c.is_ascii_digit() || c == '%' || c == '£')
+    text.bytes().any(|b| b.is_ascii_digit() || b == b'%')
+        || text.contains('£')
         || dates::mentions_date(text)
 }
 

@@ -279,17 +279,74 @@ pub fn role_of(cell: &str) -> Option<Role> {
         return Some(Role::Target(fy));
     }
     // Headings name their field in the first words; long ones explain.
-    let norm = normalise(&text[..text.floor_char_boundary(120)]);
-    SYNONYMS.iter().find_map(|(needle, how, role)| {
+    let head = &text[..text.floor_char_boundary(120)];
+    // Exact and prefix synonyms need only the opening words: with more
+    // than SHORT bytes normalised, no exact synonym (31 bytes at most) can
+    // match and a prefix synonym sees at least two bytes past its end.
+    const SHORT: usize = 40;
+    let (short, cut) = normalise_upto(head, SHORT);
+    let opening = SYNONYMS.iter().find_map(|(needle, how, role)| {
         let hit = match how {
-            Match::Exact => norm == *needle,
-            Match::Prefix => norm.strip_prefix(needle).is_some_and(|rest| {
+            Match::Exact => !cut && short == *needle,
+            Match::Prefix => short.strip_prefix(needle).is_some_and(|rest| {
                 rest.is_empty() || rest.starts_with(' ') || rest == "s" || rest.starts_with("s ")
             }),
-            Match::Contains => norm.contains(needle),
+            Match::Contains => false,
         };
         hit.then_some(*role)
-    })
+    });
+    if opening.is_some() {
+        return opening;
+    }
+    // Synonyms found anywhere: a run of letters in the normalised text is
+    // the same run in the text, so a case-blind search gates the work.
+    let anywhere = || {
+        SYNONYMS
+            .iter()
+            .filter(|(_, how, _)| matches!(how, Match::Contains))
+            .filter(|(needle, _, _)| {
+                let word = needle.split(' ').next().unwrap_or(needle);
+                crate::records::contains_ci(head, word)
+            })
+    };
+    anywhere().next()?;
+    let norm = if cut { normalise(head) } else { short };
+    anywhere().find_map(|(needle, _, role)| norm.contains(needle).then_some(*role))
+}
+
+/// [`normalise`] stopped once `limit` bytes are written and more would
+/// follow; whether it stopped.
+fn normalise_upto(text: &str, limit: usize) -> (String, bool) {
+    let mut out = String::with_capacity(limit + 4);
+    let mut space = true;
+    for ch in text.chars() {
+        let alnum = ch.is_alphanumeric();
+        if !alnum && space {
+            continue;
+        }
+        if out.len() >= limit {
+            if alnum {
+                return (out, true);
+            }
+            // Only a following letter or digit proves more text follows.
+            space = true;
+            continue;
+        }
+        if ch.is_ascii_alphanumeric() {
+            out.push(ch.to_ascii_lowercase());
+            space = false;
+        } else if alnum {
+            out.push(ch);
+            space = false;
+        } else {
+            out.push(' ');
+            space = true;
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    (out, false)
 }
 
 /// Reads a row as a header, or None when it is data.

@@ -120,7 +120,15 @@ pub fn classify(text: &str) -> Line {
             strapline: None,
         };
     }
-    if has_colon && let Some(c) = LABELLED.captures(text) {
+    // The pattern's colon is the first one, after spaces and a label of at
+    // most 54 letters (60 bytes if case-blind matching took "ſ" for "s").
+    let label_fits = text
+        .split_once(':')
+        .is_some_and(|(label, _)| label.trim_end().len() <= 64);
+    if has_colon
+        && label_fits
+        && let Some(c) = LABELLED.captures(text)
+    {
         let label_raw = c[1].to_lowercase();
         let value = c[2].trim();
         if label_raw.contains("approach") || label_raw.contains("service priorities") {
