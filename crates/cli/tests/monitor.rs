@@ -315,3 +315,100 @@ async fn every_page_type_renders_and_search_finds_codes_officers_and_commentary(
             .contains("Date must be a real date")
     );
 }
+
+#[tokio::test]
+async fn the_import_page_previews_and_stores_only_when_confirmed() {
+    let s = Scratch::new();
+    let server = Server::start(&s, &[]);
+    let plans = || async {
+        client()
+            .get(server.url("/api/v1/plans"))
+            .send()
+            .await
+            .unwrap()
+            .json::<serde_json::Value>()
+            .await
+            .unwrap()
+    };
+    let upload = |bytes: Vec<u8>| {
+        let form = reqwest::multipart::Form::new()
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name("service plan.txt"),
+            )
+            .text("author", "Policy Officer");
+        client().post(server.url("/import")).multipart(form).send()
+    };
+    let bytes = std::fs::read(sample(SAMPLE_002)).unwrap();
+
+    let preview = upload(bytes.clone()).await.unwrap();
+    assert_eq!(preview.status(), 200);
+    let html = preview.text().await.unwrap();
+    assert!(html.contains("Nothing has been stored yet."));
+    assert!(html.contains("KA.1"), "the actions are listed");
+    assert!(
+        html.contains("KA.124"),
+        "the findings name the duplicate codes"
+    );
+    assert_eq!(
+        plans().await.as_array().unwrap().len(),
+        0,
+        "a preview stores nothing"
+    );
+
+    let token = Regex::new(r#"action="/import/([0-9a-f]+)""#)
+        .unwrap()
+        .captures(&html)
+        .unwrap()[1]
+        .to_string();
+    let (status, _, location) = post(
+        &server,
+        &format!("/import/{token}"),
+        &[("decision", "cancel")],
+    )
+    .await;
+    assert_eq!((status, location.as_deref()), (303, Some("/import")));
+    assert_eq!(plans().await.as_array().unwrap().len(), 0, "cancelled");
+    let (status, html, _) = post(
+        &server,
+        &format!("/import/{token}"),
+        &[("decision", "confirm")],
+    )
+    .await;
+    assert_eq!(status, 400, "a cancelled upload cannot be confirmed later");
+    assert!(html.contains("Upload the file again"));
+
+    let html = upload(bytes).await.unwrap().text().await.unwrap();
+    let token = Regex::new(r#"action="/import/([0-9a-f]+)""#)
+        .unwrap()
+        .captures(&html)
+        .unwrap()[1]
+        .to_string();
+    let (status, html, _) = post(
+        &server,
+        &format!("/import/{token}"),
+        &[("decision", "confirm")],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("was imported"));
+    let stored = plans().await;
+    assert_eq!(stored.as_array().unwrap().len(), 1);
+    assert!(stored[0]["actions"].as_i64().unwrap() > 100);
+
+    // HTML inside a document never reaches a page unescaped.
+    let hostile = b"Action Code\tAction\tDue Date\tLead Officer\nX.1\t<script>alert(1)</script> Fix <b>things</b>\tMarch 2018\tHead of Service\n".to_vec();
+    let html = upload(hostile).await.unwrap().text().await.unwrap();
+    assert!(!html.contains("<script>alert(1)</script>"));
+
+    // An unreadable file is refused on the form, with the reason.
+    let response = upload(Vec::new()).await.unwrap();
+    assert_eq!(response.status(), 400);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Select a plan document to import")
+    );
+}
