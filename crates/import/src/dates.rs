@@ -64,7 +64,7 @@ pub(crate) fn compile(pattern: &str) -> Regex {
 
 /// Whether the text names a date, period or schedule anywhere.
 pub fn mentions_date(text: &str) -> bool {
-    date_tokens(text) > 0 && DATE_WORD.is_match(text)
+    date_tokens(text, 1) >= 1 && DATE_WORD.is_match(text)
 }
 
 /// Whether the text opens with a date phrase ("March 2010", "TBC").
@@ -92,7 +92,7 @@ pub fn split_dates(text: &str) -> Vec<String> {
     if lines.len() > 1 && lines.iter().all(|l| starts_with_date(l)) {
         return lines.into_iter().flat_map(split_dates).collect();
     }
-    if text.len() > 300 || date_tokens(text) < 2 || !DATE_LIST.is_match(text) {
+    if text.len() > 300 || date_tokens(text, 2) < 2 || !DATE_LIST.is_match(text) {
         return vec![text.to_string()];
     }
     ONE_ITEM
@@ -103,22 +103,36 @@ pub fn split_dates(text: &str) -> Vec<String> {
 
 /// A quick count of words that can be part of a date phrase, so that the
 /// list pattern only runs on cells that could hold two dates.
-fn date_tokens(text: &str) -> usize {
+/// Counts up to `enough`: the callers only ask whether there are that many.
+fn date_tokens(text: &str, enough: usize) -> usize {
     const WORDS: &[&str] = &[
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "spr",
         "sum", "aut", "win", "tbc", "tbi", "tba", "mon", "qua", "wee", "ann", "ong", "on-", "con",
         "ad-", "ad", "as", "eac", "thr",
     ];
-    text.split_whitespace()
-        .filter(|w| {
-            let b = w.as_bytes();
-            let year = b.len() >= 4 && b[..4].iter().all(u8::is_ascii_digit);
-            let head = &b[..b.len().min(3)];
-            year || WORDS
+    let is_token = |w: &str| {
+        let b = w.as_bytes();
+        let year = b.len() >= 4 && b[..4].iter().all(u8::is_ascii_digit);
+        let head = &b[..b.len().min(3)];
+        // Every listed word opens with a letter.
+        year || (head.first().is_some_and(u8::is_ascii_alphabetic)
+            && WORDS
                 .iter()
-                .any(|p| head.eq_ignore_ascii_case(p.as_bytes()))
-        })
-        .count()
+                .any(|p| head.eq_ignore_ascii_case(p.as_bytes())))
+    };
+    let tokens =
+        |words: &mut dyn Iterator<Item = &str>| words.filter(|w| is_token(w)).take(enough).count();
+    if text.is_ascii() {
+        // The same words as split_whitespace: ASCII text has only ASCII
+        // white space.
+        tokens(
+            &mut text
+                .split(|c: char| c.is_ascii_whitespace() || c == '\x0b')
+                .filter(|w| !w.is_empty()),
+        )
+    } else {
+        tokens(&mut text.split_whitespace())
+    }
 }
 
 /// "31 March 2013 - Brief completed" → ("31 March 2013", "Brief completed").
@@ -156,6 +170,10 @@ fn month_number(name: &str) -> Option<u32> {
 pub fn financial_year_label(text: &str) -> Option<FinancialYear> {
     let t = text.trim();
     if t.len() > 12 {
+        return None;
+    }
+    // Two years need four digits and a separator between them.
+    if t.bytes().filter(u8::is_ascii_digit).count() < 4 || !t.contains(['/', '-', '–']) {
         return None;
     }
     let caps = FY.captures(t)?;

@@ -303,8 +303,18 @@ impl std::hash::Hash for Word<'_> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         let bytes = self.0.as_bytes();
         let mut h = bytes.len() as u64;
-        for chunk in lowered_chunks(bytes) {
-            h = (h.rotate_left(5) ^ chunk).wrapping_mul(HASH_K);
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default()) | LOWER;
+            h = (h.rotate_left(5) ^ word).wrapping_mul(HASH_K);
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = 0u64;
+            for (i, b) in rest.iter().enumerate() {
+                word |= u64::from(b | 0x20) << (8 * i);
+            }
+            h = (h.rotate_left(5) ^ word).wrapping_mul(HASH_K);
         }
         state.write_u64(h);
     }
@@ -314,8 +324,9 @@ impl PartialEq for Word<'_> {
     fn eq(&self, other: &Self) -> bool {
         // Words are letters only, so lowering bit 5 compares them
         // without regard to case.
-        self.0.len() == other.0.len()
-            && lowered_chunks(self.0.as_bytes()).eq(lowered_chunks(other.0.as_bytes()))
+        self.0 == other.0
+            || (self.0.len() == other.0.len()
+                && lowered_chunks(self.0.as_bytes()).eq(lowered_chunks(other.0.as_bytes())))
     }
 }
 
@@ -328,21 +339,40 @@ type WordMap<'a> = HashMap<Word<'a>, WordCount<'a>, std::hash::BuildHasherDefaul
 /// changes the length by at most one letter, so shorter words and words
 /// with digits can be neither a suspect nor its correction.
 fn count_words<'a>(counts: &mut WordMap<'a>, text: &'a str, place: &'a crate::blocks::Place) {
+    // 0: not part of a word, 1: a letter, 2: a digit.
+    const CLASS: [u8; 256] = {
+        let mut table = [0u8; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            if c.is_ascii_alphabetic() {
+                table[b] = 1;
+            } else if c.is_ascii_digit() {
+                table[b] = 2;
+            }
+            b += 1;
+        }
+        table
+    };
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        if !bytes[i].is_ascii_alphanumeric() {
+        if CLASS[bytes[i] as usize] == 0 {
             i += 1;
             continue;
         }
         let start = i;
-        let mut letters = true;
-        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
-            letters &= bytes[i].is_ascii_alphabetic();
+        let mut kinds = 0;
+        while i < bytes.len() {
+            let class = CLASS[bytes[i] as usize];
+            if class == 0 {
+                break;
+            }
+            kinds |= class;
             i += 1;
         }
         let len = i - start;
-        if !letters || !(5..=MAX_WORD).contains(&len) {
+        if kinds != 1 || !(5..=MAX_WORD).contains(&len) {
             continue;
         }
         let next = u32::try_from(counts.len()).unwrap_or(u32::MAX);

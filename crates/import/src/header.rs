@@ -285,7 +285,11 @@ pub fn role_of(cell: &str) -> Option<Role> {
     // match and a prefix synonym sees at least two bytes past its end.
     const SHORT: usize = 40;
     let (short, cut) = normalise_upto(head, SHORT);
+    let first = short.as_bytes().first().copied();
     let opening = SYNONYMS.iter().find_map(|(needle, how, role)| {
+        if first != needle.as_bytes().first().copied() {
+            return None;
+        }
         let hit = match how {
             Match::Exact => !cut && short == *needle,
             Match::Prefix => short.strip_prefix(needle).is_some_and(|rest| {
@@ -300,13 +304,18 @@ pub fn role_of(cell: &str) -> Option<Role> {
     }
     // Synonyms found anywhere: a run of letters in the normalised text is
     // the same run in the text, so a case-blind search gates the work.
+    let mut lower = [0u8; 128];
+    for (l, b) in lower.iter_mut().zip(head.as_bytes()) {
+        *l = b.to_ascii_lowercase();
+    }
+    let lower = std::str::from_utf8(&lower[..head.len()]).unwrap_or("");
     let anywhere = || {
         SYNONYMS
             .iter()
             .filter(|(_, how, _)| matches!(how, Match::Contains))
             .filter(|(needle, _, _)| {
                 let word = needle.split(' ').next().unwrap_or(needle);
-                crate::records::contains_ci(head, word)
+                lower.contains(word)
             })
     };
     anywhere().next()?;

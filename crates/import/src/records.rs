@@ -369,11 +369,30 @@ fn natural_with_pieces(residual: &str, pieces: &[(usize, String)]) -> Vec<String
 /// ASCII case-insensitive search for a lower-case needle, without
 /// allocating: a cheap gate in front of a regex.
 pub(crate) fn contains_ci(haystack: &str, needle: &str) -> bool {
-    let n = needle.as_bytes();
-    haystack
-        .as_bytes()
-        .windows(n.len())
-        .any(|w| w.eq_ignore_ascii_case(n))
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    let Some((&first, rest)) = n.split_first() else {
+        return true;
+    };
+    let Some(last_start) = h.len().checked_sub(n.len()) else {
+        return false;
+    };
+    let upper = first.to_ascii_uppercase();
+    let mut i = 0;
+    // Jump between bytes that can open the needle, then compare the rest.
+    while let Some(p) = h[i..=last_start]
+        .iter()
+        .position(|&b| b == first || b == upper)
+    {
+        let at = i + p;
+        if h[at + 1..at + n.len()].eq_ignore_ascii_case(rest) {
+            return true;
+        }
+        i = at + 1;
+        if i > last_start {
+            break;
+        }
+    }
+    false
 }
 
 fn find_ci(haystack: &str, needle: &str) -> Option<usize> {

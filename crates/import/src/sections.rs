@@ -97,8 +97,17 @@ pub fn classify(text: &str) -> Line {
     let head = &text[..text.floor_char_boundary(60)];
     let has_digit = head.bytes().any(|b| b.is_ascii_digit());
     let has_colon = text.contains(':');
+    // The numbered node words open with c, k, s, p, t or o (or a wide
+    // character case-blind matching may take for one).
+    let node_word = text.as_bytes().first().is_some_and(|b| {
+        matches!(
+            b.to_ascii_lowercase(),
+            b'c' | b'k' | b's' | b'p' | b't' | b'o'
+        ) || *b >= 0x80
+    });
     if text.len() <= 300
         && has_digit
+        && node_word
         && let Some(c) = NUMBERED_NODE.captures(text)
     {
         let label = title_case(&c[1]);
@@ -205,8 +214,14 @@ pub fn is_heading(text: &str) -> bool {
     if text.len() > 60 || text.ends_with(['.', ',', ';']) {
         return false;
     }
-    let body = NUMBERED_HEADING
-        .captures(text)
+    // "2.", "a)" or "(a)" first (or a digit of another script).
+    let numbered = text
+        .as_bytes()
+        .first()
+        .is_some_and(|b| b.is_ascii_digit() || b.is_ascii_lowercase() || *b == b'(' || *b >= 0x80);
+    let body = numbered
+        .then(|| NUMBERED_HEADING.captures(text))
+        .flatten()
         .and_then(|c| c.get(1))
         .map(|m| m.as_str());
     let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
