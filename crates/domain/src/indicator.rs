@@ -134,6 +134,84 @@ pub enum Polarity {
 }
 string_enum!(Polarity { HigherIsBetter => "higher_is_better", LowerIsBetter => "lower_is_better", Neither => "neither" });
 
+impl Polarity {
+    /// The polarity an indicator's title implies. Most council indicators
+    /// count good things (higher is better); those that time a process or
+    /// count a harm are lower-is-better. Plans rarely say which, and reading
+    /// "time taken to process claims" as higher-is-better would colour every
+    /// improvement red, so the title is read for the usual signs.
+    pub fn infer(title: &str) -> Polarity {
+        const LOWER: &[&str] = &[
+            "time taken",
+            "days to",
+            "number of days",
+            "average time",
+            "average number of days",
+            "waiting",
+            "complaints",
+            "homeless households",
+            "temporary accommodation",
+            "sickness",
+            "absence",
+            "missed",
+            "fly-tip",
+            "fly tip",
+            "crime",
+            "anti-social",
+            "antisocial",
+            "avoidable contact",
+            "arrears",
+            "vacant",
+            "void",
+            "overdue",
+            "backlog",
+            "incidents",
+            "emissions",
+            "co2",
+            "carbon",
+            "residual",
+            "landfill",
+            "cost per",
+            "empty homes",
+            "re-offend",
+            "reoffend",
+            "accidents",
+            "injuries",
+            "days lost",
+        ];
+        let lower = title.to_lowercase();
+        if LOWER.iter().any(|sign| lower.contains(sign)) {
+            Polarity::LowerIsBetter
+        } else {
+            Polarity::HigherIsBetter
+        }
+    }
+}
+
+impl Unit {
+    /// The unit an indicator's title implies: `% of …` is a percentage,
+    /// `time taken …` days, `£…` or `cost …` money, else a count.
+    pub fn infer(title: &str) -> Unit {
+        let lower = title.to_lowercase();
+        if lower.contains('%')
+            || lower.contains("percentage")
+            || lower.contains("per cent")
+            || lower.contains("satisfaction")
+        {
+            Unit::Percent
+        } else if lower.contains("time taken")
+            || lower.contains("days")
+            || lower.contains("average time")
+        {
+            Unit::Days
+        } else if lower.contains('£') || lower.starts_with("cost") || lower.contains(" cost ") {
+            Unit::Pounds
+        } else {
+            Unit::Count
+        }
+    }
+}
+
 /// How an indicator's period values make its yearly figure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -279,6 +357,54 @@ mod tests {
         assert_eq!(f("AEHPI 5.11"), Some(Frequency::Annual));
         assert_eq!(f("NI 14"), None);
         assert_eq!(f("SX52"), None);
+    }
+
+    #[test]
+    fn titles_imply_polarity_and_unit() {
+        for (title, polarity, unit) in [
+            (
+                "% of full applications for Disabled Facilities Grant (DFG) approved within 7 weeks",
+                Polarity::HigherIsBetter,
+                Unit::Percent,
+            ),
+            (
+                "Time taken to process Housing Benefit new claims and change events",
+                Polarity::LowerIsBetter,
+                Unit::Days,
+            ),
+            (
+                "Number of homeless households living in temporary accommodation",
+                Polarity::LowerIsBetter,
+                Unit::Count,
+            ),
+            (
+                "Number Of Green Flag awards",
+                Polarity::HigherIsBetter,
+                Unit::Count,
+            ),
+            ("Avoidable contact", Polarity::LowerIsBetter, Unit::Count),
+            (
+                "Customer Satisfaction (GovMetric) Face to Face",
+                Polarity::HigherIsBetter,
+                Unit::Percent,
+            ),
+            (
+                "Average number of days lost to sickness absence",
+                Polarity::LowerIsBetter,
+                Unit::Days,
+            ),
+            (
+                "Cost per household of waste collection",
+                Polarity::LowerIsBetter,
+                Unit::Pounds,
+            ),
+        ] {
+            assert_eq!(
+                (Polarity::infer(title), Unit::infer(title)),
+                (polarity, unit),
+                "{title}"
+            );
+        }
     }
 
     #[test]
