@@ -12,6 +12,7 @@ pub mod financial_year;
 pub mod fuzzy_date;
 mod fuzzy_date_parser;
 pub mod indicator;
+pub mod organisation;
 pub mod plan;
 pub mod risk;
 pub mod status;
@@ -29,5 +30,6 @@ pub use indicator::{
     Aggregation, Baseline, Frequency, Indicator, IndicatorCode, Measurement, Polarity, Target,
     Unit, read_number,
 };
+pub use organisation::{OrgUnit, Organisation, UnitKind};
 pub use plan::{NodeLevel, PlanKind, PlanPeriod, PlanStatus, ThreadNode};
 pub use risk::Risk;

@@ -26,6 +26,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "status rule settings per organisation",
         sql: include_str!("migrations/0002_status_settings.sql"),
     },
+    Migration {
+        version: 3,
+        name: "risk scale per organisation",
+        sql: include_str!("migrations/0003_risk_scale.sql"),
+    },
 ];
 
 impl Backend {

@@ -5,7 +5,10 @@
 use crate::Store;
 use crate::error::StoreError;
 use chrono::NaiveDate;
-use goldthread_domain::{ActionStatus, Aggregation, Frequency, Period, Polarity, Unit};
+use goldthread_domain::status::StatusRules;
+use goldthread_domain::{
+    ActionStatus, Aggregation, Frequency, Organisation, Period, Polarity, Unit,
+};
 use sqlx::Row;
 use std::collections::HashMap;
 
@@ -90,8 +93,7 @@ pub struct IndicatorInfo {
 #[derive(Debug, Clone)]
 pub struct MonitoringData {
     pub version: i64,
-    pub amber_tolerance: f64,
-    pub collection_grace_days: i64,
+    pub organisation: Organisation,
     pub plans: Vec<PlanInfo>,
     pub nodes: Vec<NodeInfo>,
     pub actions: Vec<ActionInfo>,
@@ -102,7 +104,32 @@ fn date(text: Option<String>) -> Option<NaiveDate> {
     text.and_then(|t| t.parse().ok())
 }
 
+/// The council's settings; the defaults until the first import creates it.
+async fn read_organisation(conn: &mut sqlx::AnyConnection) -> Result<Organisation, StoreError> {
+    let row = sqlx::query("SELECT name, amber_tolerance, collection_grace_days, risk_scale FROM organisations ORDER BY id LIMIT 1")
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(r) = row else {
+        return Ok(Organisation::default());
+    };
+    Ok(Organisation {
+        name: r.try_get(0)?,
+        rules: StatusRules {
+            amber_tolerance: r.try_get(1)?,
+            collection_grace_days: r.try_get(2)?,
+        },
+        risk_scale: u8::try_from(r.try_get::<i64, _>(3)?)
+            .unwrap_or(5)
+            .clamp(2, 10),
+    })
+}
+
 impl Store {
+    pub async fn organisation(&self) -> Result<Organisation, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        read_organisation(&mut conn).await
+    }
+
     /// A number that changes whenever any record changes: the newest
     /// history entry. Cheap (the primary key's maximum).
     pub async fn data_version(&self) -> Result<i64, StoreError> {
@@ -119,16 +146,7 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?
             .try_get(0)?;
-        let (amber_tolerance, collection_grace_days): (f64, i64) = match sqlx::query(
-            "SELECT amber_tolerance, collection_grace_days FROM organisations ORDER BY id LIMIT 1",
-        )
-        .fetch_optional(&mut *tx)
-        .await?
-        {
-            Some(r) => (r.try_get(0)?, r.try_get(1)?),
-            None => (0.05, 30),
-        };
-
+        let organisation = read_organisation(&mut tx).await?;
         let plans = sqlx::query("SELECT p.id, p.title, p.kind, u.name, p.period_to FROM plans p LEFT JOIN org_units u ON u.id = p.owner_unit_id ORDER BY p.id")
             .fetch_all(&mut *tx)
             .await?
@@ -286,8 +304,7 @@ impl Store {
         tx.commit().await?;
         Ok(MonitoringData {
             version,
-            amber_tolerance,
-            collection_grace_days,
+            organisation,
             plans,
             nodes,
             actions,

@@ -7,9 +7,6 @@ use axum::extract::State;
 use axum::response::Html;
 use serde::Serialize;
 
-/// The scale risks are rated on (1 = lowest).
-const SCALE: i64 = 5;
-
 #[derive(Serialize)]
 struct Cell {
     count: usize,
@@ -41,26 +38,30 @@ struct Page {
     risks: Vec<RiskView>,
 }
 
-fn band(score: i64) -> &'static str {
+/// Shading for a cell: the top ~40% of scores high, the next ~30% medium
+/// (15+ and 8+ on the usual 5 × 5).
+fn band(score: i64, scale: i64) -> &'static str {
+    let max = scale * scale;
     match score {
-        s if s >= 15 => "high",
-        s if s >= 8 => "medium",
+        s if s * 5 >= max * 3 => "high",
+        s if s * 25 >= max * 8 => "medium",
         _ => "low",
     }
 }
 
 pub async fn page(State(state): State<AppState>) -> Result<Html<String>, WebError> {
     let risks = state.store.risk_register().await?;
-    let grid = (1..=SCALE)
+    let scale = i64::from(state.store.organisation().await?.risk_scale);
+    let grid = (1..=scale)
         .rev()
         .map(|l| {
-            let cells = (1..=SCALE)
+            let cells = (1..=scale)
                 .map(|i| Cell {
                     count: risks
                         .iter()
                         .filter(|r| r.likelihood == Some(l) && r.impact == Some(i))
                         .count(),
-                    band: band(l * i),
+                    band: band(l * i, scale),
                 })
                 .collect();
             (l, cells)
@@ -91,9 +92,29 @@ pub async fn page(State(state): State<AppState>) -> Result<Html<String>, WebErro
         &Page {
             title: "Risk register",
             grid,
-            impacts: (1..=SCALE).collect(),
+            impacts: (1..=scale).collect(),
             unrated,
             risks,
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn bands_scale_with_the_rating_scale() {
+        assert_eq!(
+            (
+                super::band(15, 5),
+                super::band(14, 5),
+                super::band(8, 5),
+                super::band(7, 5)
+            ),
+            ("high", "medium", "medium", "low")
+        );
+        assert_eq!(
+            (super::band(9, 3), super::band(4, 3), super::band(2, 3)),
+            ("high", "medium", "low")
+        );
+    }
 }

@@ -31,10 +31,7 @@ pub struct IndicatorStanding {
 }
 
 pub fn rules(data: &MonitoringData) -> StatusRules {
-    StatusRules {
-        amber_tolerance: data.amber_tolerance,
-        collection_grace_days: data.collection_grace_days,
-    }
+    data.organisation.rules
 }
 
 pub fn frequency(indicator: &IndicatorInfo) -> Frequency {

@@ -71,11 +71,7 @@ impl Scope {
     /// The service code of an action: the letters of its service reference
     /// (`HH` of `HH2.1`).
     fn service_code(action: &ActionInfo) -> Option<&str> {
-        let r = action.service_ref.as_deref()?;
-        let end = r
-            .find(|c: char| !c.is_ascii_alphabetic())
-            .unwrap_or(r.len());
-        (end > 0).then(|| &r[..end])
+        goldthread_domain::OrgUnit::code_of_reference(action.service_ref.as_deref()?)
     }
 
     pub fn includes_action(&self, data: &MonitoringData, action: &ActionInfo) -> bool {
