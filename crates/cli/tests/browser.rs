@@ -110,11 +110,7 @@ async fn every_page_type_passes_axe_and_an_officer_can_update_by_keyboard_and_mo
     browser
         .click("form[action^='/actions/'] button[type=submit]")
         .await;
-    let with_errors = browser.source().await;
-    assert!(
-        with_errors.contains("There is a problem"),
-        "the error summary is shown"
-    );
+    wait_for_text(&browser, "There is a problem").await;
     for v in axe_violations(&browser, &axe).await {
         failures.push(format!("action form with errors: {v}"));
     }
@@ -162,12 +158,7 @@ async fn every_page_type_passes_axe_and_an_officer_can_update_by_keyboard_and_mo
     }
     browser.keys(ENTER).await;
     wait_for_url(&browser, "?saved=1").await;
-    assert!(
-        browser
-            .source()
-            .await
-            .contains("Contractor appointed; works start next month.")
-    );
+    wait_for_text(&browser, "Contractor appointed; works start next month.").await;
 
     // Record a value with the mouse.
     browser
@@ -179,7 +170,7 @@ async fn every_page_type_passes_axe_and_an_officer_can_update_by_keyboard_and_mo
         .click("form[action^='/indicators/'] button[type=submit]")
         .await;
     wait_for_url(&browser, "?saved=1").await;
-    assert!(browser.source().await.contains("Value recorded."));
+    wait_for_text(&browser, "Value recorded.").await;
     assert!(browser.source().await.contains("91%") || browser.source().await.contains(">91<"));
 
     browser
@@ -217,6 +208,20 @@ async fn wait_for_url(browser: &Session<'_>, ending: &str) {
         .map(|i| &page[i..(i + 600).min(page.len())]);
     panic!(
         "never reached …{ending}: at {} with {summary:?}",
+        browser.current_url().await
+    );
+}
+
+/// Waits for a page (after a click or key that submits a form) to show `text`.
+async fn wait_for_text(browser: &Session<'_>, text: &str) {
+    for _ in 0..100 {
+        if browser.source().await.contains(text) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!(
+        "the page never showed {text:?}: at {}",
         browser.current_url().await
     );
 }
