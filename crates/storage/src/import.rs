@@ -316,15 +316,20 @@ async fn ensure_organisation(
     .await
 }
 
-async fn ensure_post(
+/// The id of the organisation's record in `table` whose `column` is
+/// `value` (a post by title, a unit by name), created if missing.
+async fn ensure_named(
     conn: &mut AnyConnection,
     ctx: ChangeContext<'_>,
+    table: &'static str,
+    column: &'static str,
     organisation_id: i64,
-    title: &str,
+    value: &str,
 ) -> Result<i64, StoreError> {
-    if let Some(row) = sqlx::query("SELECT id FROM posts WHERE organisation_id = $1 AND title = $2")
+    let sql = format!("SELECT id FROM {table} WHERE organisation_id = $1 AND {column} = $2");
+    if let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(organisation_id)
-        .bind(title)
+        .bind(value)
         .fetch_optional(&mut *conn)
         .await?
     {
@@ -333,10 +338,10 @@ async fn ensure_post(
     write::insert(
         conn,
         ctx,
-        "posts",
+        table,
         &[
             ("organisation_id", organisation_id.into()),
-            ("title", title.into()),
+            (column, value.into()),
         ],
     )
     .await
@@ -386,7 +391,9 @@ async fn insert_plan(
 ) -> Result<i64, StoreError> {
     let sections = serde_json::to_string(&plan.sections).unwrap_or_else(|_| "[]".into());
     let owner_unit = match &plan.owner {
-        Some(name) => Val::Int(Some(ensure_unit(conn, base, organisation_id, name).await?)),
+        Some(name) => Val::Int(Some(
+            ensure_named(conn, base, "org_units", "name", organisation_id, name).await?,
+        )),
         None => Val::Int(None),
     };
     let plan_id = write::insert(
@@ -504,33 +511,6 @@ fn unique(indices: &[usize]) -> Vec<usize> {
     seen
 }
 
-async fn ensure_unit(
-    conn: &mut AnyConnection,
-    ctx: ChangeContext<'_>,
-    organisation_id: i64,
-    name: &str,
-) -> Result<i64, StoreError> {
-    if let Some(row) =
-        sqlx::query("SELECT id FROM org_units WHERE organisation_id = $1 AND name = $2")
-            .bind(organisation_id)
-            .bind(name)
-            .fetch_optional(&mut *conn)
-            .await?
-    {
-        return Ok(row.try_get(0)?);
-    }
-    write::insert(
-        conn,
-        ctx,
-        "org_units",
-        &[
-            ("organisation_id", organisation_id.into()),
-            ("name", name.into()),
-        ],
-    )
-    .await
-}
-
 async fn insert_action(
     conn: &mut AnyConnection,
     ctx: ChangeContext<'_>,
@@ -578,7 +558,8 @@ async fn insert_action(
 
     let mut officer_posts: HashMap<i64, ()> = HashMap::new();
     for (position, officer) in action.lead_officers.iter().enumerate() {
-        let post = ensure_post(conn, ctx, organisation_id, &officer.name).await?;
+        let post =
+            ensure_named(conn, ctx, "posts", "title", organisation_id, &officer.name).await?;
         if officer_posts.insert(post, ()).is_some() {
             continue;
         }
