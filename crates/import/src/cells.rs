@@ -21,7 +21,7 @@ pub fn clean(raw: &str) -> Cow<'_, str> {
     }
     let mut text = String::with_capacity(raw.len());
     let mut rest = raw;
-    while let Some(pos) = rest.find(['<', '&', '•', '❑', '\u{f0b7}', '*']) {
+    while let Some(pos) = find_markup(rest) {
         text.push_str(&rest[..pos]);
         let tail = &rest[pos..];
         let ch = tail.chars().next().unwrap_or(' ');
@@ -69,6 +69,25 @@ pub fn clean(raw: &str) -> Cow<'_, str> {
         out = out.replace("( ", "(").replace(" )", ")");
     }
     Cow::Owned(out)
+}
+
+/// The first of `<`, `&`, `*` and the bullets "•", "❑", U+F0B7, found by
+/// byte: the bullets open with 0xE2 or 0xEF.
+fn find_markup(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(p) = bytes[from..]
+        .iter()
+        .position(|&b| matches!(b, b'<' | b'&' | b'*' | 0xE2 | 0xEF))
+    {
+        let at = from + p;
+        let tail = &text[at..];
+        if bytes[at] < 0x80 || tail.starts_with(['•', '❑', '\u{f0b7}']) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// Collapses runs of whitespace to one space and trims.

@@ -269,6 +269,19 @@ const SYNONYMS: &[(&str, Match, Role)] = {
     ]
 };
 
+/// The exact and prefix synonyms by their first byte, in list order.
+static BY_FIRST_BYTE: std::sync::LazyLock<Vec<Vec<usize>>> = std::sync::LazyLock::new(|| {
+    let mut table = vec![Vec::new(); 256];
+    for (i, (needle, how, _)) in SYNONYMS.iter().enumerate() {
+        if !matches!(how, Match::Contains)
+            && let Some(&b) = needle.as_bytes().first()
+        {
+            table[usize::from(b)].push(i);
+        }
+    }
+    table
+});
+
 /// The role a header cell names, if any.
 pub fn role_of(cell: &str) -> Option<Role> {
     let text = cell.trim();
@@ -280,25 +293,7 @@ pub fn role_of(cell: &str) -> Option<Role> {
     }
     // Headings name their field in the first words; long ones explain.
     let head = &text[..text.floor_char_boundary(120)];
-    // Exact and prefix synonyms need only the opening words: with more
-    // than SHORT bytes normalised, no exact synonym (31 bytes at most) can
-    // match and a prefix synonym sees at least two bytes past its end.
-    const SHORT: usize = 40;
-    let (short, cut) = normalise_upto(head, SHORT);
-    let first = short.as_bytes().first().copied();
-    let opening = SYNONYMS.iter().find_map(|(needle, how, role)| {
-        if first != needle.as_bytes().first().copied() {
-            return None;
-        }
-        let hit = match how {
-            Match::Exact => !cut && short == *needle,
-            Match::Prefix => short.strip_prefix(needle).is_some_and(|rest| {
-                rest.is_empty() || rest.starts_with(' ') || rest == "s" || rest.starts_with("s ")
-            }),
-            Match::Contains => false,
-        };
-        hit.then_some(*role)
-    });
+    let opening = opening_role(head);
     if opening.is_some() {
         return opening;
     }
@@ -319,47 +314,117 @@ pub fn role_of(cell: &str) -> Option<Role> {
             })
     };
     anywhere().next()?;
-    let norm = if cut { normalise(head) } else { short };
+    let norm = normalise(head);
     anywhere().find_map(|(needle, _, role)| norm.contains(needle).then_some(*role))
 }
 
-/// [`normalise`] stopped once `limit` bytes are written and more would
-/// follow; whether it stopped.
-fn normalise_upto(text: &str, limit: usize) -> (String, bool) {
-    let mut out = String::with_capacity(limit + 4);
+/// The role named by an exact or prefix synonym (every synonym but those
+/// found anywhere).
+fn opening_role(head: &str) -> Option<Role> {
+    let mut buf = [0u8; SHORT + 8];
+    let (len, cut) = normalise_upto(head, &mut buf);
+    let short = std::str::from_utf8(&buf[..len]).unwrap_or("");
+    let first = short.as_bytes().first().copied().unwrap_or(0);
+    BY_FIRST_BYTE[usize::from(first)].iter().find_map(|&i| {
+        let (needle, how, role) = &SYNONYMS[i];
+        let hit = match how {
+            Match::Exact => !cut && short == *needle,
+            Match::Prefix => short.strip_prefix(needle).is_some_and(|rest| {
+                rest.is_empty() || rest.starts_with(' ') || rest == "s" || rest.starts_with("s ")
+            }),
+            Match::Contains => false,
+        };
+        hit.then_some(*role)
+    })
+}
+
+/// The roles that identify records: a header names at least one.
+fn is_key(role: Role) -> bool {
+    matches!(
+        role,
+        Role::Title
+            | Role::Code
+            | Role::Indicator
+            | Role::Measures
+            | Role::Steps
+            | Role::SupportingAction
+    )
+}
+
+/// Exact and prefix synonyms need only the opening words: with more than
+/// SHORT bytes normalised, no exact synonym (31 bytes at most) can match
+/// and a prefix synonym sees at least two bytes past its end.
+const SHORT: usize = 40;
+
+/// [`normalise`] into `buf`, stopped once SHORT bytes are written and more
+/// would follow: the length written and whether it stopped.
+fn normalise_upto(text: &str, buf: &mut [u8; SHORT + 8]) -> (usize, bool) {
+    let bytes = text.as_bytes();
+    let mut len = 0;
     let mut space = true;
-    for ch in text.chars() {
-        let alnum = ch.is_alphanumeric();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let wide = if b < 0x80 {
+            i += 1;
+            None
+        } else {
+            let ch = text[i..].chars().next().unwrap_or(' ');
+            i += ch.len_utf8();
+            Some(ch)
+        };
+        let alnum = match wide {
+            None => b.is_ascii_alphanumeric(),
+            Some(ch) => ch.is_alphanumeric(),
+        };
         if !alnum && space {
             continue;
         }
-        if out.len() >= limit {
+        if len >= SHORT {
             if alnum {
-                return (out, true);
+                return (len, true);
             }
             // Only a following letter or digit proves more text follows.
             space = true;
             continue;
         }
-        if ch.is_ascii_alphanumeric() {
-            out.push(ch.to_ascii_lowercase());
-            space = false;
-        } else if alnum {
-            out.push(ch);
-            space = false;
-        } else {
-            out.push(' ');
-            space = true;
+        match (alnum, wide) {
+            (true, None) => {
+                buf[len] = b.to_ascii_lowercase();
+                len += 1;
+                space = false;
+            }
+            (true, Some(ch)) => {
+                len += ch.encode_utf8(&mut buf[len..]).len();
+                space = false;
+            }
+            (false, _) => {
+                buf[len] = b' ';
+                len += 1;
+                space = true;
+            }
         }
     }
-    if out.ends_with(' ') {
-        out.pop();
+    if len > 0 && buf[len - 1] == b' ' {
+        len -= 1;
     }
-    (out, false)
+    (len, false)
 }
 
 /// Reads a row as a header, or None when it is data.
 pub fn recognise<S: AsRef<str>>(cells: &[S]) -> Option<Header> {
+    // Data rows are the common case. A header names a key column, and key
+    // roles come only from exact and prefix synonyms (not year labels or
+    // words found anywhere), so a row with none of them is data.
+    let has_key = cells.iter().any(|cell| {
+        let text = cell.as_ref().trim();
+        !text.is_empty()
+            && text.len() <= 200
+            && opening_role(&text[..text.floor_char_boundary(120)]).is_some_and(is_key)
+    });
+    if !has_key {
+        return None;
+    }
     let non_empty = cells
         .iter()
         .filter(|c| !c.as_ref().trim().is_empty())
@@ -381,17 +446,7 @@ pub fn recognise<S: AsRef<str>>(cells: &[S]) -> Option<Header> {
         roles.push(role);
     }
     let named = roles.iter().flatten().count();
-    let key = roles.iter().flatten().any(|r| {
-        matches!(
-            r,
-            Role::Title
-                | Role::Code
-                | Role::Indicator
-                | Role::Measures
-                | Role::Steps
-                | Role::SupportingAction
-        )
-    });
+    let key = roles.iter().flatten().any(|r| is_key(*r));
     if named < 2 || named * 10 < non_empty * 6 || !key {
         return None;
     }
