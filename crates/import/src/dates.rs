@@ -105,20 +105,52 @@ pub fn split_dates(text: &str) -> Vec<String> {
 /// list pattern only runs on cells that could hold two dates.
 /// Counts up to `enough`: the callers only ask whether there are that many.
 fn date_tokens(text: &str, enough: usize) -> usize {
-    const WORDS: &[&str] = &[
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "spr",
-        "sum", "aut", "win", "tbc", "tbi", "tba", "mon", "qua", "wee", "ann", "ong", "on-", "con",
-        "ad-", "ad", "as", "eac", "thr",
-    ];
+    // Words of a date phrase, by their first three letters ("ad" and "as"
+    // only as whole words): months, seasons, TBC, schedules.
     let is_token = |w: &str| {
         let b = w.as_bytes();
-        let year = b.len() >= 4 && b[..4].iter().all(u8::is_ascii_digit);
-        let head = &b[..b.len().min(3)];
-        // Every listed word opens with a letter.
-        year || (head.first().is_some_and(u8::is_ascii_alphabetic)
-            && WORDS
-                .iter()
-                .any(|p| head.eq_ignore_ascii_case(p.as_bytes())))
+        if b.len() >= 4 && b[..4].iter().all(u8::is_ascii_digit) {
+            return true;
+        }
+        match *b {
+            [x, y] => matches!(
+                [x.to_ascii_lowercase(), y.to_ascii_lowercase()],
+                [b'a', b'd' | b's']
+            ),
+            [x, y, z, ..] => matches!(
+                &[x, y, z].map(|c| c.to_ascii_lowercase()),
+                b"jan"
+                    | b"feb"
+                    | b"mar"
+                    | b"apr"
+                    | b"may"
+                    | b"jun"
+                    | b"jul"
+                    | b"aug"
+                    | b"sep"
+                    | b"oct"
+                    | b"nov"
+                    | b"dec"
+                    | b"spr"
+                    | b"sum"
+                    | b"aut"
+                    | b"win"
+                    | b"tbc"
+                    | b"tbi"
+                    | b"tba"
+                    | b"mon"
+                    | b"qua"
+                    | b"wee"
+                    | b"ann"
+                    | b"ong"
+                    | b"on-"
+                    | b"con"
+                    | b"ad-"
+                    | b"eac"
+                    | b"thr"
+            ),
+            _ => false,
+        }
     };
     let tokens =
         |words: &mut dyn Iterator<Item = &str>| words.filter(|w| is_token(w)).take(enough).count();
