@@ -526,11 +526,8 @@ impl<'a> Recogniser<'a> {
             code: Some(m.code.clone()),
             title: m.title.clone(),
             description: m.note.clone(),
-            unit: if m.title.contains('%') {
-                goldthread_domain::Unit::Percent
-            } else {
-                Default::default()
-            },
+            unit: goldthread_domain::Unit::infer(&m.title),
+            polarity: goldthread_domain::Polarity::infer(&m.title),
             frequency: m.frequency,
             provenance: Some(place.provenance()),
             ..Indicator::default()

@@ -460,13 +460,15 @@ pub fn build_indicator(
             value,
         });
     }
+    // The targets' own figures say the unit best; the title fills in.
     indicator.unit = if percent {
         Unit::Percent
     } else if any_number || indicator.targets.is_empty() {
-        Unit::Count
+        Unit::infer(&indicator.title)
     } else {
         Unit::Text
     };
+    indicator.polarity = goldthread_domain::Polarity::infer(&indicator.title);
     let owner = cells::collapse(record.cell(header, Role::Lead));
     indicator.owner = (!owner.is_empty()).then_some(owner);
     let mut description = Vec::new();

@@ -796,3 +796,29 @@ fn s004_corporate_action_plan() {
     assert_eq!(lost.provenance.as_ref().and_then(|p| p.line), Some(113));
     assert!(findings_of(&doc, FindingKind::DuplicateCode).is_empty());
 }
+
+#[test]
+fn indicators_take_polarity_and_unit_from_their_titles() {
+    let Some(doc) = sample("002_") else { return };
+    let find = |code: &str| {
+        doc.plans[0]
+            .indicators
+            .iter()
+            .find(|i| i.code.as_ref().is_some_and(|c| c.as_str() == code))
+            .unwrap_or_else(|| panic!("no indicator {code}"))
+    };
+    use goldthread_domain::Polarity;
+    assert_eq!(
+        (find("MEHPI 132").polarity, find("MEHPI 132").unit),
+        (Polarity::HigherIsBetter, Unit::Percent)
+    );
+    assert_eq!(
+        (find("MEHPI 181").polarity, find("MEHPI 181").unit),
+        (Polarity::LowerIsBetter, Unit::Days)
+    );
+    assert_eq!(
+        find("QEHPI 151").polarity,
+        Polarity::LowerIsBetter,
+        "homeless households in temporary accommodation"
+    );
+}
