@@ -63,7 +63,9 @@ pub fn build(data: &MonitoringData, plan_id: i64, scope: &Scope) -> PlanTree {
     let status_filter = scope.status.as_deref().and_then(ActionHealth::parse);
     let nodes: Vec<&NodeInfo> = data.nodes.iter().filter(|n| n.plan_id == plan_id).collect();
     let mut actions_by_node: HashMap<i64, Vec<ActionLine>> = HashMap::new();
-    let mut tally_by_node: HashMap<i64, Tally<Rag>> = HashMap::new();
+    // Per node, the actions linked to it (by id, with their RAG), so a
+    // roll-up counts an action once even if it is linked at two levels.
+    let mut rags_by_node: HashMap<i64, Vec<(i64, Rag)>> = HashMap::new();
     let mut unlinked = Vec::new();
     let mut plan_tally = Tally::default();
     for action in data
@@ -84,7 +86,10 @@ pub fn build(data: &MonitoringData, plan_id: i64, scope: &Scope) -> PlanTree {
                 .entry(*node)
                 .or_default()
                 .push(action_line(action, health));
-            tally_by_node.entry(*node).or_default().add(health.rag());
+            rags_by_node
+                .entry(*node)
+                .or_default()
+                .push((action.id, health.rag()));
         }
     }
     let mut indicators_by_node: HashMap<i64, Vec<IndicatorTag>> = HashMap::new();
@@ -111,19 +116,24 @@ pub fn build(data: &MonitoringData, plan_id: i64, scope: &Scope) -> PlanTree {
         node: &NodeInfo,
         children: &HashMap<Option<i64>, Vec<&NodeInfo>>,
         actions: &mut HashMap<i64, Vec<ActionLine>>,
-        tallies: &HashMap<i64, Tally<Rag>>,
+        rags: &HashMap<i64, Vec<(i64, Rag)>>,
         indicators: &mut HashMap<i64, Vec<IndicatorTag>>,
-    ) -> (TreeNode, Tally<Rag>) {
-        let mut tally = tallies.get(&node.id).cloned().unwrap_or_default();
+    ) -> (TreeNode, HashMap<i64, Rag>) {
+        let mut beneath: HashMap<i64, Rag> =
+            rags.get(&node.id).into_iter().flatten().copied().collect();
         let mut kids = Vec::new();
         for child in children
             .get(&Some(node.id))
             .map(Vec::as_slice)
             .unwrap_or_default()
         {
-            let (tree, child_tally) = assemble(child, children, actions, tallies, indicators);
-            tally.merge(&child_tally);
+            let (tree, child_actions) = assemble(child, children, actions, rags, indicators);
+            beneath.extend(child_actions);
             kids.push(tree);
+        }
+        let mut tally = Tally::default();
+        for rag in beneath.values() {
+            tally.add(*rag);
         }
         let tree = TreeNode {
             id: node.id,
@@ -136,7 +146,7 @@ pub fn build(data: &MonitoringData, plan_id: i64, scope: &Scope) -> PlanTree {
             actions: actions.remove(&node.id).unwrap_or_default(),
             indicators: indicators.remove(&node.id).unwrap_or_default(),
         };
-        (tree, tally)
+        (tree, beneath)
     }
     let roots = children
         .get(&None)
@@ -148,7 +158,7 @@ pub fn build(data: &MonitoringData, plan_id: i64, scope: &Scope) -> PlanTree {
                 root,
                 &children,
                 &mut actions_by_node,
-                &tally_by_node,
+                &rags_by_node,
                 &mut indicators_by_node,
             )
             .0
@@ -163,5 +173,87 @@ pub fn build(data: &MonitoringData, plan_id: i64, scope: &Scope) -> PlanTree {
         unlinked,
         rollup: rollup(&plan_tally),
         total: plan_tally.total(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::views::scope::ScopeQuery;
+    use goldthread_storage::{ActionInfo, PlanInfo};
+
+    fn node(id: i64, parent: Option<i64>, title: &str) -> NodeInfo {
+        NodeInfo {
+            id,
+            plan_id: 1,
+            parent_id: parent,
+            level: "outcome".into(),
+            label: "Outcome".into(),
+            title: title.into(),
+            strapline: None,
+        }
+    }
+
+    fn action(id: i64, nodes: Vec<i64>) -> ActionInfo {
+        ActionInfo {
+            id,
+            plan_id: 1,
+            code: Some(format!("A{id}")),
+            title: format!("Action {id}"),
+            service_ref: None,
+            due_text: None,
+            original_due: None,
+            due: None,
+            officers: vec![],
+            node_ids: nodes,
+            updates: vec![],
+        }
+    }
+
+    #[test]
+    fn roll_ups_count_each_action_once_at_every_level() {
+        let data = MonitoringData {
+            version: 1,
+            organisation: Default::default(),
+            plans: vec![PlanInfo {
+                id: 1,
+                title: "Plan".into(),
+                kind: "service".into(),
+                owner: None,
+                last_day: None,
+            }],
+            nodes: vec![
+                node(10, None, "Priority"),
+                node(11, Some(10), "Outcome A"),
+                node(12, Some(10), "Outcome B"),
+            ],
+            // Action 1 is linked at two levels; it still counts once above.
+            actions: vec![
+                action(1, vec![10, 11]),
+                action(2, vec![11]),
+                action(3, vec![12]),
+                action(4, vec![]),
+            ],
+            indicators: vec![],
+        };
+        let scope = Scope::from_query(
+            &ScopeQuery::default(),
+            chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+        );
+        let tree = build(&data, 1, &scope);
+        assert_eq!(tree.total, 4);
+        assert_eq!(tree.roots.len(), 1);
+        assert_eq!(
+            tree.roots[0].total, 3,
+            "actions 1, 2 and 3 under the priority, once each"
+        );
+        assert_eq!(
+            (
+                tree.roots[0].children[0].total,
+                tree.roots[0].children[1].total
+            ),
+            (2, 1)
+        );
+        assert_eq!(tree.unlinked.len(), 1);
     }
 }
