@@ -280,6 +280,15 @@ async fn the_2013_improvement_plan_shows_its_statuses_as_at_30_september_2013() 
     assert_eq!(total, 27);
     let (_, tree) = get(&server, &format!("/plans/{plan}?as_at=2013-09-30")).await;
     assert!(tree.contains("27 actions shown"));
+    assert!(
+        !tree.contains("last reported as at"),
+        "shown as at its report, the page needs no pointer"
+    );
+    let (_, today) = get(&server, &format!("/plans/{plan}")).await;
+    assert!(
+        today.contains(&format!("href=\"/plans/{plan}?as_at=2013-09-30\"")),
+        "today's view points to the plan as last reported"
+    );
 }
 
 #[tokio::test]

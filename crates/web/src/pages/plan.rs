@@ -19,6 +19,9 @@ struct Page {
     options: ScopeOptions,
     statuses: Vec<(&'static str, &'static str)>,
     tree: PlanTree,
+    /// The date of the plan's latest progress report, when the page is
+    /// shown as at a later quarter: old plans read best as they were.
+    last_reported: Option<chrono::NaiveDate>,
 }
 
 #[derive(Serialize)]
@@ -56,6 +59,16 @@ fn build(
     let mut scope = Scope::from_query(query, today());
     scope.plan = None; // the page is the plan; the filter list offers the others
     let tree = tree::build(data, id, &scope);
+    let last_reported = data
+        .actions
+        .iter()
+        .filter(|a| a.plan_id == id)
+        .filter_map(|a| a.updates.last().map(|u| u.as_at))
+        .max()
+        .filter(|d| {
+            !goldthread_domain::status::reporting_quarter(scope.as_at).contains(*d)
+                && *d < scope.as_at
+        });
     let mut options = ScopeOptions::of(data);
     let in_plan: std::collections::BTreeSet<String> = data
         .actions
@@ -84,6 +97,7 @@ fn build(
                 .map(|h| (h.as_str(), h.label()))
                 .collect(),
             tree,
+            last_reported,
         },
     )
 }
