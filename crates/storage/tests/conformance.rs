@@ -51,7 +51,12 @@ async fn backends(test: &str) -> Vec<Backend> {
                 _dir: None,
             });
         }
-        _ => eprintln!("skipped: {test} on postgres (GOLDTHREAD_TEST_POSTGRES_URL is not set)"),
+        _ => {
+            // Straight to stderr: the test harness hides print output of passing tests.
+            let line =
+                format!("skipped: {test} on postgres (GOLDTHREAD_TEST_POSTGRES_URL is not set)\n");
+            let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
+        }
     }
     list
 }
