@@ -207,7 +207,7 @@ impl Store {
         for plan in &doc.plans {
             plan_ids.push(insert_plan(conn, base, organisation_id, source_id, plan).await?);
         }
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         Ok(ImportOutcome {
             status: if replaced.is_empty() {
                 ImportStatus::Created

@@ -18,6 +18,7 @@ pub mod migrations;
 mod monitor;
 mod monitoring;
 mod read;
+mod version;
 mod write;
 
 pub use connect::{Backend, redact, sqlite_url};
@@ -42,6 +43,7 @@ use std::path::Path;
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    version: std::sync::Arc<version::VersionCache>,
 }
 
 impl std::fmt::Debug for Store {
@@ -59,7 +61,11 @@ impl Store {
         let backend = Backend::from_url(url)?;
         let pool = connect::open_pool(url, backend).await?;
         migrations::migrate(&pool, backend).await?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            version: Default::default(),
+        })
     }
 
     /// Opens the SQLite database file in `data_dir`, creating both if needed.
@@ -89,6 +95,17 @@ impl Store {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
         })
+    }
+
+    /// Commits a write transaction and forgets the remembered data version,
+    /// so this process's next page sees the change.
+    pub(crate) async fn commit_write(
+        &self,
+        tx: Transaction<'static, Any>,
+    ) -> Result<(), StoreError> {
+        let result = tx.commit().await;
+        self.version.forget();
+        Ok(result?)
     }
 
     /// Copies a live SQLite database to `target` consistently (`VACUUM INTO`).

@@ -82,7 +82,7 @@ impl Store {
             author: Some(actor.to_string()),
         };
         insert_update(conn, ctx, action_id, &update).await?;
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         Ok(())
     }
 
@@ -152,7 +152,7 @@ impl Store {
                 insert_measurement(conn, ctx, indicator_id, &m).await?;
             }
         }
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         Ok(())
     }
 }

@@ -131,12 +131,19 @@ impl Store {
     }
 
     /// A number that changes whenever any record changes: the newest
-    /// history entry. Cheap (the primary key's maximum).
+    /// history entry (the primary key's maximum), remembered for a moment
+    /// (see `version.rs`).
     pub async fn data_version(&self) -> Result<i64, StoreError> {
+        let generation = match self.version.fresh() {
+            Ok(version) => return Ok(version),
+            Err(generation) => generation,
+        };
         let row = sqlx::query("SELECT COALESCE(MAX(id), 0) FROM history")
             .fetch_one(&self.pool)
             .await?;
-        Ok(row.try_get(0)?)
+        let version = row.try_get(0)?;
+        self.version.remember(generation, version);
+        Ok(version)
     }
 
     pub async fn load_monitoring_data(&self) -> Result<MonitoringData, StoreError> {
