@@ -91,41 +91,12 @@ impl Store {
         rows.iter().map(entry_from_row).collect()
     }
 
-    /// Every history entry after `after_id`, oldest first, at most `limit`.
-    pub async fn history_since(
-        &self,
-        after_id: i64,
-        limit: i64,
-    ) -> Result<Vec<HistoryEntry>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM history WHERE id > $1 ORDER BY id LIMIT $2")
-            .bind(after_id)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(entry_from_row).collect()
-    }
-
-    /// Row count of a table, for checks and the admin page.
+    /// Row count of a table, for checks and tests.
     pub async fn count(&self, table: &'static str) -> Result<i64, StoreError> {
         let sql = format!("SELECT COUNT(*) FROM {table}");
         Ok(sqlx::query(sqlx::AssertSqlSafe(sql))
             .fetch_one(&self.pool)
             .await?
             .try_get(0)?)
-    }
-
-    /// The id and version of an action, for editing.
-    pub async fn action_version(&self, action_id: i64) -> Result<i64, StoreError> {
-        let row = sqlx::query("SELECT version FROM actions WHERE id = $1")
-            .bind(action_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        match row {
-            Some(row) => Ok(row.try_get(0)?),
-            None => Err(StoreError::NotFound {
-                entity: "actions",
-                id: action_id,
-            }),
-        }
     }
 }
