@@ -303,7 +303,13 @@ impl<'a> Recogniser<'a> {
         if text.is_empty() {
             return;
         }
-        self.on_line(text, raw, place);
+        self.on_text_line(sections::classify(text), text, raw, place);
+    }
+
+    /// [`Self::on_text`] for a non-empty line already classified, so a
+    /// row's single cell is classified once, not again here.
+    fn on_text_line(&mut self, line: Line, text: &str, raw: &str, place: &Place) {
+        self.on_line(line, text, raw, place);
         // A line read as a record keeps the table open; any other closes it.
         if !self.record_from_line {
             self.after_row = false;
@@ -311,8 +317,7 @@ impl<'a> Recogniser<'a> {
         self.record_from_line = false;
     }
 
-    fn on_line(&mut self, text: &str, raw: &str, place: &Place) {
-        let line = sections::classify(text);
+    fn on_line(&mut self, line: Line, text: &str, raw: &str, place: &Place) {
         match line {
             Line::Plan { kind, title, owner } => {
                 self.flush_all();
@@ -380,7 +385,7 @@ impl<'a> Recogniser<'a> {
                 });
                 self.states[i].section = Some(self.doc.plans[i].sections.len() - 1);
             }
-            Line::Other if self.after_row && !self.single_cell_is_text(text, raw) => {
+            Line::Other if self.after_row && !self.single_cell_is_text(&Line::Other, text, raw) => {
                 let i = self.plan_index();
                 if let Some(h) = self.states[i].header.clone() {
                     self.flush_label();
@@ -691,29 +696,36 @@ impl<'a> Recogniser<'a> {
         }) {
             return;
         }
-        if filled.len() == 1 && first == 0 && self.single_cell_is_text(&cleaned[0], &raw[0]) {
-            self.on_text(&cleaned[0], &raw[0], place);
+        // The first cell is classified once here for every check below
+        // that reads it as a line.
+        let mut first_line = (first == 0).then(|| sections::classify(&cleaned[0]));
+        // (Taken here only for one filled cell: the checks after this one
+        // want two or more.)
+        if filled.len() == 1
+            && let Some(line) = first_line.take()
+            && self.single_cell_is_text(&line, &cleaned[0], &raw[0])
+        {
+            self.on_text_line(line, &cleaned[0], &raw[0], place);
             return;
         }
         // "CORPORATE ACTION 1 | Implement the Development sites programme".
         if filled.len() == 2
-            && first == 0
-            && let Line::Node {
+            && let Some(Line::Node {
                 level,
                 label,
                 code: Some(code),
                 title,
                 strapline,
-            } = sections::classify(&cleaned[0])
+            }) = &first_line
             && title.is_empty()
         {
             self.flush_all();
             self.section_node(
-                level,
-                label,
-                Some(code),
+                *level,
+                label.clone(),
+                Some(code.clone()),
                 cleaned[filled[1]].to_string(),
-                strapline,
+                strapline.clone(),
                 place,
             );
             return;
@@ -721,10 +733,9 @@ impl<'a> Recogniser<'a> {
         // "Additional Performance Monitoring: Asset Man | agement Board":
         // a note the extraction cut into cells.
         if filled.len() > 1
-            && first == 0
             && matches!(
-                sections::classify(&cleaned[0]),
-                Line::Monitoring(_) | Line::IndicatorIntro { .. }
+                first_line,
+                Some(Line::Monitoring(_) | Line::IndicatorIntro { .. })
             )
         {
             let joined = filled
@@ -778,8 +789,9 @@ impl<'a> Recogniser<'a> {
 
     /// A row with text only in its first cell reads as a line, unless it
     /// sits in a table whose first column holds record titles.
-    fn single_cell_is_text(&mut self, text: &str, raw: &str) -> bool {
-        if !matches!(sections::classify(text), Line::Other | Line::Heading(_)) {
+    /// `line` is what [`sections::classify`] made of `text`.
+    fn single_cell_is_text(&mut self, line: &Line, text: &str, raw: &str) -> bool {
+        if !matches!(line, Line::Other | Line::Heading(_)) {
             return true;
         }
         if cells::bold_only(raw).is_some() || sections::is_title_like(text) {
