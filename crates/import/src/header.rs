@@ -282,6 +282,33 @@ static BY_FIRST_BYTE: std::sync::LazyLock<Vec<Vec<usize>>> = std::sync::LazyLock
     table
 });
 
+/// Whether some exact or prefix synonym of a key role opens with this
+/// byte: a data cell opening with any other cannot name a key column.
+static KEY_FIRST_BYTE: std::sync::LazyLock<[bool; 256]> = std::sync::LazyLock::new(|| {
+    let mut table = [false; 256];
+    for (needle, how, role) in SYNONYMS.iter() {
+        if !matches!(how, Match::Contains)
+            && is_key(*role)
+            && let Some(&b) = needle.as_bytes().first()
+        {
+            table[usize::from(b)] = true;
+        }
+    }
+    table
+});
+
+/// Whether [`opening_role`] of `head` can be a key role, from the first
+/// byte it would normalise `head` to (the first letter or digit, ASCII
+/// lowered), without normalising: most data cells stop here.
+fn may_open_key(head: &str) -> bool {
+    let Some(ch) = head.chars().find(|c| c.is_alphanumeric()) else {
+        return false;
+    };
+    let mut buf = [0u8; 4];
+    let first = ch.to_ascii_lowercase().encode_utf8(&mut buf).as_bytes()[0];
+    KEY_FIRST_BYTE[usize::from(first)]
+}
+
 /// The role a header cell names, if any.
 pub fn role_of(cell: &str) -> Option<Role> {
     let text = cell.trim();
@@ -418,9 +445,11 @@ pub fn recognise<S: AsRef<str>>(cells: &[S]) -> Option<Header> {
     // words found anywhere), so a row with none of them is data.
     let has_key = cells.iter().any(|cell| {
         let text = cell.as_ref().trim();
+        let head = &text[..text.floor_char_boundary(120)];
         !text.is_empty()
             && text.len() <= 200
-            && opening_role(&text[..text.floor_char_boundary(120)]).is_some_and(is_key)
+            && may_open_key(head)
+            && opening_role(head).is_some_and(is_key)
     });
     if !has_key {
         return None;
