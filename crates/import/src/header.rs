@@ -282,31 +282,48 @@ static BY_FIRST_BYTE: std::sync::LazyLock<Vec<Vec<usize>>> = std::sync::LazyLock
     table
 });
 
-/// Whether some exact or prefix synonym of a key role opens with this
-/// byte: a data cell opening with any other cannot name a key column.
-static KEY_FIRST_BYTE: std::sync::LazyLock<[bool; 256]> = std::sync::LazyLock::new(|| {
-    let mut table = [false; 256];
+/// The first words of the exact and prefix synonyms of key roles (and,
+/// for a one-word prefix synonym, its plural): a cell whose normalised
+/// text opens with any other word cannot name a key column.
+static KEY_FIRST_WORDS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+    let mut words = Vec::new();
     for (needle, how, role) in SYNONYMS.iter() {
-        if !matches!(how, Match::Contains)
-            && is_key(*role)
-            && let Some(&b) = needle.as_bytes().first()
-        {
-            table[usize::from(b)] = true;
+        if matches!(how, Match::Contains) || !is_key(*role) {
+            continue;
         }
+        // Normalising makes any other character a word break.
+        let end = needle
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(needle.len());
+        let word = &needle[..end];
+        if end == needle.len() && matches!(how, Match::Prefix) {
+            words.push(format!("{word}s"));
+        }
+        words.push(word.to_string());
     }
-    table
+    words
 });
 
 /// Whether [`opening_role`] of `head` can be a key role, from the first
-/// byte it would normalise `head` to (the first letter or digit, ASCII
-/// lowered), without normalising: most data cells stop here.
+/// word it would normalise `head` to, without normalising: most data cells
+/// stop here. A word running into a non-ASCII letter is left to the full
+/// check.
 fn may_open_key(head: &str) -> bool {
-    let Some(ch) = head.chars().find(|c| c.is_alphanumeric()) else {
+    let Some(start) = head.find(char::is_alphanumeric) else {
         return false;
     };
-    let mut buf = [0u8; 4];
-    let first = ch.to_ascii_lowercase().encode_utf8(&mut buf).as_bytes()[0];
-    KEY_FIRST_BYTE[usize::from(first)]
+    let bytes = &head.as_bytes()[start..];
+    let len = bytes
+        .iter()
+        .position(|b| !b.is_ascii_alphanumeric())
+        .unwrap_or(bytes.len());
+    if bytes.get(len).is_some_and(|&b| b >= 0x80) || len == 0 {
+        return true;
+    }
+    let word = &bytes[..len];
+    KEY_FIRST_WORDS
+        .iter()
+        .any(|known| known.as_bytes().eq_ignore_ascii_case(word))
 }
 
 /// The role a header cell names, if any.
@@ -537,6 +554,27 @@ pub fn year_row<S: AsRef<str>>(cells: &[S]) -> Option<Vec<(usize, FinancialYear)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_gate_lets_every_key_synonym_through() {
+        for (needle, how, role) in SYNONYMS {
+            if matches!(how, Match::Contains) || !is_key(*role) {
+                continue;
+            }
+            assert!(may_open_key(needle), "{needle:?}");
+            // Whatever the full check reads as a key column, the gate lets by.
+            for cell in [
+                needle.to_uppercase(),
+                format!("{needle}s: x"),
+                format!("({needle} of x)"),
+            ] {
+                if opening_role(&cell).is_some_and(is_key) {
+                    assert!(may_open_key(&cell), "{cell:?}");
+                }
+            }
+        }
+        assert!(!may_open_key("Deliver the new library by March"));
+    }
 
     fn header(line: &str) -> Option<Header> {
         recognise(&line.split('\t').map(str::to_string).collect::<Vec<_>>())
