@@ -108,6 +108,7 @@ pub fn classify(text: &str) -> Line {
     if text.len() <= 300
         && has_digit
         && node_word
+        && may_open_node(text)
         && let Some(c) = NUMBERED_NODE.captures(text)
     {
         let label = title_case(&c[1]);
@@ -206,6 +207,32 @@ pub fn classify(text: &str) -> Line {
         return Line::Heading(text.to_string());
     }
     Line::Other
+}
+
+/// The words [`NUMBERED_NODE`] opens with, lower case.
+const NODE_WORDS: &[&str] = &[
+    "corporate action",
+    "key action",
+    "strategic action",
+    "priority",
+    "theme",
+    "objective",
+    "outcome",
+];
+
+/// Whether [`NUMBERED_NODE`] can match: the line must open with one of
+/// [`NODE_WORDS`]. Its case-blind matching also takes some non-ASCII
+/// letters ("ſ" for "s"), so a line with those in its opening is left to
+/// the pattern. A cheap gate: action titles often open with these letters
+/// and hold a digit.
+fn may_open_node(text: &str) -> bool {
+    let longest = NODE_WORDS.iter().map(|w| w.len()).max().unwrap_or(0);
+    let head = &text.as_bytes()[..text.len().min(longest)];
+    !head.is_ascii()
+        || NODE_WORDS.iter().any(|word| {
+            head.get(..word.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(word.as_bytes()))
+        })
 }
 
 /// Short numbered or capitalised lines that open a narrative section:
