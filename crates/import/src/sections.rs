@@ -137,13 +137,13 @@ pub fn classify(text: &str) -> Line {
         .is_some_and(|(label, _)| label.trim_end().len() <= 64);
     if has_colon
         && label_fits
-        && let Some(c) = LABELLED.captures(text)
+        && let Some((label_text, value)) = node_label_parts(text)
     {
-        let label_raw = c[1].to_lowercase();
-        let value = c[2].trim();
+        let label_raw = label_text.to_lowercase();
+        let value = value.trim();
         if label_raw.contains("approach") || label_raw.contains("service priorities") {
             return Line::Context {
-                label: title_case(&c[1]),
+                label: title_case(label_text),
                 value: value.to_string(),
             };
         }
@@ -154,15 +154,15 @@ pub fn classify(text: &str) -> Line {
                     if l.starts_with("relevant") {
                         "Council Aim".to_string()
                     } else {
-                        title_case(&c[1])
+                        title_case(label_text)
                     },
                 )
             }
-            l if l.contains("outcome") => (NodeLevel::Outcome, title_case(&c[1])),
+            l if l.contains("outcome") => (NodeLevel::Outcome, title_case(label_text)),
             l if l.starts_with("relevant corporate objective") => {
                 (NodeLevel::Priority, "Corporate Objective".to_string())
             }
-            _ => (NodeLevel::Objective, title_case(&c[1])),
+            _ => (NodeLevel::Objective, title_case(label_text)),
         };
         if value.is_empty() {
             return Line::PendingLabel { level, label };
@@ -235,6 +235,58 @@ fn may_open_node(text: &str) -> bool {
         })
 }
 
+/// The labels [`LABELLED`] accepts, written out, lower case.
+const NODE_LABELS: &[&str] = &[
+    "corporate priority",
+    "council priority",
+    "strategic priority",
+    "priority",
+    "corporate aim",
+    "council aim",
+    "aim",
+    "ambition",
+    "theme",
+    "outcome",
+    "corporate outcome",
+    "service objective",
+    "improvement objective",
+    "objective",
+    "area for improvement",
+    "relevant council aim",
+    "relevant council aims",
+    "relevant council aim/s",
+    "relevant council aims/s",
+    "relevant corporate objective",
+    "relevant corporate objectives",
+    "relevant corporate objective/s",
+    "relevant corporate objectives/s",
+    "relevant corporate objective and service priorities",
+    "relevant corporate objectives and service priorities",
+    "relevant corporate objective/s and service priorities",
+    "relevant corporate objectives/s and service priorities",
+    "relevant service priorities",
+    "relevant council approach",
+    "relevant council approaches",
+    "relevant council approach/es",
+];
+
+/// The label and value [`LABELLED`] captures. Its label runs from the
+/// start to the first colon (less spaces), so for an ASCII label and a
+/// value on one line the capture is read off directly, which is much
+/// cheaper than running the pattern on a long value. Other lines (a label
+/// the case-blind pattern may read differently, a value after a line
+/// break) go to the pattern.
+fn node_label_parts(text: &str) -> Option<(&str, &str)> {
+    let (label, rest) = text.split_once(':')?;
+    let label = label.trim_end();
+    if label.is_ascii() && !rest.contains('\n') {
+        let known = NODE_LABELS.iter().any(|k| k.eq_ignore_ascii_case(label));
+        return known.then(|| (label, rest.trim_start()));
+    }
+    let c = LABELLED.captures(text)?;
+    Some((c.get(1)?.as_str(), c.get(2)?.as_str()))
+}
+
 /// Short numbered or capitalised lines that open a narrative section:
 /// "2. Context", "a) External Drivers", "SERVICE PLAN OVERVIEW".
 pub fn is_heading(text: &str) -> bool {
@@ -298,6 +350,39 @@ fn title_case(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn label_parts_agree_with_the_pattern() {
+        let values = [
+            "",
+            " x",
+            "  People Strapline: Fair",
+            "\tA: b",
+            "a\nb",
+            " \u{a0}v",
+        ];
+        let labels = NODE_LABELS
+            .iter()
+            .flat_map(|l| {
+                [
+                    l.to_string(),
+                    l.to_uppercase(),
+                    format!("{l} "),
+                    format!("{l}x"),
+                ]
+            })
+            .chain(["Key Action".to_string(), "ſtrategic priority".to_string()]);
+        for label in labels {
+            for value in values {
+                let text = format!("{label}:{value}");
+                let by_pattern = LABELLED
+                    .captures(&text)
+                    .map(|c| (c[1].to_string(), c[2].to_string()));
+                let fast = node_label_parts(&text).map(|(l, v)| (l.to_string(), v.to_string()));
+                assert_eq!(fast, by_pattern, "{text:?}");
+            }
+        }
+    }
 
     #[test]
     fn section_lines() {
