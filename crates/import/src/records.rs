@@ -51,6 +51,27 @@ static RELATED: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// The number and text [`LEADING_NUMBER`] captures from "1. Text" or
+/// "(2) Text". ASCII digits are read by hand, which is much cheaper than
+/// running the pattern over a long cell; digits of other scripts (which
+/// `\d` also takes) go to the pattern.
+fn leading_number(cell: &str) -> Option<(&str, &str)> {
+    let body = cell.strip_prefix('(').unwrap_or(cell);
+    let digits = body.bytes().take_while(u8::is_ascii_digit).count();
+    let after = body.as_bytes().get(digits).copied();
+    if digits == 0 || after.is_some_and(|b| b >= 0x80) {
+        let c = LEADING_NUMBER.captures(cell)?;
+        return Some((c.get(1)?.as_str(), c.get(2)?.as_str()));
+    }
+    if digits > 3 || !matches!(after, Some(b'.' | b')')) {
+        return None;
+    }
+    let rest = &body[digits + 1..];
+    let text = rest.trim_start();
+    // `\s+`: at least one space of some kind.
+    (text.len() < rest.len()).then(|| (&body[..digits], text))
+}
+
 pub fn build_action(record: &Record<'_>, header: &Header, context: DateContext) -> Built {
     let mut action = Action {
         provenance: Some(record.place.provenance()),
@@ -71,11 +92,11 @@ pub fn build_action(record: &Record<'_>, header: &Header, context: DateContext) 
         action.code = Some(code.to_string());
     }
     let numbered = title_cell.starts_with(|c: char| c.is_ascii_digit() || c == '(');
-    if numbered && let Some(c) = LEADING_NUMBER.captures(title_cell) {
+    if numbered && let Some((number, text)) = leading_number(title_cell) {
         if action.code.is_none() {
-            action.code = Some(c[1].to_string());
+            action.code = Some(number.to_string());
         }
-        title_text = c.get(2).map_or("", |m| m.as_str());
+        title_text = text;
     }
     let mut lines = title_text.lines();
     action.title = lines.next().unwrap_or("").trim().to_string();
@@ -497,4 +518,35 @@ fn numeric(text: &str) -> Option<f64> {
         return None;
     }
     read_number(t).filter(|v| v.is_finite())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leading_number_agrees_with_the_pattern() {
+        let openings = ["", "(", "((", "x"];
+        let numbers = ["", "1", "12", "123", "1234", "٣", "1٣", "0"];
+        let marks = ["", ".", ")", ":", ".."];
+        let gaps = ["", " ", "  ", "\n", "\u{a0}", "\t "];
+        let texts = ["", "Text", "Two\nlines", "é"];
+        for o in openings {
+            for n in numbers {
+                for m in marks {
+                    for g in gaps {
+                        for t in texts {
+                            let cell = format!("{o}{n}{m}{g}{t}");
+                            let by_pattern = LEADING_NUMBER
+                                .captures(&cell)
+                                .map(|c| (c[1].to_string(), c[2].to_string()));
+                            let fast =
+                                leading_number(&cell).map(|(n, t)| (n.to_string(), t.to_string()));
+                            assert_eq!(fast, by_pattern, "{cell:?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
