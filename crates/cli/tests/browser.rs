@@ -4,7 +4,7 @@
 
 use crate::util::*;
 use crate::webdriver::{Driver, Session, tools};
-use regex::Regex;
+
 use serde_json::json;
 
 const TAB: &str = "\u{E004}";
@@ -29,18 +29,6 @@ async fn axe_violations(session: &Session<'_>, axe_source: &str) -> Vec<String> 
                 .collect()
         })
         .unwrap_or_default()
-}
-
-fn first_id(html: &str, kind: &str, starts: &str) -> i64 {
-    let re = Regex::new(&format!(
-        r#"href="/{kind}/(\d+)[^"]*">{}"#,
-        regex::escape(starts)
-    ))
-    .unwrap();
-    re.captures(html)
-        .unwrap_or_else(|| panic!("no {kind} link starting {starts}"))[1]
-        .parse()
-        .unwrap()
 }
 
 #[tokio::test]
@@ -80,11 +68,11 @@ async fn every_page_type_passes_axe_and_an_officer_can_update_by_keyboard_and_mo
         .unwrap();
     browser.goto(&server.url(&format!("/plans/{plan}"))).await;
     let tree = browser.source().await;
-    let action = first_id(&tree, "actions", "KA.1 ");
+    let action = link_id(&tree, "actions", "KA.1 ");
     browser
         .goto(&server.url(&format!("/actions/{action}")))
         .await;
-    let indicator = first_id(&browser.source().await, "indicators", "MEHPI 132");
+    let indicator = link_id(&browser.source().await, "indicators", "MEHPI 132");
 
     let pages = [
         "/".to_string(),

@@ -46,18 +46,6 @@ async fn plan_id(server: &Server, pick: impl Fn(&serde_json::Value) -> bool) -> 
         .unwrap()
 }
 
-fn link_id(html: &str, kind: &str, text_starts: &str) -> i64 {
-    let re = Regex::new(&format!(
-        r#"href="/{kind}/(\d+)[^"]*">{}"#,
-        regex::escape(text_starts)
-    ))
-    .unwrap();
-    re.captures(html)
-        .unwrap_or_else(|| panic!("no link to {kind} starting {text_starts}"))[1]
-        .parse()
-        .unwrap()
-}
-
 fn count_in_row(html: &str, attr: &str, key: &str) -> i64 {
     let re = Regex::new(&format!(
         r#"data-{attr}="{key}">.*?govuk-table__cell--numeric">(\d+)<"#

@@ -1,5 +1,6 @@
 //! Running the binary in isolation and talking to the server it starts.
 
+use regex::Regex;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -145,4 +146,17 @@ pub fn client() -> reqwest::Client {
 pub fn stdout_json(output: &Output) -> serde_json::Value {
     serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|e| panic!("stdout is not one JSON object: {e}"))
+}
+
+/// The id in the first link to `/{kind}/ID` whose text starts with `starts`.
+pub fn link_id(html: &str, kind: &str, text_starts: &str) -> i64 {
+    let re = Regex::new(&format!(
+        r#"href="/{kind}/(\d+)[^"]*">{}"#,
+        regex::escape(text_starts)
+    ))
+    .unwrap();
+    re.captures(html)
+        .unwrap_or_else(|| panic!("no link to {kind} starting {text_starts}"))[1]
+        .parse()
+        .unwrap()
 }
