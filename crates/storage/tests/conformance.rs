@@ -277,6 +277,17 @@ async fn a_new_version_replaces_an_untouched_plan_but_never_an_edited_one() {
     }
 }
 
+/// A store holding the sample document, and its first action (KA.1).
+async fn store_with_first_action(b: &Backend, sha: &str) -> (Store, goldthread_storage::ActionRow) {
+    let store = Store::open(&b.url).await.unwrap();
+    let outcome = store
+        .import_document(&meta(sha), &sample_document(), "tester")
+        .await
+        .unwrap();
+    let action = store.plan_actions(outcome.plan_ids[0]).await.unwrap()[0].clone();
+    (store, action)
+}
+
 fn progress(commentary: &str) -> NewProgress {
     NewProgress {
         as_at: day(2017, 9, 30),
@@ -290,12 +301,7 @@ fn progress(commentary: &str) -> NewProgress {
 #[tokio::test]
 async fn a_stale_version_is_refused_with_a_conflict_naming_who_changed_it() {
     for b in backends("conflict").await {
-        let store = Store::open(&b.url).await.unwrap();
-        let outcome = store
-            .import_document(&meta("c"), &sample_document(), "tester")
-            .await
-            .unwrap();
-        let action = store.plan_actions(outcome.plan_ids[0]).await.unwrap()[0].clone();
+        let (store, action) = store_with_first_action(&b, "c").await;
         store
             .record_progress(action.id, action.version, &progress("first"), "alice")
             .await
@@ -335,12 +341,7 @@ async fn a_stale_version_is_refused_with_a_conflict_naming_who_changed_it() {
 #[tokio::test]
 async fn revised_due_dates_keep_the_date_they_replace() {
     for b in backends("revise").await {
-        let store = Store::open(&b.url).await.unwrap();
-        let outcome = store
-            .import_document(&meta("r"), &sample_document(), "tester")
-            .await
-            .unwrap();
-        let action = store.plan_actions(outcome.plan_ids[0]).await.unwrap()[0].clone();
+        let (store, action) = store_with_first_action(&b, "r").await;
         let mut p = progress("slipped");
         p.revised_due = Some((
             FuzzyDate::parse("December 2017", DateContext::default()),
@@ -422,12 +423,7 @@ async fn indicator_values_are_versioned_too() {
 #[tokio::test]
 async fn every_change_is_in_the_history_with_before_and_after() {
     for b in backends("history").await {
-        let store = Store::open(&b.url).await.unwrap();
-        let outcome = store
-            .import_document(&meta("h"), &sample_document(), "tester")
-            .await
-            .unwrap();
-        let action = store.plan_actions(outcome.plan_ids[0]).await.unwrap()[0].clone();
+        let (store, action) = store_with_first_action(&b, "h").await;
         store
             .record_progress(action.id, action.version, &progress("moving"), "alice")
             .await
