@@ -453,14 +453,12 @@ async fn insert_plan(
     for (position, indicator) in plan.indicators.iter().enumerate() {
         let id = insert_indicator(conn, ctx, plan_id, position, indicator).await?;
         for node in &indicator.nodes {
-            write::insert(
+            link(
                 conn,
                 ctx,
                 "indicator_links",
-                &[
-                    ("indicator_id", id.into()),
-                    ("node_id", node_ids[*node].into()),
-                ],
+                ("indicator_id", id),
+                ("node_id", node_ids[*node]),
             )
             .await?;
         }
@@ -471,23 +469,22 @@ async fn insert_plan(
     for (position, action) in plan.actions.iter().enumerate() {
         let id = insert_action(conn, ctx, plan_id, organisation_id, position, action).await?;
         for node in unique(&action.nodes) {
-            write::insert(
+            link(
                 conn,
                 ctx,
                 "action_nodes",
-                &[("action_id", id.into()), ("node_id", node_ids[node].into())],
+                ("action_id", id),
+                ("node_id", node_ids[node]),
             )
             .await?;
         }
         for indicator in unique(&action.indicators) {
-            write::insert(
+            link(
                 conn,
                 ctx,
                 "indicator_links",
-                &[
-                    ("indicator_id", indicator_ids[indicator].into()),
-                    ("action_id", id.into()),
-                ],
+                ("indicator_id", indicator_ids[indicator]),
+                ("action_id", id),
             )
             .await?;
         }
@@ -501,6 +498,24 @@ async fn insert_plan(
 }
 
 /// The indices without repeats, in their first order (export keeps it).
+/// Inserts a row of a link table (action ↔ node, indicator ↔ action, …).
+async fn link(
+    conn: &mut AnyConnection,
+    ctx: ChangeContext<'_>,
+    table: &'static str,
+    from: (&'static str, i64),
+    to: (&'static str, i64),
+) -> Result<(), StoreError> {
+    write::insert(
+        conn,
+        ctx,
+        table,
+        &[(from.0, from.1.into()), (to.0, to.1.into())],
+    )
+    .await?;
+    Ok(())
+}
+
 fn unique(indices: &[usize]) -> Vec<usize> {
     let mut seen = Vec::with_capacity(indices.len());
     for &i in indices {
@@ -703,23 +718,22 @@ async fn insert_risk(
     )
     .await?;
     for node in unique(&risk.nodes) {
-        write::insert(
+        link(
             conn,
             ctx,
             "risk_links",
-            &[("risk_id", id.into()), ("node_id", node_ids[node].into())],
+            ("risk_id", id),
+            ("node_id", node_ids[node]),
         )
         .await?;
     }
     for action in unique(&risk.actions) {
-        write::insert(
+        link(
             conn,
             ctx,
             "risk_links",
-            &[
-                ("risk_id", id.into()),
-                ("action_id", action_ids[action].into()),
-            ],
+            ("risk_id", id),
+            ("action_id", action_ids[action]),
         )
         .await?;
     }
