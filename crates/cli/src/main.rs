@@ -12,6 +12,11 @@ use goldthread_storage::Store;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// Reading a plan makes many small strings; mimalloc serves them with a
+/// fraction of the system allocator's work (BENCHMARKS.md, importer).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "goldthread",

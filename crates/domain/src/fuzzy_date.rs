@@ -53,7 +53,7 @@ pub enum Recurrence {
 
 /// What surrounds a date phrase, used to fill in what the phrase omits
 /// (`Early Autumn` takes its year from the plan's period).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct DateContext {
     pub financial_year: Option<FinancialYear>,
 }

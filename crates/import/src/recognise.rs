@@ -120,6 +120,9 @@ pub fn recognise(file_name: &str, blocks: &[Block<'_>]) -> PlanDocument {
         after_row: false,
         record_from_line: false,
     };
+    // The cleaned cells of a row looked at ahead (to see whether the row
+    // above is a super-header), kept so each row is cleaned once.
+    let mut ahead: Option<(usize, Vec<Cow<'_, str>>)> = None;
     for (i, block) in blocks.iter().enumerate() {
         match block {
             Block::Blank => r.after_row = false,
@@ -129,36 +132,59 @@ pub fn recognise(file_name: &str, blocks: &[Block<'_>]) -> PlanDocument {
                 let _ = text;
             }
             Block::Text { text, place } => r.on_text(&cells::clean(text), text, place),
-            Block::Row { cells, place } if is_super_header(cells, &blocks[i + 1..]) => {
-                r.flush_all();
-                r.narrative(
-                    &cells
-                        .iter()
-                        .map(|c| c.trim())
-                        .filter(|c| !c.is_empty())
-                        .collect::<Vec<_>>()
-                        .join("\t"),
-                    place,
-                );
+            Block::Row { cells, place } => {
+                let cleaned = match ahead.take() {
+                    Some((at, cleaned)) if at == i => cleaned,
+                    _ => clean_all(cells),
+                };
+                if is_super_header(&cleaned, blocks, i, &mut ahead) {
+                    r.flush_all();
+                    r.narrative(
+                        &cleaned
+                            .iter()
+                            .filter(|c| !c.is_empty())
+                            .map(AsRef::as_ref)
+                            .collect::<Vec<&str>>()
+                            .join("\t"),
+                        place,
+                    );
+                } else {
+                    r.on_row(cells, cleaned, place);
+                }
             }
-            Block::Row { cells, place } => r.on_row(cells, place),
         }
     }
     r.finish();
     r.doc
 }
 
+fn clean_all<'a>(raw: &'a [Cow<'_, str>]) -> Vec<Cow<'a, str>> {
+    raw.iter().map(|c| cells::clean(c)).collect()
+}
+
 /// A sparse row naming groups of columns ("Action Plan | | | Connections")
-/// just above the real header.
-fn is_super_header(cells: &[std::borrow::Cow<'_, str>], rest: &[Block<'_>]) -> bool {
-    let filled = cells.iter().filter(|c| !c.trim().is_empty()).count();
-    if !(2..=3).contains(&filled) || filled * 2 > cells.len() {
+/// just above the real header. The next row's cleaned cells are left in
+/// `ahead` for its own turn.
+fn is_super_header<'a>(
+    cleaned: &[Cow<'_, str>],
+    blocks: &'a [Block<'_>],
+    at: usize,
+    ahead: &mut Option<(usize, Vec<Cow<'a, str>>)>,
+) -> bool {
+    let filled = cleaned.iter().filter(|c| !c.is_empty()).count();
+    if !(2..=3).contains(&filled) || filled * 2 > cleaned.len() {
         return false;
     }
-    match rest.iter().find(|b| !matches!(b, Block::Blank)) {
-        Some(Block::Row { cells: next, .. }) => {
-            let cleaned: Vec<Cow<'_, str>> = next.iter().map(|c| cells::clean(c)).collect();
-            header::recognise(&cleaned).is_some()
+    let next = blocks[at + 1..]
+        .iter()
+        .position(|b| !matches!(b, Block::Blank))
+        .map(|k| at + 1 + k);
+    match next.map(|n| (n, &blocks[n])) {
+        Some((n, Block::Row { cells: next, .. })) => {
+            let next = clean_all(next);
+            let is_header = header::recognise(&next).is_some();
+            *ahead = Some((n, next));
+            is_header
         }
         _ => false,
     }
@@ -681,9 +707,9 @@ impl<'a> Recogniser<'a> {
 
     // ---- rows ---------------------------------------------------------
 
-    fn on_row(&mut self, raw: &'a [Cow<'_, str>], place: &Place) {
+    /// A table row, given as read and with each cell cleaned.
+    fn on_row(&mut self, raw: &'a [Cow<'_, str>], cleaned: Vec<Cow<'a, str>>, place: &Place) {
         self.after_row = false;
-        let cleaned: Vec<Cow<'a, str>> = raw.iter().map(|c| cells::clean(c)).collect();
         let filled: Vec<usize> = (0..cleaned.len())
             .filter(|&i| !cleaned[i].is_empty())
             .collect();

@@ -303,31 +303,27 @@ pub fn is_heading(text: &str) -> bool {
         .flatten()
         .and_then(|c| c.get(1))
         .map(|m| m.as_str());
-    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
-    if body.is_none() {
-        return letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase());
-    }
-    let body = body.unwrap_or(text);
-    let words: Vec<&str> = body.split_whitespace().filter(|w| w.len() >= 4).collect();
-    !words.is_empty()
-        && words
-            .iter()
-            .filter(|w| w.starts_with(|c: char| c.is_uppercase()))
-            .count()
-            * 2
-            >= words.len()
+    let Some(body) = body else {
+        let mut letters = text.chars().filter(|c| c.is_alphabetic());
+        return letters.all(char::is_uppercase)
+            && text.chars().filter(|c| c.is_alphabetic()).count() >= 4;
+    };
+    let (words, capitalised) = body
+        .split_whitespace()
+        .filter(|w| w.len() >= 4)
+        .fold((0, 0), |(n, caps), w| {
+            (n + 1, caps + usize::from(w.starts_with(char::is_uppercase)))
+        });
+    words > 0 && capitalised * 2 >= words
 }
 
 /// A short line that may name a theme above the next node ("Planning for
 /// the Future"): title-like, no sentence punctuation.
 pub fn is_title_like(text: &str) -> bool {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    (1..=8).contains(&words.len())
-        && !text.ends_with(['.', ':', ';', ','])
-        && words
-            .first()
-            .is_some_and(|w| w.starts_with(|c: char| c.is_uppercase()))
-        && !text.chars().any(|c| c.is_ascii_digit())
+    !text.ends_with(['.', ':', ';', ','])
+        && !text.bytes().any(|b| b.is_ascii_digit())
+        && text.trim_start().starts_with(|c: char| c.is_uppercase())
+        && (1..=8).contains(&text.split_whitespace().take(9).count())
 }
 
 fn title_case(text: &str) -> String {

@@ -69,3 +69,7 @@ fn bench_read_text_20mb() {
         "read_text must do at least 50 MB/s in release"
     );
 }
+
+// The allocator the `goldthread` binary uses, so the figure is the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
