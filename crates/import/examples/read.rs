@@ -27,3 +27,7 @@ fn measured(path: &str, bytes: &[u8]) {
         Err(e) => eprintln!("{e}"),
     }
 }
+
+/// The allocator the `goldthread` binary uses, so profiles are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

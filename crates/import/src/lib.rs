@@ -17,6 +17,7 @@ mod findings;
 mod header;
 mod indicators;
 mod json;
+mod ocr;
 mod progress;
 mod recognise;
 mod records;
@@ -142,7 +143,7 @@ pub fn to_interchange_json(doc: &PlanDocument) -> String {
 fn read_blocks(file_name: &str, blocks: &[blocks::Block<'_>], notes: Vec<Finding>) -> PlanDocument {
     let mut doc = recognise::recognise(file_name, blocks);
     findings::check(&mut doc);
-    doc.findings.extend(findings::suspect_words(blocks));
+    doc.findings.extend(ocr::suspect_words(blocks));
     doc.findings.splice(0..0, notes);
     doc
 }
