@@ -659,7 +659,13 @@ fn cut(text: &str, ws: &[Word<'_>], cuts: &[usize]) -> Vec<String> {
 /// Lead officers from one cell: "Joint action: A, B and C", "A / B", two
 /// posts run together ("Chief Executive Head of HR").
 pub fn lead_officers(text: &str) -> Vec<String> {
-    let text = text.trim();
+    thread_local! {
+        static READINGS: crate::memo::Memory<(), Vec<String>> = Default::default();
+    }
+    crate::memo::remembered(&READINGS, (), text.trim(), read_lead_officers)
+}
+
+fn read_lead_officers(text: &str) -> Vec<String> {
     let text = strip_prefix_ci(text, "joint action:").unwrap_or(text);
     let mut out: Vec<String> = Vec::new();
     for line in text.split(['\n', '/', ';']) {

@@ -248,32 +248,14 @@ pub fn plan_period(text: &str) -> Option<PlanPeriod> {
     }
 }
 
-/// Reads a date phrase with the plan's year as context.
-///
-/// A plan repeats its dates ("March 2016", "Ongoing", "31/03/2016") many
-/// times, and reading a phrase costs far more than copying a reading, so
-/// readings are remembered per thread (a pure function: the same text and
-/// context always give the same date). The memory is bounded.
+/// Reads a date phrase with the plan's year as context (remembered:
+/// plans repeat their dates).
 pub fn fuzzy(text: &str, context: DateContext) -> FuzzyDate {
-    use std::cell::RefCell;
-    use std::collections::HashMap;
-    const REMEMBERED: usize = 4096;
     thread_local! {
-        static READINGS: RefCell<HashMap<DateContext, HashMap<String, FuzzyDate>>> =
-            RefCell::new(HashMap::new());
+        static READINGS: crate::memo::Memory<DateContext, FuzzyDate> = Default::default();
     }
-    let text = text.trim();
-    READINGS.with_borrow_mut(|readings| {
-        let readings = readings.entry(context).or_default();
-        if let Some(date) = readings.get(text) {
-            return date.clone();
-        }
-        let date = FuzzyDate::parse(text, context);
-        if readings.len() >= REMEMBERED {
-            readings.clear();
-        }
-        readings.insert(text.to_string(), date.clone());
-        date
+    crate::memo::remembered(&READINGS, context, text.trim(), |text| {
+        FuzzyDate::parse(text, context)
     })
 }
 

@@ -5,7 +5,7 @@
 
 use crate::cells::collapse;
 use crate::dates::compile;
-use goldthread_domain::{Baseline, Frequency, IndicatorCode, read_number};
+use goldthread_domain::{Baseline, Frequency, IndicatorCode, Polarity, Unit, read_number};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -42,6 +42,17 @@ static BASELINE: LazyLock<Regex> = LazyLock::new(|| {
         r"\(\s*(?:(?P<v1>[\d.,]+\s*%?)\s+in\s+(?P<w1>(?:19|20)\d\d(?:/\d{1,4})?)|(?P<w2>[^()=]{2,40}?)\s*=\s*(?P<v2>[^()]{1,40}))\s*\)",
     )
 });
+
+/// The unit and polarity an indicator's title implies (remembered: a plan
+/// names its indicators again and again).
+pub fn implied_by_title(title: &str) -> (Unit, Polarity) {
+    thread_local! {
+        static READINGS: crate::memo::Memory<(), (Unit, Polarity)> = Default::default();
+    }
+    crate::memo::remembered(&READINGS, (), title, |title| {
+        (Unit::infer(title), Polarity::infer(title))
+    })
+}
 
 pub fn frequency_word(word: &str) -> Option<Frequency> {
     let w = word.to_ascii_lowercase();

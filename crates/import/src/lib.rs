@@ -17,6 +17,7 @@ mod findings;
 mod header;
 mod indicators;
 mod json;
+mod memo;
 mod ocr;
 mod progress;
 mod recognise;

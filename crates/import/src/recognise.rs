@@ -557,8 +557,8 @@ impl<'a> Recogniser<'a> {
             code: Some(m.code.clone()),
             title: m.title.clone(),
             description: m.note.clone(),
-            unit: goldthread_domain::Unit::infer(&m.title),
-            polarity: goldthread_domain::Polarity::infer(&m.title),
+            unit: indicators::implied_by_title(&m.title).0,
+            polarity: indicators::implied_by_title(&m.title).1,
             frequency: m.frequency,
             provenance: Some(place.provenance()),
             ..Indicator::default()

@@ -485,11 +485,11 @@ pub fn build_indicator(
     indicator.unit = if percent {
         Unit::Percent
     } else if any_number || indicator.targets.is_empty() {
-        Unit::infer(&indicator.title)
+        indicators::implied_by_title(&indicator.title).0
     } else {
         Unit::Text
     };
-    indicator.polarity = goldthread_domain::Polarity::infer(&indicator.title);
+    indicator.polarity = indicators::implied_by_title(&indicator.title).1;
     let owner = cells::collapse(record.cell(header, Role::Lead));
     indicator.owner = (!owner.is_empty()).then_some(owner);
     let mut description = Vec::new();
