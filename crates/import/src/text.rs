@@ -7,16 +7,24 @@ use std::borrow::Cow;
 
 pub fn blocks(text: &str) -> Vec<Block<'_>> {
     let mut out = Vec::with_capacity(text.len() / 80 + 1);
+    // Rows of one table have the same number of cells: the last row's
+    // width sizes the next row's cells once.
+    let mut width = 8;
     for (index, line) in text.split('\n').enumerate() {
         let line = line.strip_suffix('\r').unwrap_or(line);
         let place = Place::line(u32::try_from(index + 1).unwrap_or(u32::MAX));
         if line.trim().is_empty() {
             out.push(Block::Blank);
         } else if line.contains('\t') {
-            out.push(Block::row(
-                line.split('\t').map(Cow::Borrowed).collect(),
-                place,
-            ));
+            let mut cells = Vec::with_capacity(width);
+            let mut start = 0;
+            for tab in memchr::memchr_iter(b'\t', line.as_bytes()) {
+                cells.push(Cow::Borrowed(&line[start..tab]));
+                start = tab + 1;
+            }
+            cells.push(Cow::Borrowed(&line[start..]));
+            width = cells.len();
+            out.push(Block::row(cells, place));
         } else {
             out.push(Block::Text {
                 text: Cow::Borrowed(line),
