@@ -111,11 +111,11 @@ impl<'a> WordCounts<'a> {
     }
 
     /// How often a word (ASCII letters) occurs, in any case.
-    fn count(&self, word: &str) -> u32 {
+    fn count(&self, word: &[u8]) -> u32 {
         if word.len() > MAX_WORD {
             return 0;
         }
-        let key = key_of(word.as_bytes(), 0, word.len());
+        let key = key_of(word, 0, word.len());
         self.table
             .find(hash_of(&key), |c| c.key == key)
             .map_or(0, |c| c.count)
@@ -162,6 +162,39 @@ impl<'a> WordCounts<'a> {
     }
 }
 
+/// A word with one misreading undone, built on the stack: a document has
+/// thousands of rare words and each has a dozen candidates.
+struct Candidate {
+    bytes: [u8; MAX_WORD + 1],
+    len: usize,
+}
+
+impl Candidate {
+    /// `word` with `read` at `at` replaced by `written`; words are at most
+    /// 30 letters and a replacement adds at most one.
+    fn new(word: &str, at: usize, read: &str, written: &str) -> Self {
+        let parts = [&word[..at], written, &word[at + read.len()..]];
+        let mut bytes = [0; MAX_WORD + 1];
+        let mut len = 0;
+        for part in parts.iter().map(|p| p.as_bytes()) {
+            let end = (len + part.len()).min(bytes.len());
+            bytes[len..end].copy_from_slice(&part[..end - len]);
+            len = end;
+        }
+        Self { bytes, len }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+impl std::fmt::Display for Candidate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(std::str::from_utf8(self.as_bytes()).unwrap_or_default())
+    }
+}
+
 /// Findings for words that look like OCR damage of a word used elsewhere.
 pub fn suspect_words(blocks: &[Block<'_>]) -> Vec<Finding> {
     let mut counts = WordCounts::default();
@@ -184,8 +217,8 @@ pub fn suspect_words(blocks: &[Block<'_>]) -> Vec<Finding> {
         let word = counted.word.to_ascii_lowercase();
         let fix = CONFUSIONS.iter().find_map(|(read, written)| {
             word.match_indices(read).find_map(|(at, _)| {
-                let candidate = format!("{}{}{}", &word[..at], written, &word[at + read.len()..]);
-                (counts.count(&candidate) >= 2).then_some(candidate)
+                let candidate = Candidate::new(&word, at, read, written);
+                (counts.count(candidate.as_bytes()) >= 2).then(|| candidate.to_string())
             })
         });
         if let Some(fix) = fix {
