@@ -567,7 +567,7 @@ fn boundary_score(ws: &[Word<'_>], i: usize) -> f32 {
         };
     }
     let first = word.chars().next().unwrap_or(' ');
-    if !first.is_uppercase() || FUNCTION_WORDS.contains(&prev.to_ascii_lowercase().as_str()) {
+    if !first.is_uppercase() || FUNCTION_WORDS.iter().any(|w| w.eq_ignore_ascii_case(prev)) {
         return 0.0;
     }
     let mut score = 1.0;

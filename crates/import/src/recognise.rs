@@ -87,7 +87,7 @@ fn ends_with_connector(text: &str) -> bool {
     t.ends_with([',', '&', '-', '–', '/'])
         || t.rsplit(char::is_whitespace)
             .next()
-            .is_some_and(|w| CONNECTORS.contains(&w.to_ascii_lowercase().as_str()))
+            .is_some_and(|w| CONNECTORS.iter().any(|c| c.eq_ignore_ascii_case(w)))
 }
 
 fn starts_lower(text: &str) -> bool {
@@ -489,7 +489,7 @@ impl<'a> Recogniser<'a> {
         let in_risks = self.states[i]
             .section
             .and_then(|s| self.doc.plans[i].sections.get(s))
-            .is_some_and(|s| s.heading.to_ascii_lowercase().contains("risk"));
+            .is_some_and(|s| crate::records::contains_ci(&s.heading, "risk"));
         if !in_risks {
             return;
         }

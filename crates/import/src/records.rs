@@ -397,23 +397,9 @@ pub(crate) fn contains_ci(haystack: &str, needle: &str) -> bool {
     let Some(last_start) = h.len().checked_sub(n.len()) else {
         return false;
     };
-    let upper = first.to_ascii_uppercase();
-    let mut i = 0;
     // Jump between bytes that can open the needle, then compare the rest.
-    while let Some(p) = h[i..=last_start]
-        .iter()
-        .position(|&b| b == first || b == upper)
-    {
-        let at = i + p;
-        if h[at + 1..at + n.len()].eq_ignore_ascii_case(rest) {
-            return true;
-        }
-        i = at + 1;
-        if i > last_start {
-            break;
-        }
-    }
-    false
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), &h[..=last_start])
+        .any(|at| h[at + 1..at + n.len()].eq_ignore_ascii_case(rest))
 }
 
 fn find_ci(haystack: &str, needle: &str) -> Option<usize> {
@@ -523,6 +509,28 @@ fn numeric(text: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn case_blind_search_agrees_with_lowering() {
+        let hay = [
+            "Action 16",
+            "REACTION",
+            "act",
+            "",
+            "Key ACTIONS",
+            "actio",
+            "ßaction",
+        ];
+        for h in hay {
+            for n in ["action", "a", "", "tion"] {
+                assert_eq!(
+                    contains_ci(h, n),
+                    h.to_ascii_lowercase().contains(n),
+                    "{h:?} {n:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn leading_number_agrees_with_the_pattern() {

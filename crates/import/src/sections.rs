@@ -294,10 +294,7 @@ pub fn is_heading(text: &str) -> bool {
         return false;
     }
     // "2.", "a)" or "(a)" first (or a digit of another script).
-    let numbered = text
-        .as_bytes()
-        .first()
-        .is_some_and(|b| b.is_ascii_digit() || b.is_ascii_lowercase() || *b == b'(' || *b >= 0x80);
+    let numbered = opens_numbered_heading(text);
     let body = numbered
         .then(|| NUMBERED_HEADING.captures(text))
         .flatten()
@@ -315,6 +312,20 @@ pub fn is_heading(text: &str) -> bool {
             (n + 1, caps + usize::from(w.starts_with(char::is_uppercase)))
         });
     words > 0 && capitalised * 2 >= words
+}
+
+/// Whether a line may open like [`NUMBERED_HEADING`] ("12.", "a)", "(a)"),
+/// checked by hand before the pattern runs. A wide character may be a
+/// digit of another script: the pattern decides.
+fn opens_numbered_heading(text: &str) -> bool {
+    match text.as_bytes() {
+        [first, ..] if *first >= 0x80 => true,
+        [d, e, ..] if d.is_ascii_digit() && *e >= 0x80 => true,
+        [d, b'.', ..] if d.is_ascii_digit() => true,
+        [d, e, b'.', ..] if d.is_ascii_digit() && e.is_ascii_digit() => true,
+        [l, b')', ..] | [b'(', l, b')', ..] if l.is_ascii_lowercase() => true,
+        _ => false,
+    }
 }
 
 /// A short line that may name a theme above the next node ("Planning for
@@ -346,6 +357,29 @@ fn title_case(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_numbered_heading_gate_passes_what_the_pattern_matches() {
+        let lines = [
+            "2. Service Profile",
+            "12. Risks",
+            "123. No",
+            "a) Risks",
+            "(b) Other",
+            "B) No",
+            "٢. Other script",
+            "1٢. Mixed",
+            "(ab) No",
+            "2.No space",
+            "Plain heading",
+        ];
+        for line in lines {
+            let gate = opens_numbered_heading(line);
+            if NUMBERED_HEADING.is_match(line) {
+                assert!(gate, "{line:?}");
+            }
+        }
+    }
 
     #[test]
     fn label_parts_agree_with_the_pattern() {
