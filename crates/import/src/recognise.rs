@@ -724,7 +724,11 @@ impl<'a> Recogniser<'a> {
         }
         // The first cell is classified once here for every check below
         // that reads it as a line.
-        let mut first_line = (first == 0).then(|| sections::classify(&cleaned[0]));
+        // Rows of three or more cells only ask whether it opens a note, so
+        // only they skip the full classification.
+        let mut first_line = (first == 0
+            && (filled.len() <= 2 || sections::opens_note(&cleaned[0])))
+        .then(|| sections::classify(&cleaned[0]));
         // (Taken here only for one filled cell: the checks after this one
         // want two or more.)
         if filled.len() == 1

@@ -70,13 +70,7 @@ pub fn classify(text: &str) -> Line {
     if text.is_empty() || text.len() > 2000 {
         return Line::Other;
     }
-    // Every prefix sought is ASCII, so an ASCII case-blind comparison
-    // finds what lower-casing the opening words would.
-    let opens = |prefix: &str| {
-        text.as_bytes()
-            .get(..prefix.len())
-            .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
-    };
+    let opens = |prefix: &str| opens_with(text, prefix);
     if opens("other performance indicators") || opens("other indicators") {
         let rest = text
             .split_once(':')
@@ -312,6 +306,27 @@ pub fn is_heading(text: &str) -> bool {
             (n + 1, caps + usize::from(w.starts_with(char::is_uppercase)))
         });
     words > 0 && capitalised * 2 >= words
+}
+
+/// Every prefix sought is ASCII, so an ASCII case-blind comparison finds
+/// what lower-casing the opening words would.
+fn opens_with(text: &str, prefix: &str) -> bool {
+    text.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+/// Whether a line opens an indicator or monitoring note, the only lines
+/// [`classify`] reads out of a row of three or more cells.
+pub fn opens_note(text: &str) -> bool {
+    let text = text.trim();
+    [
+        "other performance indicators",
+        "other indicators",
+        "additional performance monitoring",
+    ]
+    .iter()
+    .any(|prefix| opens_with(text, prefix))
 }
 
 /// Whether a line may open like [`NUMBERED_HEADING`] ("12.", "a)", "(a)"),
