@@ -283,10 +283,17 @@ static BY_FIRST_BYTE: std::sync::LazyLock<Vec<Vec<usize>>> = std::sync::LazyLock
 });
 
 /// The first words of the exact and prefix synonyms of key roles (and,
-/// for a one-word prefix synonym, its plural): a cell whose normalised
-/// text opens with any other word cannot name a key column.
-static KEY_FIRST_WORDS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
-    let mut words = Vec::new();
+/// for a one-word prefix synonym, its plural), by their first byte: a cell
+/// whose normalised text opens with any other word cannot name a key
+/// column.
+static KEY_FIRST_WORDS: std::sync::LazyLock<Vec<Vec<String>>> = std::sync::LazyLock::new(|| {
+    let mut words = vec![Vec::new(); 256];
+    let mut add = |word: String| {
+        let first = usize::from(word.as_bytes().first().copied().unwrap_or(0));
+        if !words[first].contains(&word) {
+            words[first].push(word);
+        }
+    };
     for (needle, how, role) in SYNONYMS.iter() {
         if matches!(how, Match::Contains) || !is_key(*role) {
             continue;
@@ -297,9 +304,9 @@ static KEY_FIRST_WORDS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::
             .unwrap_or(needle.len());
         let word = &needle[..end];
         if end == needle.len() && matches!(how, Match::Prefix) {
-            words.push(format!("{word}s"));
+            add(format!("{word}s"));
         }
-        words.push(word.to_string());
+        add(word.to_string());
     }
     words
 });
@@ -309,19 +316,27 @@ static KEY_FIRST_WORDS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::
 /// stop here. A word running into a non-ASCII letter is left to the full
 /// check.
 fn may_open_key(head: &str) -> bool {
-    let Some(start) = head.find(char::is_alphanumeric) else {
+    let bytes = head.as_bytes();
+    let Some(start) = bytes
+        .iter()
+        .position(|b| b.is_ascii_alphanumeric() || *b >= 0x80)
+    else {
         return false;
     };
-    let bytes = &head.as_bytes()[start..];
+    if bytes[start] >= 0x80 {
+        // A wide character first: a letter (or not) of another script.
+        return true;
+    }
+    let bytes = &bytes[start..];
     let len = bytes
         .iter()
         .position(|b| !b.is_ascii_alphanumeric())
         .unwrap_or(bytes.len());
-    if bytes.get(len).is_some_and(|&b| b >= 0x80) || len == 0 {
+    if bytes.get(len).is_some_and(|&b| b >= 0x80) {
         return true;
     }
     let word = &bytes[..len];
-    KEY_FIRST_WORDS
+    KEY_FIRST_WORDS[usize::from(word[0].to_ascii_lowercase())]
         .iter()
         .any(|known| known.as_bytes().eq_ignore_ascii_case(word))
 }
