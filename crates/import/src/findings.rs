@@ -32,13 +32,20 @@ pub fn check(doc: &mut PlanDocument) {
     doc.findings.extend(found);
 }
 
+/// The first `chars` characters of a text, for quoting it in a message.
+pub(crate) fn clip(text: &str, chars: usize) -> &str {
+    if text.len() <= chars {
+        return text;
+    }
+    text.char_indices()
+        .nth(chars)
+        .map_or(text, |(end, _)| &text[..end])
+}
+
 fn name(action: &Action) -> String {
     match &action.code {
         Some(code) => format!("action {code}"),
-        None => format!(
-            "action \"{}\"",
-            action.title.chars().take(60).collect::<String>()
-        ),
+        None => format!("action \"{}\"", clip(&action.title, 60)),
     }
 }
 
@@ -156,11 +163,7 @@ fn action_checks(plan: &PlanDraft, action: &Action, out: &mut Vec<Finding>) {
                 .map(|r| (&r.to, None, "revised date")),
         );
     let what = |milestone: Option<&str>, kind: &str| match milestone {
-        Some(title) => format!(
-            "{} milestone \"{}\"",
-            who(),
-            title.chars().take(50).collect::<String>()
-        ),
+        Some(title) => format!("{} milestone \"{}\"", who(), clip(title, 50)),
         None => format!("{} {kind}", who()),
     };
     for (date, milestone, kind) in dates_seen {
@@ -215,7 +218,7 @@ fn action_checks(plan: &PlanDraft, action: &Action, out: &mut Vec<Finding>) {
             format!(
                 "{}: measure \"{}\" names no number, date or indicator",
                 who(),
-                measures.chars().take(80).collect::<String>()
+                clip(measures, 80)
             ),
             at(),
         ));
@@ -248,3 +251,17 @@ impl std::hash::Hasher for CodeHasher {
 }
 
 const HASH_K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+#[cfg(test)]
+mod tests {
+    use super::clip;
+
+    #[test]
+    fn clipping_counts_characters_not_bytes() {
+        assert_eq!(clip("Café – fine", 4), "Café");
+        assert_eq!(clip("Café – fine", 6), "Café –");
+        assert_eq!(clip("short", 60), "short");
+        assert_eq!(clip("ééé", 3), "ééé");
+        assert_eq!(clip("", 3), "");
+    }
+}

@@ -1136,7 +1136,7 @@ impl<'a> Recogniser<'a> {
             action.code = Some(format!("{code}.{n}"));
         }
         if let Some(text) = &built.unrecognised_status {
-            let short: String = text.chars().take(60).collect();
+            let short = crate::findings::clip(text, 60);
             let message = format!(
                 "progress for action {} does not open with a status (Achieved, On target, Not started …): \"{short}\"",
                 action.code.as_deref().unwrap_or(&action.title)
