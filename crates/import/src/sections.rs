@@ -178,6 +178,7 @@ pub fn classify(text: &str) -> Line {
     }
     if text.len() <= 120
         && crate::records::contains_ci(text, "plan")
+        && may_open_plan(text)
         && let Some(c) = PLAN.captures(text)
     {
         let kind = match c[1].to_lowercase().as_str() {
@@ -224,6 +225,28 @@ fn may_open_node(text: &str) -> bool {
     let head = &text.as_bytes()[..text.len().min(longest)];
     !head.is_ascii()
         || NODE_WORDS.iter().any(|word| {
+            head.get(..word.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(word.as_bytes()))
+        })
+}
+
+/// The words [`PLAN`] opens with, lower case.
+const PLAN_WORDS: &[&str] = &[
+    "operational",
+    "improvement",
+    "service",
+    "corporate",
+    "team",
+    "business",
+    "delivery",
+];
+
+/// Whether [`PLAN`] can match: the line opens with one of [`PLAN_WORDS`]
+/// (or a wide character, left to the pattern's case-blind matching).
+fn may_open_plan(text: &str) -> bool {
+    let head = &text.as_bytes()[..text.len().min(12)];
+    !head.is_ascii()
+        || PLAN_WORDS.iter().any(|word| {
             head.get(..word.len())
                 .is_some_and(|h| h.eq_ignore_ascii_case(word.as_bytes()))
         })
@@ -372,6 +395,27 @@ fn title_case(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_plan_gate_passes_what_the_pattern_matches() {
+        let lines = [
+            "Service Plan 2015/16",
+            "SERVICE PLAN FOR HOUSING",
+            "Corporate Action Plan 2016-2019",
+            "Team plans: Waste",
+            "Business plan",
+            "The service plan",
+            "Delivery Plan – Leisure",
+            "ſervice plan",
+            "Plan",
+        ];
+        for line in lines {
+            if PLAN.is_match(line) {
+                assert!(may_open_plan(line), "{line:?}");
+            }
+        }
+        assert!(!may_open_plan("The service plan"));
+    }
 
     #[test]
     fn the_numbered_heading_gate_passes_what_the_pattern_matches() {
