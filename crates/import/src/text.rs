@@ -15,10 +15,13 @@ pub fn blocks(text: &str) -> Vec<Block<'_>> {
         let place = Place::line(u32::try_from(index + 1).unwrap_or(u32::MAX));
         if line.trim().is_empty() {
             out.push(Block::Blank);
-        } else if line.contains('\t') {
-            let mut cells = Vec::with_capacity(width);
-            let mut start = 0;
-            for tab in memchr::memchr_iter(b'\t', line.as_bytes()) {
+        } else if let Some(first_tab) = memchr::memchr(b'\t', line.as_bytes()) {
+            let mut cells = Vec::with_capacity(width.max(4));
+            cells.push(Cow::Borrowed(&line[..first_tab]));
+            let mut start = first_tab + 1;
+            for tab in
+                memchr::memchr_iter(b'\t', &line.as_bytes()[start..]).map(|t| t + first_tab + 1)
+            {
                 cells.push(Cow::Borrowed(&line[start..tab]));
                 start = tab + 1;
             }
