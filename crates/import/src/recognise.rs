@@ -416,7 +416,7 @@ impl<'a> Recogniser<'a> {
                 if let Some(h) = self.states[i].header.clone() {
                     self.flush_label();
                     self.flush_theme();
-                    self.on_data(&[Cow::Owned(text.to_string())], place, &h);
+                    self.on_data(vec![Cow::Owned(text.to_string())], place, &h);
                     self.record_from_line = true;
                     return;
                 }
@@ -813,7 +813,7 @@ impl<'a> Recogniser<'a> {
         }
         self.flush_label();
         self.flush_theme();
-        self.on_data(&cleaned, place, &h);
+        self.on_data(cleaned, place, &h);
         self.after_row = true;
     }
 
@@ -839,9 +839,11 @@ impl<'a> Recogniser<'a> {
         )
     }
 
-    fn on_data(&mut self, cleaned: &[Cow<'a, str>], place: &Place, h: &Rc<Header>) {
-        let cleaned = realign(cleaned, h);
-        let cleaned: &[Cow<'a, str>] = &cleaned;
+    /// A data row (its cells cleaned): a new record, or more of the one
+    /// above.
+    fn on_data(&mut self, cleaned: Vec<Cow<'a, str>>, place: &Place, h: &Rc<Header>) {
+        let mut cells = realign(cleaned, h);
+        let cleaned: &[Cow<'a, str>] = &cells;
         let get = |role: Role| {
             h.col(role)
                 .and_then(|c| cleaned.get(c))
@@ -856,7 +858,7 @@ impl<'a> Recogniser<'a> {
         };
         if !is_new {
             if let Some(rec) = &mut self.record {
-                append_row(rec, cleaned, h);
+                append_row(rec, cells, h);
             }
             return;
         }
@@ -867,12 +869,12 @@ impl<'a> Recogniser<'a> {
         // A post title split over two rows of a merged cell ("Head of
         // Partnerships and" / "Community Engagement") belongs above.
         // Records keep cleaned text: each cell is cleaned once.
-        let mut cells: Vec<Cow<'a, str>> = cleaned.to_vec();
+        let title_numbered = starts_with_number(get(Role::Title));
         if !h.has(Role::Code)
             && let (Some(lc), Some(rec)) = (h.col(Role::Lead), &mut self.record)
             && let Some(prev) = rec.cells.get_mut(lc)
             && !prev.trim().is_empty()
-            && let Some(new) = cleaned.get(lc).filter(|c| !c.is_empty())
+            && let Some(new) = cells.get(lc).filter(|c| !c.is_empty())
             && (ends_with_connector(prev)
                 || (new.split_whitespace().count() == 1
                     && !POST_STARTS.contains(&new.as_ref())
@@ -885,8 +887,8 @@ impl<'a> Recogniser<'a> {
             cells[lc] = Cow::Borrowed("");
         }
         self.flush_record();
-        let nodes = self.group_nodes(h, cleaned, place);
-        if starts_with_number(get(Role::Title)) {
+        let nodes = self.group_nodes(h, &cells, place);
+        if title_numbered {
             self.state().numbered = true;
         }
         self.record = Some(Record {
@@ -1188,23 +1190,22 @@ impl<'a> Recogniser<'a> {
 /// the date column. Moves the row back so the first date-like cell sits in
 /// the date column; the displaced text goes past the named columns, where it
 /// is kept with the record's description.
-fn realign<'c, 'a>(cleaned: &'c [Cow<'a, str>], h: &Header) -> Cow<'c, [Cow<'a, str>]> {
+fn realign<'a>(mut cleaned: Vec<Cow<'a, str>>, h: &Header) -> Vec<Cow<'a, str>> {
     let Some(d) = h.col(Role::Due) else {
-        return Cow::Borrowed(cleaned);
+        return cleaned;
     };
     let due = cleaned.get(d).map_or("", |c| c.as_ref());
     if due.is_empty() || dates::starts_with_date(due) {
-        return Cow::Borrowed(cleaned);
+        return cleaned;
     }
     let Some(j) = (d + 1..cleaned.len()).find(|&j| dates::starts_with_date(&cleaned[j])) else {
-        return Cow::Borrowed(cleaned);
+        return cleaned;
     };
-    let mut cleaned = cleaned.to_vec();
     let spill: Vec<_> = cleaned.drain(d..j).collect();
     let width = h.roles.len().max(cleaned.len());
     cleaned.resize(width, Cow::Borrowed(""));
     cleaned.extend(spill);
-    Cow::Owned(cleaned)
+    cleaned
 }
 
 fn starts_with_number(text: &str) -> bool {
@@ -1219,20 +1220,21 @@ fn starts_with_number(text: &str) -> bool {
 /// Adds a continuation row's cells to the record above it. Titles and
 /// post names split mid-phrase are rejoined with a space; other cells keep
 /// the break, since a new line there is usually a new milestone or date.
-fn append_row<'a>(rec: &mut Record<'a>, cleaned: &[Cow<'a, str>], h: &Header) {
+fn append_row<'a>(rec: &mut Record<'a>, cleaned: Vec<Cow<'a, str>>, h: &Header) {
     if rec.cells.len() < cleaned.len() {
         rec.cells.resize(cleaned.len(), Cow::Borrowed(""));
     }
-    for (i, new) in cleaned.iter().enumerate() {
+    for (i, new) in cleaned.into_iter().enumerate() {
         if new.is_empty() {
             continue;
         }
         let slot = &mut rec.cells[i];
         if slot.is_empty() {
-            *slot = new.clone();
+            *slot = new;
             continue;
         }
         let prev: &str = slot;
+        let new: &str = &new;
         let role = h.roles.get(i).copied().flatten();
         let join_space = match role {
             Some(Role::Title | Role::Group(_)) => true,
