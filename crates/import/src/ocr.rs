@@ -172,11 +172,11 @@ struct Candidate {
 impl Candidate {
     /// `word` with `read` at `at` replaced by `written`; words are at most
     /// 30 letters and a replacement adds at most one.
-    fn new(word: &str, at: usize, read: &str, written: &str) -> Self {
+    fn new(word: &[u8], at: usize, read: &[u8], written: &[u8]) -> Self {
         let parts = [&word[..at], written, &word[at + read.len()..]];
         let mut bytes = [0; MAX_WORD + 1];
         let mut len = 0;
-        for part in parts.iter().map(|p| p.as_bytes()) {
+        for part in parts {
             let end = (len + part.len()).min(bytes.len());
             bytes[len..end].copy_from_slice(&part[..end - len]);
             len = end;
@@ -214,14 +214,23 @@ pub fn suspect_words(blocks: &[Block<'_>]) -> Vec<Finding> {
     rare.sort_unstable_by_key(|c| (c.place.line, c.order));
     let mut out = Vec::new();
     for counted in rare.into_iter().take(MAX_SUSPECTS) {
-        let word = counted.word.to_ascii_lowercase();
+        // Lowered on the stack: a document has thousands of rare words.
+        let mut lowered = [0u8; MAX_WORD];
+        let word = &mut lowered[..counted.word.len()];
+        word.copy_from_slice(counted.word.as_bytes());
+        word.make_ascii_lowercase();
+        let word: &[u8] = word;
         let fix = CONFUSIONS.iter().find_map(|(read, written)| {
-            word.match_indices(read).find_map(|(at, _)| {
-                let candidate = Candidate::new(&word, at, read, written);
+            let (read, written) = (read.as_bytes(), written.as_bytes());
+            let places =
+                (0..word.len()).filter(|&at| word[at] == read[0] && word[at..].starts_with(read));
+            places.into_iter().find_map(|at| {
+                let candidate = Candidate::new(word, at, read, written);
                 (counts.count(candidate.as_bytes()) >= 2).then(|| candidate.to_string())
             })
         });
         if let Some(fix) = fix {
+            let word = counted.word.to_ascii_lowercase();
             out.push(Finding::new(
                 Severity::Warning,
                 FindingKind::SuspectText,

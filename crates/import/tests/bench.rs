@@ -1,5 +1,5 @@
 //! Throughput of the text reader on the samples repeated to 20 MB. Run it
-//! in release: `cargo test -p goldthread-import --release -- --ignored bench`.
+//! in release: `cargo test -p goldthread-import --release --test bench -- --ignored --nocapture`.
 
 use goldthread_import::read_text;
 use std::time::Instant;
@@ -42,12 +42,13 @@ fn bench_read_text_20mb() {
         text.push('\n');
     }
     let mb = text.len() as f64 / (1024.0 * 1024.0);
-    // Warm up, then take the best of three.
+    // Warm up, then take the best of seven: on a shared machine the best
+    // run is the one least slowed by other work.
     let _ = read_text("bench.txt", &text[..text.len() / 10]);
     let mut best = f64::MAX;
     let mut best_cpu = f64::MAX;
     let mut actions = 0;
-    for _ in 0..3 {
+    for _ in 0..7 {
         let (start, cpu_start) = (Instant::now(), thread_cpu_seconds());
         let doc = read_text("bench.txt", &text).expect("reads");
         best = best.min(start.elapsed().as_secs_f64());
