@@ -152,13 +152,16 @@ fn read_blocks(file_name: &str, blocks: &[blocks::Block<'_>], notes: Vec<Finding
 /// Text from bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else
 /// Windows-1252 as Excel writes it, noted as a finding. NUL bytes mean the
 /// file is binary, not text.
-fn decode(file_name: &str, bytes: &[u8]) -> Result<(String, Vec<Finding>), ImportError> {
-    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes)
+fn decode<'b>(
+    file_name: &str,
+    bytes: &'b [u8],
+) -> Result<(std::borrow::Cow<'b, str>, Vec<Finding>), ImportError> {
+    use std::borrow::Cow;
+    if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(bytes)
         && encoding != encoding_rs::UTF_8
     {
         let (text, _, _) = encoding.decode(bytes);
-        let _ = bom;
-        return Ok((text.into_owned(), Vec::new()));
+        return Ok((text, Vec::new()));
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Some(offset) = binary_offset(bytes) {
@@ -167,8 +170,9 @@ fn decode(file_name: &str, bytes: &[u8]) -> Result<(String, Vec<Finding>), Impor
             offset,
         });
     }
+    // Valid UTF-8 (the common case) is read where it lies, not copied.
     match std::str::from_utf8(bytes) {
-        Ok(text) => Ok((text.to_string(), Vec::new())),
+        Ok(text) => Ok((Cow::Borrowed(text), Vec::new())),
         Err(e) => {
             let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
             let note = Finding::new(
@@ -180,7 +184,7 @@ fn decode(file_name: &str, bytes: &[u8]) -> Result<(String, Vec<Finding>), Impor
                 ),
                 None,
             );
-            Ok((text.into_owned(), vec![note]))
+            Ok((text, vec![note]))
         }
     }
 }
