@@ -291,6 +291,53 @@ pub struct Measurement {
 /// Reads a number from how people write figures: `72%`, `£1.2m`,
 /// `1,250`, `3.5 days`. Returns None when there is no number.
 pub fn read_number(text: &str) -> Option<f64> {
+    // ASCII text (nearly all figures) is read by hand; other digits, which
+    // the pattern's `\d` also takes, go to the pattern.
+    if text.is_ascii() {
+        return read_ascii_number(text.as_bytes());
+    }
+    read_number_by_pattern(text)
+}
+
+/// [`read_number`] for ASCII text: the first `-?digits[,digits][.digits]`,
+/// then an `m` or `k` standing alone as millions or thousands.
+fn read_ascii_number(b: &[u8]) -> Option<f64> {
+    let start = (0..b.len()).find(|&i| {
+        b[i].is_ascii_digit() || (b[i] == b'-' && b.get(i + 1).is_some_and(u8::is_ascii_digit))
+    })?;
+    let mut end = start + 1;
+    while end < b.len() && (b[end].is_ascii_digit() || b[end] == b',') {
+        end += 1;
+    }
+    if b.get(end) == Some(&b'.') && b.get(end + 1).is_some_and(u8::is_ascii_digit) {
+        end += 2;
+        while end < b.len() && b[end].is_ascii_digit() {
+            end += 1;
+        }
+    }
+    let digits: String = b[start..end]
+        .iter()
+        .filter(|&&c| c != b',')
+        .map(|&c| char::from(c))
+        .collect();
+    let mut value: f64 = digits.parse().ok()?;
+    let mut after = end;
+    while after < b.len() && matches!(b[after], b'\t'..=b'\r' | b' ') {
+        after += 1;
+    }
+    let word_char = |i: usize| {
+        b.get(i)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+    };
+    match b.get(after) {
+        Some(b'm' | b'M') if !word_char(after + 1) => value *= 1_000_000.0,
+        Some(b'k' | b'K') if !word_char(after + 1) => value *= 1_000.0,
+        _ => {}
+    }
+    Some(value)
+}
+
+fn read_number_by_pattern(text: &str) -> Option<f64> {
     let re = number_pattern();
     let caps = re.captures(text)?;
     let digits: String = caps[1].chars().filter(|c| *c != ',').collect();
@@ -413,6 +460,18 @@ mod tests {
         assert_eq!(read_number("£1.2m+"), Some(1_200_000.0));
         assert_eq!(read_number("1,250 homes"), Some(1250.0));
         assert_eq!(read_number("no figure"), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_numbers_read_as_the_pattern_reads_them(
+            text in "[-0-9,.mMkK _a%£\t\x0b]{0,16}"
+        ) {
+            proptest::prop_assert_eq!(
+                read_number(&text).map(f64::to_bits),
+                read_number_by_pattern(&text).map(f64::to_bits)
+            );
+        }
     }
 
     #[test]
