@@ -121,8 +121,10 @@ fn push_words(out: &mut String, text: &str) {
         first = false;
         out.push_str(word);
     };
+    // All-ASCII text (checked a word at a time) needs no second look.
+    let plain = text.is_ascii() && !text.contains('\x0b');
     for piece in text.split_ascii_whitespace() {
-        if piece.bytes().any(|b| b >= 0x80 || b == 0x0b) {
+        if !plain && piece.bytes().any(|b| b >= 0x80 || b == 0x0b) {
             piece.split_whitespace().for_each(&mut push);
         } else {
             push(piece);
