@@ -84,13 +84,15 @@ pub fn is_tbc(text: &str) -> bool {
 /// phrases. A single phrase comes back whole.
 pub fn split_dates(text: &str) -> Vec<String> {
     let text = text.trim();
-    let lines: Vec<&str> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    if lines.len() > 1 && lines.iter().all(|l| starts_with_date(l)) {
-        return lines.into_iter().flat_map(split_dates).collect();
+    if text.contains('\n') {
+        let lines: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        if lines.len() > 1 && lines.iter().all(|l| starts_with_date(l)) {
+            return lines.into_iter().flat_map(split_dates).collect();
+        }
     }
     if text.len() > 300 || date_tokens(text, 2) < 2 || !DATE_LIST.is_match(text) {
         return vec![text.to_string()];
