@@ -4,7 +4,9 @@
 //! Reading what a date phrase means is left to the domain's parser.
 
 use chrono::NaiveDate;
-use goldthread_domain::{DateContext, DateReading, FinancialYear, FuzzyDate, PlanPeriod};
+use goldthread_domain::{
+    DateContext, DateReading, FinancialYear, FuzzyDate, Period, PlanPeriod, Quarter,
+};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -181,6 +183,58 @@ pub fn date_with_label(text: &str) -> (String, Option<String>) {
 }
 
 /// An exact day such as "30 September 2013".
+/// The day a progress column speaks for, as its heading gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProgressDate {
+    /// "Progress up to 30 September 2013"; "Update March 2025" (the
+    /// month's last day).
+    Day(NaiveDate),
+    /// "Q2 update", "Quarter 2 2024/25": the quarter's last day, in the
+    /// year the heading names or else the plan's year.
+    Quarter(Quarter, Option<FinancialYear>),
+}
+
+impl ProgressDate {
+    /// The day, given the plan's year for a heading that names none.
+    pub fn day(self, plan_year: Option<FinancialYear>) -> Option<NaiveDate> {
+        match self {
+            ProgressDate::Day(day) => Some(day),
+            ProgressDate::Quarter(q, year) => {
+                Some(Period::Quarter(year.or(plan_year)?, q).last_day())
+            }
+        }
+    }
+}
+
+static MONTH_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| compile(&format!(r"(?i)\b({MONTH})\.?,?\s+((?:19|20)\d\d)\b")));
+static QUARTER: LazyLock<Regex> =
+    LazyLock::new(|| compile(r"(?i)\b(?:q|quarter\s*|qtr\s*)([1-4])\b"));
+
+/// What a progress heading says about when its updates were written: a
+/// day, a month or a quarter.
+pub fn progress_date(heading: &str) -> Option<ProgressDate> {
+    if let Some(day) = exact_date(heading) {
+        return Some(ProgressDate::Day(day));
+    }
+    if let Some(q) = QUARTER
+        .captures(heading)
+        .and_then(|c| Quarter::from_number(c[1].parse().ok()?))
+    {
+        return Some(ProgressDate::Quarter(q, financial_year_in(heading)));
+    }
+    let c = MONTH_YEAR.captures(heading)?;
+    let month = month_number(&c[1])?;
+    let year: i32 = c[2].parse().ok()?;
+    Some(ProgressDate::Day(Period::Month { year, month }.last_day()))
+}
+
+/// The first financial year written anywhere in a text ("Q2 2024/25").
+fn financial_year_in(text: &str) -> Option<FinancialYear> {
+    FY.find_iter(text)
+        .find_map(|m| financial_year_label(m.as_str()))
+}
+
 pub fn exact_date(text: &str) -> Option<NaiveDate> {
     let caps = EXACT.captures(text)?;
     let day: u32 = caps[1].parse().ok()?;
@@ -333,6 +387,21 @@ mod tests {
             split_dates("March 2017 March 2017 March 2017 TBC March 2018").len(),
             5
         );
+    }
+
+    #[test]
+    fn progress_headings_give_their_day() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        let fy = FinancialYear::starting(2024);
+        let read = |h: &str| progress_date(h).and_then(|p| p.day(fy));
+        assert_eq!(read("Progress up to 30 September 2013"), day(2013, 9, 30));
+        assert_eq!(read("Update Q2"), day(2024, 9, 30));
+        assert_eq!(read("Quarter 4 update"), day(2025, 3, 31));
+        assert_eq!(read("Q3 2023/24 position"), day(2023, 12, 31));
+        assert_eq!(read("Position at end of March 2025"), day(2025, 3, 31));
+        assert_eq!(read("Sept 2024 update"), day(2024, 9, 30));
+        assert_eq!(read("Progress"), None);
+        assert_eq!(progress_date("Update Q2").and_then(|p| p.day(None)), None);
     }
 
     #[test]

@@ -4,7 +4,6 @@
 //! of them is a column that identifies records.
 
 use crate::dates;
-use chrono::NaiveDate;
 use goldthread_domain::{FinancialYear, NodeLevel};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +27,8 @@ pub enum Role {
     ServiceRef,
     PriorityLink,
     Progress,
+    /// A red/amber/green judgement beside (or instead of) the commentary.
+    Rag,
     Resources,
     /// A column whose value groups the rows beneath it (Theme, Area for
     /// Improvement, Supporting Objective); merged cells leave it empty.
@@ -42,8 +43,9 @@ pub struct Header {
     pub roles: Vec<Option<Role>>,
     /// The header text of each column, for fields no role describes.
     pub labels: Vec<String>,
-    /// "Progress up to 30 September 2013": the day the updates speak for.
-    pub as_at: Option<NaiveDate>,
+    /// "Progress up to 30 September 2013", "Q2 update": when the updates
+    /// speak for.
+    pub as_at: Option<dates::ProgressDate>,
 }
 
 impl Header {
@@ -218,6 +220,10 @@ const SYNONYMS: &[(&str, Match, Role)] = {
         ("performance measure", Prefix, Measures),
         ("success measure", Prefix, Measures),
         ("how will we measure", Prefix, Measures),
+        ("how we will measure", Prefix, Measures),
+        ("measure of success", Prefix, Measures),
+        ("measures of success", Prefix, Measures),
+        ("success criteria", Prefix, Measures),
         ("key milestone", Prefix, Measures),
         ("milestones", Exact, Measures),
         ("council action", Prefix, Title),
@@ -255,6 +261,13 @@ const SYNONYMS: &[(&str, Match, Role)] = {
         ("status", Prefix, Progress),
         ("update", Prefix, Progress),
         ("comments", Exact, Progress),
+        ("commentary", Prefix, Progress),
+        ("current position", Prefix, Progress),
+        ("position at", Prefix, Progress),
+        ("position statement", Prefix, Progress),
+        ("rag", Prefix, Rag),
+        ("red amber green", Prefix, Rag),
+        ("traffic light", Prefix, Rag),
         ("description", Prefix, Description),
         ("supporting information", Prefix, Description),
         ("details", Exact, Description),
@@ -266,6 +279,9 @@ const SYNONYMS: &[(&str, Match, Role)] = {
         ("other services", Prefix, OtherServices),
         ("impacts on another service", Contains, OtherServices),
         ("partnership", Contains, Partnership),
+        // "Q2 update", "Quarter 2 progress", "September 2024 update".
+        ("update", Contains, Progress),
+        ("progress", Contains, Progress),
     ]
 };
 
@@ -533,7 +549,7 @@ pub fn recognise<S: AsRef<str>>(cells: &[S]) -> Option<Header> {
         .iter()
         .zip(cells)
         .find(|(r, _)| **r == Some(Role::Progress))
-        .and_then(|(_, text)| dates::exact_date(text.as_ref()));
+        .and_then(|(_, text)| dates::progress_date(text.as_ref()));
     Some(Header {
         roles,
         labels: cells
@@ -569,6 +585,7 @@ pub fn year_row<S: AsRef<str>>(cells: &[S]) -> Option<Vec<(usize, FinancialYear)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
 
     #[test]
     fn key_gate_lets_every_key_synonym_through() {
@@ -612,7 +629,10 @@ mod tests {
         let h = header("Council Action\tActions\tSupporting Information\tCompletion by Month\tResponsible Officer").unwrap();
         assert_eq!(h.roles[1], Some(Role::Steps));
         let h = header("Theme\tArea for Improvement\tAction\tLink to Council Priority\tCompletion Date\tLead Officer(s)\tProgress up to 30 September 2013").unwrap();
-        assert_eq!(h.as_at, NaiveDate::from_ymd_opt(2013, 9, 30));
+        assert_eq!(
+            h.as_at.and_then(|d| d.day(None)),
+            NaiveDate::from_ymd_opt(2013, 9, 30)
+        );
         assert!(header("KA.1\tSet up a shared service Home Improvement Agency (HIA)\tCommence\tApril 2017\tHead of Housing\tHH2.1").is_none());
         let h = header("Supporting Objective\tPerformance Indicator or SMART Milestone\tPI target or deadline (month) for action\t\t\tLead Officer").unwrap();
         assert!(h.is_indicator_table());

@@ -27,6 +27,23 @@ static REVISED: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// A red/amber/green judgement ("Green", "G", "Amber – slipping", "Blue"
+/// for complete), as a status; None for anything else.
+pub fn rag(text: &str) -> Option<ActionStatus> {
+    let first = text
+        .trim()
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .next()?;
+    let status = match first.to_ascii_lowercase().as_str() {
+        "green" | "g" => ActionStatus::OnTrack,
+        "amber" | "a" | "yellow" => ActionStatus::AtRisk,
+        "red" | "r" => ActionStatus::OffTrack,
+        "blue" | "b" | "complete" | "completed" => ActionStatus::Achieved,
+        _ => return None,
+    };
+    Some(status)
+}
+
 fn status_of(phrase: &str) -> ActionStatus {
     match phrase.to_ascii_lowercase().as_str() {
         p if p.starts_with("achieved") || p.starts_with("complete") => ActionStatus::Achieved,
@@ -104,5 +121,15 @@ mod tests {
             ActionStatus::NotStarted
         );
         assert_eq!(read("Some words").1.as_deref(), Some("Some words"));
+    }
+
+    #[test]
+    fn red_amber_green_judgements() {
+        assert_eq!(rag("Green"), Some(ActionStatus::OnTrack));
+        assert_eq!(rag(" AMBER – slipping"), Some(ActionStatus::AtRisk));
+        assert_eq!(rag("R"), Some(ActionStatus::OffTrack));
+        assert_eq!(rag("Blue (complete)"), Some(ActionStatus::Achieved));
+        assert_eq!(rag("Reduced"), None);
+        assert_eq!(rag(""), None);
     }
 }

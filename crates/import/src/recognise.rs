@@ -260,6 +260,11 @@ fn kind_of(text: &str) -> Option<PlanKind> {
         ("improvement plan", PlanKind::Improvement),
         ("operational plan", PlanKind::Operational),
         ("service plan", PlanKind::Service),
+        ("service delivery plan", PlanKind::Service),
+        ("business plan", PlanKind::Service),
+        ("delivery plan", PlanKind::Operational),
+        ("team plan", PlanKind::Operational),
+        ("action plan", PlanKind::Improvement),
         ("corporate plan", PlanKind::Corporate),
         ("council plan", PlanKind::Corporate),
     ]
@@ -780,6 +785,7 @@ impl<'a> Recogniser<'a> {
             self.flush_all();
             self.flush_theme();
             self.pending_rows.clear();
+            let fy = self.context().financial_year;
             let i = self.plan_index();
             let st = &mut self.states[i];
             if let Some(old) = &st.header
@@ -787,8 +793,8 @@ impl<'a> Recogniser<'a> {
             {
                 h.inherit(old);
             }
-            if h.as_at.is_some() {
-                st.as_at = h.as_at;
+            if let Some(day) = h.as_at.and_then(|d| d.day(fy)) {
+                st.as_at = Some(day);
             }
             st.header = Some(Rc::new(h));
             st.groups.clear();

@@ -246,19 +246,33 @@ pub fn build_action(record: &Record<'_>, header: &Header, context: DateContext) 
     }
     action.details.resources_pounds = action.details.resources.as_deref().and_then(cells::pounds);
 
-    // Progress.
+    // Progress, with the red/amber/green judgement where the table has one.
+    let as_at = header.as_at.and_then(|d| d.day(context.financial_year));
     let progress_cell = record.cell(header, Role::Progress);
-    let (updates, unrecognised) = progress::read(progress_cell);
+    let (mut updates, mut unrecognised) = progress::read(progress_cell);
+    let rag_cell = record.cell(header, Role::Rag);
+    if let Some(status) = progress::rag(rag_cell)
+        && updates.is_empty()
+    {
+        // The judgement is the status; the words, if any, its commentary.
+        updates.push(progress::Update {
+            status,
+            commentary: unrecognised
+                .take()
+                .unwrap_or_else(|| rag_cell.trim().to_string()),
+            revision: None,
+        });
+    }
     for update in updates {
         if let Some((from, to)) = &update.revision {
             action.revisions.push(DueRevision {
                 from: dates::fuzzy(from, context),
                 to: dates::fuzzy(to, context),
                 reason: None,
-                reported: header.as_at,
+                reported: as_at,
             });
         }
-        match header.as_at {
+        match as_at {
             Some(as_at) => action.updates.push(ProgressUpdate {
                 as_at,
                 status: update.status,

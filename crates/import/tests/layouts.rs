@@ -1,0 +1,114 @@
+//! Plans laid out as councils other than the samples' lay them out: other
+//! column names, a red/amber/green column, progress headed by a quarter or
+//! a month, titles naming other kinds of plan.
+
+use chrono::NaiveDate;
+use goldthread_domain::{ActionStatus, PlanDocument, PlanKind};
+use goldthread_import::read_document;
+
+fn read(name: &str, text: &str) -> PlanDocument {
+    read_document(name, text.as_bytes())
+        .unwrap_or_else(|e| panic!("{name} reads: {e}"))
+        .document
+}
+
+/// (code, status, day of the last update) of every action.
+fn progress(doc: &PlanDocument) -> Vec<(String, Option<ActionStatus>, Option<NaiveDate>)> {
+    doc.plans
+        .iter()
+        .flat_map(|p| &p.actions)
+        .map(|a| {
+            let last = a.updates.last();
+            (
+                a.code.clone().unwrap_or_default(),
+                last.map(|u| u.status),
+                last.map(|u| u.as_at),
+            )
+        })
+        .collect()
+}
+
+fn day(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+#[test]
+fn a_delivery_plan_with_quarter_headed_updates_takes_the_quarter_of_its_own_year() {
+    let text = "Borsetshire District Council\n\
+        Housing Service Delivery Plan 2024-25\n\
+        \n\
+        Priority 1: Homes for everyone\n\
+        \n\
+        Ref\tWhat we will do\tResponsible Officer\tBy when\tHow we will measure success\tUpdate Q2\n\
+        1.1\tReview the housing allocations policy\tHousing Options Manager\tSeptember 2024\tNew policy adopted\tOn track - consultation closed\n\
+        1.2\tDeliver 50 new affordable homes\tHead of Housing\tMarch 2025\t50 homes\tDelayed by contractor; 32 complete\n\
+        1.3\tLaunch a landlord accreditation scheme\tPrivate Sector Housing Lead\tTBC\t\tNot started\n";
+    let doc = read("borsetshire.txt", text);
+    let plan = &doc.plans[0];
+    assert_eq!(plan.title, "Housing Service Delivery Plan 2024-25");
+    assert_eq!(plan.kind, PlanKind::Service);
+    assert_eq!(
+        plan.period.map(|p| p.to_string()).as_deref(),
+        Some("2024/25")
+    );
+    assert_eq!(
+        plan.actions[0].details.measures.as_deref(),
+        Some("New policy adopted")
+    );
+    let q2 = day(2024, 9, 30);
+    assert_eq!(
+        progress(&doc),
+        [
+            ("1.1".into(), Some(ActionStatus::OnTrack), q2),
+            ("1.2".into(), Some(ActionStatus::AtRisk), q2),
+            ("1.3".into(), Some(ActionStatus::NotStarted), q2),
+        ]
+    );
+}
+
+#[test]
+fn a_red_amber_green_column_gives_the_status_the_commentary_does_not() {
+    let csv = "Business Plan 2023/24\n\
+        Action Ref,Action,Lead,Deadline,RAG,Commentary at 31 December 2023\n\
+        BP1,Move payroll to the new system,Head of HR,June 2023,Blue,Went live in June\n\
+        BP2,Refresh the workforce strategy,HR Manager,March 2024,Amber,Consultation runs late\n\
+        BP3,Introduce hybrid working policy,HR Manager,September 2023,Green,\n\
+        BP4,Review pay grades,Head of HR,March 2024,,Not started\n";
+    let doc = read("business.csv", csv);
+    assert_eq!(doc.plans[0].kind, PlanKind::Service);
+    let at = day(2023, 12, 31);
+    assert_eq!(
+        progress(&doc),
+        [
+            ("BP1".into(), Some(ActionStatus::Achieved), at),
+            ("BP2".into(), Some(ActionStatus::AtRisk), at),
+            ("BP3".into(), Some(ActionStatus::OnTrack), at),
+            ("BP4".into(), Some(ActionStatus::NotStarted), at),
+        ]
+    );
+    let actions = &doc.plans[0].actions;
+    assert_eq!(actions[1].updates[0].commentary, "Consultation runs late");
+    assert_eq!(actions[2].updates[0].commentary, "Green");
+    // A judgement with words is not an unrecognised status.
+    assert!(
+        !doc.findings
+            .iter()
+            .any(|f| f.kind == goldthread_domain::FindingKind::UnrecognisedStatus),
+        "{:?}",
+        doc.findings
+    );
+}
+
+#[test]
+fn a_month_headed_progress_column_speaks_for_the_last_day_of_that_month() {
+    let text = "Waste Team Plan 2025/26\n\
+        \n\
+        No.\tTask\tOfficer\tTarget date\tProgress - September 2025\n\
+        1\tRoll out food waste collections\tWaste Manager\tApril 2026\tOn target\n";
+    let doc = read("waste.txt", text);
+    assert_eq!(doc.plans[0].kind, PlanKind::Operational);
+    assert_eq!(
+        progress(&doc),
+        [("1".into(), Some(ActionStatus::OnTrack), day(2025, 9, 30))]
+    );
+}
