@@ -141,6 +141,7 @@ pub enum FindingKind {
     SuspectText,
     UnrecognisedTable,
     UnrecognisedStatus,
+    UndatedProgress,
     EmptyDocument,
 }
 
@@ -158,6 +159,7 @@ impl FindingKind {
             FindingKind::SuspectText => "suspect-text",
             FindingKind::UnrecognisedTable => "unrecognised-table",
             FindingKind::UnrecognisedStatus => "unrecognised-status",
+            FindingKind::UndatedProgress => "undated-progress",
             FindingKind::EmptyDocument => "empty-document",
         }
     }

@@ -280,6 +280,22 @@ pub fn financial_year_label(text: &str) -> Option<FinancialYear> {
 
 /// The financial years a title names: "2015/16", "2017/18 – 2019/20",
 /// "2009/10 TO 2011/12".
+/// "2025-2028": a plan spanning years, read as the financial years from
+/// the first year's April to the last year's March.
+fn calendar_span(text: &str) -> Option<PlanPeriod> {
+    static SPAN: LazyLock<Regex> =
+        LazyLock::new(|| compile(r"\b((?:19|20)\d\d)\s*(?:[/–-]|to)\s*((?:19|20)\d\d)\b"));
+    let c = SPAN.captures(text)?;
+    let (first, last): (i32, i32) = (c[1].parse().ok()?, c[2].parse().ok()?);
+    if !(first + 2..=first + 10).contains(&last) {
+        return None;
+    }
+    Some(PlanPeriod {
+        from: FinancialYear::starting(first)?,
+        to: FinancialYear::starting(last - 1)?,
+    })
+}
+
 pub fn plan_period(text: &str) -> Option<PlanPeriod> {
     let years: Vec<FinancialYear> = FY
         .captures_iter(text)
@@ -293,6 +309,9 @@ pub fn plan_period(text: &str) -> Option<PlanPeriod> {
         })
         .take(2)
         .collect();
+    if years.is_empty() {
+        return calendar_span(text);
+    }
     match years.as_slice() {
         [one] => Some(PlanPeriod::single(*one)),
         [from, to] if from <= to => Some(PlanPeriod {
@@ -387,6 +406,23 @@ mod tests {
             split_dates("March 2017 March 2017 March 2017 TBC March 2018").len(),
             5
         );
+    }
+
+    #[test]
+    fn plan_periods_from_titles() {
+        let period = |t: &str| plan_period(t).map(|p| p.to_string());
+        assert_eq!(period("Service Plan 2015/16").as_deref(), Some("2015/16"));
+        assert_eq!(
+            period("Corporate Plan 2025-2028").as_deref(),
+            Some("2025/26 to 2027/28")
+        );
+        assert_eq!(
+            period("Plan 2025 to 2030").as_deref(),
+            Some("2025/26 to 2029/30")
+        );
+        assert_eq!(period("Housing Plan 2024-25").as_deref(), Some("2024/25"));
+        assert_eq!(period("Plan 2024-2025").as_deref(), Some("2024/25"));
+        assert_eq!(period("Population 2011 and 2021"), None);
     }
 
     #[test]

@@ -527,6 +527,19 @@ pub fn recognise<S: AsRef<str>>(cells: &[S]) -> Option<Header> {
     if named < 2 || named * 10 < non_empty * 6 || !key {
         return None;
     }
+    // "Status" beside a commentary column holds the red/amber/green
+    // judgement, not the words.
+    let progress: Vec<usize> = (0..roles.len())
+        .filter(|&i| roles[i] == Some(Role::Progress))
+        .collect();
+    if progress.len() > 1
+        && !roles.contains(&Some(Role::Rag))
+        && let Some(&status) = progress
+            .iter()
+            .find(|&&i| normalise(cells[i].as_ref()).ends_with("status"))
+    {
+        roles[status] = Some(Role::Rag);
+    }
     // Two columns claiming one role: the first keeps it, except that a
     // plain "Actions" beside a more specific title column holds the steps.
     for i in 0..roles.len() {

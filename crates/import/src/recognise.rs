@@ -46,6 +46,8 @@ struct PlanState {
     section: Option<usize>,
     last_lead: Option<(Vec<usize>, String)>,
     as_at: Option<chrono::NaiveDate>,
+    /// The current table's undated progress has been reported.
+    undated_reported: bool,
 }
 
 pub struct Recogniser<'a> {
@@ -799,6 +801,7 @@ impl<'a> Recogniser<'a> {
             st.header = Some(Rc::new(h));
             st.groups.clear();
             st.numbered = false;
+            st.undated_reported = false;
             return;
         }
         let i = self.plan_index();
@@ -1142,6 +1145,17 @@ impl<'a> Recogniser<'a> {
             let n = self.states[i].node_counters.entry(node).or_insert(0);
             *n += 1;
             action.code = Some(format!("{code}.{n}"));
+        }
+        if built.undated_progress && !self.states[i].undated_reported {
+            self.states[i].undated_reported = true;
+            self.finding(
+                Severity::Info,
+                FindingKind::UndatedProgress,
+                "this table's progress names no day, month or quarter (or a quarter of a plan \
+                 with no year), so its statuses are kept as text with each action"
+                    .to_string(),
+                &record.place,
+            );
         }
         if let Some(text) = &built.unrecognised_status {
             let short = crate::findings::clip(text, 60);

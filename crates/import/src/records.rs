@@ -39,6 +39,8 @@ pub struct Built {
     pub mentions: Vec<Mention>,
     /// Progress text that opened with no status we know.
     pub unrecognised_status: Option<String>,
+    /// Progress was given but no day for it: kept as text.
+    pub undated_progress: bool,
 }
 
 static LEADING_NUMBER: LazyLock<Regex> =
@@ -250,7 +252,14 @@ pub fn build_action(record: &Record<'_>, header: &Header, context: DateContext) 
     let as_at = header.as_at.and_then(|d| d.day(context.financial_year));
     let progress_cell = record.cell(header, Role::Progress);
     let (mut updates, mut unrecognised) = progress::read(progress_cell);
-    let rag_cell = record.cell(header, Role::Rag);
+    // A progress column holding only the judgement ("Status: Green") is one too.
+    let rag_cell = match record.cell(header, Role::Rag) {
+        "" if updates.is_empty() && progress::rag(progress_cell).is_some() => {
+            unrecognised = None;
+            progress_cell
+        }
+        cell => cell,
+    };
     if let Some(status) = progress::rag(rag_cell)
         && updates.is_empty()
     {
@@ -263,6 +272,7 @@ pub fn build_action(record: &Record<'_>, header: &Header, context: DateContext) 
             revision: None,
         });
     }
+    let undated_progress = as_at.is_none() && !updates.is_empty();
     for update in updates {
         if let Some((from, to)) = &update.revision {
             action.revisions.push(DueRevision {
@@ -298,6 +308,7 @@ pub fn build_action(record: &Record<'_>, header: &Header, context: DateContext) 
         action,
         mentions: found,
         unrecognised_status: unrecognised,
+        undated_progress,
     }
 }
 

@@ -112,3 +112,48 @@ fn a_month_headed_progress_column_speaks_for_the_last_day_of_that_month() {
         [("1".into(), Some(ActionStatus::OnTrack), day(2025, 9, 30))]
     );
 }
+
+#[test]
+fn a_status_column_beside_comments_is_the_judgement_and_undated_progress_is_reported() {
+    let text = "Ambridge Borough Council\n\
+        Corporate Plan 2025-2028 - Delivery Plan Year 1\n\
+        \n\
+        Corporate Priority\tObjective\tAction\tLead Officer\tTarget Date\tStatus\tComments\n\
+        A thriving economy\tSupport local businesses\tLaunch a business grants scheme\tJ. Smith (Head of Economic Development)\t31/03/2026\tGreen\tScheme opened in May\n\
+        \t\tHold four business networking events\tEconomic Development Officer\tMar-26\tAmber\tTwo held\n\
+        A greener borough\tCut carbon emissions\tInstall solar panels\tEstates Manager\tQ3 2025/26\tGreen\t\n";
+    let doc = read("ambridge.txt", text);
+    let plan = &doc.plans[0];
+    assert_eq!(plan.kind, PlanKind::Corporate);
+    assert_eq!(
+        plan.period.map(|p| p.to_string()).as_deref(),
+        Some("2025/26 to 2027/28")
+    );
+    let titles: Vec<&str> = plan.actions.iter().map(|a| a.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Launch a business grants scheme",
+            "Hold four business networking events",
+            "Install solar panels"
+        ]
+    );
+    // Grouped under their priority and objective, merged cells and all.
+    let parent = |a: usize| {
+        plan.nodes[*plan.actions[a].nodes.last().unwrap()]
+            .title
+            .clone()
+    };
+    assert_eq!(parent(1), "Support local businesses");
+    assert_eq!(parent(2), "Cut carbon emissions");
+    // No day for the progress: no update invented, the words kept, one finding.
+    assert!(plan.actions.iter().all(|a| a.updates.is_empty()));
+    assert!(
+        plan.actions[0]
+            .description
+            .as_deref()
+            .is_some_and(|d| d.contains("Scheme opened in May"))
+    );
+    let kinds: Vec<_> = doc.findings.iter().map(|f| f.kind.as_str()).collect();
+    assert_eq!(kinds, ["undated-progress"]);
+}
