@@ -217,10 +217,7 @@ pub fn progress_date(heading: &str) -> Option<ProgressDate> {
     if let Some(day) = exact_date(heading) {
         return Some(ProgressDate::Day(day));
     }
-    if let Some(q) = QUARTER
-        .captures(heading)
-        .and_then(|c| Quarter::from_number(c[1].parse().ok()?))
-    {
+    if let Some(q) = quarter_in(heading) {
         return Some(ProgressDate::Quarter(q, financial_year_in(heading)));
     }
     let c = MONTH_YEAR.captures(heading)?;
@@ -229,8 +226,15 @@ pub fn progress_date(heading: &str) -> Option<ProgressDate> {
     Some(ProgressDate::Day(Period::Month { year, month }.last_day()))
 }
 
+/// The quarter a heading names: "Q2", "Quarter 2", "Qtr 2".
+pub fn quarter_in(text: &str) -> Option<Quarter> {
+    QUARTER
+        .captures(text)
+        .and_then(|c| Quarter::from_number(c[1].parse().ok()?))
+}
+
 /// The first financial year written anywhere in a text ("Q2 2024/25").
-fn financial_year_in(text: &str) -> Option<FinancialYear> {
+pub fn financial_year_in(text: &str) -> Option<FinancialYear> {
     FY.find_iter(text)
         .find_map(|m| financial_year_label(m.as_str()))
 }

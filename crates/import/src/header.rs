@@ -36,6 +36,20 @@ pub enum Role {
     /// The spanning "PI target or deadline" heading over year columns.
     Targets,
     Target(FinancialYear),
+    /// "Target" with no year: the plan's year for an indicator, the
+    /// action's target otherwise.
+    TargetNow,
+    /// An indicator's "Frequency" ("Monthly", "Quarterly", …).
+    Frequency,
+    /// "Polarity", "Good performance is": higher or lower.
+    Polarity,
+    /// "Baseline": the figure targets improve on.
+    Baseline,
+    /// "2023/24 Outturn", "Actual 2024/25": the year's value.
+    Actual(FinancialYear),
+    /// "Q2", "Quarter 2 2024/25": the quarter's value, in the year named or
+    /// the year the table's targets are for.
+    Quarterly(goldthread_domain::Quarter, Option<FinancialYear>),
 }
 
 #[derive(Debug, Clone)]
@@ -57,11 +71,12 @@ impl Header {
         self.col(role).is_some()
     }
 
-    /// Tables of indicators with yearly targets, as opposed to actions.
+    /// Tables of indicators with yearly targets, as opposed to actions:
+    /// an "Indicator" column (its codes may have their own column) or
+    /// measures with no title or code.
     pub fn is_indicator_table(&self) -> bool {
         !self.has(Role::Title)
-            && !self.has(Role::Code)
-            && (self.has(Role::Indicator) || self.has(Role::Measures))
+            && (self.has(Role::Indicator) || (!self.has(Role::Code) && self.has(Role::Measures)))
     }
 
     pub fn groups(&self) -> impl Iterator<Item = (usize, NodeLevel)> + '_ {
@@ -216,6 +231,21 @@ const SYNONYMS: &[(&str, Match, Role)] = {
         ("kpi", Exact, Indicator),
         ("pi target", Prefix, Targets),
         ("targets", Exact, Targets),
+        ("target", Exact, TargetNow),
+        ("annual target", Exact, TargetNow),
+        ("frequency", Prefix, Frequency),
+        ("collection frequency", Prefix, Frequency),
+        ("reporting frequency", Prefix, Frequency),
+        ("polarity", Exact, Polarity),
+        ("good performance is", Prefix, Polarity),
+        ("baseline", Prefix, Baseline),
+        ("pi code", Exact, Code),
+        ("pi ref", Prefix, Code),
+        ("pi no", Prefix, Code),
+        ("kpi code", Exact, Code),
+        ("kpi ref", Prefix, Code),
+        ("indicator code", Exact, Code),
+        ("indicator ref", Prefix, Code),
         ("measure", Prefix, Measures),
         ("performance measure", Prefix, Measures),
         ("success measure", Prefix, Measures),
@@ -366,6 +396,9 @@ pub fn role_of(cell: &str) -> Option<Role> {
     if let Some(fy) = dates::financial_year_label(text) {
         return Some(Role::Target(fy));
     }
+    if let Some(role) = period_role(text) {
+        return Some(role);
+    }
     // Headings name their field in the first words; long ones explain.
     let head = &text[..text.floor_char_boundary(120)];
     let opening = opening_role(head);
@@ -391,6 +424,45 @@ pub fn role_of(cell: &str) -> Option<Role> {
     anywhere().next()?;
     let norm = normalise(head);
     anywhere().find_map(|(needle, _, role)| norm.contains(needle).then_some(*role))
+}
+
+/// Columns of an indicator table named by a period: "Q2", "Quarter 1
+/// 2024/25", "2024/25 Target", "Outturn 2023/24".
+fn period_role(text: &str) -> Option<Role> {
+    if text.len() > 40 {
+        return None;
+    }
+    let norm = normalise(text);
+    let year = dates::financial_year_in(text);
+    let words: Vec<&str> = norm.split(' ').collect();
+    let has = |w: &str| words.contains(&w);
+    // A quarter's value: the heading is the quarter, a year and at most a
+    // word for "value" ("Q2 update" is progress, "Q4 target" a target).
+    const VALUE_WORDS: &[&str] = &[
+        "actual",
+        "outturn",
+        "result",
+        "value",
+        "performance",
+        "figure",
+    ];
+    if let Some(q) = dates::quarter_in(&norm)
+        && words.iter().all(|w| {
+            w.bytes().all(|b| b.is_ascii_digit())
+                || matches!(*w, "q1" | "q2" | "q3" | "q4" | "quarter" | "qtr")
+                || VALUE_WORDS.contains(w)
+        })
+    {
+        return Some(Role::Quarterly(q, year));
+    }
+    let year = year?;
+    if has("target") || has("targets") {
+        return Some(Role::Target(year));
+    }
+    if VALUE_WORDS.iter().any(|w| has(w)) || has("actuals") {
+        return Some(Role::Actual(year));
+    }
+    None
 }
 
 /// The role named by an exact or prefix synonym (every synonym but those

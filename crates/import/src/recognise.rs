@@ -197,6 +197,9 @@ fn read_title(file_name: &str, blocks: &[Block<'_>]) -> Title {
     let mut title: Option<(String, Place)> = None;
     let mut kind: Option<PlanKind> = None;
     let mut period: Option<PlanPeriod> = None;
+    // Else the first opening line naming its years ("Performance
+    // Indicators 2024/25") is the title.
+    let mut dated: Option<(String, Place, PlanPeriod)> = None;
     let mut seen = 0;
     for block in blocks {
         let Block::Text { text, place } = block else {
@@ -223,10 +226,25 @@ fn read_title(file_name: &str, blocks: &[Block<'_>]) -> Title {
         if kind.is_none() {
             kind = kind_of(&text);
         }
+        if dated.is_none()
+            && title.is_none()
+            && seen <= 12
+            && text.len() <= 150
+            && !text.ends_with(['.', ':'])
+            && let Some(years) = dates::plan_period(&text)
+        {
+            dated = Some((text.to_string(), place.clone(), years));
+        }
         // A period on its own line just under the title.
         if period.is_none() && title.is_some() && seen <= 12 && text.len() <= 60 {
             period = dates::plan_period(&text);
         }
+    }
+    if title.is_none()
+        && let Some((text, place, years)) = dated
+    {
+        title = Some((text, place));
+        period = Some(years);
     }
     let kind = kind.unwrap_or(PlanKind::Service);
     let owner = title.as_ref().and_then(|(t, _)| owner_of(t));
@@ -1092,7 +1110,8 @@ impl<'a> Recogniser<'a> {
                 .last()
                 .and_then(|&n| self.doc.plans[i].nodes.get(n))
                 .map(|n| n.title.clone());
-            let ind = records::build_indicator(&record, &h, group_title.as_deref());
+            let context = self.context();
+            let ind = records::build_indicator(&record, &h, group_title.as_deref(), context);
             let key = ind.code.as_ref().map(|c| c.as_str().to_string());
             if let Some(key) = &key
                 && let Some(&idx) = self.states[i].indicator_codes.get(key)

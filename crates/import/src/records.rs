@@ -8,8 +8,8 @@ use crate::header::{Header, Role};
 use crate::indicators::{self, Mention};
 use crate::progress;
 use goldthread_domain::{
-    Action, DateContext, DueRevision, FuzzyDate, Indicator, LeadOfficer, Milestone, Period,
-    ProgressUpdate, Target, Unit, read_number,
+    Action, Baseline, DateContext, DueRevision, FuzzyDate, Indicator, IndicatorCode, LeadOfficer,
+    Measurement, Milestone, Period, Polarity, ProgressUpdate, Target, Unit, read_number,
 };
 use regex::Regex;
 use std::borrow::Cow;
@@ -246,6 +246,10 @@ pub fn build_action(record: &Record<'_>, header: &Header, context: DateContext) 
         };
         append(target, &value);
     }
+    let target = cells::collapse(record.cell(header, Role::TargetNow));
+    if !target.is_empty() {
+        append(&mut action.details.target, &target);
+    }
     action.details.resources_pounds = action.details.resources.as_deref().and_then(cells::pounds);
 
     // Progress, with the red/amber/green judgement where the table has one.
@@ -313,10 +317,23 @@ pub fn build_action(record: &Record<'_>, header: &Header, context: DateContext) 
 }
 
 /// Columns no role describes, kept as "Heading: value" lines.
+/// Also the indicator-table columns an action has no field for.
 fn unnamed_columns(record: &Record<'_>, header: &Header) -> Vec<String> {
     let mut out = Vec::new();
     for (i, raw) in record.cells.iter().enumerate() {
-        if header.roles.get(i).is_some_and(Option::is_some) {
+        let kept = matches!(
+            header.roles.get(i),
+            None | Some(
+                None | Some(
+                    Role::Frequency
+                        | Role::Polarity
+                        | Role::Baseline
+                        | Role::Actual(_)
+                        | Role::Quarterly(..)
+                )
+            )
+        );
+        if !kept {
             continue;
         }
         let value: &str = raw;
@@ -437,6 +454,7 @@ pub fn build_indicator(
     record: &Record<'_>,
     header: &Header,
     group_title: Option<&str>,
+    context: DateContext,
 ) -> Indicator {
     let indicator_cell = {
         let c = record.cell(header, Role::Indicator);
@@ -469,28 +487,83 @@ pub fn build_indicator(
     let (title, baseline) = indicators::baseline(&title);
     indicator.title = title;
     indicator.baseline = baseline;
+    // A code in a column of its own ("PI Code"), when the title has none.
+    let code_cell = cells::collapse(record.cell(header, Role::Code));
+    let mut unread_code = None;
+    if indicator.code.is_none() && !code_cell.is_empty() {
+        match code_cell.parse::<IndicatorCode>() {
+            Ok(code) => indicator.code = Some(code),
+            Err(_) => unread_code = Some(code_cell),
+        }
+    }
+    if let Some(f) = indicators::frequency_word(record.cell(header, Role::Frequency).trim()) {
+        indicator.frequency = Some(f);
+    }
+    // The year the table's figures are for: its first target year, else the plan's.
+    let table_year = header
+        .roles
+        .iter()
+        .find_map(|r| match r {
+            Some(Role::Target(fy)) => Some(*fy),
+            _ => None,
+        })
+        .or(context.financial_year);
     let mut any_number = false;
     let mut percent = indicator.title.contains('%');
     for (i, role) in header.roles.iter().enumerate() {
-        let Some(Role::Target(fy)) = role else {
-            continue;
+        let text = || {
+            let text = record
+                .cells
+                .get(i)
+                .map(|c| cells::collapse(c))
+                .unwrap_or_default();
+            (!text.is_empty() && text != "-").then_some(text)
         };
-        let text = record
-            .cells
-            .get(i)
-            .map(|c| cells::collapse(c))
-            .unwrap_or_default();
-        if text.is_empty() || text == "-" {
-            continue;
+        let target_year = match role {
+            Some(Role::Target(fy)) => Some(*fy),
+            Some(Role::TargetNow) => table_year,
+            _ => None,
+        };
+        let value_period = match role {
+            Some(Role::Actual(fy)) => Some(Period::Year(*fy)),
+            Some(Role::Quarterly(q, fy)) => fy.or(table_year).map(|fy| Period::Quarter(fy, *q)),
+            _ => None,
+        };
+        if let Some(fy) = target_year
+            && let Some(text) = text()
+        {
+            let value = numeric(&text);
+            any_number |= value.is_some();
+            percent |= text.contains('%');
+            indicator.targets.push(Target {
+                period: Period::Year(fy),
+                text,
+                value,
+            });
+        } else if let Some(period) = value_period
+            && let Some(text) = text()
+        {
+            let value = numeric(&text);
+            percent |= text.contains('%');
+            indicator.measurements.push(Measurement {
+                period,
+                value,
+                text: value.is_none().then_some(text),
+                note: None,
+                recorded_by: None,
+                recorded_at: None,
+            });
+        } else if role == &Some(Role::Baseline)
+            && indicator.baseline.is_none()
+            && let Some(text) = text()
+        {
+            percent |= text.contains('%');
+            indicator.baseline = Some(Baseline {
+                value: numeric(&text),
+                text,
+                when: None,
+            });
         }
-        let value = numeric(&text);
-        any_number |= value.is_some();
-        percent |= text.contains('%');
-        indicator.targets.push(Target {
-            period: Period::Year(*fy),
-            text,
-            value,
-        });
     }
     // The targets' own figures say the unit best; the title fills in.
     indicator.unit = if percent {
@@ -500,7 +573,8 @@ pub fn build_indicator(
     } else {
         Unit::Text
     };
-    indicator.polarity = indicators::implied_by_title(&indicator.title).1;
+    indicator.polarity = polarity_word(record.cell(header, Role::Polarity))
+        .unwrap_or_else(|| indicators::implied_by_title(&indicator.title).1);
     let owner = cells::collapse(record.cell(header, Role::Lead));
     indicator.owner = (!owner.is_empty()).then_some(owner);
     let mut description = Vec::new();
@@ -514,9 +588,34 @@ pub fn build_indicator(
     if !resources.is_empty() {
         description.push(format!("Resources used: {resources}"));
     }
+    if let Some(code) = unread_code {
+        description.push(format!("Reference: {code}"));
+    }
     description.extend(unnamed_columns(record, header));
     indicator.description = (!description.is_empty()).then(|| description.join("\n"));
     indicator
+}
+
+/// "Higher is better", "High", "Smaller is better", "Low", "↑".
+fn polarity_word(text: &str) -> Option<Polarity> {
+    let t = text.trim().to_ascii_lowercase();
+    if [
+        "high", "higher", "bigger", "larger", "more", "increase", "up", "↑",
+    ]
+    .iter()
+    .any(|w| t.starts_with(w))
+    {
+        Some(Polarity::HigherIsBetter)
+    } else if [
+        "low", "smaller", "less", "fewer", "decrease", "reduce", "down", "↓",
+    ]
+    .iter()
+    .any(|w| t.starts_with(w))
+    {
+        Some(Polarity::LowerIsBetter)
+    } else {
+        None
+    }
 }
 
 /// The figure a target states, when it is a figure ("80%", "12.11") and

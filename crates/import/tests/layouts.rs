@@ -157,3 +157,68 @@ fn a_status_column_beside_comments_is_the_judgement_and_undated_progress_is_repo
     let kinds: Vec<_> = doc.findings.iter().map(|f| f.kind.as_str()).collect();
     assert_eq!(kinds, ["undated-progress"]);
 }
+
+#[test]
+fn a_table_of_indicators_with_codes_targets_and_quarterly_values() {
+    let text = "Environmental Services Performance Indicators 2024/25\n\
+        \n\
+        PI Code\tIndicator\tFrequency\tGood performance is\tBaseline\t2023/24 Outturn\t2024/25 Target\tQ1\tQ2\tLead Officer\n\
+        ENV01\tPercentage of household waste recycled\tQuarterly\tHigh\t45%\t48%\t50%\t51%\t49%\tWaste Manager\n\
+        ENV02\tNumber of fly-tipping incidents\tMonthly\tLow\t1,300\t1,204\t1,100\t280\t-\tStreet Scene Manager\n";
+    let doc = read("kpi.txt", text);
+    let plan = &doc.plans[0];
+    assert_eq!(
+        plan.title,
+        "Environmental Services Performance Indicators 2024/25"
+    );
+    assert_eq!(
+        plan.period.map(|p| p.to_string()).as_deref(),
+        Some("2024/25")
+    );
+    assert!(plan.actions.is_empty());
+    let [recycling, fly_tipping] = plan.indicators.as_slice() else {
+        panic!("two indicators: {:?}", plan.indicators);
+    };
+    assert_eq!(recycling.code.as_ref().map(|c| c.as_str()), Some("ENV01"));
+    assert_eq!(recycling.title, "Percentage of household waste recycled");
+    assert_eq!(
+        recycling.frequency,
+        Some(goldthread_domain::Frequency::Quarterly)
+    );
+    assert_eq!(
+        recycling.polarity,
+        goldthread_domain::Polarity::HigherIsBetter
+    );
+    assert_eq!(
+        fly_tipping.polarity,
+        goldthread_domain::Polarity::LowerIsBetter
+    );
+    assert_eq!(recycling.unit, goldthread_domain::Unit::Percent);
+    assert_eq!(recycling.owner.as_deref(), Some("Waste Manager"));
+    assert_eq!(
+        recycling.baseline.as_ref().and_then(|b| b.value),
+        Some(45.0)
+    );
+    let targets: Vec<_> = fly_tipping
+        .targets
+        .iter()
+        .map(|t| (t.period.to_string(), t.value))
+        .collect();
+    assert_eq!(targets, [("2024/25".to_string(), Some(1100.0))]);
+    let values = |i: &goldthread_domain::Indicator| -> Vec<(String, Option<f64>)> {
+        i.measurements
+            .iter()
+            .map(|m| (m.period.to_string(), m.value))
+            .collect()
+    };
+    assert_eq!(
+        values(recycling),
+        [
+            ("2023/24".to_string(), Some(48.0)),
+            ("2024/25 Q1".to_string(), Some(51.0)),
+            ("2024/25 Q2".to_string(), Some(49.0)),
+        ]
+    );
+    // A dash is no value.
+    assert_eq!(values(fly_tipping).len(), 2);
+}
