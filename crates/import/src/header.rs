@@ -52,19 +52,87 @@ pub enum Role {
     Quarterly(goldthread_domain::Quarter, Option<FinancialYear>),
 }
 
+impl Role {
+    /// The roles every record looks up, numbered for [`Header`]'s index.
+    fn slot(self) -> Option<usize> {
+        use Role::*;
+        let slot = match self {
+            Code => 0,
+            Title => 1,
+            Steps => 2,
+            Measures => 3,
+            Indicator => 4,
+            SupportingAction => 5,
+            Due => 6,
+            Lead => 7,
+            Description => 8,
+            ServiceRole => 9,
+            OtherServices => 10,
+            Partnership => 11,
+            ServiceRef => 12,
+            PriorityLink => 13,
+            Progress => 14,
+            Rag => 15,
+            Resources => 16,
+            Targets => 17,
+            TargetNow => 18,
+            Frequency => 19,
+            Polarity => 20,
+            Baseline => 21,
+            Group(_) | Target(_) | Actual(_) | Quarterly(..) => return None,
+        };
+        Some(slot)
+    }
+}
+
+const SLOTS: usize = 22;
+
 #[derive(Debug, Clone)]
 pub struct Header {
+    /// Read-only outside this module once built: [`Header::index`] follows it.
     pub roles: Vec<Option<Role>>,
     /// The header text of each column, for fields no role describes.
     pub labels: Vec<String>,
     /// "Progress up to 30 September 2013", "Q2 update": when the updates
     /// speak for.
     pub as_at: Option<dates::ProgressDate>,
+    /// The first column of each role with a slot: records look their
+    /// cells up by role many times each.
+    index: [Option<u16>; SLOTS],
 }
 
 impl Header {
+    fn new(
+        roles: Vec<Option<Role>>,
+        labels: Vec<String>,
+        as_at: Option<dates::ProgressDate>,
+    ) -> Self {
+        let mut header = Header {
+            roles,
+            labels,
+            as_at,
+            index: [None; SLOTS],
+        };
+        header.reindex();
+        header
+    }
+
+    fn reindex(&mut self) {
+        self.index = [None; SLOTS];
+        for (i, role) in self.roles.iter().enumerate() {
+            if let Some(slot) = role.and_then(Role::slot)
+                && self.index[slot].is_none()
+            {
+                self.index[slot] = u16::try_from(i).ok();
+            }
+        }
+    }
+
     pub fn col(&self, role: Role) -> Option<usize> {
-        self.roles.iter().position(|r| *r == Some(role))
+        match role.slot() {
+            Some(slot) => self.index[slot].map(usize::from),
+            None => self.roles.iter().position(|r| *r == Some(role)),
+        }
     }
 
     pub fn has(&self, role: Role) -> bool {
@@ -101,6 +169,7 @@ impl Header {
         if self.as_at.is_none() {
             self.as_at = earlier.as_at;
         }
+        self.reindex();
     }
 
     /// Compatible when every column both name means the same.
@@ -127,6 +196,7 @@ impl Header {
             }
             self.roles[col] = Some(Role::Target(fy));
         }
+        self.reindex();
     }
 }
 
@@ -429,7 +499,8 @@ pub fn role_of(cell: &str) -> Option<Role> {
 /// Columns of an indicator table named by a period: "Q2", "Quarter 1
 /// 2024/25", "2024/25 Target", "Outturn 2023/24".
 fn period_role(text: &str) -> Option<Role> {
-    if text.len() > 40 {
+    // Every such heading has a digit: a quarter's or a year's.
+    if text.len() > 40 || !text.bytes().any(|b| b.is_ascii_digit()) {
         return None;
     }
     let norm = normalise(text);
@@ -635,14 +706,11 @@ pub fn recognise<S: AsRef<str>>(cells: &[S]) -> Option<Header> {
         .zip(cells)
         .find(|(r, _)| **r == Some(Role::Progress))
         .and_then(|(_, text)| dates::progress_date(text.as_ref()));
-    Some(Header {
-        roles,
-        labels: cells
-            .iter()
-            .map(|c| crate::cells::collapse(c.as_ref()))
-            .collect(),
-        as_at,
-    })
+    let labels = cells
+        .iter()
+        .map(|c| crate::cells::collapse(c.as_ref()))
+        .collect();
+    Some(Header::new(roles, labels, as_at))
 }
 
 /// A row of financial-year labels beneath a header ("2009/10 2010/11 …").
@@ -671,6 +739,59 @@ pub fn year_row<S: AsRef<str>>(cells: &[S]) -> Option<Vec<(usize, FinancialYear)
 mod tests {
     use super::*;
     use chrono::NaiveDate;
+
+    #[test]
+    fn the_column_index_agrees_with_the_roles_after_every_change() {
+        let linear = |h: &Header, role: Role| h.roles.iter().position(|r| *r == Some(role));
+        let roles = [
+            Role::Code,
+            Role::Title,
+            Role::Steps,
+            Role::Measures,
+            Role::Indicator,
+            Role::SupportingAction,
+            Role::Due,
+            Role::Lead,
+            Role::Description,
+            Role::ServiceRole,
+            Role::OtherServices,
+            Role::Partnership,
+            Role::ServiceRef,
+            Role::PriorityLink,
+            Role::Progress,
+            Role::Rag,
+            Role::Resources,
+            Role::Targets,
+            Role::TargetNow,
+            Role::Frequency,
+            Role::Polarity,
+            Role::Baseline,
+        ];
+        let check = |h: &Header| {
+            for role in roles {
+                assert_eq!(h.col(role), linear(h, role), "{role:?}");
+            }
+        };
+        let first = recognise(&[
+            "Ref",
+            "Action",
+            "Lead Officer",
+            "Status",
+            "Comments",
+            "Target",
+        ]);
+        let mut second = recognise(&["", "Action", "Lead Officer", "RAG", "Progress"]);
+        let (Some(first), Some(second)) = (first.as_ref(), second.as_mut()) else {
+            panic!("both are headers");
+        };
+        check(first);
+        second.inherit(first);
+        check(second);
+        assert_eq!(second.col(Role::Code), Some(0));
+        let fy = FinancialYear::starting(2024).unwrap();
+        second.apply_years(&[(7, fy)]);
+        check(second);
+    }
 
     #[test]
     fn key_gate_lets_every_key_synonym_through() {
