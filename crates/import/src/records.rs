@@ -183,6 +183,18 @@ pub fn build_action(record: &Record<'_>, header: &Header, context: DateContext) 
             &milestone_dues.iter().collect::<Vec<_>>(),
         ));
     }
+    // "Draft scheme (June 2025); Cabinet approval (September 2025)": a
+    // measures cell listing milestones, each with its own date.
+    if action.milestones.is_empty() {
+        for (title, due) in dated_milestones(measures) {
+            action.milestones.push(Milestone {
+                title,
+                due: Some(dates::fuzzy(&due, context)),
+                completed: None,
+                provenance: action.provenance.clone(),
+            });
+        }
+    }
     if action.due.is_none() && !due_cell.is_empty() {
         action.due = Some(dates::fuzzy(&cells::collapse(due_cell), context));
     }
@@ -356,6 +368,27 @@ fn append(slot: &mut Option<String>, value: &str) {
         }
         None => *slot = Some(value.to_string()),
     }
+}
+
+/// The milestones of a cell listing them one per line or separated by
+/// semicolons, when every one ends with its date in brackets.
+fn dated_milestones(cell: &str) -> Vec<(String, String)> {
+    if !cell.contains(['\n', ';']) || !cell.contains('(') {
+        return Vec::new();
+    }
+    let parts: Vec<(String, Option<String>)> = cell
+        .split(['\n', ';'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(cells::trailing_date)
+        .collect();
+    if parts.len() < 2 || parts.iter().any(|(_, due)| due.is_none()) {
+        return Vec::new();
+    }
+    parts
+        .into_iter()
+        .filter_map(|(title, due)| Some((title, due?)))
+        .collect()
 }
 
 /// One title per date for a cell listing several milestones against a

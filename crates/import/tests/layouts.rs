@@ -222,3 +222,59 @@ fn a_table_of_indicators_with_codes_targets_and_quarterly_values() {
     // A dash is no value.
     assert_eq!(values(fly_tipping).len(), 2);
 }
+
+#[test]
+fn key_tasks_with_dated_milestones_in_one_cell_under_numbered_objectives() {
+    let text = "Planning Service Plan 2025/26\n\
+        \n\
+        Objective 1: Faster planning decisions\n\
+        \n\
+        No\tKey Task\tLead\tStart Date\tEnd Date\tMilestones\tQ1 Progress\n\
+        1.1\tIntroduce a planning performance agreement scheme\tDevelopment Manager\tApril 2025\tSeptember 2025\tDraft scheme (June 2025); Cabinet approval (September 2025)\tAchieved - scheme live\n\
+        1.2\tDigitise historic planning files\tTechnical Support Manager\tMay 2025\tMarch 2026\t\tOn target, 40% scanned\n\
+        \n\
+        Objective 2: Protect heritage\n\
+        \n\
+        No\tKey Task\tLead\tStart Date\tEnd Date\tMilestones\tQ1 Progress\n\
+        2.1\tReview conservation area appraisals\tConservation Officer\tJune 2025\tJanuary 2026\t\tRevised completion date from January 2026 to March 2026\n";
+    let doc = read("planning.txt", text);
+    let plan = &doc.plans[0];
+    let first = &plan.actions[0];
+    assert_eq!(
+        first.title,
+        "Introduce a planning performance agreement scheme"
+    );
+    let milestones: Vec<_> = first
+        .milestones
+        .iter()
+        .map(|m| (m.title.as_str(), m.due.as_ref().and_then(|d| d.latest)))
+        .collect();
+    assert_eq!(
+        milestones,
+        [
+            ("Draft scheme", day(2025, 6, 30)),
+            ("Cabinet approval", day(2025, 9, 30))
+        ]
+    );
+    // "End Date" is the due date; the start is kept with the description.
+    assert_eq!(
+        first.due.as_ref().map(|d| d.text.as_str()),
+        Some("September 2025")
+    );
+    assert!(
+        first
+            .description
+            .as_deref()
+            .is_some_and(|d| d.contains("Start Date: April 2025"))
+    );
+    let q1 = day(2025, 6, 30);
+    assert_eq!(
+        progress(&doc),
+        [
+            ("1.1".into(), Some(ActionStatus::Achieved), q1),
+            ("1.2".into(), Some(ActionStatus::OnTrack), q1),
+            ("2.1".into(), Some(ActionStatus::Deferred), q1),
+        ]
+    );
+    assert_eq!(plan.actions[2].revisions.len(), 1);
+}
