@@ -102,7 +102,7 @@ pub struct Header {
 }
 
 impl Header {
-    fn new(
+    pub(crate) fn new(
         roles: Vec<Option<Role>>,
         labels: Vec<String>,
         as_at: Option<dates::ProgressDate>,
@@ -569,7 +569,7 @@ fn opening_role(head: &str) -> Option<Role> {
 }
 
 /// The roles that identify records: a header names at least one.
-fn is_key(role: Role) -> bool {
+pub(crate) fn is_key(role: Role) -> bool {
     matches!(
         role,
         Role::Title

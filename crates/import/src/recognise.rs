@@ -1039,6 +1039,9 @@ impl<'a> Recogniser<'a> {
             return;
         }
         let rows = std::mem::take(&mut self.pending_rows);
+        if self.vertical_records(&rows) {
+            return;
+        }
         if let Some((_, place)) = rows.first() {
             let message = format!(
                 "a table of {} row(s) has no header naming its columns; kept as narrative text",
@@ -1054,6 +1057,76 @@ impl<'a> Recogniser<'a> {
         for (text, place) in rows {
             self.narrative(&text, &place);
         }
+    }
+
+    /// A table with a record down the page, a field a row: "Action | …",
+    /// "Lead Officer | …", "Target Date | …", then the next "Action". Read
+    /// when most rows open with a field heading and one names the record.
+    fn vertical_records(&mut self, rows: &[(String, Place)]) -> bool {
+        let fields: Vec<Option<(Role, &str, String, &Place)>> = rows
+            .iter()
+            .map(|(text, place)| {
+                let mut cells = text.split('\t').map(str::trim).filter(|c| !c.is_empty());
+                let heading = cells.next()?;
+                let role = header::role_of(heading)?;
+                let value = cells.collect::<Vec<_>>().join(" ");
+                (!value.is_empty()).then_some((role, heading, value, place))
+            })
+            .collect();
+        let named = fields.iter().flatten().count();
+        if named < 2
+            || named * 10 < rows.len() * 8
+            || !fields
+                .iter()
+                .flatten()
+                .any(|(role, ..)| header::is_key(*role))
+        {
+            return false;
+        }
+        let mut roles: Vec<Role> = Vec::new();
+        let mut labels: Vec<String> = Vec::new();
+        for (role, heading, ..) in fields.iter().flatten() {
+            if !roles.contains(role) {
+                roles.push(*role);
+                labels.push(heading.to_string());
+            }
+        }
+        // "Progress at 30 September 2024": when the progress speaks for.
+        let as_at = roles
+            .iter()
+            .position(|r| *r == Role::Progress)
+            .and_then(|i| dates::progress_date(&labels[i]));
+        // A field already filled starts the next record.
+        let mut records: Vec<(Vec<String>, Place)> = Vec::new();
+        for (role, _, value, place) in fields.into_iter().flatten() {
+            let col = roles.iter().position(|r| *r == role).unwrap_or(0);
+            match records.last_mut() {
+                Some((cells, _)) if cells[col].is_empty() => cells[col] = value,
+                _ => {
+                    let mut cells = vec![String::new(); roles.len()];
+                    cells[col] = value;
+                    records.push((cells, place.clone()));
+                }
+            }
+        }
+        let vertical = Rc::new(Header::new(
+            roles.into_iter().map(Some).collect(),
+            labels,
+            as_at,
+        ));
+        let i = self.plan_index();
+        let table_header = self.states[i].header.replace(vertical);
+        let nodes: Vec<usize> = self.deepest_node().into_iter().collect();
+        for (cells, place) in records {
+            self.record = Some(Record {
+                cells: cells.into_iter().map(Cow::Owned).collect(),
+                place,
+                nodes: nodes.clone(),
+            });
+            self.flush_record();
+        }
+        self.states[i].header = table_header;
+        true
     }
 
     fn flush_label(&mut self) {

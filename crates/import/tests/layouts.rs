@@ -278,3 +278,58 @@ fn key_tasks_with_dated_milestones_in_one_cell_under_numbered_objectives() {
     );
     assert_eq!(plan.actions[2].revisions.len(), 1);
 }
+
+#[test]
+fn records_laid_down_the_page_a_field_a_row() {
+    let text = "Waste Service Plan 2024/25\n\
+        \n\
+        Action\tImprove recycling rates\n\
+        Lead Officer\tWaste Manager\n\
+        Target Date\tMarch 2025\n\
+        Progress at Q2\tOn target\n\
+        \n\
+        Action\tReduce fly-tipping\n\
+        Lead Officer\tStreet Scene Manager\n\
+        Target Date\tDecember 2024\n\
+        Progress at Q2\tNot started\n";
+    let doc = read("vertical.txt", text);
+    let plan = &doc.plans[0];
+    let read: Vec<_> = plan
+        .actions
+        .iter()
+        .map(|a| {
+            (
+                a.title.as_str(),
+                a.lead_officers[0].name.as_str(),
+                a.due.as_ref().map(|d| d.text.as_str()),
+                a.provenance.as_ref().and_then(|p| p.line),
+            )
+        })
+        .collect();
+    assert_eq!(
+        read,
+        [
+            (
+                "Improve recycling rates",
+                "Waste Manager",
+                Some("March 2025"),
+                Some(3)
+            ),
+            (
+                "Reduce fly-tipping",
+                "Street Scene Manager",
+                Some("December 2024"),
+                Some(8)
+            ),
+        ]
+    );
+    let q2 = day(2024, 9, 30);
+    assert_eq!(
+        progress(&doc),
+        [
+            (String::new(), Some(ActionStatus::OnTrack), q2),
+            (String::new(), Some(ActionStatus::NotStarted), q2),
+        ]
+    );
+    assert!(doc.findings.is_empty(), "{:?}", doc.findings);
+}
