@@ -333,3 +333,66 @@ fn records_laid_down_the_page_a_field_a_row() {
     );
     assert!(doc.findings.is_empty(), "{:?}", doc.findings);
 }
+
+#[test]
+fn an_excel_csv_with_priority_and_outcome_columns_and_cells_over_several_lines() {
+    let csv = "Ridings County Council - Council Plan 2024-2027 Action Plan,,,,,\n\
+        ,,,,,\n\
+        Priority,Outcome,Action,Accountable Officer,Due,Update at 30 September 2024\n\
+        Healthy communities,People live longer healthier lives,\"Open two new leisure centres\n(Northtown and Southtown)\",Director of Communities,March 2026,\"On track.\nNorthtown opened in July.\"\n\
+        ,,Launch a social prescribing service,Head of Public Health,December 2024,Complete\n\
+        Strong economy,More people in good jobs,Deliver the skills bootcamp programme,Head of Economic Growth,TBC,Behind schedule - funding delayed\n";
+    let doc = read("ridings.csv", csv);
+    let plan = &doc.plans[0];
+    assert_eq!(plan.kind, PlanKind::Corporate);
+    let rows: Vec<_> = plan
+        .actions
+        .iter()
+        .map(|a| {
+            let parents: Vec<&str> = a
+                .nodes
+                .iter()
+                .map(|&n| plan.nodes[n].title.as_str())
+                .collect();
+            (
+                a.title.as_str(),
+                a.due.as_ref().map(|d| d.text.as_str()),
+                parents,
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "Open two new leisure centres",
+                Some("March 2026"),
+                vec!["People live longer healthier lives"]
+            ),
+            (
+                "Launch a social prescribing service",
+                Some("December 2024"),
+                vec!["People live longer healthier lives"]
+            ),
+            (
+                "Deliver the skills bootcamp programme",
+                Some("TBC"),
+                vec!["More people in good jobs"]
+            ),
+        ]
+    );
+    let outcome = plan.actions[0].nodes[0];
+    let priority = plan.nodes[outcome]
+        .parent
+        .map(|p| plan.nodes[p].title.as_str());
+    assert_eq!(priority, Some("Healthy communities"));
+    let at = day(2024, 9, 30);
+    assert_eq!(
+        progress(&doc),
+        [
+            (String::new(), Some(ActionStatus::OnTrack), at),
+            (String::new(), Some(ActionStatus::Achieved), at),
+            (String::new(), Some(ActionStatus::AtRisk), at),
+        ]
+    );
+}
