@@ -543,6 +543,8 @@ pub fn build_indicator(
         .or(context.financial_year);
     let mut any_number = false;
     let mut percent = indicator.title.contains('%');
+    // Per measurement: its figure was written without a % sign.
+    let mut bare_values: Vec<bool> = Vec::new();
     for (i, role) in header.roles.iter().enumerate() {
         let text = || {
             let text = record
@@ -578,6 +580,7 @@ pub fn build_indicator(
         {
             let value = numeric(&text);
             percent |= text.contains('%');
+            bare_values.push(!text.contains('%'));
             indicator.measurements.push(Measurement {
                 period,
                 value,
@@ -606,6 +609,9 @@ pub fn build_indicator(
     } else {
         Unit::Text
     };
+    if indicator.unit == Unit::Percent {
+        percents_from_fractions(&mut indicator, &bare_values);
+    }
     indicator.polarity = polarity_word(record.cell(header, Role::Polarity))
         .unwrap_or_else(|| indicators::implied_by_title(&indicator.title).1);
     let owner = cells::collapse(record.cell(header, Role::Lead));
@@ -627,6 +633,43 @@ pub fn build_indicator(
     description.extend(unnamed_columns(record, header));
     indicator.description = (!description.is_empty()).then(|| description.join("\n"));
     indicator
+}
+
+/// A spreadsheet keeps 50% as 0.5 and shows it through the cell's format,
+/// which reaches us as the bare figure. When a percentage indicator's bare
+/// figures are all fractions (between 0 and 1, one at least not whole),
+/// they are read as the percentages a person sees in the cell.
+fn percents_from_fractions(indicator: &mut Indicator, bare_values: &[bool]) {
+    // (figure, its text where kept) for every figure written without a %.
+    let mut bare: Vec<(&mut Option<f64>, Option<&mut String>)> = Vec::new();
+    for t in &mut indicator.targets {
+        if !t.text.contains('%') {
+            bare.push((&mut t.value, Some(&mut t.text)));
+        }
+    }
+    for (m, &is_bare) in indicator.measurements.iter_mut().zip(bare_values) {
+        if is_bare {
+            bare.push((&mut m.value, None));
+        }
+    }
+    if let Some(b) = indicator.baseline.as_mut()
+        && !b.text.contains('%')
+    {
+        bare.push((&mut b.value, Some(&mut b.text)));
+    }
+    bare.retain(|(value, _)| value.is_some());
+    let figures = || bare.iter().filter_map(|(v, _)| **v);
+    let fractions = figures().all(|v| (0.0..=1.0).contains(&v));
+    if bare.is_empty() || !fractions || figures().all(|v| v.fract() == 0.0) {
+        return;
+    }
+    for (value, text) in bare {
+        let percent = value.map(|v| (v * 100.0 * 1e6).round() / 1e6);
+        *value = percent;
+        if let (Some(text), Some(p)) = (text, percent) {
+            *text = format!("{p}%");
+        }
+    }
 }
 
 /// "Higher is better", "High", "Smaller is better", "Low", "↑".

@@ -396,3 +396,69 @@ fn an_excel_csv_with_priority_and_outcome_columns_and_cells_over_several_lines()
         ]
     );
 }
+
+#[test]
+fn a_workbook_keeps_percentages_as_fractions_and_dates_as_serial_days() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut book = Workbook::new();
+    let percent = Format::new().set_num_format("0%");
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    let kpis = book.add_worksheet().set_name("Indicators").expect("name");
+    kpis.write_string(0, 0, "Performance Indicators 2024/25")
+        .expect("cell");
+    for (c, h) in ["PI Code", "Indicator", "2024/25 Target", "Q1", "Q2"]
+        .iter()
+        .enumerate()
+    {
+        kpis.write_string(2, c as u16, *h).expect("cell");
+    }
+    kpis.write_string(3, 0, "ENV01").expect("cell");
+    kpis.write_string(3, 1, "Percentage of household waste recycled")
+        .expect("cell");
+    for (c, v) in [(2, 0.5), (3, 0.51), (4, 0.495)] {
+        kpis.write_number_with_format(3, c, v, &percent)
+            .expect("cell");
+    }
+    kpis.write_string(4, 0, "ENV02").expect("cell");
+    kpis.write_string(4, 1, "Number of fly-tipping incidents")
+        .expect("cell");
+    for (c, v) in [(2, 1100.0), (3, 280.0), (4, 301.0)] {
+        kpis.write_number(4, c, v).expect("cell");
+    }
+    let actions = book.add_worksheet().set_name("Actions").expect("name");
+    for (c, h) in ["Ref", "Action", "Lead Officer", "Due Date"]
+        .iter()
+        .enumerate()
+    {
+        actions.write_string(0, c as u16, *h).expect("cell");
+    }
+    actions.write_string(1, 0, "W1").expect("cell");
+    actions
+        .write_string(1, 1, "Roll out food waste collections")
+        .expect("cell");
+    actions.write_string(1, 2, "Waste Manager").expect("cell");
+    let due = ExcelDateTime::from_ymd(2026, 3, 31).expect("date");
+    actions
+        .write_datetime_with_format(1, 3, &due, &date)
+        .expect("cell");
+    let bytes = book.save_to_buffer().expect("xlsx");
+
+    let doc = read_document("plan.xlsx", &bytes).expect("reads").document;
+    let plan = &doc.plans[0];
+    let [recycling, fly_tipping] = plan.indicators.as_slice() else {
+        panic!("two indicators: {:?}", plan.indicators);
+    };
+    let target =
+        |i: &goldthread_domain::Indicator| i.targets.first().map(|t| (t.text.clone(), t.value));
+    assert_eq!(target(recycling), Some(("50%".to_string(), Some(50.0))));
+    let values: Vec<_> = recycling.measurements.iter().map(|m| m.value).collect();
+    assert_eq!(values, [Some(51.0), Some(49.5)]);
+    // Counts are counts.
+    assert_eq!(
+        target(fly_tipping),
+        Some(("1100".to_string(), Some(1100.0)))
+    );
+    let action = &plan.actions[0];
+    assert_eq!(action.code.as_deref(), Some("W1"));
+    assert_eq!(action.due.as_ref().and_then(|d| d.latest), day(2026, 3, 31));
+}
