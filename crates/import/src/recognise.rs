@@ -26,6 +26,9 @@ struct Title {
     period: Option<PlanPeriod>,
     owner: Option<String>,
     line: Option<Place>,
+    /// "Position as at 30 September 2024" in the opening lines: when the
+    /// document's progress speaks for, where a table's heading does not say.
+    as_at: Option<dates::ProgressDate>,
 }
 
 #[derive(Default)]
@@ -200,6 +203,7 @@ fn read_title(file_name: &str, blocks: &[Block<'_>]) -> Title {
     // Else the first opening line naming its years ("Performance
     // Indicators 2024/25") is the title.
     let mut dated: Option<(String, Place, PlanPeriod)> = None;
+    let mut as_at: Option<dates::ProgressDate> = None;
     let mut seen = 0;
     for block in blocks {
         let Block::Text { text, place } = block else {
@@ -225,6 +229,9 @@ fn read_title(file_name: &str, blocks: &[Block<'_>]) -> Title {
         }
         if kind.is_none() {
             kind = kind_of(&text);
+        }
+        if as_at.is_none() && text.len() <= 150 && says_as_at(&text) {
+            as_at = dates::progress_date(&text);
         }
         if dated.is_none()
             && title.is_none()
@@ -269,7 +276,23 @@ fn read_title(file_name: &str, blocks: &[Block<'_>]) -> Title {
         period,
         owner,
         line,
+        as_at,
     }
+}
+
+/// An opening line saying when the document's progress speaks for:
+/// "Position as at 30 September 2024", "Quarter 2 2024/25 monitoring".
+fn says_as_at(text: &str) -> bool {
+    [
+        "as at",
+        "position at",
+        "progress at",
+        "monitoring",
+        "performance report",
+        "update",
+    ]
+    .iter()
+    .any(|phrase| crate::records::contains_ci(text, phrase))
 }
 
 /// The kind of plan a phrase names, by its earliest mention.
@@ -813,6 +836,9 @@ impl<'a> Recogniser<'a> {
             {
                 h.inherit(old);
             }
+            if h.as_at.is_none() && (h.has(Role::Progress) || h.has(Role::Rag)) {
+                h.as_at = self.title.as_at;
+            }
             if let Some(day) = h.as_at.and_then(|d| d.day(fy)) {
                 st.as_at = Some(day);
             }
@@ -1095,7 +1121,8 @@ impl<'a> Recogniser<'a> {
         let as_at = roles
             .iter()
             .position(|r| *r == Role::Progress)
-            .and_then(|i| dates::progress_date(&labels[i]));
+            .and_then(|i| dates::progress_date(&labels[i]))
+            .or(self.title.as_at);
         // A field already filled starts the next record.
         let mut records: Vec<(Vec<String>, Place)> = Vec::new();
         for (role, _, value, place) in fields.into_iter().flatten() {

@@ -462,3 +462,26 @@ fn a_workbook_keeps_percentages_as_fractions_and_dates_as_serial_days() {
     assert_eq!(action.code.as_deref(), Some("W1"));
     assert_eq!(action.due.as_ref().and_then(|d| d.latest), day(2026, 3, 31));
 }
+
+#[test]
+fn an_as_at_line_under_the_title_dates_progress_whose_heading_does_not() {
+    let text = "Ambridge Borough Council\n\
+        Corporate Plan 2025-2028 - Delivery Plan Year 1\n\
+        Position as at 30 September 2025\n\
+        \n\
+        Corporate Priority\tObjective\tAction\tLead Officer\tTarget Date\tStatus\tComments\n\
+        A thriving economy\tSupport local businesses\tLaunch a business grants scheme\tHead of Economic Development\t31/03/2026\tGreen\tScheme opened in May\n\
+        \t\tHold four business networking events\tEconomic Development Officer\tMar-26\tAmber\tTwo held\n";
+    let doc = read("ambridge.txt", text);
+    let at = day(2025, 9, 30);
+    assert_eq!(
+        progress(&doc),
+        [
+            (String::new(), Some(ActionStatus::OnTrack), at),
+            (String::new(), Some(ActionStatus::AtRisk), at),
+        ]
+    );
+    let first = &doc.plans[0].actions[0];
+    assert_eq!(first.updates[0].commentary, "Scheme opened in May");
+    assert!(doc.findings.is_empty(), "{:?}", doc.findings);
+}
