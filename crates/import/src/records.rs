@@ -268,14 +268,12 @@ pub fn build_action(record: &Record<'_>, header: &Header, context: DateContext) 
     let as_at = header.as_at.and_then(|d| d.day(context.financial_year));
     let progress_cell = record.cell(header, Role::Progress);
     let (mut updates, mut unrecognised) = progress::read(progress_cell);
-    // A progress column holding only the judgement ("Status: Green") is one too.
-    let rag_cell = match record.cell(header, Role::Rag) {
-        "" if updates.is_empty() && progress::rag(progress_cell).is_some() => {
-            unrecognised = None;
-            progress_cell
-        }
-        cell => cell,
-    };
+    let mut rag_cell = record.cell(header, Role::Rag);
+    if rag_cell.is_empty() && updates.is_empty() && progress::rag(progress_cell).is_some() {
+        // A progress column holding only the judgement ("Status: Green") is one too.
+        rag_cell = progress_cell;
+        unrecognised = None;
+    }
     if let Some(status) = progress::rag(rag_cell)
         && updates.is_empty()
     {

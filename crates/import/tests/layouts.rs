@@ -485,3 +485,21 @@ fn an_as_at_line_under_the_title_dates_progress_whose_heading_does_not() {
     assert_eq!(first.updates[0].commentary, "Scheme opened in May");
     assert!(doc.findings.is_empty(), "{:?}", doc.findings);
 }
+
+#[test]
+fn a_status_column_holding_only_judgements_gives_the_statuses() {
+    let csv = "Finance Service Plan 2024/25\n\
+        Ref,Action,Lead,Due,Status at 30 June 2024\n\
+        F1,Close the accounts,Chief Accountant,May 2024,Blue\n\
+        F2,Replace the finance system,Head of Finance,March 2025,Red\n";
+    let doc = read("finance.csv", csv);
+    let at = day(2024, 6, 30);
+    assert_eq!(
+        progress(&doc),
+        [
+            ("F1".into(), Some(ActionStatus::Achieved), at),
+            ("F2".into(), Some(ActionStatus::OffTrack), at),
+        ]
+    );
+    assert!(doc.findings.is_empty(), "{:?}", doc.findings);
+}
