@@ -1649,6 +1649,7 @@ impl ServicePlan<'_> {
                 value: Some(value),
                 text: None,
                 note,
+                status: None,
                 recorded_by: Some(owner.clone()),
                 recorded_at,
             });

@@ -4,7 +4,7 @@ use crate::DatabaseArgs;
 use crate::import_report;
 use anyhow::Context;
 use clap::Args;
-use goldthread_import::ReadDocument;
+use goldthread_import::{Mapping, ReadDocument, ReadOptions};
 use goldthread_storage::{ImportOutcome, ImportStatus, SourceMeta, Store};
 use sha2::{Digest, Sha256};
 use std::io::IsTerminal;
@@ -27,6 +27,57 @@ pub struct ImportArgs {
     /// Who is importing, for the history.
     #[arg(long, env = "GOLDTHREAD_ACTOR", default_value = "cli")]
     actor: String,
+    /// Say what the columns of data tables mean: a mapping file (JSON, see
+    /// the README), as `--print-mapping` writes it.
+    #[arg(long, value_name = "FILE")]
+    mapping: Option<PathBuf>,
+    /// Write the mapping used for every data table to FILE, ready to edit
+    /// and give back with `--mapping`.
+    #[arg(long, value_name = "FILE")]
+    print_mapping: Option<PathBuf>,
+    /// Our own council in tables of several (comparison and open data).
+    #[arg(long, value_name = "NAME")]
+    area: Option<String>,
+}
+
+/// The reading options the flags give: the mapping file read and checked.
+fn read_options(args: &ImportArgs) -> anyhow::Result<ReadOptions> {
+    let mapping = match &args.mapping {
+        None => None,
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the mapping file {}", path.display()))?;
+            Some(Mapping::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?)
+        }
+    };
+    Ok(ReadOptions {
+        mapping,
+        area: args.area.clone(),
+    })
+}
+
+/// The one line that says a document gave nothing, and what to do.
+fn nothing_message(name: &str, read: &ReadDocument) -> String {
+    let why = read
+        .document
+        .findings
+        .iter()
+        .find(|f| f.severity == goldthread_domain::Severity::Error)
+        .map_or(String::new(), |f| format!(" ({})", f.message));
+    format!(
+        "{name}: nothing was recognised in this document{why}; nothing was stored. \
+         Run `goldthread import --dry-run --json {name}` to see what was read, \
+         and `--print-mapping FILE`, then `--mapping FILE`, to say what its columns mean"
+    )
+}
+
+/// Nothing read at all: storing it would make an empty plan.
+fn nothing_recognised(read: &ReadDocument) -> bool {
+    let c = read.document.counts();
+    c.actions == 0
+        && c.indicators == 0
+        && c.priorities + c.outcomes + c.objectives == 0
+        && c.risks == 0
 }
 
 pub fn source_meta(file_name: &str, bytes: &[u8], read: &ReadDocument) -> SourceMeta {
@@ -56,15 +107,30 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
     } else {
         Some(args.database.open().await?)
     };
+    let options = read_options(&args)?;
     let progress = progress_bar(&args.files);
     let mut reports = Vec::new();
     let mut failed = false;
+    let mut used_mapping = options.mapping.clone();
     for path in &args.files {
         let shown = path.display().to_string();
         progress.set_message(shown.clone());
-        let result = import_one(store.as_ref(), path, &args.actor).await;
+        let result = import_one(store.as_ref(), path, &args.actor, &options).await;
+        if let Ok((read, _)) = &result {
+            used_mapping = Some(read.mapping(used_mapping.as_ref()));
+        }
         progress.inc(1);
         match result {
+            Ok((read, _)) if nothing_recognised(&read) => {
+                failed = true;
+                let message = nothing_message(&shown, &read);
+                progress.suspend(|| eprintln!("error: {message}"));
+                let mut report = import_report::document_json(&shown, &read, None);
+                if let serde_json::Value::Object(map) = &mut report {
+                    map.insert("error".into(), message.into());
+                }
+                reports.push(report);
+            }
             Ok((read, outcome)) => {
                 if outcome
                     .as_ref()
@@ -94,6 +160,14 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
         }
     }
     progress.finish_and_clear();
+    if let Some(path) = &args.print_mapping {
+        let mapping = used_mapping.unwrap_or(Mapping {
+            goldthread_mapping: 1,
+            ..Mapping::default()
+        });
+        std::fs::write(path, mapping.to_json() + "\n")
+            .with_context(|| format!("cannot write the mapping to {}", path.display()))?;
+    }
     if args.json {
         println!("{}", serde_json::json!({ "documents": reports }));
     }
@@ -108,11 +182,13 @@ async fn import_one(
     store: Option<&Store>,
     path: &PathBuf,
     actor: &str,
+    options: &ReadOptions,
 ) -> anyhow::Result<(ReadDocument, Option<ImportOutcome>)> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let name = path.display().to_string();
-    let read = goldthread_import::read_document(&name, &bytes)?;
+    let read = goldthread_import::read_document_with(&name, &bytes, options)?;
     let outcome = match store {
+        Some(_) if nothing_recognised(&read) => None,
         Some(store) => {
             let meta = source_meta(&name, &bytes, &read);
             Some(

@@ -1,7 +1,7 @@
 //! The import report: the `--json` contract and the one-line summary.
 //! Wire shapes live here, at the edge, not in the domain.
 
-use goldthread_domain::{Action, FuzzyDate, PlanDocument, PlanDraft};
+use goldthread_domain::{Action, FuzzyDate, Indicator, Period, PlanDocument, PlanDraft};
 use goldthread_import::ReadDocument;
 use goldthread_storage::ImportOutcome;
 use serde_json::{Value, json};
@@ -20,7 +20,23 @@ pub fn document_json(file: &str, read: &ReadDocument, outcome: Option<&ImportOut
             "frequency": i.frequency.map(|f| f.as_str()),
             "targets": i.targets.iter().map(|t| json!({"period": t.period.to_string(), "value": t.text})).collect::<Vec<_>>(),
             "baseline": i.baseline.as_ref().map(|b| json!({"text": b.text, "value": b.value, "when": b.when})),
+            "values": values_json(i),
             "line": i.provenance.as_ref().and_then(|p| p.line),
+        })).collect::<Vec<_>>(),
+        "tables": read.tables.iter().map(|t| json!({
+            "sheet": t.sheet,
+            "line": t.line,
+            "kind": t.kind.as_str(),
+            "rows": t.rows,
+            "indicators": t.indicators,
+            "mapped": t.mapped,
+            "columns": t.columns.iter().map(|c| json!({
+                "heading": c.heading,
+                "role": c.role,
+                "period": c.period,
+                "confidence": c.confidence.as_str(),
+                "why": c.why,
+            })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "risks": doc.plans.iter().flat_map(|p| p.risks.iter()).map(|r| json!({
             "title": r.title,
@@ -41,6 +57,36 @@ pub fn document_json(file: &str, read: &ReadDocument, outcome: Option<&ImportOut
         );
     }
     value
+}
+
+/// An indicator's figures by period: the value, the target that applies
+/// (the period's own, else its year's) and the status the council reported.
+fn values_json(indicator: &Indicator) -> Value {
+    let target_for = |period: Period| {
+        indicator
+            .targets
+            .iter()
+            .find(|t| t.period == period)
+            .or_else(|| {
+                indicator
+                    .targets
+                    .iter()
+                    .find(|t| t.period == Period::Year(period.financial_year()))
+            })
+            .map(|t| t.value.map_or_else(|| json!(t.text), |v| json!(v)))
+    };
+    indicator
+        .measurements
+        .iter()
+        .map(|m| {
+            json!({
+                "period": m.period.to_string(),
+                "value": m.value.map_or_else(|| m.text.as_ref().map_or(Value::Null, |t| json!(t)), |v| json!(v)),
+                "target": target_for(m.period),
+                "status": m.status.map(|s| s.as_str()),
+            })
+        })
+        .collect()
 }
 
 fn plan_json(plan: &PlanDraft) -> Value {

@@ -284,6 +284,11 @@ pub struct Measurement {
     /// For text indicators, or a value given as words.
     pub text: Option<String>,
     pub note: Option<String>,
+    /// The red/amber/green judgement the council reported with the value
+    /// (a KPI return's "Status" column), kept beside the one Goldthread
+    /// computes from value and target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<crate::status::Rag>,
     pub recorded_by: Option<String>,
     pub recorded_at: Option<DateTime<Utc>>,
 }

@@ -12,15 +12,19 @@ pub enum PlanKind {
     Service,
     Operational,
     Improvement,
+    /// A performance report or KPI return: indicators and their values,
+    /// no actions.
+    Performance,
 }
 
 impl PlanKind {
-    pub const ALL: [PlanKind; 5] = [
+    pub const ALL: [PlanKind; 6] = [
         PlanKind::Corporate,
         PlanKind::CorporateAction,
         PlanKind::Service,
         PlanKind::Operational,
         PlanKind::Improvement,
+        PlanKind::Performance,
     ];
 
     /// The stable name used in storage, the API and the import contract.
@@ -31,6 +35,7 @@ impl PlanKind {
             PlanKind::Service => "service",
             PlanKind::Operational => "operational",
             PlanKind::Improvement => "improvement",
+            PlanKind::Performance => "performance",
         }
     }
 
@@ -45,6 +50,7 @@ impl PlanKind {
             PlanKind::Service => "Service plan",
             PlanKind::Operational => "Operational plan",
             PlanKind::Improvement => "Improvement plan",
+            PlanKind::Performance => "Performance report",
         }
     }
 }

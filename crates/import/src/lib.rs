@@ -23,10 +23,12 @@ mod progress;
 mod recognise;
 mod records;
 mod sections;
+pub mod tables;
 mod text;
 mod xlsx;
 
-use goldthread_domain::{Finding, FindingKind, PlanDocument, Severity, SourceFormat};
+use goldthread_domain::{Finding, FindingKind, PlanDocument, PlanKind, Severity, SourceFormat};
+pub use tables::{Mapping, MappingError, ReadOptions, TableLayout};
 
 /// Files larger than this are refused before any parsing.
 pub const MAX_FILE_BYTES: usize = 200 * 1024 * 1024;
@@ -75,6 +77,74 @@ pub enum ImportError {
     },
     #[error("{file}: interchange version {version} is not supported (this build reads version 1)")]
     UnsupportedVersion { file: String, version: String },
+    #[error("{file}: this is {what}, not a document Goldthread reads; {advice}")]
+    NotADocument {
+        file: String,
+        what: &'static str,
+        advice: &'static str,
+    },
+}
+
+/// Files that are plainly something other than a plan or a return, told
+/// apart by their first bytes or their name: the user is told what the
+/// file is and what to give instead.
+fn not_a_document(file_name: &str, bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+    const TABLES: &str = "save its tables as Excel (.xlsx), CSV or Word (.docx) and import that";
+    let lower = file_name.to_ascii_lowercase();
+    let head = &bytes[..bytes.len().min(1024)];
+    let trimmed = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let start = trimmed
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(0);
+    let opening = trimmed[start..].to_ascii_lowercase();
+    if bytes.starts_with(b"%PDF") {
+        return Some((
+            "a PDF",
+            "Goldthread reads Word, Excel, CSV and text: save the PDF's tables as Excel or text (a scanned PDF needs OCR first) and import that",
+        ));
+    }
+    let image = [
+        &b"\x89PNG"[..],
+        b"\xFF\xD8\xFF",
+        b"GIF8",
+        b"BM",
+        b"II*\0",
+        b"MM\0*",
+    ];
+    if image.iter().any(|m| bytes.starts_with(m))
+        || (bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP"))
+    {
+        return Some((
+            "an image",
+            "a picture of a table cannot be read; import the document it was taken from",
+        ));
+    }
+    if bytes.starts_with(b"\xD0\xCF\x11\xE0") {
+        return Some((
+            "an old Office file (.doc or .xls)",
+            "open it in Word or Excel and save it as .docx or .xlsx, then import that",
+        ));
+    }
+    if bytes.starts_with(b"PK\x03\x04")
+        && (lower.ends_with(".odt")
+            || lower.ends_with(".ods")
+            || lower.ends_with(".pptx")
+            || lower.ends_with(".zip"))
+    {
+        return Some(("an archive or OpenDocument file", TABLES));
+    }
+    if opening.starts_with(b"<!doctype html")
+        || opening.starts_with(b"<html")
+        || lower.ends_with(".html")
+        || lower.ends_with(".htm")
+    {
+        return Some(("a web page (HTML)", TABLES));
+    }
+    if lower.ends_with(".js") || lower.ends_with(".mjs") || lower.ends_with(".css") {
+        return Some(("a script or style sheet from a web page", TABLES));
+    }
+    None
 }
 
 /// A document as read, with the format it was read as.
@@ -82,11 +152,55 @@ pub enum ImportError {
 pub struct ReadDocument {
     pub format: SourceFormat,
     pub document: PlanDocument,
+    /// The data tables read (or seen and not read), each column with the
+    /// role chosen for it and how sure that is.
+    pub tables: Vec<TableLayout>,
+}
+
+impl ReadDocument {
+    /// A mapping with the roles used for every data table, ready to edit
+    /// and give back with `--mapping`.
+    pub fn mapping(&self, given: Option<&Mapping>) -> Mapping {
+        let mut mapping = given.cloned().unwrap_or(Mapping {
+            goldthread_mapping: 1,
+            ..Mapping::default()
+        });
+        for layout in &self.tables {
+            let guesses: Vec<tables::roles::ColumnGuess> = layout
+                .columns
+                .iter()
+                .map(|c| tables::roles::ColumnGuess {
+                    role: tables::roles::ColumnRole::from_name(
+                        c.role,
+                        c.period
+                            .as_deref()
+                            .and_then(tables::period::PeriodRef::parse_mapping),
+                    )
+                    .unwrap_or(tables::roles::ColumnRole::Ignore),
+                    confidence: c.confidence,
+                    why: c.why.clone(),
+                })
+                .collect();
+            if !mapping.knows(&layout.headings) {
+                mapping.set(&layout.headings, &guesses);
+            }
+        }
+        mapping
+    }
 }
 
 /// Reads a file of any supported format, recognised from its bytes first
 /// and its name second.
 pub fn read_document(file_name: &str, bytes: &[u8]) -> Result<ReadDocument, ImportError> {
+    read_document_with(file_name, bytes, &ReadOptions::default())
+}
+
+/// [`read_document`] with what the user said: a column mapping, our area.
+pub fn read_document_with(
+    file_name: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> Result<ReadDocument, ImportError> {
     let file = || file_name.to_string();
     if bytes.len() > MAX_FILE_BYTES {
         return Err(ImportError::TooLarge {
@@ -98,24 +212,39 @@ pub fn read_document(file_name: &str, bytes: &[u8]) -> Result<ReadDocument, Impo
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ImportError::Empty { file: file() });
     }
+    if let Some((what, advice)) = not_a_document(file_name, bytes) {
+        return Err(ImportError::NotADocument {
+            file: file(),
+            what,
+            advice,
+        });
+    }
     let format = detect::format(file_name, bytes);
-    let document = match format {
-        SourceFormat::Docx => read_blocks(file_name, &docx::blocks(file_name, bytes)?, Vec::new()),
-        SourceFormat::Xlsx => read_blocks(file_name, &xlsx::blocks(file_name, bytes)?, Vec::new()),
-        SourceFormat::Json => json::read(file_name, bytes)?,
+    let read = |blocks: &[blocks::Block<'_>], notes| read_blocks(file_name, blocks, notes, options);
+    let (document, tables) = match format {
+        SourceFormat::Docx => read(&docx::blocks(file_name, bytes)?, Vec::new()),
+        SourceFormat::Xlsx => read(&xlsx::blocks(file_name, bytes)?, Vec::new()),
+        SourceFormat::Json => (json::read(file_name, bytes)?, Vec::new()),
         SourceFormat::Csv => {
             let (text, notes) = decode(file_name, bytes)?;
             let blocks = delimited::blocks(file_name, &text)?;
-            read_blocks(file_name, &blocks, notes)
+            read(&blocks, notes)
         }
         SourceFormat::Text => {
             let (text, notes) = decode(file_name, bytes)?;
-            let mut doc = read_text(file_name, &text)?;
-            doc.findings.splice(0..0, notes);
-            doc
+            if text.trim().is_empty() {
+                return Err(ImportError::Empty {
+                    file: file_name.to_string(),
+                });
+            }
+            read(&text::blocks(&text), notes)
         }
     };
-    Ok(ReadDocument { format, document })
+    Ok(ReadDocument {
+        format,
+        document,
+        tables,
+    })
 }
 
 /// Reads plain text with tab-separated tables (text extracted from Word or
@@ -133,7 +262,8 @@ pub fn read_text(file_name: &str, text: &str) -> Result<PlanDocument, ImportErro
             file: file_name.to_string(),
         });
     }
-    Ok(read_blocks(file_name, &text::blocks(text), Vec::new()))
+    let options = ReadOptions::default();
+    Ok(read_blocks(file_name, &text::blocks(text), Vec::new(), &options).0)
 }
 
 /// Writes the interchange form: `{"goldthread": 1, "document": …}`.
@@ -141,12 +271,49 @@ pub fn to_interchange_json(doc: &PlanDocument) -> String {
     json::write(doc)
 }
 
-fn read_blocks(file_name: &str, blocks: &[blocks::Block<'_>], notes: Vec<Finding>) -> PlanDocument {
-    let mut doc = recognise::recognise(file_name, blocks);
+fn read_blocks(
+    file_name: &str,
+    blocks: &[blocks::Block<'_>],
+    notes: Vec<Finding>,
+    options: &ReadOptions,
+) -> (PlanDocument, Vec<TableLayout>) {
+    let tables = tables::read_tables(file_name, blocks, options);
+    let mut doc = recognise::recognise(file_name, blocks, &tables.claimed);
+    attach_indicators(&mut doc, tables.indicators, tables.period);
+    doc.findings.extend(tables.findings);
     findings::check(&mut doc);
     doc.findings.extend(ocr::suspect_words(blocks));
     doc.findings.splice(0..0, notes);
-    doc
+    (doc, tables.layouts)
+}
+
+/// The data tables' indicators join the document's first plan; a document
+/// that is nothing but data tables is a performance report.
+fn attach_indicators(
+    doc: &mut PlanDocument,
+    indicators: Vec<goldthread_domain::Indicator>,
+    period: Option<goldthread_domain::Period>,
+) {
+    if indicators.is_empty() {
+        return;
+    }
+    if doc.plans.is_empty() {
+        doc.plans.push(goldthread_domain::PlanDraft::new(
+            "Performance report",
+            PlanKind::Performance,
+        ));
+    }
+    let plan = &mut doc.plans[0];
+    if plan.actions.is_empty() && plan.nodes.is_empty() && plan.indicators.is_empty() {
+        if let Some(rest) = plan.title.strip_prefix(plan.kind.label()) {
+            plan.title = format!("{}{rest}", PlanKind::Performance.label());
+        }
+        plan.kind = PlanKind::Performance;
+        if plan.period.is_none() {
+            plan.period = period.map(|p| goldthread_domain::PlanPeriod::single(p.financial_year()));
+        }
+    }
+    plan.indicators.extend(indicators);
 }
 
 /// Text from bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else

@@ -110,7 +110,13 @@ fn level_index(level: NodeLevel) -> usize {
     }
 }
 
-pub fn recognise(file_name: &str, blocks: &[Block<'_>]) -> PlanDocument {
+/// Reads the blocks into plans, passing over the `skip` ranges (tables the
+/// data-table reader took), which are in order.
+pub fn recognise(
+    file_name: &str,
+    blocks: &[Block<'_>],
+    skip: &[std::ops::Range<usize>],
+) -> PlanDocument {
     let title = read_title(file_name, blocks);
     let mut r = Recogniser {
         doc: PlanDocument::default(),
@@ -128,7 +134,14 @@ pub fn recognise(file_name: &str, blocks: &[Block<'_>]) -> PlanDocument {
     // The cleaned cells of a row looked at ahead (to see whether the row
     // above is a super-header), kept so each row is cleaned once.
     let mut ahead: Option<(usize, Vec<Cow<'_, str>>)> = None;
+    let mut skips = skip.iter().peekable();
     for (i, block) in blocks.iter().enumerate() {
+        while skips.next_if(|s| s.end <= i).is_some() {}
+        if skips.peek().is_some_and(|s| s.contains(&i)) {
+            r.flush_all();
+            r.after_row = false;
+            continue;
+        }
         match block {
             Block::Blank => r.after_row = false,
             Block::Text { text, place } if r.title.line.as_ref() == Some(place) => {

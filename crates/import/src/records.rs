@@ -584,6 +584,7 @@ pub fn build_indicator(
                 value,
                 text: value.is_none().then_some(text),
                 note: None,
+                status: None,
                 recorded_by: None,
                 recorded_at: None,
             });

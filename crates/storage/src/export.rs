@@ -250,6 +250,7 @@ async fn load_plan(
                 value: m.try_get(1)?,
                 text: m.try_get(2)?,
                 note: m.try_get(3)?,
+                status: None,
                 recorded_by: m.try_get(4)?,
                 recorded_at: chrono::DateTime::parse_from_rfc3339(&recorded_at).ok().map(|t| t.with_timezone(&chrono::Utc)),
             });

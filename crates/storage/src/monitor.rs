@@ -146,6 +146,7 @@ impl Store {
                     value: measurement.value,
                     text: measurement.text.clone(),
                     note: measurement.note.clone(),
+                    status: None,
                     recorded_by: Some(actor.to_string()),
                     recorded_at: None,
                 };

@@ -1,0 +1,256 @@
+//! What one cell of a data table holds: a figure, a red/amber/green word,
+//! a direction of travel, a code, an area. Column roles are inferred from
+//! how many of a column's cells read as each.
+
+use goldthread_domain::status::Rag;
+
+/// A figure as people write it: `94%`, `£1,250`, `10,323`, `0.91`, `12,5`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Figure {
+    pub value: f64,
+    pub percent: bool,
+    pub pounds: bool,
+}
+
+/// A cell that is a figure and nothing more (a trailing footnote mark
+/// aside). A comma before exactly three digits groups thousands; any other
+/// comma is a decimal point ("12,5" is 12.5, never 125).
+pub fn figure(text: &str) -> Option<Figure> {
+    let mut t = text.trim().trim_end_matches(['*', '†']).trim();
+    if t.is_empty() || t.len() > 40 {
+        return None;
+    }
+    let pounds = t.starts_with('£');
+    if pounds {
+        t = t.trim_start_matches('£').trim_start();
+    }
+    let percent = t.ends_with('%');
+    if percent {
+        t = t.trim_end_matches('%').trim_end();
+    }
+    let (negative, digits) = match t.strip_prefix(['-', '−']) {
+        Some(rest) if !rest.is_empty() => (true, rest.trim_start()),
+        _ => (false, t),
+    };
+    let digits = digits.strip_prefix('£').unwrap_or(digits);
+    if digits.is_empty() || !digits.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    if !digits
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+    {
+        return None;
+    }
+    let groups: Vec<&str> = digits.split(',').collect();
+    let normal = if groups.len() == 1 {
+        digits.to_string()
+    } else if groups[1..].iter().enumerate().all(|(i, g)| {
+        let last = i + 2 == groups.len();
+        let whole = if last {
+            g.split('.').next().unwrap_or("")
+        } else {
+            g
+        };
+        whole.len() == 3 && whole.chars().all(|c| c.is_ascii_digit())
+    }) && !groups[0].contains('.')
+        && !groups[0].is_empty()
+    {
+        groups.concat()
+    } else if groups.len() == 2 && !digits.contains('.') {
+        format!("{}.{}", groups[0], groups[1])
+    } else {
+        return None;
+    };
+    let value: f64 = normal.parse().ok()?;
+    if !value.is_finite() {
+        return None;
+    }
+    Some(Figure {
+        value: if negative { -value } else { value },
+        percent,
+        pounds,
+    })
+}
+
+/// Cells that say "no figure": `-`, `n/a`, `..`, `*`, `TBC`, `null`.
+pub fn is_placeholder(text: &str) -> bool {
+    let t = text.trim().to_ascii_lowercase();
+    matches!(
+        t.as_str(),
+        "" | "-"
+            | "–"
+            | "—"
+            | "n/a"
+            | "na"
+            | "n.a."
+            | ".."
+            | "..."
+            | "*"
+            | "x"
+            | "tbc"
+            | "tba"
+            | "null"
+            | "none"
+            | "nil"
+            | "not available"
+            | "no data"
+            | "not applicable"
+            | "#n/a"
+            | "#div/0!"
+            | "not collected"
+            | "awaiting data"
+            | "data not available"
+    )
+}
+
+/// A red/amber/green judgement as councils write it: `GREEN`, `G`, `On
+/// target`, `Off track`, `(Amber)`, a traffic-light symbol.
+pub fn rag(text: &str) -> Option<Rag> {
+    let t = text
+        .trim()
+        .trim_matches(|c: char| c == '(' || c == ')' || c == '.' || c.is_whitespace())
+        .to_ascii_lowercase();
+    let rag = match t.as_str() {
+        "green" | "g" | "on target" | "on track" | "met" | "target met" | "achieved"
+        | "exceeded" | "above target" | "good" | "🟢" | "●green" => Rag::Green,
+        "amber"
+        | "a"
+        | "near target"
+        | "slightly off target"
+        | "at risk"
+        | "close to target"
+        | "within tolerance"
+        | "some concerns"
+        | "🟡"
+        | "🟠"
+        | "amber/green"
+        | "green/amber" => Rag::Amber,
+        "red" | "r" | "off target" | "off track" | "not met" | "target not met" | "missed"
+        | "below target" | "not achieved" | "🔴" | "red/amber" | "amber/red" => Rag::Red,
+        "blue" | "b" | "complete" | "completed" => Rag::Blue,
+        "grey" | "gray" | "data only" | "no target" | "not rated" | "n/a" | "no rag" => Rag::Grey,
+        _ => return None,
+    };
+    Some(rag)
+}
+
+/// A direction of travel: arrows and the words councils print beside them.
+pub fn direction(text: &str) -> Option<&'static str> {
+    let t = text.trim().to_ascii_lowercase();
+    if t.is_empty() || t.len() > 30 {
+        return None;
+    }
+    let has = |cs: &[char]| t.chars().any(|c| cs.contains(&c));
+    if has(&['↑', '⇧', '▲', '↗', '⬆'])
+        || matches!(t.as_str(), "up" | "improving" | "improved" | "better")
+    {
+        Some("improving")
+    } else if has(&['↓', '⇩', '▼', '↘', '⬇'])
+        || matches!(
+            t.as_str(),
+            "down" | "worsening" | "worse" | "declining" | "deteriorating"
+        )
+    {
+        Some("worsening")
+    } else if has(&['→', '↔', '⇨', '►', '➡', '⬌'])
+        || matches!(
+            t.as_str(),
+            "stable" | "same" | "no change" | "unchanged" | "steady" | "static"
+        )
+    {
+        Some("stable")
+    } else {
+        None
+    }
+}
+
+/// A short reference: `MEHPI 132`, `CORP 09`, `ASC1`, `PI-12`, `KPI 3a`.
+pub fn is_code(text: &str) -> bool {
+    let t = text.trim();
+    if t.is_empty() || t.len() > 16 || t.split_whitespace().count() > 2 {
+        return false;
+    }
+    let first = t.chars().next().unwrap_or(' ');
+    first.is_ascii_alphabetic()
+        && t.chars().any(|c| c.is_ascii_digit())
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || " ._-/".contains(c))
+        && t.chars().filter(|c| c.is_ascii_alphabetic()).count() <= 8
+        && super::period::read(t).is_none()
+        && !t.split_whitespace().any(|w| {
+            w.len() == 4
+                && (w.starts_with("19") || w.starts_with("20"))
+                && w.chars().all(|c| c.is_ascii_digit())
+        })
+}
+
+/// An area code as the ONS writes them: `E06000005`, `S12000030`.
+pub fn is_area_code(text: &str) -> bool {
+    let t = text.trim().as_bytes();
+    t.len() == 9
+        && matches!(t[0], b'E' | b'W' | b'S' | b'N')
+        && t[1..].iter().all(u8::is_ascii_digit)
+}
+
+/// A council or area name: "Bury Metropolitan Borough Council", "Leeds".
+pub fn is_area_name(text: &str) -> bool {
+    let lower = text.trim().to_ascii_lowercase();
+    [
+        "council",
+        "borough",
+        "county",
+        "district",
+        "city of",
+        "metropolitan",
+        "unitary",
+        "authority",
+    ]
+    .iter()
+    .any(|w| lower.ends_with(w) || lower.contains(&format!("{w} ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_read_as_people_write_them() {
+        let f = |t: &str| figure(t).map(|f| f.value);
+        for (text, expected) in [
+            ("94%", Some(94.0)),
+            ("10,323", Some(10323.0)),
+            ("1,043,275", Some(1_043_275.0)),
+            ("£1,250.50", Some(1250.5)),
+            ("0.91", Some(0.91)),
+            ("12,5", Some(12.5)),
+            ("-3", Some(-3.0)),
+            ("1308", Some(1308.0)),
+            ("5,473*", Some(5473.0)),
+            ("12,50,0", None),
+            ("Q1", None),
+            ("2 days", None),
+            ("", None),
+        ] {
+            assert_eq!(f(text), expected, "{text}");
+        }
+        assert!(figure("94%").unwrap().percent);
+        assert!(figure("£3").unwrap().pounds);
+    }
+
+    #[test]
+    fn judgements_directions_codes_and_areas() {
+        assert_eq!(rag("GREEN"), Some(Rag::Green));
+        assert_eq!(rag("(Amber)"), Some(Rag::Amber));
+        assert_eq!(rag("Off track"), Some(Rag::Red));
+        assert_eq!(rag("Greenwich"), None);
+        assert_eq!(direction("↑"), Some("improving"));
+        assert_eq!(direction("→"), Some("stable"));
+        assert_eq!(direction("Down"), Some("worsening"));
+        assert_eq!(direction("Housing"), None);
+        assert!(is_code("CORP 09") && is_code("ASC1") && is_code("PI-12") && is_code("MEHPI 132"));
+        assert!(!is_code("Customer satisfaction") && !is_code("2019-20") && !is_code("Q1 2024"));
+        assert!(is_area_code("E06000005") && !is_area_code("E0600000"));
+        assert!(is_area_name("Allerdale District Council") && !is_area_name("Leeds"));
+    }
+}

@@ -1,0 +1,221 @@
+//! Data tables: the KPI returns, RAG summaries, open-data extracts and
+//! comparison tables councils keep beside their plans. Read in named
+//! stages, each with its own types:
+//!
+//! 1. [`find`]: runs of rows become [`find::Table`]s (headings, rows, the
+//!    lines above);
+//! 2. [`roles`]: each column gets a [`roles::ColumnRole`] from its heading
+//!    and its cells, with a [`roles::Confidence`] — or the user's, from a
+//!    [`mapping::Mapping`];
+//! 3. [`read`]: the table's shape ([`read::TableKind`]) decides how rows
+//!    become indicators; [`period`] resolves every heading's period against
+//!    the document's reporting period;
+//! 4. the indicators join the document's plan, and every table read (or
+//!    seen and not read) is reported as a [`TableLayout`].
+//!
+//! Tables the plan reader already knows (action tables, the samples'
+//! indicator tables) are left to it: a table is taken here when the plan
+//! reader finds no header in it, or when a mapping names its layout.
+
+pub mod cell;
+pub mod find;
+pub mod mapping;
+pub mod period;
+pub mod read;
+pub mod roles;
+
+use crate::blocks::Block;
+use goldthread_domain::{Finding, Indicator, Period};
+use serde::Serialize;
+use std::ops::Range;
+
+pub use mapping::{Mapping, MappingError};
+pub use read::TableKind;
+pub use roles::Confidence;
+
+/// What the user tells the reader beyond the file.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    pub mapping: Option<Mapping>,
+    /// Our own area, for tables of several councils (`--area`).
+    pub area: Option<String>,
+}
+
+/// One column as the report shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ColumnReport {
+    pub heading: String,
+    pub role: &'static str,
+    /// The period its figures are for, as resolved ("2024/25 Q2") or as
+    /// the heading gives it ("previous", "Q1") when the document does not say.
+    pub period: Option<String>,
+    pub confidence: Confidence,
+    pub why: String,
+}
+
+/// One table as the reader saw it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TableLayout {
+    pub sheet: Option<String>,
+    pub line: u32,
+    pub kind: TableKind,
+    pub headings: Vec<String>,
+    pub columns: Vec<ColumnReport>,
+    pub rows: usize,
+    pub indicators: usize,
+    /// Whether a mapping decided its columns.
+    pub mapped: bool,
+}
+
+/// What the data tables of a document gave.
+#[derive(Debug, Default)]
+pub struct TablesRead {
+    pub indicators: Vec<Indicator>,
+    pub findings: Vec<Finding>,
+    pub layouts: Vec<TableLayout>,
+    /// Blocks the plan reader must not read again.
+    pub claimed: Vec<Range<usize>>,
+    /// The reporting period used, when one was found.
+    pub period: Option<Period>,
+}
+
+/// The document's reporting period: the mapping's, else the first opening
+/// line naming one, else the file name.
+fn reporting_period(
+    file_name: &str,
+    blocks: &[Block<'_>],
+    options: &ReadOptions,
+) -> Option<Period> {
+    if let Some(p) = options.mapping.as_ref().and_then(Mapping::reporting_period) {
+        return Some(p);
+    }
+    let opening = blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Text { text, .. } => Some(text.as_ref()),
+            _ => None,
+        })
+        .take(15)
+        .filter(|t| t.len() <= 200)
+        .find_map(period::reporting_period);
+    let stem = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
+    opening.or_else(|| period::reporting_period(stem))
+}
+
+/// Headings a data table could have: two or more short cells, none a
+/// figure, at least one naming a role or a period.
+fn may_be_headings(cells: &[String]) -> bool {
+    let filled: Vec<&String> = cells.iter().filter(|c| !c.is_empty()).collect();
+    filled.len() >= 2
+        && filled
+            .iter()
+            .all(|c| c.len() <= 80 && cell::figure(c).is_none())
+        && filled.iter().filter(|c| c.len() > 50).count() * 4 <= filled.len()
+        && filled
+            .iter()
+            .any(|c| roles::heading_role(c).is_some_and(|r| r != roles::ColumnRole::Title))
+}
+
+pub fn read_tables(file_name: &str, blocks: &[Block<'_>], options: &ReadOptions) -> TablesRead {
+    let mapping = options.mapping.as_ref();
+    let wants = |headings: &[String]| {
+        mapping.is_some_and(|m| m.knows(headings))
+            || (may_be_headings(headings) && crate::header::recognise(headings).is_none())
+    };
+    let tables = find::tables(blocks, wants);
+    let mut out = TablesRead::default();
+    if tables.is_empty() {
+        return out;
+    }
+    let document_period = reporting_period(file_name, blocks, options);
+    out.period = document_period;
+    let area = options
+        .area
+        .clone()
+        .or_else(|| mapping.and_then(|m| m.area.clone()));
+    for table in &tables {
+        let given = mapping.and_then(|m| m.roles_for(&table.headings));
+        let mapped = given.is_some();
+        let guesses = given.unwrap_or_else(|| {
+            let profiles: Vec<roles::Profile> = (0..table.headings.len())
+                .map(|c| roles::Profile::of(table.column(c)))
+                .collect();
+            roles::infer(&table.headings, &profiles)
+        });
+        let kind = read::kind(&guesses);
+        if kind == TableKind::NotRead && !mapped {
+            continue;
+        }
+        if !mapped && !figures_fill_rows(table, &guesses) {
+            continue;
+        }
+        let context = read::Context {
+            period: table
+                .title
+                .iter()
+                .find_map(|t| period::reporting_period(t))
+                .filter(|_| mapping.and_then(|m| m.period.as_ref()).is_none())
+                .or(document_period),
+            area: area.clone(),
+        };
+        let (indicators, findings) = read::Reader::new(table, &guesses, &context).read(kind);
+        out.layouts.push(TableLayout {
+            sheet: table.place.sheet.as_deref().map(str::to_string),
+            line: table.place.line,
+            kind,
+            headings: table.headings.clone(),
+            columns: table
+                .headings
+                .iter()
+                .zip(&guesses)
+                .map(|(heading, g)| ColumnReport {
+                    heading: heading.clone(),
+                    role: g.role.name(),
+                    period: g.role.period().map(|p| match p.resolve(context.period) {
+                        Some(resolved) => resolved.to_string(),
+                        None => p.describe(),
+                    }),
+                    confidence: g.confidence,
+                    why: g.why.clone(),
+                })
+                .collect(),
+            rows: table.data_rows(),
+            indicators: indicators.len(),
+            mapped,
+        });
+        out.indicators.extend(indicators);
+        out.findings.extend(findings);
+        out.claimed.push(table.blocks.clone());
+    }
+    out
+}
+
+/// Most data rows hold a figure or a judgement in a figures column: the
+/// table is data, not prose that happened to sit under short headings.
+fn figures_fill_rows(table: &find::Table, guesses: &[roles::ColumnGuess]) -> bool {
+    let figure_columns: Vec<usize> = (0..guesses.len())
+        .filter(|&i| {
+            matches!(
+                guesses[i].role,
+                roles::ColumnRole::Value(_)
+                    | roles::ColumnRole::Status(_)
+                    | roles::ColumnRole::Target(_)
+            )
+        })
+        .collect();
+    let mut rows = 0;
+    let mut with = 0;
+    for row in &table.rows {
+        if let find::TableRow::Data { cells, .. } = row {
+            rows += 1;
+            if figure_columns.iter().any(|&c| {
+                cells
+                    .get(c)
+                    .is_some_and(|t| cell::figure(t).is_some() || cell::rag(t).is_some())
+            }) {
+                with += 1;
+            }
+        }
+    }
+    rows > 0 && with * 2 >= rows
+}

@@ -1,0 +1,830 @@
+//! Stages three to five: a table's rows, with each column's role decided,
+//! read into indicators with their values, targets and reported statuses
+//! for resolved periods.
+//!
+//! Three shapes are read: one row per indicator (values across, by period
+//! or as latest/previous), one row per indicator and period (a long,
+//! open-data table), and one row per area (a comparison table, of which
+//! only our own area's row is ours).
+
+use super::cell;
+use super::find::{Table, TableRow};
+use super::period::{self, PeriodRef};
+use super::roles::{ColumnGuess, ColumnRole};
+use goldthread_domain::{
+    Baseline, Finding, FindingKind, Frequency, Indicator, IndicatorCode, Measurement, Period,
+    Polarity, Provenance, Severity, Target, Unit,
+};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// The shape of a table, from its columns' roles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TableKind {
+    /// A row per indicator.
+    Indicators,
+    /// A row per indicator and period.
+    IndicatorsByPeriod,
+    /// A row per area (council), a column per measure.
+    Comparison,
+    /// Not read: no column names its rows, or none holds figures.
+    NotRead,
+}
+
+impl TableKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TableKind::Indicators => "indicators",
+            TableKind::IndicatorsByPeriod => "indicators_by_period",
+            TableKind::Comparison => "comparison",
+            TableKind::NotRead => "not_read",
+        }
+    }
+}
+
+/// What the document as a whole says, that tables leave out.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// The period "latest", "this quarter" and bare quarters speak for.
+    pub period: Option<Period>,
+    /// Our own area, in tables of several.
+    pub area: Option<String>,
+}
+
+/// The columns of each role, looked up once per table.
+struct Columns {
+    code: Option<usize>,
+    title: Option<usize>,
+    service: Option<usize>,
+    unit: Option<usize>,
+    polarity: Option<usize>,
+    frequency: Option<usize>,
+    lead: Option<usize>,
+    period: Option<usize>,
+    area: Option<usize>,
+    area_code: Option<usize>,
+    direction: Option<usize>,
+    commentary: Vec<usize>,
+    baseline: Option<usize>,
+    figures: Vec<(usize, ColumnRole)>,
+}
+
+impl Columns {
+    fn new(guesses: &[ColumnGuess]) -> Columns {
+        let first = |role: ColumnRole| guesses.iter().position(|g| g.role == role);
+        Columns {
+            code: first(ColumnRole::Code),
+            title: first(ColumnRole::Title),
+            service: first(ColumnRole::Service),
+            unit: first(ColumnRole::Unit),
+            polarity: first(ColumnRole::Polarity),
+            frequency: first(ColumnRole::Frequency),
+            lead: first(ColumnRole::Lead),
+            period: first(ColumnRole::Period),
+            area: first(ColumnRole::Area),
+            area_code: first(ColumnRole::AreaCode),
+            direction: first(ColumnRole::Direction),
+            commentary: (0..guesses.len())
+                .filter(|&i| guesses[i].role == ColumnRole::Commentary)
+                .collect(),
+            baseline: first(ColumnRole::Baseline),
+            figures: guesses
+                .iter()
+                .enumerate()
+                .filter(|(_, g)| {
+                    matches!(
+                        g.role,
+                        ColumnRole::Value(_) | ColumnRole::Target(_) | ColumnRole::Status(_)
+                    )
+                })
+                .map(|(i, g)| (i, g.role))
+                .collect(),
+        }
+    }
+}
+
+/// The shape a table with these roles has.
+pub fn kind(guesses: &[ColumnGuess]) -> TableKind {
+    let c = Columns::new(guesses);
+    let names_rows = c.code.is_some() || c.title.is_some();
+    let has_values = c
+        .figures
+        .iter()
+        .any(|(_, r)| matches!(r, ColumnRole::Value(_) | ColumnRole::Status(_)));
+    if c.period.is_some() && names_rows && has_values {
+        TableKind::IndicatorsByPeriod
+    } else if (c.area.is_some() || c.area_code.is_some()) && c.period.is_none() && has_values {
+        TableKind::Comparison
+    } else if names_rows
+        && (has_values
+            || c.figures
+                .iter()
+                .any(|(_, r)| matches!(r, ColumnRole::Target(_))))
+    {
+        TableKind::Indicators
+    } else {
+        TableKind::NotRead
+    }
+}
+
+/// An indicator being read, keyed by code or name.
+struct Draft {
+    indicator: Indicator,
+    service: Option<String>,
+    reference: Option<String>,
+    /// Figures kept as written, for the fraction check.
+    bare: Vec<bool>,
+}
+
+pub struct Reader<'t> {
+    table: &'t Table,
+    guesses: &'t [ColumnGuess],
+    context: &'t Context,
+    drafts: Vec<Draft>,
+    by_key: HashMap<String, usize>,
+    pub findings: Vec<Finding>,
+    /// Columns already reported as having no period.
+    unperiodised: Vec<usize>,
+}
+
+impl<'t> Reader<'t> {
+    pub fn new(table: &'t Table, guesses: &'t [ColumnGuess], context: &'t Context) -> Self {
+        Reader {
+            table,
+            guesses,
+            context,
+            drafts: Vec::new(),
+            by_key: HashMap::new(),
+            findings: Vec::new(),
+            unperiodised: Vec::new(),
+        }
+    }
+
+    /// Reads the table as `kind`, returning its indicators.
+    pub fn read(mut self, kind: TableKind) -> (Vec<Indicator>, Vec<Finding>) {
+        let columns = Columns::new(self.guesses);
+        match kind {
+            TableKind::Indicators => self.rows_per_indicator(&columns),
+            TableKind::IndicatorsByPeriod => self.rows_per_period(&columns),
+            TableKind::Comparison => self.rows_per_area(&columns),
+            TableKind::NotRead => {}
+        }
+        let indicators = self.drafts.into_iter().map(finish).collect();
+        (indicators, self.findings)
+    }
+
+    fn finding(
+        &mut self,
+        severity: Severity,
+        kind: FindingKind,
+        message: String,
+        place: Option<Provenance>,
+    ) {
+        self.findings
+            .push(Finding::new(severity, kind, message, place));
+    }
+
+    fn heading(&self, c: usize) -> &str {
+        self.table.headings.get(c).map_or("", String::as_str)
+    }
+
+    /// The table's own name for its rows' group: "Customer Services KPIs"
+    /// heading the title column names the service.
+    fn group_from_heading(&self, columns: &Columns) -> Option<String> {
+        let heading = self.heading(columns.title?);
+        let lower = heading.to_ascii_lowercase();
+        let stem = [
+            "kpis",
+            "kpi",
+            "indicators",
+            "measures",
+            "performance indicators",
+        ]
+        .iter()
+        .find_map(|w| lower.strip_suffix(w).map(|s| heading[..s.len()].trim()))?;
+        (!stem.is_empty() && stem.len() < 80).then(|| stem.to_string())
+    }
+
+    fn rows_per_indicator(&mut self, columns: &Columns) {
+        let group = self.group_from_heading(columns);
+        let mut section: Option<String> = None;
+        for row in &self.table.rows {
+            let (cells, place) = match row {
+                TableRow::Section { text, .. } => {
+                    section = Some(text.clone());
+                    continue;
+                }
+                TableRow::Data { cells, place } => (cells, place),
+            };
+            let get = |c: Option<usize>| c.and_then(|c| cells.get(c)).map_or("", |s| s.trim());
+            let (code, title) = (get(columns.code), get(columns.title));
+            if code.is_empty() && title.is_empty() {
+                if columns
+                    .figures
+                    .iter()
+                    .any(|(c, _)| !cell::is_placeholder(get(Some(*c))))
+                {
+                    self.finding(
+                        Severity::Warning,
+                        FindingKind::UnrecognisedTable,
+                        "a row has figures but no indicator name or code; left out".into(),
+                        Some(place.provenance()),
+                    );
+                }
+                continue;
+            }
+            // A row naming only a group, its figure cells empty: a section.
+            if columns
+                .figures
+                .iter()
+                .all(|(c, _)| cell::is_placeholder(get(Some(*c))))
+                && code.is_empty()
+                && columns.commentary.iter().all(|&c| get(Some(c)).is_empty())
+            {
+                section = Some(title.to_string());
+                continue;
+            }
+            let service = columns
+                .service
+                .map(|c| get(Some(c)).to_string())
+                .filter(|s| !s.is_empty())
+                .or_else(|| section.clone())
+                .or_else(|| group.clone());
+            let d = self.draft(code, title, service, place.provenance());
+            self.describe(d, columns, cells);
+            for &(c, role) in &columns.figures {
+                let text = get(Some(c));
+                let period = role.period();
+                self.figure(d, c, role, period, text, place.provenance());
+            }
+            self.notes(d, columns, cells);
+        }
+    }
+
+    fn rows_per_period(&mut self, columns: &Columns) {
+        let Some(ours) = self.our_area(columns) else {
+            return;
+        };
+        let mut left_out: HashMap<String, usize> = HashMap::new();
+        for row in &self.table.rows {
+            let TableRow::Data { cells, place } = row else {
+                continue;
+            };
+            let get = |c: Option<usize>| c.and_then(|c| cells.get(c)).map_or("", |s| s.trim());
+            if let Some(ours) = &ours {
+                let area = area_of(cells, columns);
+                if !area.is_empty() && !same_area(&area, ours, cells, columns) {
+                    *left_out.entry(area).or_default() += 1;
+                    continue;
+                }
+            }
+            let (code, title) = (get(columns.code), get(columns.title));
+            if code.is_empty() && title.is_empty() {
+                continue;
+            }
+            let period_text = get(columns.period);
+            let Some(period) = period::read(period_text) else {
+                self.finding(
+                    Severity::Warning,
+                    FindingKind::UnreadableDate,
+                    format!(
+                        "'{period_text}' is not a period the importer can read; the row is left out"
+                    ),
+                    Some(place.provenance()),
+                );
+                continue;
+            };
+            let service = columns
+                .service
+                .map(|c| get(Some(c)).to_string())
+                .filter(|s| !s.is_empty());
+            let d = self.draft(code, title, service, place.provenance());
+            self.describe(d, columns, cells);
+            for &(c, role) in &columns.figures {
+                let text = get(Some(c));
+                self.figure(
+                    d,
+                    c,
+                    role,
+                    role.period().or(Some(period)),
+                    text,
+                    place.provenance(),
+                );
+            }
+            self.notes_for(d, columns, cells, period.resolve(self.context.period));
+        }
+        self.report_left_out(left_out);
+    }
+
+    fn rows_per_area(&mut self, columns: &Columns) {
+        let Some(Some(ours)) = self.our_area(columns) else {
+            return;
+        };
+        let mut left_out: HashMap<String, usize> = HashMap::new();
+        let mut found = false;
+        for row in &self.table.rows {
+            let TableRow::Data { cells, place } = row else {
+                continue;
+            };
+            let area = area_of(cells, columns);
+            if !same_area(&area, &ours, cells, columns) {
+                if !area.is_empty() {
+                    *left_out.entry(area).or_default() += 1;
+                }
+                continue;
+            }
+            found = true;
+            for &(c, role) in &columns.figures {
+                let text = cells.get(c).map_or("", |s| s.trim());
+                let heading = self.heading(c).to_string();
+                let (name, heading_period) = split_period(&heading);
+                let code = name
+                    .split_whitespace()
+                    .next()
+                    .filter(|w| cell::is_code(w) && w.chars().any(|c| c.is_ascii_digit()))
+                    .map(str::to_string);
+                let code_text = code.clone().unwrap_or_default();
+                let title = if code.is_some() && name.split_whitespace().count() == 1 {
+                    String::new()
+                } else {
+                    name.clone()
+                };
+                let d = self.draft(&code_text, &title, None, place.provenance());
+                let period = role
+                    .period()
+                    .or(heading_period)
+                    .or(Some(PeriodRef::Current));
+                self.figure(d, c, role, period, text, place.provenance());
+            }
+        }
+        if !found {
+            self.finding(
+                Severity::Error,
+                FindingKind::UnrecognisedTable,
+                format!("no row of this comparison table is for '{ours}'"),
+                Some(self.table.place.provenance()),
+            );
+        }
+        self.report_left_out(left_out);
+    }
+
+    /// Our area in a table of several: the one the user named, or the only
+    /// one. `None` when the table is of one area or none; `Some(None)`
+    /// reported as needing a choice.
+    fn our_area(&mut self, columns: &Columns) -> Option<Option<String>> {
+        if columns.area.is_none() && columns.area_code.is_none() {
+            return Some(None);
+        }
+        let mut areas: Vec<String> = Vec::new();
+        for row in &self.table.rows {
+            if let TableRow::Data { cells, .. } = row {
+                let a = area_of(cells, columns);
+                if !a.is_empty() && !areas.contains(&a) {
+                    areas.push(a);
+                }
+            }
+        }
+        if let Some(named) = &self.context.area {
+            return Some(Some(named.clone()));
+        }
+        if areas.len() <= 1 {
+            return Some(areas.pop());
+        }
+        let shown: Vec<&str> = areas.iter().take(5).map(String::as_str).collect();
+        let more = if areas.len() > 5 {
+            format!(" and {} more", areas.len() - 5)
+        } else {
+            String::new()
+        };
+        self.finding(
+            Severity::Error,
+            FindingKind::UnrecognisedTable,
+            format!(
+                "a comparison table of {} areas ({}{more}): say which is yours with --area NAME \
+                 (or \"area\" in a mapping file) and only its figures are imported",
+                areas.len(),
+                shown.join(", ")
+            ),
+            Some(self.table.place.provenance()),
+        );
+        None
+    }
+
+    fn report_left_out(&mut self, left_out: HashMap<String, usize>) {
+        if left_out.is_empty() {
+            return;
+        }
+        let rows: usize = left_out.values().sum();
+        let mut names: Vec<&String> = left_out.keys().collect();
+        names.sort();
+        let shown: Vec<&str> = names.iter().take(5).map(|s| s.as_str()).collect();
+        let more = if names.len() > 5 {
+            format!(" and {} more", names.len() - 5)
+        } else {
+            String::new()
+        };
+        self.finding(
+            Severity::Info,
+            FindingKind::UnrecognisedTable,
+            format!(
+                "{rows} row(s) for {} other area(s) ({}{more}) left out: comparison data for other councils",
+                names.len(),
+                shown.join(", ")
+            ),
+            Some(self.table.place.provenance()),
+        );
+    }
+
+    /// The indicator a row speaks for, created on first sight.
+    fn draft(
+        &mut self,
+        code: &str,
+        title: &str,
+        service: Option<String>,
+        place: Provenance,
+    ) -> usize {
+        let key = if code.is_empty() {
+            title.to_ascii_lowercase()
+        } else {
+            code.to_ascii_uppercase()
+        };
+        if let Some(&d) = self.by_key.get(&key) {
+            return d;
+        }
+        let parsed: Option<IndicatorCode> = code.parse().ok();
+        let reference = (!code.is_empty() && parsed.is_none()).then(|| code.to_string());
+        let title = if title.is_empty() {
+            code.to_string()
+        } else {
+            title.to_string()
+        };
+        let indicator = Indicator {
+            code: parsed,
+            polarity: Polarity::infer(&title),
+            unit: Unit::infer(&title),
+            title,
+            provenance: Some(place),
+            ..Indicator::default()
+        };
+        self.drafts.push(Draft {
+            indicator,
+            service,
+            reference,
+            bare: Vec::new(),
+        });
+        self.by_key.insert(key, self.drafts.len() - 1);
+        self.drafts.len() - 1
+    }
+
+    /// Unit, polarity, frequency, owner and baseline from their columns.
+    fn describe(&mut self, d: usize, columns: &Columns, cells: &[String]) {
+        let get = |c: Option<usize>| c.and_then(|c| cells.get(c)).map_or("", |s| s.trim());
+        let ind = &mut self.drafts[d].indicator;
+        if let Some(unit) = unit_of(get(columns.unit)) {
+            ind.unit = unit;
+        }
+        if let Some(p) = polarity_of(get(columns.polarity)) {
+            ind.polarity = p;
+        }
+        if let Some(f) = frequency_of(get(columns.frequency)) {
+            ind.frequency = Some(f);
+        }
+        let lead = get(columns.lead);
+        if !lead.is_empty() && ind.owner.is_none() {
+            ind.owner = Some(lead.to_string());
+        }
+        let baseline = get(columns.baseline);
+        if !baseline.is_empty() && !cell::is_placeholder(baseline) && ind.baseline.is_none() {
+            ind.baseline = Some(Baseline {
+                text: baseline.to_string(),
+                value: cell::figure(baseline).map(|f| f.value),
+                when: None,
+            });
+        }
+    }
+
+    /// Commentary and direction of travel, noted on the current period.
+    fn notes(&mut self, d: usize, columns: &Columns, cells: &[String]) {
+        let current = self.context.period;
+        self.notes_for(d, columns, cells, current);
+    }
+
+    fn notes_for(&mut self, d: usize, columns: &Columns, cells: &[String], period: Option<Period>) {
+        let get = |c: usize| cells.get(c).map_or("", |s| s.trim());
+        let mut parts: Vec<String> = columns
+            .commentary
+            .iter()
+            .map(|&c| get(c))
+            .filter(|t| !t.is_empty() && !cell::is_placeholder(t))
+            .map(str::to_string)
+            .collect();
+        if let Some(c) = columns.direction {
+            let t = get(c);
+            if let Some(dir) = cell::direction(t) {
+                parts.push(format!("Direction of travel: {dir} ({t})"));
+            }
+        }
+        if parts.is_empty() {
+            return;
+        }
+        let Some(period) = period else {
+            // No period to hang it on: kept on the indicator itself.
+            let ind = &mut self.drafts[d].indicator;
+            let text = parts.join("\n");
+            ind.description = Some(match ind.description.take() {
+                Some(old) => format!("{old}\n{text}"),
+                None => text,
+            });
+            return;
+        };
+        let m = measurement(&mut self.drafts[d].indicator, period);
+        let text = parts.join("\n");
+        m.note = Some(match m.note.take() {
+            Some(old) if !old.contains(&text) => format!("{old}\n{text}"),
+            Some(old) => old,
+            None => text,
+        });
+    }
+
+    /// One figure cell: a value, a target or a status for its period.
+    fn figure(
+        &mut self,
+        d: usize,
+        column: usize,
+        role: ColumnRole,
+        period: Option<PeriodRef>,
+        text: &str,
+        place: Provenance,
+    ) {
+        if cell::is_placeholder(text) {
+            return;
+        }
+        let resolved = match (role, period) {
+            (ColumnRole::Target(_), None) => self
+                .context
+                .period
+                .map(|p| Period::Year(p.financial_year())),
+            (_, None) => self.context.period,
+            (_, Some(p)) => p.resolve(self.context.period),
+        };
+        let Some(period) = resolved else {
+            if !self.unperiodised.contains(&column) {
+                self.unperiodised.push(column);
+                let heading = self.heading(column).to_string();
+                self.finding(
+                    Severity::Warning,
+                    FindingKind::UndatedProgress,
+                    format!(
+                        "column '{heading}' holds figures but the document does not say which period they are for; \
+                         they are left out: give the period with \"period\" in a mapping file (--mapping)"
+                    ),
+                    Some(place),
+                );
+            }
+            return;
+        };
+        let value = cell::figure(text).map(|f| f.value);
+        // A column of 0s says "no target".
+        if matches!(role, ColumnRole::Target(_))
+            && value == Some(0.0)
+            && self.column_all_zero(column)
+        {
+            return;
+        }
+        let draft = &mut self.drafts[d];
+        match role {
+            ColumnRole::Target(_) => {
+                if let Some(f) = cell::figure(text) {
+                    draft.bare.push(!f.percent);
+                    if f.percent {
+                        draft.indicator.unit = Unit::Percent;
+                    }
+                }
+                if !draft.indicator.targets.iter().any(|t| t.period == period) {
+                    draft.indicator.targets.push(Target {
+                        period,
+                        text: text.to_string(),
+                        value,
+                    });
+                }
+            }
+            ColumnRole::Status(_) => {
+                let rag = cell::rag(text);
+                let m = measurement(&mut draft.indicator, period);
+                match rag {
+                    Some(rag) => m.status = Some(rag),
+                    None => {
+                        m.note = Some(match m.note.take() {
+                            Some(old) => format!("{old}\nStatus: {text}"),
+                            None => format!("Status: {text}"),
+                        })
+                    }
+                }
+            }
+            _ => {
+                let figure = cell::figure(text);
+                if let Some(f) = figure {
+                    draft.bare.push(!f.percent);
+                    if f.percent {
+                        draft.indicator.unit = Unit::Percent;
+                    } else if f.pounds {
+                        draft.indicator.unit = Unit::Pounds;
+                    }
+                }
+                let m = measurement(&mut draft.indicator, period);
+                m.value = figure.map(|f| f.value);
+                // A value in words ("Not yet available") is kept as written.
+                m.text = figure.is_none().then(|| text.to_string());
+            }
+        }
+    }
+
+    fn column_all_zero(&self, column: usize) -> bool {
+        self.table
+            .column(column)
+            .filter(|t| !cell::is_placeholder(t))
+            .all(|t| cell::figure(t).is_some_and(|f| f.value == 0.0))
+    }
+}
+
+/// The measurement for a period, added if missing.
+fn measurement(indicator: &mut Indicator, period: Period) -> &mut Measurement {
+    let at = match indicator
+        .measurements
+        .iter()
+        .position(|m| m.period == period)
+    {
+        Some(at) => at,
+        None => {
+            indicator.measurements.push(Measurement {
+                period,
+                value: None,
+                text: None,
+                note: None,
+                status: None,
+                recorded_by: None,
+                recorded_at: None,
+            });
+            indicator.measurements.len() - 1
+        }
+    };
+    &mut indicator.measurements[at]
+}
+
+fn finish(draft: Draft) -> Indicator {
+    let Draft {
+        mut indicator,
+        service,
+        reference,
+        bare,
+    } = draft;
+    let mut about = Vec::new();
+    if let Some(s) = service {
+        about.push(format!("Service: {s}"));
+    }
+    if let Some(r) = reference {
+        about.push(format!("Reference: {r}"));
+    }
+    if let Some(d) = indicator.description.take() {
+        about.push(d);
+    }
+    if !about.is_empty() {
+        indicator.description = Some(about.join("\n"));
+    }
+    indicator.measurements.sort_by_key(|m| m.period);
+    indicator.targets.sort_by_key(|t| t.period);
+    // A percentage kept as a fraction (0.91 shown as 91%).
+    let values = indicator
+        .measurements
+        .iter()
+        .filter_map(|m| m.value)
+        .chain(indicator.targets.iter().filter_map(|t| t.value));
+    let fractions = values.clone().count() > 0 && values.clone().all(|v| (0.0..=1.0).contains(&v));
+    if indicator.unit == Unit::Percent && fractions && bare.iter().all(|&b| b) {
+        for m in &mut indicator.measurements {
+            m.value = m.value.map(|v| (v * 100.0 * 1e9).round() / 1e9);
+        }
+        for t in &mut indicator.targets {
+            t.value = t.value.map(|v| (v * 100.0 * 1e9).round() / 1e9);
+        }
+    }
+    if indicator.frequency.is_none() {
+        indicator.frequency =
+            frequency_from_periods(indicator.measurements.iter().map(|m| m.period));
+    }
+    indicator
+}
+
+fn frequency_from_periods(mut periods: impl Iterator<Item = Period>) -> Option<Frequency> {
+    let first = periods.next()?;
+    let of = |p: Period| match p {
+        Period::Month { .. } => Frequency::Monthly,
+        Period::Quarter(..) => Frequency::Quarterly,
+        Period::Half(..) => Frequency::HalfYearly,
+        Period::Year(_) => Frequency::Annual,
+    };
+    let f = of(first);
+    periods.all(|p| of(p) == f).then_some(f)
+}
+
+fn area_of(cells: &[String], columns: &Columns) -> String {
+    columns
+        .area
+        .or(columns.area_code)
+        .and_then(|c| cells.get(c))
+        .map_or(String::new(), |s| s.trim().to_string())
+}
+
+fn same_area(area: &str, ours: &str, cells: &[String], columns: &Columns) -> bool {
+    let code = columns
+        .area_code
+        .and_then(|c| cells.get(c))
+        .map_or("", |s| s.trim());
+    let norm = |s: &str| {
+        s.to_ascii_lowercase()
+            .replace(" council", "")
+            .replace(" borough", "")
+            .replace(" district", "")
+            .replace(" city", "")
+            .replace(" county", "")
+            .trim()
+            .to_string()
+    };
+    norm(area) == norm(ours) || code.eq_ignore_ascii_case(ours.trim())
+}
+
+/// A measure heading without its period: "CHN1 2019-20" → ("CHN1", 2019/20).
+pub fn split_period(heading: &str) -> (String, Option<PeriodRef>) {
+    let words: Vec<&str> = heading.split_whitespace().collect();
+    for (i, w) in words.iter().enumerate() {
+        if let Some(p @ PeriodRef::Fixed(_)) = period::read(w) {
+            let rest: Vec<&str> = words[..i].iter().chain(&words[i + 1..]).copied().collect();
+            return (rest.join(" "), Some(p));
+        }
+    }
+    (heading.trim().to_string(), None)
+}
+
+fn unit_of(text: &str) -> Option<Unit> {
+    let t = text.trim().to_ascii_lowercase();
+    if t.is_empty() {
+        return None;
+    }
+    Some(if t.contains('%') || t.contains("percent") {
+        Unit::Percent
+    } else if t.contains('£') || t.contains("pound") || t.contains("cost") || t.contains("gbp") {
+        Unit::Pounds
+    } else if t.contains("day") {
+        Unit::Days
+    } else if t.contains("ratio") || t.contains("rate") || t.contains("per ") {
+        Unit::Ratio
+    } else if t.contains("number") || t.contains("count") || t == "no" || t == "no." || t == "#" {
+        Unit::Count
+    } else {
+        return None;
+    })
+}
+
+fn polarity_of(text: &str) -> Option<Polarity> {
+    let t = text.trim().to_ascii_lowercase();
+    if t.is_empty() {
+        return None;
+    }
+    if t.contains("high")
+        || t.contains("bigger")
+        || t.contains("up")
+        || t.contains("increase")
+        || t == "desc"
+        || t == "+"
+    {
+        Some(Polarity::HigherIsBetter)
+    } else if t.contains("low")
+        || t.contains("small")
+        || t.contains("down")
+        || t.contains("decrease")
+        || t == "asc"
+        || t == "-"
+    {
+        Some(Polarity::LowerIsBetter)
+    } else if t.contains("neither") || t.contains("n/a") || t.contains("context") {
+        Some(Polarity::Neither)
+    } else {
+        None
+    }
+}
+
+fn frequency_of(text: &str) -> Option<Frequency> {
+    let t = text.trim().to_ascii_lowercase();
+    if t.starts_with('m') {
+        Some(Frequency::Monthly)
+    } else if t.starts_with('q') {
+        Some(Frequency::Quarterly)
+    } else if t.starts_with('h') || t.contains("half") || t.contains("six") {
+        Some(Frequency::HalfYearly)
+    } else if t.starts_with('a') || t.starts_with('y') {
+        Some(Frequency::Annual)
+    } else {
+        None
+    }
+}
