@@ -8,10 +8,8 @@ use goldthread_domain::{
 };
 use goldthread_import::read_document;
 
-const DIR: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/samples/plans/"
-);
+/// The samples' copies kept with the demo, so the tests run on a fresh clone.
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../cli/demo/");
 
 fn sample(stem: &str) -> Option<PlanDocument> {
     let dir = std::path::Path::new(DIR);

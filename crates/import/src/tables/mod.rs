@@ -109,8 +109,7 @@ fn may_be_headings(cells: &[String]) -> bool {
     filled.len() >= 2
         && filled
             .iter()
-            .all(|c| c.len() <= 80 && cell::figure(c).is_none())
-        && filled.iter().filter(|c| c.len() > 50).count() * 4 <= filled.len()
+            .all(|c| c.len() <= 100 && cell::figure(c).is_none())
         && filled
             .iter()
             .any(|c| roles::heading_role(c).is_some_and(|r| r != roles::ColumnRole::Title))
@@ -125,6 +124,7 @@ pub fn read_tables(file_name: &str, blocks: &[Block<'_>], options: &ReadOptions)
     let tables = find::tables(blocks, wants);
     let mut out = TablesRead::default();
     if tables.is_empty() {
+        out.findings.extend(form_finding(blocks));
         return out;
     }
     let document_period = reporting_period(file_name, blocks, options);
@@ -218,4 +218,61 @@ fn figures_fill_rows(table: &find::Table, guesses: &[roles::ColumnGuess]) -> boo
         }
     }
     rows > 0 && with * 2 >= rows
+}
+
+/// A statistical return laid out as a form (a label, then one figure far
+/// to its right, row after row) is not a table of indicators: it is named
+/// as such, with how to bring its figures in, rather than passed over.
+fn form_finding(blocks: &[Block<'_>]) -> Option<Finding> {
+    let mut rows = 0usize;
+    let mut form_rows = 0usize;
+    let mut columns = std::collections::BTreeSet::new();
+    let mut sheet = None;
+    for block in blocks {
+        let Block::Row { cells, place } = block else {
+            continue;
+        };
+        rows += 1;
+        let filled: Vec<(usize, &str)> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (i, c.trim()))
+            .filter(|(_, c)| !c.is_empty() && !cell::is_placeholder(c))
+            .collect();
+        let figures: Vec<usize> = filled
+            .iter()
+            .filter(|(_, c)| cell::figure(c).is_some())
+            .map(|(i, _)| *i)
+            .collect();
+        let label_first = filled
+            .first()
+            .is_some_and(|(_, c)| cell::figure(c).is_none());
+        if label_first && figures.len() == 1 && figures[0] >= 3 && filled.len() <= 4 {
+            form_rows += 1;
+            columns.insert(figures[0]);
+            sheet = sheet.or_else(|| place.sheet.clone());
+        }
+    }
+    if form_rows < 8 || form_rows * 10 < rows * 4 {
+        return None;
+    }
+    let letters: Vec<String> = columns
+        .iter()
+        .take(4)
+        .map(|&c| char::from(b'A' + u8::try_from(c.min(25)).unwrap_or(25)).to_string())
+        .collect();
+    Some(Finding::new(
+        goldthread_domain::Severity::Error,
+        goldthread_domain::FindingKind::UnrecognisedTable,
+        format!(
+            "this looks like a statistical return form ({form_rows} rows of a label with one figure in column {}), \
+             not a table of indicators or actions; to import its figures, lay the ones you report as a table \
+             (indicator, period, value) and import that, or write a mapping for such a table (--print-mapping, --mapping)",
+            letters.join(", ")
+        ),
+        sheet.map(|s| goldthread_domain::Provenance {
+            line: None,
+            sheet: Some(s.to_string()),
+        }),
+    ))
 }

@@ -339,16 +339,12 @@ impl<'t> Reader<'t> {
                 let text = cells.get(c).map_or("", |s| s.trim());
                 let heading = self.heading(c).to_string();
                 let (name, heading_period) = split_period(&heading);
-                let code = name
-                    .split_whitespace()
-                    .next()
-                    .filter(|w| cell::is_code(w) && w.chars().any(|c| c.is_ascii_digit()))
-                    .map(str::to_string);
-                let code_text = code.clone().unwrap_or_default();
-                let title = if code.is_some() && name.split_whitespace().count() == 1 {
-                    String::new()
+                // "CHN1" is a code; "CHN1 Real" is a measure of its own.
+                let is_code = name.parse::<IndicatorCode>().is_ok();
+                let (code_text, title) = if is_code {
+                    (name.clone(), String::new())
                 } else {
-                    name.clone()
+                    (String::new(), name.clone())
                 };
                 let d = self.draft(&code_text, &title, None, place.provenance());
                 let period = role
@@ -565,6 +561,9 @@ impl<'t> Reader<'t> {
                 .context
                 .period
                 .map(|p| Period::Year(p.financial_year())),
+            // Figures under a heading that names neither a period nor "the
+            // value" ("12m to Dec 24", "Total in 12 months") are no period's.
+            (ColumnRole::Value(_), None) if !names_the_value(self.heading(column)) => None,
             (_, None) => self.context.period,
             (_, Some(p)) => p.resolve(self.context.period),
         };
@@ -751,7 +750,10 @@ fn same_area(area: &str, ours: &str, cells: &[String], columns: &Columns) -> boo
             .trim()
             .to_string()
     };
-    norm(area) == norm(ours) || code.eq_ignore_ascii_case(ours.trim())
+    let (area, ours_n) = (norm(area), norm(ours));
+    area == ours_n
+        || (!ours_n.is_empty() && area.starts_with(&format!("{ours_n} ")))
+        || code.eq_ignore_ascii_case(ours.trim())
 }
 
 /// A measure heading without its period: "CHN1 2019-20" → ("CHN1", 2019/20).
@@ -764,6 +766,28 @@ pub fn split_period(heading: &str) -> (String, Option<PeriodRef>) {
         }
     }
     (heading.trim().to_string(), None)
+}
+
+/// A heading that says "the figure" and nothing about when: "Value",
+/// "Actual", "Result", or none at all.
+fn names_the_value(heading: &str) -> bool {
+    let h = super::roles::normalise(heading);
+    h.is_empty()
+        || matches!(
+            h.as_str(),
+            "value"
+                | "actual"
+                | "result"
+                | "outturn"
+                | "performance"
+                | "figure"
+                | "score"
+                | "data"
+                | "actual value"
+                | "value achieved"
+                | "actual performance"
+                | "current performance"
+        )
 }
 
 fn unit_of(text: &str) -> Option<Unit> {

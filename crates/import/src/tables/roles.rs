@@ -571,6 +571,15 @@ fn guess(heading: &str, p: &Profile) -> ColumnGuess {
                 why: format!("{}; but {why}", said("suggests another role")),
             }
         }
+        // "Status" over a column of names ("Non-UASC", "UASC", "Total"):
+        // the cells name the rows.
+        (Some(h), Some((ColumnRole::Title, why))) if h.is_figures() && p.distinct > 1 => {
+            ColumnGuess {
+                role: ColumnRole::Title,
+                confidence: Confidence::Medium,
+                why: format!("{}; but {why}", said("suggests another role")),
+            }
+        }
         (Some(h), _) if p.filled == 0 => ColumnGuess {
             role: h,
             confidence: Confidence::Medium,
