@@ -413,3 +413,78 @@ fn a_document_with_nothing_recognised_is_refused() {
     );
     assert!(stdout.contains("--dry-run"), "{stdout}");
 }
+
+#[tokio::test]
+async fn the_web_preview_shows_the_difference_and_replaces_only_when_the_box_is_ticked() {
+    let s = Scratch::new();
+    let server = Server::start(&s, &[]);
+    let upload = |bytes: &'static str| {
+        let form = reqwest::multipart::Form::new()
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes.as_bytes().to_vec()).file_name("housing.txt"),
+            )
+            .text("author", "Policy Officer");
+        client().post(server.url("/import")).multipart(form).send()
+    };
+    let token = |html: &str| {
+        Regex::new(r#"action="/import/([0-9a-f]+)""#)
+            .unwrap()
+            .captures(html)
+            .expect("a confirm form")[1]
+            .to_string()
+    };
+    let decide = |token: String, form: Vec<(&'static str, &'static str)>| {
+        client()
+            .post(server.url(&format!("/import/{token}")))
+            .form(&form)
+            .send()
+    };
+
+    let html = upload(HOUSING_PLAN).await.unwrap().text().await.unwrap();
+    assert!(html.contains("New plan"), "{html}");
+    assert!(!html.contains("Replace the stored plan(s) with this version"));
+    let done = decide(token(&html), vec![("decision", "confirm")])
+        .await
+        .unwrap();
+    assert_eq!(done.status().as_u16(), 200);
+    let plan_id = api_plans(&server).await[0]["id"].as_i64().unwrap();
+
+    let html = upload(HOUSING_PLAN_LEAN)
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Would change"), "{html}");
+    assert!(html.contains("Removed (4)"), "{html}");
+    assert!(html.contains("objective &#x27;More homes for local people&#x27;"));
+    assert!(html.contains(r#"<label class="govuk-label govuk-checkboxes__label" for="replace">Replace the stored plan(s) with this version</label>"#));
+
+    // Confirming without the box: nothing changes, the preview again with an error.
+    let again = decide(token(&html), vec![("decision", "confirm")])
+        .await
+        .unwrap();
+    assert_eq!(again.status().as_u16(), 400);
+    let again = again.text().await.unwrap();
+    assert!(again.contains("There is a problem"));
+    assert!(again.contains("Tick the box to replace the stored plans"));
+    assert!(again.contains("Would change"));
+    assert_eq!(api_plans(&server).await[0]["actions"], 3, "nothing stored");
+
+    let done = decide(
+        token(&again),
+        vec![("decision", "confirm"), ("replace", "yes")],
+    )
+    .await
+    .unwrap();
+    assert_eq!(done.status().as_u16(), 200);
+    assert!(done.text().await.unwrap().contains("Updated"));
+    let plans = api_plans(&server).await;
+    assert_eq!(plans.as_array().unwrap().len(), 1);
+    assert_eq!(plans[0]["id"], plan_id);
+    assert_eq!(
+        plans[0]["actions"], 2,
+        "HS3, with nothing recorded, is removed"
+    );
+}
