@@ -34,7 +34,7 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
         return Ok(());
     }
     for (name, bytes) in SAMPLES {
-        let outcome = crate::import::store_bytes(store, name, bytes, "demo")
+        let outcome = crate::import::store_bytes(store, name, bytes, "demo", Default::default())
             .await
             .with_context(|| format!("demo sample {name}"))?;
         tracing::info!(file = name, status = ?outcome.status, plans = outcome.plan_ids.len(), "loaded demo plan");

@@ -78,7 +78,7 @@ pub async fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         size_bytes: 0,
     };
     let outcome = store
-        .import_document(&source, &council.document, "generator")
+        .import_document(&source, &council.document, "generator", Default::default())
         .await
         .context("storing the generated council")?;
     if outcome.status == ImportStatus::Refused {

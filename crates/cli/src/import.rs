@@ -4,8 +4,9 @@ use crate::DatabaseArgs;
 use crate::import_report;
 use anyhow::Context;
 use clap::Args;
+use goldthread_domain::PlanDiff;
 use goldthread_import::{Mapping, ReadDocument, ReadOptions};
-use goldthread_storage::{ImportOutcome, ImportStatus, SourceMeta, Store};
+use goldthread_storage::{ImportOptions, ImportOutcome, ImportStatus, SourceMeta, Store};
 use sha2::{Digest, Sha256};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -16,9 +17,15 @@ pub struct ImportArgs {
     /// The documents to import.
     #[arg(required = true)]
     files: Vec<PathBuf>,
-    /// Read and report, store nothing.
+    /// Read and report, store nothing. With a database (the data directory
+    /// exists, or --database-url), also report what each plan would change.
     #[arg(long)]
     dry_run: bool,
+    /// Replace stored plans the documents change (merged in place: ids,
+    /// progress and values recorded in Goldthread are kept). Without it, a
+    /// document that would change a stored plan stores nothing.
+    #[arg(long)]
+    replace: bool,
     /// Print one JSON object describing every document on standard output.
     #[arg(long)]
     json: bool,
@@ -95,17 +102,25 @@ pub async fn store_bytes(
     file_name: &str,
     bytes: &[u8],
     actor: &str,
+    options: ImportOptions,
 ) -> anyhow::Result<ImportOutcome> {
     let read = goldthread_import::read_document(file_name, bytes)?;
     let meta = source_meta(file_name, bytes, &read);
-    Ok(store.import_document(&meta, &read.document, actor).await?)
+    Ok(store
+        .import_document(&meta, &read.document, actor, options)
+        .await?)
 }
 
 pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
-    let store = if args.dry_run {
-        None
-    } else {
+    let has_database = args.database.database_url.is_some()
+        || args.database.data_dir.join("goldthread.sqlite").exists();
+    let store = if !args.dry_run || has_database {
         Some(args.database.open().await?)
+    } else {
+        None
+    };
+    let store_options = ImportOptions {
+        replace: args.replace,
     };
     let options = read_options(&args)?;
     let progress = progress_bar(&args.files);
@@ -115,27 +130,36 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
     for path in &args.files {
         let shown = path.display().to_string();
         progress.set_message(shown.clone());
-        let result = import_one(store.as_ref(), path, &args.actor, &options).await;
-        if let Ok((read, _)) = &result {
+        let result = import_one(
+            store.as_ref(),
+            path,
+            &args.actor,
+            args.dry_run,
+            store_options,
+            &options,
+        )
+        .await;
+        if let Ok((read, ..)) = &result {
             used_mapping = Some(read.mapping(used_mapping.as_ref()));
         }
         progress.inc(1);
         match result {
-            Ok((read, _)) if nothing_recognised(&read) => {
+            Ok((read, ..)) if nothing_recognised(&read) => {
                 failed = true;
                 let message = nothing_message(&shown, &read);
                 progress.suspend(|| eprintln!("error: {message}"));
-                let mut report = import_report::document_json(&shown, &read, None);
+                let mut report = import_report::document_json(&shown, &read, None, None);
                 if let serde_json::Value::Object(map) = &mut report {
                     map.insert("error".into(), message.into());
                 }
                 reports.push(report);
             }
-            Ok((read, outcome)) => {
-                if outcome
-                    .as_ref()
-                    .is_some_and(|o| o.status == ImportStatus::Refused)
-                {
+            Ok((read, outcome, diffs)) => {
+                let status = outcome.as_ref().map(|o| o.status);
+                if matches!(
+                    status,
+                    Some(ImportStatus::Refused | ImportStatus::NeedsConfirmation)
+                ) {
                     failed = true;
                 }
                 if !args.json {
@@ -143,6 +167,19 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
                         println!(
                             "{}",
                             import_report::summary_line(&shown, &read, outcome.as_ref())
+                        );
+                        if let Some(diffs) = &diffs {
+                            for line in import_report::diff_lines(diffs, outcome.as_ref()) {
+                                println!("{line}");
+                            }
+                        }
+                    });
+                }
+                if status == Some(ImportStatus::NeedsConfirmation) {
+                    progress.suspend(|| {
+                        eprintln!(
+                            "error: {shown}: nothing stored: it would change stored plans \
+                             (differences above); re-run with --replace to replace them"
                         )
                     });
                 }
@@ -150,6 +187,7 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
                     &shown,
                     &read,
                     outcome.as_ref(),
+                    diffs.as_deref(),
                 ));
             }
             Err(e) => {
@@ -178,29 +216,42 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// What was read, what the store made of it (none in a dry run), and the
+/// per-plan difference (none when no database was consulted).
+type ImportedOne = (ReadDocument, Option<ImportOutcome>, Option<Vec<PlanDiff>>);
+
 async fn import_one(
     store: Option<&Store>,
     path: &PathBuf,
     actor: &str,
+    dry_run: bool,
+    store_options: ImportOptions,
     options: &ReadOptions,
-) -> anyhow::Result<(ReadDocument, Option<ImportOutcome>)> {
+) -> anyhow::Result<ImportedOne> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let name = path.display().to_string();
     let read = goldthread_import::read_document_with(&name, &bytes, options)?;
-    let outcome = match store {
-        Some(_) if nothing_recognised(&read) => None,
+    match store {
+        // Nothing to store: the caller reports it and exits non-zero.
+        _ if nothing_recognised(&read) => Ok((read, None, None)),
+        Some(store) if dry_run => {
+            let diffs = store
+                .diff_document(&read.document)
+                .await
+                .with_context(|| format!("{name}: cannot compare with the stored plans"))?;
+            Ok((read, None, Some(diffs)))
+        }
         Some(store) => {
             let meta = source_meta(&name, &bytes, &read);
-            Some(
-                store
-                    .import_document(&meta, &read.document, actor)
-                    .await
-                    .with_context(|| format!("{name}: not stored"))?,
-            )
+            let outcome = store
+                .import_document(&meta, &read.document, actor, store_options)
+                .await
+                .with_context(|| format!("{name}: not stored"))?;
+            let diffs = (outcome.status != ImportStatus::Refused).then(|| outcome.plans.clone());
+            Ok((read, Some(outcome), diffs))
         }
-        None => None,
-    };
-    Ok((read, outcome))
+        None => Ok((read, None, None)),
+    }
 }
 
 /// A bar on a terminal when there is enough work to watch; nothing otherwise.

@@ -1,12 +1,22 @@
 //! The import report: the `--json` contract and the one-line summary.
 //! Wire shapes live here, at the edge, not in the domain.
 
-use goldthread_domain::{Action, FuzzyDate, Indicator, Period, PlanDocument, PlanDraft};
+use goldthread_domain::{
+    Action, FuzzyDate, Indicator, Period, PlanChange, PlanDiff, PlanDocument, PlanDraft,
+};
 use goldthread_import::ReadDocument;
-use goldthread_storage::ImportOutcome;
+use goldthread_storage::{ImportOutcome, ImportStatus};
 use serde_json::{Value, json};
 
-pub fn document_json(file: &str, read: &ReadDocument, outcome: Option<&ImportOutcome>) -> Value {
+/// One document's report. `diffs` is the per-plan difference with the
+/// stored plans, `plans_diff` in the report: null when no database was
+/// consulted (a dry run without one).
+pub fn document_json(
+    file: &str,
+    read: &ReadDocument,
+    outcome: Option<&ImportOutcome>,
+    diffs: Option<&[PlanDiff]>,
+) -> Value {
     let doc = &read.document;
     let mut value = json!({
         "file": file,
@@ -50,10 +60,18 @@ pub fn document_json(file: &str, read: &ReadDocument, outcome: Option<&ImportOut
             "sheet": f.provenance.as_ref().and_then(|p| p.sheet.clone()),
         })).collect::<Vec<_>>(),
     });
-    if let (Some(outcome), Value::Object(map)) = (outcome, &mut value) {
+    if let Value::Object(map) = &mut value {
+        if let Some(outcome) = outcome {
+            map.insert(
+                "import".into(),
+                serde_json::to_value(outcome).unwrap_or(Value::Null),
+            );
+        }
         map.insert(
-            "import".into(),
-            serde_json::to_value(outcome).unwrap_or(Value::Null),
+            "plans_diff".into(),
+            diffs.map_or(Value::Null, |d| {
+                serde_json::to_value(d).unwrap_or(Value::Null)
+            }),
         );
     }
     value
@@ -168,7 +186,11 @@ pub fn summary_line(file: &str, read: &ReadDocument, outcome: Option<&ImportOutc
     );
     match outcome {
         None => format!("{file}: read {what} (dry run, nothing stored)"),
+        Some(o) if o.status == ImportStatus::NeedsConfirmation => {
+            format!("{file}: not stored, it would change stored plans ({what})")
+        }
         Some(o) => match &o.reason {
+            Some(reason) if reason.starts_with(file) => format!("refused: {reason}"),
             Some(reason) => format!("{file}: refused: {reason}"),
             None => format!(
                 "{file}: {} ({what}); plan ids {:?}",
@@ -185,5 +207,51 @@ fn status_word(outcome: &ImportOutcome) -> &'static str {
         goldthread_storage::ImportStatus::Updated => "updated",
         goldthread_storage::ImportStatus::Unchanged => "unchanged, already imported",
         goldthread_storage::ImportStatus::Refused => "refused",
+        goldthread_storage::ImportStatus::NeedsConfirmation => "not stored, needs --replace",
     }
+}
+
+/// A line per plan (new, unchanged, would change or changed, with counts)
+/// and a line per item removed or kept.
+pub fn diff_lines(diffs: &[PlanDiff], outcome: Option<&ImportOutcome>) -> Vec<String> {
+    let stored =
+        outcome.is_some_and(|o| matches!(o.status, ImportStatus::Created | ImportStatus::Updated));
+    let mut lines = Vec::new();
+    for d in diffs {
+        let id = d
+            .plan_id
+            .map_or_else(String::new, |id| format!(" (id {id})"));
+        let head = format!("  plan '{}' [{}]{id}", d.title, d.kind.as_str());
+        match d.status {
+            PlanChange::New => lines.push(format!("{head}: new, {} item(s)", d.added.len())),
+            PlanChange::Unchanged => lines.push(format!("{head}: unchanged")),
+            PlanChange::Changed => {
+                let (added, removed, changed, kept) = d.counts();
+                let verb = if stored { "changed" } else { "would change" };
+                let mut line = format!(
+                    "{head}: {verb}: {added} added, {removed} removed, {changed} changed, {kept} kept though missing from the file"
+                );
+                if !d.plan_fields.is_empty() {
+                    line.push_str(&format!("; plan {}", d.plan_fields.join(", ")));
+                }
+                lines.push(line);
+                for item in &d.removed {
+                    lines.push(format!("    removed: {item}"));
+                }
+                for item in &d.unmatched {
+                    lines.push(format!(
+                        "    kept: {item} (missing from the file, but progress or values were recorded on it)"
+                    ));
+                }
+                for change in &d.changed {
+                    lines.push(format!(
+                        "    changed: {} ({})",
+                        change.item,
+                        change.fields.join(", ")
+                    ));
+                }
+            }
+        }
+    }
+    lines
 }

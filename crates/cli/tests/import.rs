@@ -1,4 +1,5 @@
 use crate::util::*;
+use regex::Regex;
 
 #[test]
 fn dry_run_json_follows_the_contract_and_stores_nothing() {
@@ -184,5 +185,312 @@ fn export_then_import_round_trips_exactly() {
     assert_eq!(
         std::fs::read(copy.path().join("again.json")).unwrap(),
         std::fs::read(&exported_path).unwrap()
+    );
+}
+
+const HOUSING_PLAN: &str = "Housing Service Plan 2017/18\n\
+\n\
+Objective\tCode\tAction\tLead Officer\tDue Date\tProgress at 30 June 2017\n\
+More homes for local people\tHS1\tBuild 100 affordable homes\tHead of Housing\tMarch 2018\tOn track. Sites identified.\n\
+More homes for local people\tHS2\tBring empty homes back into use\tHead of Housing\tDecember 2017\tAchieved. Forty homes back in use.\n\
+Safer streets\tHS3\tFit new street lights\tHead of Community Safety\tSeptember 2017\tAt risk. Supplier late.\n\
+\n\
+PI Code\tIndicator\tFrequency\t2017/18 Target\tQ1\tQ2\n\
+HPI 1\tNumber of affordable homes delivered\tQuarterly\t100\t20\t30\n";
+
+/// The same plan as a later, leaner version: no objectives, no progress,
+/// no indicators, and one action fewer.
+const HOUSING_PLAN_LEAN: &str = "Housing Service Plan 2017/18\n\
+\n\
+Code\tAction\tLead Officer\tDue Date\n\
+HS1\tBuild 100 affordable homes\tHead of Housing\tMarch 2018\n\
+HS2\tBring empty homes back into use\tHead of Housing\tDecember 2017\n";
+
+async fn api_plans(server: &Server) -> serde_json::Value {
+    client()
+        .get(server.url("/api/v1/plans"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+async fn page(server: &Server, path: &str) -> String {
+    client()
+        .get(server.url(path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+fn exported(s: &Scratch) -> serde_json::Value {
+    let _ = std::fs::remove_file(s.path().join("export.json"));
+    assert!(
+        s.run(&["export", "--output", "export.json"])
+            .status
+            .success()
+    );
+    let text = std::fs::read_to_string(s.path().join("export.json")).unwrap();
+    serde_json::from_str::<serde_json::Value>(&text).unwrap()["document"]["plans"][0].clone()
+}
+
+#[tokio::test]
+async fn a_leaner_reimport_needs_replace_keeps_ids_and_never_loses_what_was_recorded() {
+    let s = Scratch::new();
+    let full = s.write("housing.txt", HOUSING_PLAN.as_bytes());
+    let lean = s.write("housing-lean.txt", HOUSING_PLAN_LEAN.as_bytes());
+    let (full, lean) = (full.to_str().unwrap(), lean.to_str().unwrap());
+    assert!(s.run(&["import", full]).status.success());
+
+    // Record progress on HS3 and a value on HPI 1 in Goldthread.
+    let server = Server::start(&s, &[]);
+    let plans = api_plans(&server).await;
+    let plan_id = plans[0]["id"].as_i64().unwrap();
+    let tree = page(&server, &format!("/plans/{plan_id}")).await;
+    let ids = |tree: &str| -> Vec<i64> {
+        ["HS1 ", "HS2 ", "HS3 "]
+            .iter()
+            .map(|code| link_id(tree, "actions", code))
+            .collect()
+    };
+    let action_ids = ids(&tree);
+    let hs3 = page(&server, &format!("/actions/{}", action_ids[2])).await;
+    let version = Regex::new(r#"name="version" value="([^"]*)""#)
+        .unwrap()
+        .captures(&hs3)
+        .expect("version")[1]
+        .to_string();
+    let today = chrono::Utc::now().date_naive().to_string();
+    let response = client()
+        .post(server.url(&format!("/actions/{}", action_ids[2])))
+        .form(&[
+            ("version", version.as_str()),
+            ("status", "on_track"),
+            ("as_at", today.as_str()),
+            ("commentary", "New supplier found; lights going in."),
+            ("author", "Head of Community Safety"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 303);
+
+    // Without --replace: nothing stored, the difference shown, a failure.
+    let out = s.run(&["import", lean]);
+    assert!(!out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stdout.contains("would change"), "{stdout}");
+    assert!(
+        stdout.contains("removed: objective 'More homes for local people'"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("kept: action HS3 'Fit new street lights'"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("re-run with --replace"), "{stderr}");
+    let json = s.run(&["import", "--json", lean]);
+    assert!(!json.status.success());
+    let report = stdout_json(&json);
+    let doc = &report["documents"][0];
+    assert_eq!(doc["import"]["status"], "needs_confirmation");
+    let diff = &doc["plans_diff"][0];
+    assert_eq!(diff["status"], "changed");
+    assert_eq!(diff["plan_id"], plan_id);
+    assert!(
+        diff["removed"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!({"kind": "objective", "code": null, "title": "More homes for local people"})),
+        "{diff}"
+    );
+    assert_eq!(exported(&s)["actions"].as_array().unwrap().len(), 3);
+    assert_eq!(exported(&s)["nodes"].as_array().unwrap().len(), 2);
+
+    // With --replace: merged in place.
+    let out = s.run(&["import", "--replace", lean]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains(": updated"));
+
+    // The full text again, with --replace: everything is back.
+    let out = s.run(&["import", "--replace", full]);
+    assert!(out.status.success());
+    let plans = api_plans(&server).await;
+    assert_eq!(plans.as_array().unwrap().len(), 1, "{plans}");
+    assert_eq!(plans[0]["id"], plan_id, "/plans/{plan_id} still works");
+    assert_eq!(plans[0]["actions"], 3);
+    assert_eq!(plans[0]["indicators"], 1);
+    let tree = page(&server, &format!("/plans/{plan_id}")).await;
+    assert_eq!(ids(&tree), action_ids, "actions keep their ids");
+
+    let plan = exported(&s);
+    let titles = |key: &str| -> Vec<String> {
+        plan[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["title"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let mut objectives = titles("nodes");
+    objectives.sort();
+    assert_eq!(
+        objectives,
+        vec!["More homes for local people", "Safer streets"]
+    );
+    let updates = |code: &str| -> Vec<String> {
+        plan["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["code"] == code)
+            .unwrap_or_else(|| panic!("{code}"))["updates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["commentary"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(updates("HS1"), vec!["On track. Sites identified."]);
+    assert_eq!(updates("HS2"), vec!["Achieved. Forty homes back in use."]);
+    assert_eq!(
+        updates("HS3"),
+        vec![
+            "At risk. Supplier late.",
+            "New supplier found; lights going in."
+        ]
+    );
+    for action in plan["actions"].as_array().unwrap() {
+        assert_eq!(action["nodes"].as_array().unwrap().len(), 1, "{action}");
+    }
+    let values: Vec<(String, f64)> = plan["indicators"][0]["measurements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["period"].as_str().unwrap().to_string(),
+                m["value"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        values,
+        vec![
+            ("2017/18 Q1".to_string(), 20.0),
+            ("2017/18 Q2".to_string(), 30.0)
+        ]
+    );
+
+    // And the full text once more is unchanged.
+    let out = s.run(&["import", "--json", full]);
+    assert!(out.status.success());
+    assert_eq!(
+        stdout_json(&out)["documents"][0]["plans_diff"][0]["status"],
+        "unchanged"
+    );
+}
+
+#[test]
+fn a_document_with_nothing_recognised_is_refused() {
+    let s = Scratch::new();
+    let file = s.write(
+        "notes.txt",
+        b"Minutes of the meeting\n\nThe committee noted the report.\n",
+    );
+    let out = s.run(&["import", file.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("error: "))
+        .unwrap_or_else(|| panic!("one error line: {stderr}"));
+    assert!(line.contains("notes.txt: nothing was recognised in this document"), "{line}");
+    assert!(line.contains("--dry-run") && line.contains("--mapping"), "{line}");
+    // Nothing was stored: the export holds no plan.
+    let export = s.run(&["export"]);
+    assert!(export.status.success());
+    let exported = String::from_utf8_lossy(&export.stdout);
+    assert!(!exported.contains("\"title\""), "{exported}");
+}
+
+#[tokio::test]
+async fn the_web_preview_shows_the_difference_and_replaces_only_when_the_box_is_ticked() {
+    let s = Scratch::new();
+    let server = Server::start(&s, &[]);
+    let upload = |bytes: &'static str| {
+        let form = reqwest::multipart::Form::new()
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes.as_bytes().to_vec()).file_name("housing.txt"),
+            )
+            .text("author", "Policy Officer");
+        client().post(server.url("/import")).multipart(form).send()
+    };
+    let token = |html: &str| {
+        Regex::new(r#"action="/import/([0-9a-f]+)""#)
+            .unwrap()
+            .captures(html)
+            .expect("a confirm form")[1]
+            .to_string()
+    };
+    let decide = |token: String, form: Vec<(&'static str, &'static str)>| {
+        client()
+            .post(server.url(&format!("/import/{token}")))
+            .form(&form)
+            .send()
+    };
+
+    let html = upload(HOUSING_PLAN).await.unwrap().text().await.unwrap();
+    assert!(html.contains("New plan"), "{html}");
+    assert!(!html.contains("Replace the stored plan(s) with this version"));
+    let done = decide(token(&html), vec![("decision", "confirm")])
+        .await
+        .unwrap();
+    assert_eq!(done.status().as_u16(), 200);
+    let plan_id = api_plans(&server).await[0]["id"].as_i64().unwrap();
+
+    let html = upload(HOUSING_PLAN_LEAN)
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Would change"), "{html}");
+    assert!(html.contains("Removed (4)"), "{html}");
+    assert!(html.contains("objective &#x27;More homes for local people&#x27;"));
+    assert!(html.contains(r#"<label class="govuk-label govuk-checkboxes__label" for="replace">Replace the stored plan(s) with this version</label>"#));
+
+    // Confirming without the box: nothing changes, the preview again with an error.
+    let again = decide(token(&html), vec![("decision", "confirm")])
+        .await
+        .unwrap();
+    assert_eq!(again.status().as_u16(), 400);
+    let again = again.text().await.unwrap();
+    assert!(again.contains("There is a problem"));
+    assert!(again.contains("Tick the box to replace the stored plans"));
+    assert!(again.contains("Would change"));
+    assert_eq!(api_plans(&server).await[0]["actions"], 3, "nothing stored");
+
+    let done = decide(
+        token(&again),
+        vec![("decision", "confirm"), ("replace", "yes")],
+    )
+    .await
+    .unwrap();
+    assert_eq!(done.status().as_u16(), 200);
+    assert!(done.text().await.unwrap().contains("Updated"));
+    let plans = api_plans(&server).await;
+    assert_eq!(plans.as_array().unwrap().len(), 1);
+    assert_eq!(plans[0]["id"], plan_id);
+    assert_eq!(
+        plans[0]["actions"], 2,
+        "HS3, with nothing recorded, is removed"
     );
 }

@@ -14,6 +14,7 @@ mod fuzzy_date_parser;
 pub mod indicator;
 pub mod organisation;
 pub mod plan;
+pub mod plan_diff;
 pub mod risk;
 pub mod status;
 
@@ -32,4 +33,5 @@ pub use indicator::{
 };
 pub use organisation::{OrgUnit, Organisation, UnitKind};
 pub use plan::{NodeLevel, PlanKind, PlanPeriod, PlanStatus, ThreadNode};
+pub use plan_diff::{ItemChange, ItemKind, ItemRef, PlanChange, PlanDiff, PlanMatch, diff_plan};
 pub use risk::Risk;

@@ -122,7 +122,7 @@ impl Store {
     }
 }
 
-async fn load_plan(
+pub(crate) async fn load_plan(
     conn: &mut sqlx::AnyConnection,
     plan_id: i64,
 ) -> Result<(PlanDraft, Option<i64>), StoreError> {

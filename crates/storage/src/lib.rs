@@ -28,7 +28,7 @@ pub use detail::{
 };
 pub use error::StoreError;
 pub use history::HistoryEntry;
-pub use import::{ImportOutcome, ImportStatus, SourceMeta};
+pub use import::{ImportOptions, ImportOutcome, ImportStatus, SourceMeta, nothing_recognised};
 pub use monitor::{NewMeasurement, NewProgress};
 pub use monitoring::{
     ActionInfo, IndicatorInfo, MonitoringData, NodeInfo, PlanInfo, UpdateInfo, ValueInfo,

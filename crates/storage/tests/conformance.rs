@@ -9,7 +9,7 @@ use goldthread_domain::{
     ProgressUpdate, Quarter, Target, ThreadNode,
 };
 use goldthread_storage::{
-    ImportStatus, NewMeasurement, NewProgress, SourceMeta, Store, StoreError,
+    ImportOptions, ImportStatus, NewMeasurement, NewProgress, SourceMeta, Store, StoreError,
 };
 use sqlx::{AnyPool, Row};
 
@@ -182,7 +182,12 @@ async fn import_stores_the_whole_thread_and_counts_it() {
     for b in backends("import").await {
         let store = Store::open(&b.url).await.unwrap();
         let outcome = store
-            .import_document(&meta("aa"), &sample_document(), "tester")
+            .import_document(
+                &meta("aa"),
+                &sample_document(),
+                "tester",
+                ImportOptions::default(),
+            )
             .await
             .unwrap();
         assert_eq!(outcome.status, ImportStatus::Created, "{}", b.name);
@@ -216,11 +221,21 @@ async fn the_same_file_twice_is_unchanged_and_not_duplicated() {
     for b in backends("reimport").await {
         let store = Store::open(&b.url).await.unwrap();
         let first = store
-            .import_document(&meta("same"), &sample_document(), "tester")
+            .import_document(
+                &meta("same"),
+                &sample_document(),
+                "tester",
+                ImportOptions::default(),
+            )
             .await
             .unwrap();
         let second = store
-            .import_document(&meta("same"), &sample_document(), "tester")
+            .import_document(
+                &meta("same"),
+                &sample_document(),
+                "tester",
+                ImportOptions::default(),
+            )
             .await
             .unwrap();
         assert_eq!(second.status, ImportStatus::Unchanged, "{}", b.name);
@@ -229,51 +244,420 @@ async fn the_same_file_twice_is_unchanged_and_not_duplicated() {
     }
 }
 
+fn replace() -> ImportOptions {
+    ImportOptions { replace: true }
+}
+
+/// The id of the indicator with this code, straight from the table.
+async fn indicator_id(url: &str, code: &str) -> i64 {
+    let pool = raw_pool(url).await;
+    let id = sqlx::query("SELECT id FROM indicators WHERE code = $1")
+        .bind(code)
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+    pool.close().await;
+    id
+}
+
+/// (code, id) of a plan's actions.
+async fn action_ids(store: &Store, plan_id: i64) -> Vec<(String, i64)> {
+    store
+        .plan_actions(plan_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| (a.code.unwrap_or_default(), a.id))
+        .collect()
+}
+
 #[tokio::test]
-async fn a_new_version_replaces_an_untouched_plan_but_never_an_edited_one() {
-    for b in backends("replace").await {
+async fn a_changing_reimport_without_replace_stores_nothing_and_says_what_would_change() {
+    for b in backends("confirm").await {
         let store = Store::open(&b.url).await.unwrap();
         store
-            .import_document(&meta("v1"), &sample_document(), "tester")
+            .import_document(
+                &meta("v1"),
+                &sample_document(),
+                "tester",
+                ImportOptions::default(),
+            )
             .await
             .unwrap();
+        let history = store.count("history").await.unwrap();
         let mut v2 = sample_document();
         v2.plans[0].actions.pop();
-        let updated = store
-            .import_document(&meta("v2"), &v2, "tester")
+        v2.plans[0].actions[0].lead_officers[0].name = "Director of Housing".into();
+        let outcome = store
+            .import_document(&meta("v2"), &v2, "tester", ImportOptions::default())
             .await
             .unwrap();
-        assert_eq!(updated.status, ImportStatus::Updated, "{}", b.name);
-        let plans = store.list_plans().await.unwrap();
-        assert_eq!((plans.len(), plans[0].actions), (1, 1), "{}", b.name);
+        assert_eq!(
+            outcome.status,
+            ImportStatus::NeedsConfirmation,
+            "{}",
+            b.name
+        );
+        let diff = &outcome.plans[0];
+        assert_eq!(diff.status, goldthread_domain::PlanChange::Changed);
+        assert_eq!(
+            diff.removed
+                .iter()
+                .map(|r| r.to_string())
+                .collect::<Vec<_>>(),
+            vec!["action KA.2 'Register of land drainage assets'"],
+            "{}",
+            b.name
+        );
+        assert_eq!(diff.changed[0].fields, vec!["lead_officers"], "{}", b.name);
+        assert_eq!(
+            store.count("history").await.unwrap(),
+            history,
+            "{}: nothing written",
+            b.name
+        );
+        assert_eq!(store.count("actions").await.unwrap(), 2, "{}", b.name);
+        assert_eq!(
+            store.count("source_documents").await.unwrap(),
+            1,
+            "{}",
+            b.name
+        );
+    }
+}
 
-        let action = store.plan_actions(plans[0].id).await.unwrap()[0].clone();
+#[tokio::test]
+async fn a_replacing_reimport_keeps_plan_action_and_indicator_ids() {
+    for b in backends("keepids").await {
+        let store = Store::open(&b.url).await.unwrap();
+        let first = store
+            .import_document(
+                &meta("v1"),
+                &sample_document(),
+                "tester",
+                ImportOptions::default(),
+            )
+            .await
+            .unwrap();
+        let plan_id = first.plan_ids[0];
+        let before = action_ids(&store, plan_id).await;
+        let indicator = indicator_id(&b.url, "MEHPI 132").await;
+
+        let mut v2 = sample_document();
+        v2.plans[0].actions[0].title = "Set up a shared Home Improvement Agency".into();
+        v2.plans[0].indicators[0].title = "% of DFG applications approved in 7 weeks".into();
+        v2.plans[0].actions.push(goldthread_domain::Action {
+            code: Some("KA.3".into()),
+            title: "A new action".into(),
+            nodes: vec![0],
+            ..Default::default()
+        });
+        let outcome = store
+            .import_document(&meta("v2"), &v2, "tester", replace())
+            .await
+            .unwrap();
+        assert_eq!(outcome.status, ImportStatus::Updated, "{}", b.name);
+        assert_eq!(outcome.plan_ids, vec![plan_id], "{}", b.name);
+        assert_eq!(store.list_plans().await.unwrap().len(), 1, "{}", b.name);
+        let after = action_ids(&store, plan_id).await;
+        assert_eq!(
+            &after[..2],
+            &before[..],
+            "{}: matched actions keep their ids",
+            b.name
+        );
+        assert_eq!(after[2].0, "KA.3", "{}", b.name);
+        assert_eq!(
+            indicator_id(&b.url, "MEHPI 132").await,
+            indicator,
+            "{}",
+            b.name
+        );
+        let exported = store.export_document(&[plan_id]).await.unwrap();
+        assert_eq!(
+            exported.plans[0].actions[0].title, "Set up a shared Home Improvement Agency",
+            "{}",
+            b.name
+        );
+        // The update went through write.rs: the history has before and after.
+        let history = store.history_of("actions", before[0].1).await.unwrap();
+        let last = history.last().unwrap();
+        assert_eq!(last.operation, "update", "{}", b.name);
+        assert_eq!(
+            last.before.as_ref().unwrap()["title"],
+            "Set up a shared service Home Improvement Agency (HIA)"
+        );
+        // The same file again is now unchanged.
+        let again = store
+            .import_document(&meta("v2"), &v2, "tester", ImportOptions::default())
+            .await
+            .unwrap();
+        assert_eq!(again.status, ImportStatus::Unchanged, "{}", b.name);
+    }
+}
+
+#[tokio::test]
+async fn recorded_progress_and_values_survive_a_reimport_that_lacks_them() {
+    for b in backends("survive").await {
+        let store = Store::open(&b.url).await.unwrap();
+        let first = store
+            .import_document(
+                &meta("v1"),
+                &sample_document(),
+                "tester",
+                ImportOptions::default(),
+            )
+            .await
+            .unwrap();
+        let plan_id = first.plan_ids[0];
+        let actions = store.plan_actions(plan_id).await.unwrap();
+        for action in &actions {
+            store
+                .record_progress(action.id, action.version, &progress("Recorded"), "officer")
+                .await
+                .unwrap();
+        }
+        let indicator = indicator_id(&b.url, "MEHPI 132").await;
+        let fy: FinancialYear = "2017/18".parse().unwrap();
         store
-            .record_progress(
-                action.id,
-                action.version,
-                &progress("On with it"),
+            .record_measurement(
+                indicator,
+                &NewMeasurement {
+                    period: Period::Quarter(fy, Quarter::Q1),
+                    value: Some(81.0),
+                    text: None,
+                    note: None,
+                },
+                None,
                 "officer",
             )
             .await
             .unwrap();
+
+        // A version without KA.2, without KA.1's progress and without the
+        // indicator's value.
+        let mut v2 = sample_document();
+        v2.plans[0].actions.pop();
+        v2.plans[0].actions[0].updates.clear();
+        let outcome = store
+            .import_document(&meta("v2"), &v2, "tester", replace())
+            .await
+            .unwrap();
+        assert_eq!(outcome.status, ImportStatus::Updated, "{}", b.name);
+        let diff = &outcome.plans[0];
+        assert!(diff.removed.is_empty(), "{}: {diff:?}", b.name);
+        assert_eq!(
+            diff.unmatched
+                .iter()
+                .map(|r| r.to_string())
+                .collect::<Vec<_>>(),
+            vec!["action KA.2 'Register of land drainage assets'"],
+            "{}: KA.2 has recorded progress, so it is kept",
+            b.name
+        );
+        let exported = store.export_document(&[plan_id]).await.unwrap();
+        let plan = &exported.plans[0];
+        assert_eq!(plan.actions.len(), 2, "{}", b.name);
+        assert_eq!(
+            plan.actions[0].updates.len(),
+            2,
+            "{}: the imported update and the recorded one",
+            b.name
+        );
+        assert_eq!(plan.actions[1].updates.len(), 1, "{}", b.name);
+        assert_eq!(
+            plan.actions[1].nodes,
+            vec![1],
+            "{}: the kept action keeps its objective",
+            b.name
+        );
+        assert_eq!(plan.indicators[0].measurements.len(), 1, "{}", b.name);
+        assert_eq!(plan.indicators[0].measurements[0].value, Some(81.0));
+        assert_eq!(
+            action_ids(&store, plan_id).await,
+            action_ids_of(&actions),
+            "{}",
+            b.name
+        );
+        // The original file again: it gives nothing the store lacks.
+        let again = store
+            .import_document(
+                &meta("v1"),
+                &sample_document(),
+                "tester",
+                ImportOptions::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            again.status,
+            ImportStatus::Unchanged,
+            "{}: {:?}",
+            b.name,
+            again.plans
+        );
+    }
+}
+
+fn action_ids_of(actions: &[goldthread_storage::ActionRow]) -> Vec<(String, i64)> {
+    actions
+        .iter()
+        .map(|a| (a.code.clone().unwrap_or_default(), a.id))
+        .collect()
+}
+
+#[tokio::test]
+async fn an_item_missing_from_the_file_with_nothing_recorded_is_removed_and_stays_in_history() {
+    for b in backends("remove").await {
+        let store = Store::open(&b.url).await.unwrap();
+        let first = store
+            .import_document(
+                &meta("v1"),
+                &sample_document(),
+                "tester",
+                ImportOptions::default(),
+            )
+            .await
+            .unwrap();
+        let plan_id = first.plan_ids[0];
+        let ka2 = action_ids(&store, plan_id).await[1].1;
+        let mut v2 = sample_document();
+        v2.plans[0].actions.pop();
+        let outcome = store
+            .import_document(&meta("v2"), &v2, "tester", replace())
+            .await
+            .unwrap();
+        assert_eq!(outcome.status, ImportStatus::Updated, "{}", b.name);
+        assert_eq!(outcome.plans[0].removed.len(), 1, "{}", b.name);
+        assert_eq!(
+            store.plan_actions(plan_id).await.unwrap().len(),
+            1,
+            "{}",
+            b.name
+        );
+        let history = store.history_of("actions", ka2).await.unwrap();
+        assert_eq!(history.last().unwrap().operation, "delete", "{}", b.name);
+        assert_eq!(
+            history.last().unwrap().before.as_ref().unwrap()["title"],
+            "Register of land drainage assets"
+        );
+        // Importing the original file again is not "unchanged" (the bytes
+        // were seen before, the content is not what is stored): it would
+        // add KA.2 back, and with replace does.
+        let again = store
+            .import_document(
+                &meta("v1"),
+                &sample_document(),
+                "tester",
+                ImportOptions::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(again.status, ImportStatus::NeedsConfirmation, "{}", b.name);
+        assert_eq!(again.plans[0].added.len(), 1, "{}", b.name);
+        let restored = store
+            .import_document(&meta("v1"), &sample_document(), "tester", replace())
+            .await
+            .unwrap();
+        assert_eq!(restored.status, ImportStatus::Updated, "{}", b.name);
+        assert_eq!(restored.plan_ids, vec![plan_id], "{}", b.name);
+        assert_eq!(
+            store.plan_actions(plan_id).await.unwrap().len(),
+            2,
+            "{}",
+            b.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn unchanged_is_reported_only_when_the_content_is_equal() {
+    for b in backends("unchanged").await {
+        let store = Store::open(&b.url).await.unwrap();
+        store
+            .import_document(
+                &meta("a"),
+                &sample_document(),
+                "tester",
+                ImportOptions::default(),
+            )
+            .await
+            .unwrap();
+        // Other bytes, same content: unchanged, nothing written.
+        let history = store.count("history").await.unwrap();
+        let same = store
+            .import_document(
+                &meta("b"),
+                &sample_document(),
+                "tester",
+                ImportOptions::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(same.status, ImportStatus::Unchanged, "{}", b.name);
+        assert_eq!(store.count("history").await.unwrap(), history, "{}", b.name);
+        // One milestone differs: not unchanged.
+        let mut v2 = sample_document();
+        v2.plans[0].actions[0].milestones[0].title = "Commence HIA in full".into();
+        let changed = store
+            .import_document(&meta("c"), &v2, "tester", ImportOptions::default())
+            .await
+            .unwrap();
+        assert_eq!(
+            changed.status,
+            ImportStatus::NeedsConfirmation,
+            "{}",
+            b.name
+        );
+        assert_eq!(
+            changed.plans[0].changed[0].fields,
+            vec!["milestones"],
+            "{}",
+            b.name
+        );
+        let diffs = store.diff_document(&v2).await.unwrap();
+        assert_eq!(
+            diffs, changed.plans,
+            "{}: the preview sees the same",
+            b.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn empty_plans_are_never_stored_and_an_empty_document_is_refused() {
+    for b in backends("empty").await {
+        let store = Store::open(&b.url).await.unwrap();
+        let empty = PlanDocument {
+            plans: vec![PlanDraft::new("Nothing here", PlanKind::Service)],
+            findings: vec![],
+        };
         let refused = store
-            .import_document(&meta("v3"), &sample_document(), "tester")
+            .import_document(&meta("e"), &empty, "tester", replace())
             .await
             .unwrap();
         assert_eq!(refused.status, ImportStatus::Refused, "{}", b.name);
         assert!(
-            refused
-                .reason
-                .unwrap()
-                .contains("change(s) made in Goldthread")
-        );
-        assert_eq!(
-            store.list_plans().await.unwrap()[0].actions,
-            1,
-            "{}: refused import stored nothing",
+            refused.reason.unwrap().starts_with(
+                "plan.txt: nothing was recognised in this document: no actions or indicators"
+            ),
+            "{}",
             b.name
         );
+        assert_eq!(store.count("plans").await.unwrap(), 0, "{}", b.name);
+        assert_eq!(store.count("history").await.unwrap(), 0, "{}", b.name);
+        let mut doc = sample_document();
+        doc.plans
+            .push(PlanDraft::new("Nothing here", PlanKind::Service));
+        let stored = store
+            .import_document(&meta("f"), &doc, "tester", ImportOptions::default())
+            .await
+            .unwrap();
+        assert_eq!(stored.status, ImportStatus::Created, "{}", b.name);
+        assert_eq!(stored.plan_ids.len(), 1, "{}", b.name);
+        assert_eq!(store.count("plans").await.unwrap(), 1, "{}", b.name);
     }
 }
 
@@ -281,7 +665,12 @@ async fn a_new_version_replaces_an_untouched_plan_but_never_an_edited_one() {
 async fn store_with_first_action(b: &Backend, sha: &str) -> (Store, goldthread_storage::ActionRow) {
     let store = Store::open(&b.url).await.unwrap();
     let outcome = store
-        .import_document(&meta(sha), &sample_document(), "tester")
+        .import_document(
+            &meta(sha),
+            &sample_document(),
+            "tester",
+            ImportOptions::default(),
+        )
         .await
         .unwrap();
     let action = store.plan_actions(outcome.plan_ids[0]).await.unwrap()[0].clone();
@@ -375,7 +764,12 @@ async fn indicator_values_are_versioned_too() {
     for b in backends("measure").await {
         let store = Store::open(&b.url).await.unwrap();
         store
-            .import_document(&meta("m"), &sample_document(), "tester")
+            .import_document(
+                &meta("m"),
+                &sample_document(),
+                "tester",
+                ImportOptions::default(),
+            )
             .await
             .unwrap();
         let pool = raw_pool(&b.url).await;
@@ -553,7 +947,7 @@ async fn missing_numbers_then_numbers_store_on_both_backends() {
             });
         }
         store
-            .import_document(&meta("nullreal"), &doc, "tester")
+            .import_document(&meta("nullreal"), &doc, "tester", ImportOptions::default())
             .await
             .unwrap_or_else(|e| panic!("{}: {e}", b.name));
         assert_eq!(store.count("targets").await.unwrap(), 4, "{}", b.name);
@@ -603,7 +997,7 @@ async fn an_invalid_document_stores_nothing() {
         let mut doc = sample_document();
         doc.plans[0].actions[1].nodes = vec![42];
         let err = store
-            .import_document(&meta("bad"), &doc, "tester")
+            .import_document(&meta("bad"), &doc, "tester", ImportOptions::default())
             .await
             .unwrap_err();
         assert!(
@@ -627,7 +1021,12 @@ async fn a_live_sqlite_database_backs_up_to_a_consistent_copy() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open_data_dir(dir.path()).await.unwrap();
     store
-        .import_document(&meta("b"), &sample_document(), "tester")
+        .import_document(
+            &meta("b"),
+            &sample_document(),
+            "tester",
+            ImportOptions::default(),
+        )
         .await
         .unwrap();
     let copy = dir.path().join("copy.sqlite");

@@ -7,7 +7,8 @@ use crate::error::WebError;
 use axum::Form;
 use axum::extract::{Multipart, Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use goldthread_domain::PlanDocument;
+use goldthread_domain::{PlanChange, PlanDiff, PlanDocument};
+use goldthread_import::ReadDocument;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -105,10 +106,51 @@ struct PreviewPage {
     file_name: String,
     token: String,
     format: &'static str,
+    errors: crate::forms::FormErrors,
     plans: Vec<(String, &'static str, Option<String>)>,
+    /// Per plan: what storing it would do to the stored plans.
+    differences: Vec<DiffView>,
+    /// Whether confirming replaces stored plans (the extra confirmation).
+    needs_replace: bool,
     counts: Vec<(&'static str, usize)>,
     actions: Vec<ActionPreview>,
     findings: Vec<(&'static str, &'static str, String, Option<String>)>,
+}
+
+#[derive(Serialize)]
+struct DiffView {
+    title: String,
+    kind: &'static str,
+    status: &'static str,
+    plan_id: Option<i64>,
+    plan_fields: String,
+    added: Vec<String>,
+    removed: Vec<String>,
+    /// (item, fields changed)
+    changed: Vec<(String, String)>,
+    kept: Vec<String>,
+}
+
+fn diff_view(d: &PlanDiff) -> DiffView {
+    DiffView {
+        title: d.title.clone(),
+        kind: d.kind.label(),
+        status: match d.status {
+            PlanChange::New => "New plan",
+            PlanChange::Unchanged => "Unchanged",
+            PlanChange::Changed => "Would change",
+        },
+        plan_id: d.plan_id,
+        plan_fields: d.plan_fields.join(", "),
+        added: d.added.iter().map(|i| i.to_string()).collect(),
+        removed: d.removed.iter().map(|i| i.to_string()).collect(),
+        changed: d
+            .changed
+            .iter()
+            .map(|c| (c.item.to_string(), c.fields.join(", ")))
+            .collect(),
+        kept: d.unmatched.iter().map(|i| i.to_string()).collect(),
+    }
 }
 
 fn counts(doc: &PlanDocument) -> Vec<(&'static str, usize)> {
@@ -187,9 +229,36 @@ pub async fn upload(
                 .into_response());
         }
     };
+    let diffs = state.store.diff_document(&read.document).await?;
+    let token = state.pending_imports.put(Pending {
+        file_name: file_name.clone(),
+        bytes,
+        author,
+        at: Instant::now(),
+    });
+    let page = preview_page(
+        file_name,
+        &read,
+        &diffs,
+        token,
+        crate::forms::FormErrors::default(),
+    );
+    Ok(render(&state, "import_preview.html", &page)?.into_response())
+}
+
+fn preview_page(
+    file_name: String,
+    read: &ReadDocument,
+    diffs: &[PlanDiff],
+    token: String,
+    errors: crate::forms::FormErrors,
+) -> PreviewPage {
     let doc = &read.document;
-    let page = PreviewPage {
+    PreviewPage {
         title: format!("Check the import of {file_name}"),
+        errors,
+        differences: diffs.iter().map(diff_view).collect(),
+        needs_replace: diffs.iter().any(|d| d.status == PlanChange::Changed),
         plans: doc
             .plans
             .iter()
@@ -238,20 +307,17 @@ pub async fn upload(
             })
             .collect(),
         format: read.format.as_str(),
-        token: state.pending_imports.put(Pending {
-            file_name: file_name.clone(),
-            bytes,
-            author,
-            at: Instant::now(),
-        }),
+        token,
         file_name,
-    };
-    Ok(render(&state, "import_preview.html", &page)?.into_response())
+    }
 }
 
 #[derive(Deserialize)]
 pub struct Decision {
     decision: String,
+    /// The extra confirmation a replacing import needs ("yes" when ticked).
+    #[serde(default)]
+    replace: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -281,10 +347,33 @@ pub async fn decide(
         sha256: sha256_hex(&pending.bytes),
         size_bytes: pending.bytes.len() as i64,
     };
+    let options = goldthread_storage::ImportOptions {
+        replace: decision.replace.as_deref() == Some("yes"),
+    };
     let outcome = state
         .store
-        .import_document(&meta, &read.document, &pending.author)
+        .import_document(&meta, &read.document, &pending.author, options)
         .await?;
+    if outcome.status == goldthread_storage::ImportStatus::NeedsConfirmation {
+        // Nothing was stored: show the preview again, with the difference
+        // and the box to tick.
+        let mut errors = crate::forms::FormErrors::default();
+        errors.add(
+            "replace",
+            "Tick the box to replace the stored plans with this version, or cancel",
+        );
+        let file_name = pending.file_name.clone();
+        let token = state.pending_imports.put(Pending {
+            at: Instant::now(),
+            ..pending
+        });
+        let page = preview_page(file_name, &read, &outcome.plans, token, errors);
+        return Ok((
+            axum::http::StatusCode::BAD_REQUEST,
+            render(&state, "import_preview.html", &page)?,
+        )
+            .into_response());
+    }
     let (status, message) = match outcome.status {
         goldthread_storage::ImportStatus::Created => {
             ("Imported", format!("{} was imported.", pending.file_name))
@@ -292,7 +381,7 @@ pub async fn decide(
         goldthread_storage::ImportStatus::Updated => (
             "Updated",
             format!(
-                "{} replaced the earlier version of its plans.",
+                "{} was merged into the stored plans; their links stay the same, and progress and values recorded in Goldthread were kept.",
                 pending.file_name
             ),
         ),
@@ -303,7 +392,8 @@ pub async fn decide(
                 pending.file_name
             ),
         ),
-        goldthread_storage::ImportStatus::Refused => {
+        goldthread_storage::ImportStatus::Refused
+        | goldthread_storage::ImportStatus::NeedsConfirmation => {
             ("Not imported", outcome.reason.clone().unwrap_or_default())
         }
     };
