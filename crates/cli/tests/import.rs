@@ -411,8 +411,14 @@ fn a_document_with_nothing_recognised_is_refused() {
         .lines()
         .find(|l| l.starts_with("error: "))
         .unwrap_or_else(|| panic!("one error line: {stderr}"));
-    assert!(line.contains("notes.txt: nothing was recognised in this document"), "{line}");
-    assert!(line.contains("--dry-run") && line.contains("--mapping"), "{line}");
+    assert!(
+        line.contains("notes.txt: nothing was recognised in this document"),
+        "{line}"
+    );
+    assert!(
+        line.contains("--dry-run") && line.contains("--mapping"),
+        "{line}"
+    );
     // Nothing was stored: the export holds no plan.
     let export = s.run(&["export"]);
     assert!(export.status.success());

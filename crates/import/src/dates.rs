@@ -214,7 +214,7 @@ static QUARTER: LazyLock<Regex> =
 /// What a progress heading says about when its updates were written: a
 /// day, a month or a quarter.
 pub fn progress_date(heading: &str) -> Option<ProgressDate> {
-    if let Some(day) = exact_date(heading) {
+    if let Some(day) = exact_date(heading).or_else(|| numeric_date(heading)) {
         return Some(ProgressDate::Day(day));
     }
     if let Some(q) = quarter_in(heading) {
@@ -237,6 +237,20 @@ pub fn quarter_in(text: &str) -> Option<Quarter> {
 pub fn financial_year_in(text: &str) -> Option<FinancialYear> {
     FY.find_iter(text)
         .find_map(|m| financial_year_label(m.as_str()))
+}
+
+static NUMERIC: LazyLock<Regex> =
+    LazyLock::new(|| compile(r"\b(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)?\d\d)\b"));
+
+/// A day written in figures, the British way round: "30/09/2013",
+/// "30.09.13".
+pub fn numeric_date(text: &str) -> Option<NaiveDate> {
+    let caps = NUMERIC.captures(text)?;
+    let day: u32 = caps[1].parse().ok()?;
+    let month: u32 = caps[2].parse().ok()?;
+    let year: i32 = caps[3].parse().ok()?;
+    let year = if year < 100 { 2000 + year } else { year };
+    NaiveDate::from_ymd_opt(year, month, day)
 }
 
 pub fn exact_date(text: &str) -> Option<NaiveDate> {

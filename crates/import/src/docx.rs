@@ -121,10 +121,7 @@ fn parse(file_name: &str, xml: &str) -> Result<Vec<Block<'static>>, ImportError>
                             if text.trim().is_empty() {
                                 out.push(Block::Blank);
                             } else {
-                                out.push(Block::Text {
-                                    text: Cow::Owned(text),
-                                    place,
-                                });
+                                out.push(Block::line(Cow::Owned(text), place));
                             }
                         }
                     }

@@ -220,15 +220,18 @@ pub fn read_document_with(
         });
     }
     let format = detect::format(file_name, bytes);
-    let read = |blocks: &[blocks::Block<'_>], notes| read_blocks(file_name, blocks, notes, options);
+    let read = |mut blocks: Vec<blocks::Block<'_>>, notes| {
+        blocks::fields_as_rows(&mut blocks);
+        read_blocks(file_name, &blocks, notes, options)
+    };
     let (document, tables) = match format {
-        SourceFormat::Docx => read(&docx::blocks(file_name, bytes)?, Vec::new()),
-        SourceFormat::Xlsx => read(&xlsx::blocks(file_name, bytes)?, Vec::new()),
+        SourceFormat::Docx => read(docx::blocks(file_name, bytes)?, Vec::new()),
+        SourceFormat::Xlsx => read(xlsx::blocks(file_name, bytes)?, Vec::new()),
         SourceFormat::Json => (json::read(file_name, bytes)?, Vec::new()),
         SourceFormat::Csv => {
             let (text, notes) = decode(file_name, bytes)?;
             let blocks = delimited::blocks(file_name, &text)?;
-            read(&blocks, notes)
+            read(blocks, notes)
         }
         SourceFormat::Text => {
             let (text, notes) = decode(file_name, bytes)?;
@@ -237,7 +240,7 @@ pub fn read_document_with(
                     file: file_name.to_string(),
                 });
             }
-            read(&text::blocks(&text), notes)
+            read(text::blocks(&text), notes)
         }
     };
     Ok(ReadDocument {
@@ -263,7 +266,9 @@ pub fn read_text(file_name: &str, text: &str) -> Result<PlanDocument, ImportErro
         });
     }
     let options = ReadOptions::default();
-    Ok(read_blocks(file_name, &text::blocks(text), Vec::new(), &options).0)
+    let mut blocks = text::blocks(text);
+    blocks::fields_as_rows(&mut blocks);
+    Ok(read_blocks(file_name, &blocks, Vec::new(), &options).0)
 }
 
 /// Writes the interchange form: `{"goldthread": 1, "document": …}`.

@@ -27,6 +27,31 @@ static REVISED: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// A revision written as prose anywhere in a line: "30 September 2024
+/// extended from 31 March 2024", "deadline moved from June 2024 to
+/// September 2024".
+static EXTENDED: LazyLock<Regex> = LazyLock::new(|| {
+    compile(
+        r"(?i)(?:^|[;,.]\s+)(?:(?:due|completion|target)\s+date\s+|deadline\s+)?(?:(.+?)\s+)?(?:extended|revised|moved|changed|put back|pushed back|deferred|slipped)\s+from\s+(.+?)(?:\s+to\s+(.+?))?(?:[.;](?:\s|$)|$)",
+    )
+});
+
+/// The (from, to) of a revision written as prose, when both are dates.
+fn prose_revision(line: &str) -> Option<(String, String)> {
+    let c = EXTENDED.captures(line)?;
+    let from = c.get(2)?.as_str().trim();
+    // "…; 30 September 2024 extended from …": the clause before the verb.
+    let to = c
+        .get(3)
+        .or(c.get(1))?
+        .as_str()
+        .rsplit([';', ','])
+        .next()?
+        .trim();
+    (crate::dates::mentions_date(from) && crate::dates::mentions_date(to) && to.len() <= 40)
+        .then(|| (from.to_string(), to.to_string()))
+}
+
 /// A red/amber/green judgement ("Green", "G", "Amber – slipping", "Blue"
 /// for complete), as a status; None for anything else.
 pub fn rag(text: &str) -> Option<ActionStatus> {
@@ -73,7 +98,13 @@ pub fn read(text: &str) -> (Vec<Update>, Option<String>) {
             updates.push(Update {
                 status: status_of(m.as_str()),
                 commentary: line.to_string(),
-                revision: None,
+                revision: prose_revision(line),
+            });
+        } else if let Some(revision) = prose_revision(line) {
+            updates.push(Update {
+                status: ActionStatus::Deferred,
+                commentary: line.to_string(),
+                revision: Some(revision),
             });
         } else if let Some(last) = updates.last_mut() {
             last.commentary.push('\n');
@@ -92,6 +123,27 @@ pub fn read(text: &str) -> (Vec<Update>, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn revisions_written_as_prose() {
+        for (line, expected) in [
+            (
+                "150 homes delivered; 30 September 2024 extended from 31 March 2024",
+                Some(("31 March 2024", "30 September 2024")),
+            ),
+            (
+                "Deadline moved from June 2024 to September 2024.",
+                Some(("June 2024", "September 2024")),
+            ),
+            ("Funding extended from the reserve", None),
+        ] {
+            assert_eq!(
+                prose_revision(line),
+                expected.map(|(a, b)| (a.to_string(), b.to_string())),
+                "{line}"
+            );
+        }
+    }
 
     #[test]
     fn statuses_and_revisions() {

@@ -1112,6 +1112,24 @@ impl<'a> Recogniser<'a> {
                 (!value.is_empty()).then_some((role, heading, value, place))
             })
             .collect();
+        // "Status: Green" beside "Update: …": the status is the judgement.
+        let progress_headings: Vec<&str> = fields
+            .iter()
+            .flatten()
+            .filter(|(role, ..)| *role == Role::Progress)
+            .map(|(_, heading, ..)| *heading)
+            .collect();
+        let mut fields = fields;
+        if progress_headings
+            .iter()
+            .any(|h| !h.eq_ignore_ascii_case("status"))
+        {
+            for (role, heading, ..) in fields.iter_mut().flatten() {
+                if *role == Role::Progress && heading.eq_ignore_ascii_case("status") {
+                    *role = Role::Rag;
+                }
+            }
+        }
         let named = fields.iter().flatten().count();
         if named < 2
             || named * 10 < rows.len() * 8
