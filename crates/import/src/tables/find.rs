@@ -51,7 +51,9 @@ impl Table {
 
 /// Every run of rows in the blocks, as a table with its first row (or two)
 /// as headings. Runs that cannot be tables (one row) are left out.
-pub fn tables(blocks: &[Block<'_>], wants: impl Fn(&[String]) -> bool) -> Vec<Table> {
+/// `wants` decides from the first row and the merged headings whether a
+/// table is worth reading.
+pub fn tables(blocks: &[Block<'_>], wants: impl Fn(&[String], &[String]) -> bool) -> Vec<Table> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < blocks.len() {
@@ -93,11 +95,11 @@ fn row_cells<'b>(block: &'b Block<'_>) -> Option<(Vec<String>, &'b Place)> {
 fn table(
     blocks: &[Block<'_>],
     span: Range<usize>,
-    wants: &impl Fn(&[String]) -> bool,
+    wants: &impl Fn(&[String], &[String]) -> bool,
 ) -> Option<Table> {
     let (first, place) = row_cells(&blocks[span.start])?;
     let place = place.clone();
-    let mut headings = first;
+    let mut headings = first.clone();
     let mut body_start = span.start + 1;
     // A second heading row: "RAG rating | | DoT" over "| Latest | Previous |".
     if let Some((second, _)) = blocks.get(body_start).and_then(row_cells)
@@ -108,7 +110,7 @@ fn table(
     }
     // Most runs are tables the plan reader reads: decided on the headings
     // alone, before the body is copied.
-    if !wants(&headings) {
+    if !wants(&first, &headings) {
         return None;
     }
     let mut rows = Vec::new();

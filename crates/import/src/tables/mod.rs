@@ -115,11 +115,36 @@ fn may_be_headings(cells: &[String]) -> bool {
             .any(|c| roles::heading_role(c).is_some_and(|r| r != roles::ColumnRole::Title))
 }
 
+/// An indicator table the plan reader knows, but with columns it would
+/// pass over: a red/amber/green column, or figures under headings it has no
+/// role for ("30/09/2013", "Latest", "Direction of travel").
+fn more_than_the_plan_reader_sees(header: &crate::header::Header, headings: &[String]) -> bool {
+    use roles::ColumnRole;
+    header.is_indicator_table()
+        && (header.has(crate::header::Role::Rag)
+            || header.roles.iter().zip(headings).any(|(role, text)| {
+                role.is_none()
+                    && matches!(
+                        roles::heading_role(text),
+                        Some(
+                            ColumnRole::Value(_)
+                                | ColumnRole::Status(_)
+                                | ColumnRole::Target(_)
+                                | ColumnRole::Direction
+                        )
+                    )
+            }))
+}
+
 pub fn read_tables(file_name: &str, blocks: &[Block<'_>], options: &ReadOptions) -> TablesRead {
     let mapping = options.mapping.as_ref();
-    let wants = |headings: &[String]| {
+    // The plan reader sees the first row alone: when it takes that as its
+    // own header, the table is its own unless it has more it would miss.
+    let wants = |first: &[String], headings: &[String]| {
         mapping.is_some_and(|m| m.knows(headings))
-            || (may_be_headings(headings) && crate::header::recognise(headings).is_none())
+            || (may_be_headings(headings)
+                && crate::header::recognise(first)
+                    .is_none_or(|h| more_than_the_plan_reader_sees(&h, first)))
     };
     let tables = find::tables(blocks, wants);
     let mut out = TablesRead::default();

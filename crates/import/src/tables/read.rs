@@ -691,8 +691,13 @@ fn finish(draft: Draft) -> Indicator {
     if !about.is_empty() {
         indicator.description = Some(about.join("\n"));
     }
-    indicator.measurements.sort_by_key(|m| m.period);
-    indicator.targets.sort_by_key(|t| t.period);
+    // In time order: a year before the quarters of the next.
+    indicator
+        .measurements
+        .sort_by_key(|m| (m.period.first_day(), std::cmp::Reverse(m.period.last_day())));
+    indicator
+        .targets
+        .sort_by_key(|t| (t.period.first_day(), std::cmp::Reverse(t.period.last_day())));
     // A percentage kept as a fraction (0.91 shown as 91%).
     let values = indicator
         .measurements
@@ -706,6 +711,9 @@ fn finish(draft: Draft) -> Indicator {
         }
         for t in &mut indicator.targets {
             t.value = t.value.map(|v| (v * 100.0 * 1e9).round() / 1e9);
+            if let Some(v) = t.value {
+                t.text = format!("{v}%");
+            }
         }
     }
     if indicator.frequency.is_none() {

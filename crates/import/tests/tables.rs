@@ -1,0 +1,206 @@
+//! One case a layout: a short document as another council would write it,
+//! and its reading in one line per indicator or action. Adding a layout is
+//! adding a case.
+//!
+//! An indicator reads `code|title: period=value/target[status] …`; an
+//! action `title | leads | due | status | from→to`.
+
+use goldthread_domain::{Indicator, PlanDocument};
+use goldthread_import::{ReadOptions, read_document_with};
+
+fn reading(doc: &PlanDocument) -> String {
+    let mut lines = Vec::new();
+    for plan in &doc.plans {
+        for i in &plan.indicators {
+            lines.push(indicator_line(i));
+        }
+        for a in &plan.actions {
+            let status = a
+                .updates
+                .iter()
+                .max_by_key(|u| u.as_at)
+                .map(|u| u.status.as_str());
+            let leads: Vec<&str> = a.lead_officers.iter().map(|o| o.name.as_str()).collect();
+            let revisions: Vec<String> = a
+                .revisions
+                .iter()
+                .map(|r| format!("{}→{}", r.from.text, r.to.text))
+                .collect();
+            lines.push(format!(
+                "{} | {} | {} | {} | {}",
+                a.title,
+                leads.join("+"),
+                a.due.as_ref().map_or("-", |d| d.text.as_str()),
+                status.unwrap_or("-"),
+                revisions.join(",")
+            ));
+        }
+    }
+    lines.join("\n")
+}
+
+fn indicator_line(i: &Indicator) -> String {
+    let mut out = format!(
+        "{}|{}:",
+        i.code.as_ref().map_or("", |c| c.as_str()),
+        i.title
+    );
+    let mut periods: Vec<_> = i
+        .measurements
+        .iter()
+        .map(|m| m.period)
+        .chain(i.targets.iter().map(|t| t.period))
+        .collect();
+    periods.sort_by_key(|p| (p.first_day(), std::cmp::Reverse(p.last_day())));
+    periods.dedup();
+    for p in periods {
+        let m = i.measurements.iter().find(|m| m.period == p);
+        let value = m
+            .and_then(|m| m.value.map(|v| v.to_string()).or(m.text.clone()))
+            .unwrap_or_default();
+        let target = i
+            .targets
+            .iter()
+            .find(|t| t.period == p)
+            .map(|t| format!("/{}", t.value.map_or(t.text.clone(), |v| v.to_string())))
+            .unwrap_or_default();
+        let status = m
+            .and_then(|m| m.status)
+            .map(|s| format!("[{}]", s.as_str()))
+            .unwrap_or_default();
+        out.push_str(&format!(" {p}={value}{target}{status}"));
+    }
+    out
+}
+
+fn check(file_name: &str, input: &str, area: Option<&str>, expected: &str) {
+    let options = ReadOptions {
+        area: area.map(str::to_string),
+        ..ReadOptions::default()
+    };
+    let read = read_document_with(file_name, input.as_bytes(), &options).expect("reads");
+    let got = reading(&read.document);
+    assert_eq!(
+        got.trim(),
+        expected.trim(),
+        "\n--- {file_name} read as:\n{got}\n"
+    );
+}
+
+#[test]
+fn kpi_return_with_last_and_this_quarter() {
+    check(
+        "kpis.txt",
+        "Quarterly performance report Q2 2024/25\n\
+         Code\tDescription\tService\tLast quarter\tThis quarter\tTarget\tStatus\n\
+         HS01\t% of rent collected\tHousing\t97.1%\t98.2%\t98%\tGreen\n\
+         HS02\tAverage days to relet\tHousing\t31\t35\t28\tRed\n",
+        None,
+        "HS01|% of rent collected: 2024/25=/98 2024/25 Q1=97.1 2024/25 Q2=98.2[green]\n\
+         HS02|Average days to relet: 2024/25=/28 2024/25 Q1=31 2024/25 Q2=35[red]",
+    );
+}
+
+#[test]
+fn quarter_columns_with_a_yearly_target_and_an_empty_target() {
+    check(
+        "pi-2023-24.csv",
+        "PI Code,Indicator,Q1,Q2,Q3,Q4,Target 2023/24,RAG\n\
+         NI 14,Avoidable contact,12,11,10,9,,Green\n\
+         BV 8,Invoices paid on time,95%,96%,97%,98%,97%,G\n",
+        None,
+        "NI 14|Avoidable contact: 2023/24=[green] 2023/24 Q1=12 2023/24 Q2=11 2023/24 Q3=10 2023/24 Q4=9\n\
+         BV 8|Invoices paid on time: 2023/24=/97[green] 2023/24 Q1=95 2023/24 Q2=96 2023/24 Q3=97 2023/24 Q4=98",
+    );
+}
+
+#[test]
+fn monthly_columns_named_by_month_in_the_documents_year() {
+    check(
+        "monthly.txt",
+        "Monthly dashboard 2024/25\n\
+         Indicator\tApr\tMay\tJun\tTarget\n\
+         Missed bins per 100,000\t45\t51\t38\t50\n",
+        None,
+        "|Missed bins per 100,000: 2024/25=/50 2024-04=45 2024-05=51 2024-06=38",
+    );
+}
+
+#[test]
+fn long_open_data_table_with_one_area() {
+    check(
+        "long.csv",
+        "indicator,period,value,unit\n\
+         Recycling rate,2022/23,41.2,%\n\
+         Recycling rate,2023/24,43.0,%\n\
+         Fly-tipping incidents,2023/24,1204,number\n",
+        None,
+        "|Recycling rate: 2022/23=41.2 2023/24=43\n\
+         |Fly-tipping incidents: 2023/24=1204",
+    );
+}
+
+#[test]
+fn long_table_of_several_areas_keeps_ours() {
+    let input = "area code,area name,period,indicator,value\n\
+                 E07000001,Ashford,2023/24,Homes built,410\n\
+                 E07000002,Bexford,2023/24,Homes built,222\n\
+                 E07000001,Ashford,2022/23,Homes built,380\n";
+    check(
+        "areas.csv",
+        input,
+        Some("Ashford"),
+        "|Homes built: 2022/23=380 2023/24=410",
+    );
+    check(
+        "areas.csv",
+        input,
+        Some("E07000002"),
+        "|Homes built: 2023/24=222",
+    );
+    check("areas.csv", input, None, "");
+}
+
+#[test]
+fn value_headings_dated_in_every_form() {
+    check(
+        "dated.txt",
+        "Indicator\t30/09/2013\tSept 2013\tQ2 2013/14\t2012/13 outturn\n\
+         Calls answered\t91\t92\t93\t89\n",
+        None,
+        "|Calls answered: 2012/13=89 2013/14 Q2=93 2013-09=92",
+    );
+}
+
+#[test]
+fn action_tracker_as_key_value_blocks() {
+    check(
+        "tracker.txt",
+        "Housing action tracker 2024/25\n\
+         Position as at 30 September 2024\n\n\
+         Action: Deliver 200 affordable homes\n\
+         Lead: Head of Housing\n\
+         Due date: 31 March 2025\n\
+         Status: Green\n\
+         Update: 150 homes delivered so far.\n\n\
+         Action: Review the allocations policy\n\
+         Lead: Housing Options Manager\n\
+         Due date: 31 March 2024\n\
+         Update: Consultation delayed; 30 June 2025 extended from 31 March 2024\n",
+        None,
+        "Deliver 200 affordable homes | Head of Housing | 31 March 2025 | on_track | \n\
+         Review the allocations policy | Housing Options Manager | 31 March 2024 | deferred | 31 March 2024→30 June 2025",
+    );
+}
+
+#[test]
+fn rag_summary_with_two_heading_rows() {
+    check(
+        "qpr-2024-25-q3.tsv",
+        "Customer Services KPIs\tRAG rating\t\tDoT\n\
+         \tLatest\tPrevious\t\n\
+         % of calls answered\tGREEN\tAMBER\t↑\n",
+        None,
+        "|% of calls answered: 2024/25 Q2=[amber] 2024/25 Q3=[green]",
+    );
+}
