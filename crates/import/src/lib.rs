@@ -284,7 +284,7 @@ fn read_blocks(
 ) -> (PlanDocument, Vec<TableLayout>) {
     let tables = tables::read_tables(file_name, blocks, options);
     let mut doc = recognise::recognise(file_name, blocks, &tables.claimed);
-    attach_indicators(&mut doc, tables.indicators, tables.period);
+    attach_indicators(&mut doc, tables.indicators, tables.period, tables.title);
     doc.findings.extend(tables.findings);
     findings::check(&mut doc);
     doc.findings.extend(ocr::suspect_words(blocks));
@@ -298,6 +298,7 @@ fn attach_indicators(
     doc: &mut PlanDocument,
     indicators: Vec<goldthread_domain::Indicator>,
     period: Option<goldthread_domain::Period>,
+    report_title: Option<String>,
 ) {
     if indicators.is_empty() {
         return;
@@ -310,15 +311,36 @@ fn attach_indicators(
     }
     let plan = &mut doc.plans[0];
     if plan.actions.is_empty() && plan.nodes.is_empty() && plan.indicators.is_empty() {
-        if let Some(rest) = plan.title.strip_prefix(plan.kind.label()) {
-            plan.title = format!("{}{rest}", PlanKind::Performance.label());
+        // A title that is only a year ("2024/25") or the file's name says
+        // less than the report's own name for itself.
+        let says_little = plan.title.starts_with(plan.kind.label())
+            || plan.title.chars().filter(|c| c.is_alphabetic()).count() < 3;
+        match report_title {
+            Some(title) if says_little => plan.title = title,
+            _ => {
+                if let Some(rest) = plan.title.strip_prefix(plan.kind.label()) {
+                    plan.title = format!("{}{rest}", PlanKind::Performance.label());
+                }
+            }
         }
         plan.kind = PlanKind::Performance;
         if plan.period.is_none() {
-            plan.period = period.map(|p| goldthread_domain::PlanPeriod::single(p.financial_year()));
+            plan.period = period
+                .map(|p| goldthread_domain::PlanPeriod::single(p.financial_year()))
+                .or_else(|| span_of(&indicators));
         }
     }
     plan.indicators.extend(indicators);
+}
+
+/// The financial years an indicator set's figures cover.
+fn span_of(indicators: &[goldthread_domain::Indicator]) -> Option<goldthread_domain::PlanPeriod> {
+    let years = indicators
+        .iter()
+        .flat_map(|i| i.measurements.iter().map(|m| m.period.financial_year()));
+    let from = years.clone().min()?;
+    let to = years.max()?;
+    Some(goldthread_domain::PlanPeriod { from, to })
 }
 
 /// Text from bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else

@@ -270,3 +270,47 @@ fn the_public_health_action_plan_gives_its_commitments() {
             >= 25
     );
 }
+
+#[test]
+fn kent_kpi_detail_blocks_give_latest_previous_target_and_floor() {
+    let doc = read("kent-county-council-qpr-kpi-detail-2024-25-q3.txt", None);
+    let all = indicators(&doc);
+    assert_eq!(all.len(), 38);
+    assert_eq!(
+        doc.document.plans[0].title,
+        "Quarterly Performance Report 2024/25 Q3"
+    );
+    let count = |rag: Rag| {
+        all.iter()
+            .filter(|i| status_at(i, q(2024, 3)) == Some(rag))
+            .count()
+    };
+    // The same totals as the summary tables and the report's own summary.
+    assert_eq!(
+        (count(Rag::Green), count(Rag::Amber), count(Rag::Red)),
+        (17, 12, 9)
+    );
+    let calls = all
+        .iter()
+        .find(|i| i.title == "Percentage of phone calls to Contact Point which were answered")
+        .unwrap();
+    assert_eq!(value_at(calls, q(2024, 3)), Some(94.0));
+    assert_eq!(value_at(calls, q(2024, 2)), Some(89.0));
+    assert_eq!(status_at(calls, q(2024, 2)), Some(Rag::Amber));
+    assert_eq!(calls.targets[0].value, Some(90.0));
+    // A floor above the target: lower is better.
+    let ghg = all
+        .iter()
+        .find(|i| i.title.starts_with("Greenhouse Gas emissions"))
+        .unwrap();
+    assert_eq!(ghg.polarity, goldthread_domain::Polarity::LowerIsBetter);
+    assert_eq!(ghg.targets[0].value, Some(10797.0));
+    assert_eq!(value_at(ghg, q(2024, 3)), Some(10323.0));
+    // Footnotes and page furniture stay out of titles.
+    assert!(
+        all.iter()
+            .all(|i| !i.title.contains("Appendix") && !i.title.starts_with("No data")),
+        "{:?}",
+        all.iter().map(|i| &i.title).collect::<Vec<_>>()
+    );
+}

@@ -19,6 +19,7 @@
 
 pub mod cell;
 pub mod find;
+pub mod kpi_text;
 pub mod mapping;
 pub mod period;
 pub mod read;
@@ -77,6 +78,37 @@ pub struct TablesRead {
     pub claimed: Vec<Range<usize>>,
     /// The reporting period used, when one was found.
     pub period: Option<Period>,
+    /// The document's own name for itself when it is a report rather than a
+    /// plan ("Quarterly Performance Report"), with its period.
+    pub title: Option<String>,
+}
+
+/// "Quarterly Performance Report" among the opening lines, with the period
+/// it reports when the line does not say.
+fn report_title(blocks: &[Block<'_>], period: Option<Period>) -> Option<String> {
+    const WORDS: &[&str] = &[
+        "report",
+        "performance",
+        "return",
+        "dashboard",
+        "scorecard",
+        "kpi",
+    ];
+    let line = blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Text { text, .. } => Some(text.trim()),
+            _ => None,
+        })
+        .take(10)
+        .find(|l| {
+            let lower = l.to_ascii_lowercase();
+            l.len() <= 120 && WORDS.iter().any(|w| lower.contains(w))
+        })?;
+    Some(match period {
+        Some(p) if period::reporting_period(line) != Some(p) => format!("{line} {p}"),
+        _ => line.to_string(),
+    })
 }
 
 /// The document's reporting period: the mapping's, else the first opening
@@ -89,7 +121,7 @@ fn reporting_period(
     if let Some(p) = options.mapping.as_ref().and_then(Mapping::reporting_period) {
         return Some(p);
     }
-    let opening = blocks
+    let lines: Vec<&str> = blocks
         .iter()
         .filter_map(|b| match b {
             Block::Text { text, .. } => Some(text.as_ref()),
@@ -97,7 +129,18 @@ fn reporting_period(
         })
         .take(15)
         .filter(|t| t.len() <= 200)
-        .find_map(period::reporting_period);
+        .collect();
+    // A quarter named on one line ("Quarter Performance Report Q3
+    // 2024/25"), else across the opening lines ("Quarter 3" over "2024/25").
+    let quarter = |p: &Period| matches!(p, Period::Quarter(..) | Period::Month { .. });
+    let opening = lines
+        .iter()
+        .filter_map(|l| period::reporting_period(l))
+        .find(quarter)
+        .or_else(|| {
+            period::reporting_period(&lines[..lines.len().min(8)].join(" ")).filter(quarter)
+        })
+        .or_else(|| lines.iter().find_map(|l| period::reporting_period(l)));
     let stem = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
     opening.or_else(|| period::reporting_period(stem))
 }
@@ -148,12 +191,30 @@ pub fn read_tables(file_name: &str, blocks: &[Block<'_>], options: &ReadOptions)
     };
     let tables = find::tables(blocks, wants);
     let mut out = TablesRead::default();
-    if tables.is_empty() {
+    let text_kpis = kpi_text::read(blocks, None);
+    if tables.is_empty() && text_kpis.is_empty() {
         out.findings.extend(form_finding(blocks));
         return out;
     }
     let document_period = reporting_period(file_name, blocks, options);
     out.period = document_period;
+    out.title = report_title(blocks, document_period);
+    if !text_kpis.is_empty() {
+        // Read again now the period is known (rare: only KPI reports).
+        for kpi in kpi_text::read(blocks, document_period) {
+            out.indicators.push(kpi.indicator);
+            out.claimed.push(kpi.blocks);
+        }
+        if document_period.is_none() {
+            out.findings.push(Finding::new(
+                goldthread_domain::Severity::Warning,
+                goldthread_domain::FindingKind::UndatedProgress,
+                "the KPIs' latest and previous figures are left out: the document does not say which \
+                 period it reports; give \"period\" in a mapping file (--mapping)",
+                None,
+            ));
+        }
+    }
     let area = options
         .area
         .clone()
@@ -212,6 +273,8 @@ pub fn read_tables(file_name: &str, blocks: &[Block<'_>], options: &ReadOptions)
         out.findings.extend(findings);
         out.claimed.push(table.blocks.clone());
     }
+    // The plan reader walks them in order.
+    out.claimed.sort_by_key(|r| r.start);
     out
 }
 
