@@ -12,10 +12,8 @@ fn thread_cpu_seconds() -> Option<f64> {
     Some(nanos / 1e9)
 }
 
-const DIR: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/samples/plans/"
-);
+/// The samples' copies kept with the demo.
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../cli/demo/");
 
 #[test]
 #[ignore = "benchmark: run in release with --ignored"]

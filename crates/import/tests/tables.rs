@@ -204,3 +204,27 @@ fn rag_summary_with_two_heading_rows() {
         "|% of calls answered: 2024/25 Q2=[amber] 2024/25 Q3=[green]",
     );
 }
+
+#[test]
+fn previous_and_current_figures_named_with_their_quarters() {
+    check(
+        "service-report.txt",
+        "Quarterly Service Report Q2 2023/24\n\
+         Ind Ref\tShort Description\tPrevious Figure Q1 2023/24\tCurrent Figure Q2 2023/24\tCurrent Target\tCurrent Status\tComparison with same period in previous year\n\
+         L178\tNumber of household nights in B&B\t12\t9\t10\tG\tup\n",
+        None,
+        "L178|Number of household nights in B&B: 2023/24 Q1=12 2023/24 Q2=9/10[green]",
+    );
+}
+
+#[test]
+fn the_tables_own_headings_give_the_year_of_a_bare_quarter() {
+    check(
+        "kpis.txt",
+        "Corporate Plan KPIs\n\
+         Indicator\tTolerance\t2023/24 Annual Target\t2023/24 Q2 Target\tQ2 Performance\tShort Term DOT against Q1\tComments\n\
+         Percentage of Council Tax collected\t±2%\t96%\t55%\t54.2%\t↑\tOn track\n",
+        None,
+        "|Percentage of Council Tax collected: 2023/24=/96 2023/24 Q2=54.2/55",
+    );
+}

@@ -241,7 +241,8 @@ pub fn read_tables(file_name: &str, blocks: &[Block<'_>], options: &ReadOptions)
                 .iter()
                 .find_map(|t| period::reporting_period(t))
                 .filter(|_| mapping.and_then(|m| m.period.as_ref()).is_none())
-                .or(document_period),
+                .or(document_period)
+                .or_else(|| latest_named(&guesses)),
             area: area.clone(),
         };
         let (indicators, findings) = read::Reader::new(table, &guesses, &context).read(kind);
@@ -276,6 +277,18 @@ pub fn read_tables(file_name: &str, blocks: &[Block<'_>], options: &ReadOptions)
     // The plan reader walks them in order.
     out.claimed.sort_by_key(|r| r.start);
     out
+}
+
+/// With no period from the document, the latest period the table's own
+/// headings name in full ("2023/24 Q2 Target" beside "Q2 Performance").
+fn latest_named(guesses: &[roles::ColumnGuess]) -> Option<Period> {
+    guesses
+        .iter()
+        .filter_map(|g| match g.role.period() {
+            Some(period::PeriodRef::Fixed(p)) => Some(p),
+            _ => None,
+        })
+        .max_by_key(|p| (p.last_day(), std::cmp::Reverse(p.first_day())))
 }
 
 /// Most data rows hold a figure or a judgement in a figures column: the

@@ -106,6 +106,12 @@ const NOISE: &[&str] = &[
     "for",
     "ending",
     "period",
+    "annual",
+    "annually",
+    "yearly",
+    "full",
+    "cumulative",
+    "ytd",
 ];
 
 /// The period a heading or cell names, if it names one and nothing else

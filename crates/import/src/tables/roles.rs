@@ -260,6 +260,9 @@ pub fn heading_role(heading: &str) -> Option<ColumnRole> {
     if has("dot") || h.contains("direction of travel") || has("trend") || has("direction") {
         return Some(ColumnRole::Direction);
     }
+    if has("tolerance") || has("tolerances") {
+        return Some(ColumnRole::Ignore);
+    }
     if has("baseline") {
         return Some(ColumnRole::Baseline);
     }
@@ -569,6 +572,23 @@ fn guess(heading: &str, p: &Profile) -> ColumnGuess {
                 role,
                 confidence: Confidence::Medium,
                 why: format!("{}; but {why}", said("suggests another role")),
+            }
+        }
+        // A heading that only hints at figures ("Comparison with previous
+        // year") over cells that are clearly something else.
+        (Some(ColumnRole::Value(_)), Some((c, why)))
+            if matches!(
+                c,
+                ColumnRole::Direction | ColumnRole::Status(_) | ColumnRole::Period
+            ) =>
+        {
+            ColumnGuess {
+                role: match c {
+                    ColumnRole::Status(_) => ColumnRole::Status(period::read(heading)),
+                    other => other,
+                },
+                confidence: Confidence::Medium,
+                why: format!("{}; but {why}", said("suggests figures")),
             }
         }
         // "Status" over a column of names ("Non-UASC", "UASC", "Total"):
