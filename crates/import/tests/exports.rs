@@ -269,6 +269,14 @@ fn the_public_health_action_plan_gives_its_commitments() {
             .count()
             >= 25
     );
+    // The logframe under them: nine indicators, not more actions.
+    let indicators = indicators(&doc);
+    assert_eq!(indicators.len(), 9);
+    assert!(
+        indicators[0]
+            .title
+            .starts_with("By 2026-28, life expectancy")
+    );
 }
 
 #[test]
