@@ -821,3 +821,54 @@ fn indicators_take_polarity_and_unit_from_their_titles() {
         "homeless households in temporary accommodation"
     );
 }
+
+/// The samples' readings as scores that must not fall: thread nodes,
+/// actions, milestones, indicators, targets, updates, risks, actions with a
+/// lead officer and with a due date. A change that reads more is welcome
+/// (raise the floor); one that reads less fails here first.
+#[test]
+fn sample_scores_do_not_fall() {
+    const FLOORS: &[(&str, [usize; 9])] = &[
+        ("000_", [4, 8, 0, 0, 0, 0, 0, 8, 8]),
+        ("001_", [43, 31, 81, 70, 160, 0, 16, 31, 28]),
+        ("002_", [15, 154, 72, 54, 0, 0, 0, 152, 154]),
+        ("003_", [22, 27, 5, 0, 0, 28, 0, 27, 27]),
+        ("004_", [13, 26, 15, 1, 0, 0, 0, 26, 26]),
+    ];
+    const NAMES: [&str; 9] = [
+        "nodes",
+        "actions",
+        "milestones",
+        "indicators",
+        "targets",
+        "updates",
+        "risks",
+        "led",
+        "dated",
+    ];
+    for (stem, floor) in FLOORS {
+        let Some(doc) = sample(stem) else { return };
+        let c = doc.counts();
+        let actions = || doc.plans.iter().flat_map(|p| &p.actions);
+        let score = [
+            c.priorities + c.outcomes + c.objectives,
+            c.actions,
+            c.milestones,
+            c.indicators,
+            c.targets,
+            c.updates,
+            c.risks,
+            actions().filter(|a| !a.lead_officers.is_empty()).count(),
+            actions().filter(|a| a.due.is_some()).count(),
+        ];
+        for i in 0..9 {
+            assert!(
+                score[i] >= floor[i],
+                "sample {stem}: {} fell from {} to {}",
+                NAMES[i],
+                floor[i],
+                score[i]
+            );
+        }
+    }
+}

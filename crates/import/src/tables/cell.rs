@@ -185,6 +185,27 @@ pub fn is_code(text: &str) -> bool {
         })
 }
 
+/// A post, as lead officers are named: "Head of Housing", "Waste Manager".
+pub fn is_post(text: &str) -> bool {
+    let lower = text.trim().to_ascii_lowercase();
+    lower.len() <= 80
+        && [
+            "head of",
+            "manager",
+            "director",
+            "officer",
+            "co-ordinator",
+            "coordinator",
+            "team leader",
+            "chief executive",
+            "lead ",
+            "advisor",
+            "adviser",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
+}
+
 /// An area code as the ONS writes them: `E06000005`, `S12000030`.
 pub fn is_area_code(text: &str) -> bool {
     let t = text.trim().as_bytes();

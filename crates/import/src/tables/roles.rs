@@ -172,6 +172,7 @@ pub struct Profile {
     pub directions: usize,
     pub areas: usize,
     pub area_codes: usize,
+    pub posts: usize,
     /// Cells of more than eight words.
     pub prose: usize,
     pub distinct: usize,
@@ -207,6 +208,8 @@ impl Profile {
                 p.codes += 1;
             } else if cell::is_area_name(text) {
                 p.areas += 1;
+            } else if cell::is_post(text) {
+                p.posts += 1;
             } else if text.split_whitespace().count() > 8 {
                 p.prose += 1;
             }
@@ -227,6 +230,7 @@ impl Profile {
             - self.codes
             - self.directions
             - self.area_codes
+            - self.posts
     }
 }
 
@@ -694,6 +698,9 @@ fn content_role(p: &Profile) -> Option<(ColumnRole, String)> {
     if p.mostly(p.areas) {
         return Some((ColumnRole::Area, said(p.areas, "council names")));
     }
+    if p.mostly(p.posts) {
+        return Some((ColumnRole::Lead, said(p.posts, "posts")));
+    }
     if p.mostly(p.prose) {
         return Some((ColumnRole::Commentary, said(p.prose, "sentences")));
     }
@@ -811,6 +818,17 @@ mod tests {
         assert_eq!(
             roles(&["", "Q1", "Q2"], &[&["Rent collected", "97", "98"]]),
             ["title", "value(Q1)", "value(Q2)"]
+        );
+        // A column of posts leads, whatever its heading.
+        assert_eq!(
+            roles(
+                &["Measure", "Who", "2024/25"],
+                &[
+                    &["Rent collected", "Head of Housing", "97%"],
+                    &["Voids", "Voids Manager", "3%"]
+                ]
+            ),
+            ["title", "lead", "value(2024/25)"]
         );
     }
 }
