@@ -9,3 +9,4 @@ mod cli;
 mod import;
 mod monitor;
 mod serve;
+mod tables;
