@@ -192,6 +192,8 @@ pub enum ProgressDate {
     /// "Q2 update", "Quarter 2 2024/25": the quarter's last day, in the
     /// year the heading names or else the plan's year.
     Quarter(Quarter, Option<FinancialYear>),
+    /// "As at 30 September": a day and month in the plan's year.
+    DayOfYear { day: u32, month: u32 },
 }
 
 impl ProgressDate {
@@ -201,6 +203,15 @@ impl ProgressDate {
             ProgressDate::Day(day) => Some(day),
             ProgressDate::Quarter(q, year) => {
                 Some(Period::Quarter(year.or(plan_year)?, q).last_day())
+            }
+            ProgressDate::DayOfYear { day, month } => {
+                let fy = plan_year?;
+                let year = if month >= 4 {
+                    fy.start_year()
+                } else {
+                    fy.start_year() + 1
+                };
+                NaiveDate::from_ymd_opt(year, month, day)
             }
         }
     }
@@ -220,11 +231,24 @@ pub fn progress_date(heading: &str) -> Option<ProgressDate> {
     if let Some(q) = quarter_in(heading) {
         return Some(ProgressDate::Quarter(q, financial_year_in(heading)));
     }
-    let c = MONTH_YEAR.captures(heading)?;
-    let month = month_number(&c[1])?;
-    let year: i32 = c[2].parse().ok()?;
-    Some(ProgressDate::Day(Period::Month { year, month }.last_day()))
+    if let Some(c) = MONTH_YEAR.captures(heading) {
+        let month = month_number(&c[1])?;
+        let year: i32 = c[2].parse().ok()?;
+        return Some(ProgressDate::Day(Period::Month { year, month }.last_day()));
+    }
+    let c = DAY_MONTH.captures(heading)?;
+    let day: u32 = c[1].parse().ok()?;
+    let month = month_number(&c[2])?;
+    // A day that no month has is no date.
+    NaiveDate::from_ymd_opt(2000, month, day)?;
+    Some(ProgressDate::DayOfYear { day, month })
 }
+
+static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
+    compile(&format!(
+        r"(?i)\b(\d{{1,2}})\s*(?:st|nd|rd|th)?\s+({MONTH})\.?\b"
+    ))
+});
 
 /// The quarter a heading names: "Q2", "Quarter 2", "Qtr 2".
 pub fn quarter_in(text: &str) -> Option<Quarter> {
@@ -454,6 +478,9 @@ mod tests {
         assert_eq!(read("Q3 2023/24 position"), day(2023, 12, 31));
         assert_eq!(read("Position at end of March 2025"), day(2025, 3, 31));
         assert_eq!(read("Sept 2024 update"), day(2024, 9, 30));
+        assert_eq!(read("Progress as at 30 September"), day(2024, 9, 30));
+        assert_eq!(read("Position at 31st March"), day(2025, 3, 31));
+        assert_eq!(read("Progress 30/09/2013"), day(2013, 9, 30));
         assert_eq!(read("Progress"), None);
         assert_eq!(progress_date("Update Q2").and_then(|p| p.day(None)), None);
     }
