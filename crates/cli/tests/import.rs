@@ -411,8 +411,14 @@ fn a_document_with_nothing_recognised_is_refused() {
         .lines()
         .find(|l| l.starts_with("error: "))
         .unwrap_or_else(|| panic!("one error line: {stderr}"));
-    assert!(line.contains("notes.txt: nothing was recognised in this document"), "{line}");
-    assert!(line.contains("--dry-run") && line.contains("--mapping"), "{line}");
+    assert!(
+        line.contains("notes.txt: nothing was recognised in this document"),
+        "{line}"
+    );
+    assert!(
+        line.contains("--dry-run") && line.contains("--mapping"),
+        "{line}"
+    );
     // Nothing was stored: the export holds no plan.
     let export = s.run(&["export"]);
     assert!(export.status.success());
@@ -492,5 +498,110 @@ async fn the_web_preview_shows_the_difference_and_replaces_only_when_the_box_is_
     assert_eq!(
         plans[0]["actions"], 2,
         "HS3, with nothing recorded, is removed"
+    );
+}
+
+/// A KPI return whose figure columns the importer cannot place: their
+/// headings say nothing of what or when.
+const KPI_RETURN: &str = "Housing KPI return 2024/25 Q2\n\
+\n\
+Ref\tMeasure\tFigure A\tFigure B\n\
+H1\tAffordable homes delivered\t120\t95\n\
+H2\tEmpty homes back in use\t40\t38\n\
+H3\tHomeless households prevented\t300\t280\n";
+
+const KPI_MAPPING: &str = r#"{ "goldthread_mapping": 1,
+  "tables": [ { "headings": ["Ref", "Measure", "Figure A", "Figure B"],
+    "columns": [ {"heading": "Ref", "role": "code"}, {"heading": "Measure", "role": "title"},
+      {"heading": "Figure A", "role": "target", "period": "2024/25"},
+      {"heading": "Figure B", "role": "value", "period": "current"} ] } ] }"#;
+
+#[test]
+fn a_mapping_given_once_is_remembered_for_the_same_table_layout() {
+    let s = Scratch::new();
+    let mapping = s.write("mapping.json", KPI_MAPPING.as_bytes());
+    let q2 = s.write("kpi-q2.txt", KPI_RETURN.as_bytes());
+    let q3 = s.write(
+        "kpi-q3.txt",
+        KPI_RETURN
+            .replace("2024/25 Q2", "2024/25 Q3")
+            .replace("\t95\n", "\t99\n")
+            .as_bytes(),
+    );
+    let columns = |out: &std::process::Output| -> Vec<(String, String, String)> {
+        stdout_json(out)["documents"][0]["tables"][0]["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["heading"].as_str().unwrap().to_string(),
+                    c["role"].as_str().unwrap().to_string(),
+                    c["confidence"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+
+    // Without a mapping the figures are values of no known period.
+    let guessed = s.run(&["import", "--dry-run", "--json", q2.to_str().unwrap()]);
+    assert!(guessed.status.success());
+    assert_eq!(columns(&guessed)[2].1, "value");
+    assert_ne!(columns(&guessed)[2].2, "given");
+
+    let stored = s.run(&[
+        "import",
+        "--mapping",
+        mapping.to_str().unwrap(),
+        q2.to_str().unwrap(),
+    ]);
+    assert!(stored.status.success());
+
+    // The next return, same layout, no --mapping: read as remembered.
+    let out = s.run(&[
+        "import",
+        "--dry-run",
+        "--json",
+        "--print-mapping",
+        "printed.json",
+        q3.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let columns = columns(&out);
+    let roles: Vec<&str> = columns.iter().map(|c| c.1.as_str()).collect();
+    assert_eq!(roles, ["code", "title", "target", "value"]);
+    assert!(columns.iter().all(|c| c.2 == "given"), "{columns:?}");
+    let report = stdout_json(&out);
+    let h2 = &report["documents"][0]["indicators"][1];
+    assert_eq!(h2["targets"][0]["period"], "2024/25", "{h2}");
+    assert_eq!(
+        h2["values"][0]["period"], "2024/25 Q3",
+        "current, this time"
+    );
+    let printed = std::fs::read_to_string(s.path().join("printed.json")).unwrap();
+    assert!(
+        printed.contains("\"Figure A\"") && printed.contains("\"target\""),
+        "the remembered layout used is printed: {printed}"
+    );
+
+    // The file wins over what is remembered.
+    let other = s.write(
+        "other.json",
+        KPI_MAPPING
+            .replace(r#""role": "target""#, r#""role": "ignore""#)
+            .as_bytes(),
+    );
+    let out = s.run(&[
+        "import",
+        "--dry-run",
+        "--json",
+        "--mapping",
+        other.to_str().unwrap(),
+        q3.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    assert_eq!(
+        stdout_json(&out)["documents"][0]["tables"][0]["columns"][2]["role"],
+        "ignore"
     );
 }
