@@ -605,3 +605,138 @@ fn a_mapping_given_once_is_remembered_for_the_same_table_layout() {
         "ignore"
     );
 }
+
+#[tokio::test]
+async fn the_web_preview_lets_the_user_say_what_a_column_holds_and_remembers_it() {
+    let s = Scratch::new();
+    let server = Server::start(&s, &[]);
+    let upload = |name: &'static str, text: String| {
+        let form = reqwest::multipart::Form::new()
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(text.into_bytes()).file_name(name),
+            )
+            .text("author", "Performance Officer");
+        client().post(server.url("/import")).multipart(form).send()
+    };
+    let token = |html: &str| {
+        Regex::new(r#"action="/import/([0-9a-f]+)""#)
+            .unwrap()
+            .captures(html)
+            .expect("the preview form")[1]
+            .to_string()
+    };
+    let count = |html: &str, label: &str| -> String {
+        Regex::new(&format!(
+            r#"<dt class="govuk-summary-list__key">{label}</dt><dd class="govuk-summary-list__value">(\d+)</dd>"#
+        ))
+        .unwrap()
+        .captures(html)
+        .unwrap_or_else(|| panic!("a count of {label}: {html}"))[1]
+            .to_string()
+    };
+    let decide = |token: String, form: Vec<(&'static str, &'static str)>| {
+        client()
+            .post(server.url(&format!("/import/{token}")))
+            .form(&form)
+            .send()
+    };
+    // What a browser sends: every select and period box.
+    let corrected = |decision: &'static str, target_period: &'static str| {
+        vec![
+            ("t0c0role", "code"),
+            ("t0c1role", "title"),
+            ("t0c2role", "target"),
+            ("t0c2period", target_period),
+            ("t0c3role", "value"),
+            ("t0c3period", "current"),
+            ("decision", decision),
+        ]
+    };
+
+    let html = upload("kpi-q2.txt", KPI_RETURN.to_string())
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(
+            r#"<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Table 1, line 3"#
+        ),
+        "{html}"
+    );
+    assert!(html.contains(r#"<label class="govuk-label govuk-visually-hidden" for="t0c2role">What column ‘Figure A’ holds</label>"#));
+    assert!(html.contains(r#"<option value="value" selected>"#));
+    assert!(!html.contains(r#"<option value="target" selected>"#));
+    assert!(
+        html.contains(r#"id="t0c3period" name="t0c3period""#),
+        "a period box for values"
+    );
+    assert!(!html.contains(r#"name="t0c0period""#), "none for codes");
+    assert_eq!(count(&html, "Targets"), "0");
+    assert_eq!(count(&html, "Values"), "0");
+
+    // A period that is not one: the preview again, with the error.
+    let bad = decide(token(&html), corrected("update", "next year"))
+        .await
+        .unwrap();
+    assert_eq!(bad.status().as_u16(), 400);
+    let bad = bad.text().await.unwrap();
+    assert!(bad.contains("There is a problem"));
+    assert!(
+        bad.contains(
+            r##"<a href="#t0c2period">Enter the period column &#x27;Figure A&#x27; is for"##
+        ),
+        "{bad}"
+    );
+    assert!(
+        bad.contains(r#"value="next year""#),
+        "what was typed is kept"
+    );
+
+    let updated = decide(token(&bad), corrected("update", "2024/25"))
+        .await
+        .unwrap();
+    assert_eq!(updated.status().as_u16(), 200);
+    let updated = updated.text().await.unwrap();
+    assert!(
+        updated.contains(r#"<option value="target" selected>"#),
+        "{updated}"
+    );
+    assert_eq!(count(&updated, "Targets"), "3");
+    assert_eq!(count(&updated, "Values"), "3");
+    assert!(updated.contains(r#"<strong class="govuk-tag govuk-tag--blue">given</strong>"#));
+    assert!(
+        api_plans(&server).await.as_array().unwrap().is_empty(),
+        "nothing stored yet"
+    );
+
+    let done = decide(token(&updated), corrected("confirm", "2024/25"))
+        .await
+        .unwrap();
+    assert_eq!(done.status().as_u16(), 200);
+    assert!(done.text().await.unwrap().contains("Imported"));
+    assert_eq!(api_plans(&server).await[0]["indicators"], 3);
+
+    // The next quarter's return, same layout: read as the user said.
+    let next = upload("kpi-q3.txt", KPI_RETURN.replace("2024/25 Q2", "2024/25 Q3"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        next.contains(r#"<option value="target" selected>"#),
+        "{next}"
+    );
+    assert_eq!(
+        next.matches(r#"govuk-tag--blue">given</strong>"#).count(),
+        4
+    );
+    assert!(
+        next.contains(r#"name="t0c3period" type="text" value="2024&#x2f;25 Q3""#),
+        "current is this file's quarter"
+    );
+    assert_eq!(count(&next, "Values"), "3");
+}
