@@ -1307,7 +1307,11 @@ async fn merge_measurements(
                 let value: Option<f64> = row.try_get(1)?;
                 let text: Option<String> = row.try_get(2)?;
                 let status: Option<String> = row.try_get(3)?;
-                let wanted_status = m.status.map(goldthread_domain::status::Rag::as_str);
+                // A file without a reported status leaves the held one.
+                let wanted_status = m
+                    .status
+                    .map(goldthread_domain::status::Rag::as_str)
+                    .or(status.as_deref());
                 if (value, text.as_ref(), status.as_deref())
                     == (m.value, m.text.as_ref(), wanted_status)
                     || recorded(conn, RECORDED_MEASUREMENT, id).await?

@@ -1087,10 +1087,16 @@ async fn a_reported_status_round_trips_through_import_and_export() {
         let json = serde_json::to_string(&exported.plans[0].indicators[0].measurements).unwrap();
         assert!(json.contains(r#""status":"amber""#), "{}: {json}", b.name);
 
-        // A replacing import with a changed status corrects it.
+        // A file without the status leaves it; a replacing import with a
+        // changed status (and nothing else) corrects it.
+        doc.plans[0].indicators[0].measurements[0].status = None;
+        let same = store
+            .import_document(&meta("status1"), &doc, "tester", replace())
+            .await
+            .unwrap();
+        assert_eq!(same.status, ImportStatus::Unchanged, "{}", b.name);
         doc.plans[0].indicators[0].measurements[0].status =
             Some(goldthread_domain::status::Rag::Green);
-        doc.plans[0].indicators[0].measurements[0].value = Some(71.0);
         store
             .import_document(&meta("status2"), &doc, "tester", replace())
             .await
