@@ -122,11 +122,24 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
     let store_options = ImportOptions {
         replace: args.replace,
     };
-    let options = read_options(&args)?;
+    let mut options = read_options(&args)?;
+    // The file's mapping, as given: remembered after a successful store.
+    let file_mapping = options.mapping.clone();
+    // Layouts remembered in the database are read as remembered; the file
+    // wins where both know a layout.
+    if let Some(store) = &store {
+        let remembered = goldthread_web::mappings::remembered(store)
+            .await
+            .context("cannot read the remembered table mappings")?;
+        options.mapping = goldthread_web::mappings::combine(file_mapping.as_ref(), &remembered);
+    }
     let progress = progress_bar(&args.files);
     let mut reports = Vec::new();
     let mut failed = false;
-    let mut used_mapping = options.mapping.clone();
+    let mut stored_any = false;
+    // What --print-mapping writes: the file's tables, then every table read
+    // (remembered layouts included) with the roles used.
+    let mut used_mapping = file_mapping.clone();
     for path in &args.files {
         let shown = path.display().to_string();
         progress.set_message(shown.clone());
@@ -161,6 +174,8 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
                     Some(ImportStatus::Refused | ImportStatus::NeedsConfirmation)
                 ) {
                     failed = true;
+                } else if status.is_some() {
+                    stored_any = true;
                 }
                 if !args.json {
                     progress.suspend(|| {
@@ -198,6 +213,11 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
         }
     }
     progress.finish_and_clear();
+    if let (Some(store), Some(mapping), true) = (&store, &file_mapping, stored_any) {
+        goldthread_web::mappings::remember(store, mapping, &args.actor)
+            .await
+            .context("stored, but the mapping could not be remembered")?;
+    }
     if let Some(path) = &args.print_mapping {
         let mapping = used_mapping.unwrap_or(Mapping {
             goldthread_mapping: 1,

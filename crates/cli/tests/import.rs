@@ -500,3 +500,243 @@ async fn the_web_preview_shows_the_difference_and_replaces_only_when_the_box_is_
         "HS3, with nothing recorded, is removed"
     );
 }
+
+/// A KPI return whose figure columns the importer cannot place: their
+/// headings say nothing of what or when.
+const KPI_RETURN: &str = "Housing KPI return 2024/25 Q2\n\
+\n\
+Ref\tMeasure\tFigure A\tFigure B\n\
+H1\tAffordable homes delivered\t120\t95\n\
+H2\tEmpty homes back in use\t40\t38\n\
+H3\tHomeless households prevented\t300\t280\n";
+
+const KPI_MAPPING: &str = r#"{ "goldthread_mapping": 1,
+  "tables": [ { "headings": ["Ref", "Measure", "Figure A", "Figure B"],
+    "columns": [ {"heading": "Ref", "role": "code"}, {"heading": "Measure", "role": "title"},
+      {"heading": "Figure A", "role": "target", "period": "2024/25"},
+      {"heading": "Figure B", "role": "value", "period": "current"} ] } ] }"#;
+
+#[test]
+fn a_mapping_given_once_is_remembered_for_the_same_table_layout() {
+    let s = Scratch::new();
+    let mapping = s.write("mapping.json", KPI_MAPPING.as_bytes());
+    let q2 = s.write("kpi-q2.txt", KPI_RETURN.as_bytes());
+    let q3 = s.write(
+        "kpi-q3.txt",
+        KPI_RETURN
+            .replace("2024/25 Q2", "2024/25 Q3")
+            .replace("\t95\n", "\t99\n")
+            .as_bytes(),
+    );
+    let columns = |out: &std::process::Output| -> Vec<(String, String, String)> {
+        stdout_json(out)["documents"][0]["tables"][0]["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["heading"].as_str().unwrap().to_string(),
+                    c["role"].as_str().unwrap().to_string(),
+                    c["confidence"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+
+    // Without a mapping the figures are values of no known period.
+    let guessed = s.run(&["import", "--dry-run", "--json", q2.to_str().unwrap()]);
+    assert!(guessed.status.success());
+    assert_eq!(columns(&guessed)[2].1, "value");
+    assert_ne!(columns(&guessed)[2].2, "given");
+
+    let stored = s.run(&[
+        "import",
+        "--mapping",
+        mapping.to_str().unwrap(),
+        q2.to_str().unwrap(),
+    ]);
+    assert!(stored.status.success());
+
+    // The next return, same layout, no --mapping: read as remembered.
+    let out = s.run(&[
+        "import",
+        "--dry-run",
+        "--json",
+        "--print-mapping",
+        "printed.json",
+        q3.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let columns = columns(&out);
+    let roles: Vec<&str> = columns.iter().map(|c| c.1.as_str()).collect();
+    assert_eq!(roles, ["code", "title", "target", "value"]);
+    assert!(columns.iter().all(|c| c.2 == "given"), "{columns:?}");
+    let report = stdout_json(&out);
+    let h2 = &report["documents"][0]["indicators"][1];
+    assert_eq!(h2["targets"][0]["period"], "2024/25", "{h2}");
+    assert_eq!(
+        h2["values"][0]["period"], "2024/25 Q3",
+        "current, this time"
+    );
+    let printed = std::fs::read_to_string(s.path().join("printed.json")).unwrap();
+    assert!(
+        printed.contains("\"Figure A\"") && printed.contains("\"target\""),
+        "the remembered layout used is printed: {printed}"
+    );
+
+    // The file wins over what is remembered.
+    let other = s.write(
+        "other.json",
+        KPI_MAPPING
+            .replace(r#""role": "target""#, r#""role": "ignore""#)
+            .as_bytes(),
+    );
+    let out = s.run(&[
+        "import",
+        "--dry-run",
+        "--json",
+        "--mapping",
+        other.to_str().unwrap(),
+        q3.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    assert_eq!(
+        stdout_json(&out)["documents"][0]["tables"][0]["columns"][2]["role"],
+        "ignore"
+    );
+}
+
+#[tokio::test]
+async fn the_web_preview_lets_the_user_say_what_a_column_holds_and_remembers_it() {
+    let s = Scratch::new();
+    let server = Server::start(&s, &[]);
+    let upload = |name: &'static str, text: String| {
+        let form = reqwest::multipart::Form::new()
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(text.into_bytes()).file_name(name),
+            )
+            .text("author", "Performance Officer");
+        client().post(server.url("/import")).multipart(form).send()
+    };
+    let token = |html: &str| {
+        Regex::new(r#"action="/import/([0-9a-f]+)""#)
+            .unwrap()
+            .captures(html)
+            .expect("the preview form")[1]
+            .to_string()
+    };
+    let count = |html: &str, label: &str| -> String {
+        Regex::new(&format!(
+            r#"<dt class="govuk-summary-list__key">{label}</dt><dd class="govuk-summary-list__value">(\d+)</dd>"#
+        ))
+        .unwrap()
+        .captures(html)
+        .unwrap_or_else(|| panic!("a count of {label}: {html}"))[1]
+            .to_string()
+    };
+    let decide = |token: String, form: Vec<(&'static str, &'static str)>| {
+        client()
+            .post(server.url(&format!("/import/{token}")))
+            .form(&form)
+            .send()
+    };
+    // What a browser sends: every select and period box.
+    let corrected = |decision: &'static str, target_period: &'static str| {
+        vec![
+            ("t0c0role", "code"),
+            ("t0c1role", "title"),
+            ("t0c2role", "target"),
+            ("t0c2period", target_period),
+            ("t0c3role", "value"),
+            ("t0c3period", "current"),
+            ("decision", decision),
+        ]
+    };
+
+    let html = upload("kpi-q2.txt", KPI_RETURN.to_string())
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(
+            r#"<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Table 1, line 3"#
+        ),
+        "{html}"
+    );
+    assert!(html.contains(r#"<label class="govuk-label govuk-visually-hidden" for="t0c2role">What column ‘Figure A’ holds</label>"#));
+    assert!(html.contains(r#"<option value="value" selected>"#));
+    assert!(!html.contains(r#"<option value="target" selected>"#));
+    assert!(
+        html.contains(r#"id="t0c3period" name="t0c3period""#),
+        "a period box for values"
+    );
+    assert!(!html.contains(r#"name="t0c0period""#), "none for codes");
+    assert_eq!(count(&html, "Targets"), "0");
+    assert_eq!(count(&html, "Values"), "0");
+
+    // A period that is not one: the preview again, with the error.
+    let bad = decide(token(&html), corrected("update", "next year"))
+        .await
+        .unwrap();
+    assert_eq!(bad.status().as_u16(), 400);
+    let bad = bad.text().await.unwrap();
+    assert!(bad.contains("There is a problem"));
+    assert!(
+        bad.contains(
+            r##"<a href="#t0c2period">Enter the period column &#x27;Figure A&#x27; is for"##
+        ),
+        "{bad}"
+    );
+    assert!(
+        bad.contains(r#"value="next year""#),
+        "what was typed is kept"
+    );
+
+    let updated = decide(token(&bad), corrected("update", "2024/25"))
+        .await
+        .unwrap();
+    assert_eq!(updated.status().as_u16(), 200);
+    let updated = updated.text().await.unwrap();
+    assert!(
+        updated.contains(r#"<option value="target" selected>"#),
+        "{updated}"
+    );
+    assert_eq!(count(&updated, "Targets"), "3");
+    assert_eq!(count(&updated, "Values"), "3");
+    assert!(updated.contains(r#"<strong class="govuk-tag govuk-tag--blue">given</strong>"#));
+    assert!(
+        api_plans(&server).await.as_array().unwrap().is_empty(),
+        "nothing stored yet"
+    );
+
+    let done = decide(token(&updated), corrected("confirm", "2024/25"))
+        .await
+        .unwrap();
+    assert_eq!(done.status().as_u16(), 200);
+    assert!(done.text().await.unwrap().contains("Imported"));
+    assert_eq!(api_plans(&server).await[0]["indicators"], 3);
+
+    // The next quarter's return, same layout: read as the user said.
+    let next = upload("kpi-q3.txt", KPI_RETURN.replace("2024/25 Q2", "2024/25 Q3"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        next.contains(r#"<option value="target" selected>"#),
+        "{next}"
+    );
+    assert_eq!(
+        next.matches(r#"govuk-tag--blue">given</strong>"#).count(),
+        4
+    );
+    assert!(
+        next.contains(r#"name="t0c3period" type="text" value="2024&#x2f;25 Q3""#),
+        "current is this file's quarter"
+    );
+    assert_eq!(count(&next, "Values"), "3");
+}

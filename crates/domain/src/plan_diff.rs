@@ -604,9 +604,14 @@ pub fn indicator_fields(new: &Indicator, old: &Indicator) -> Vec<&'static str> {
         owner
     );
     if new.measurements.iter().any(|m| {
-        !old.measurements
-            .iter()
-            .any(|o| o.period == m.period && o.value == m.value && o.text == m.text)
+        !old.measurements.iter().any(|o| {
+            o.period == m.period
+                    && o.value == m.value
+                    && o.text == m.text
+                    // A reported status the file gives must be held; a file
+                    // without one does not clear it.
+                    && (m.status.is_none() || o.status == m.status)
+        })
     }) {
         fields.push("measurements");
     }

@@ -58,6 +58,11 @@ fn revision_date(text: String, earliest: Option<String>, latest: Option<String>)
     }
 }
 
+/// A stored reported status, by its serde name.
+fn rag(text: &str) -> Option<goldthread_domain::status::Rag> {
+    serde_json::from_value(serde_json::Value::String(text.to_string())).ok()
+}
+
 fn corrupt(entity: &'static str, id: i64, field: &'static str, value: &str) -> StoreError {
     StoreError::Corrupt {
         entity,
@@ -238,19 +243,23 @@ pub(crate) async fn load_plan(
                 value: t.try_get(2)?,
             });
         }
-        for m in sqlx::query("SELECT period, value, text, note, recorded_by, recorded_at FROM measurements WHERE indicator_id = $1 ORDER BY id")
+        for m in sqlx::query("SELECT period, value, text, note, recorded_by, recorded_at, status FROM measurements WHERE indicator_id = $1 ORDER BY id")
             .bind(id)
             .fetch_all(&mut *conn)
             .await?
         {
             let period: String = m.try_get(0)?;
             let recorded_at: String = m.try_get(5)?;
+            let status: Option<String> = m.try_get(6)?;
             indicator.measurements.push(Measurement {
                 period: period.parse().map_err(|_| corrupt("measurements", id, "period", &period))?,
                 value: m.try_get(1)?,
                 text: m.try_get(2)?,
                 note: m.try_get(3)?,
-                status: None,
+                status: match status {
+                    None => None,
+                    Some(s) => Some(rag(&s).ok_or_else(|| corrupt("measurements", id, "status", &s))?),
+                },
                 recorded_by: m.try_get(4)?,
                 recorded_at: chrono::DateTime::parse_from_rfc3339(&recorded_at).ok().map(|t| t.with_timezone(&chrono::Utc)),
             });

@@ -1294,7 +1294,7 @@ async fn merge_measurements(
 ) -> Result<(), StoreError> {
     for m in measurements {
         let held = sqlx::query(
-            "SELECT id, value, text FROM measurements WHERE indicator_id = $1 AND period = $2",
+            "SELECT id, value, text, status FROM measurements WHERE indicator_id = $1 AND period = $2",
         )
         .bind(indicator_id)
         .bind(m.period.to_string())
@@ -1306,7 +1306,14 @@ async fn merge_measurements(
                 let id: i64 = row.try_get(0)?;
                 let value: Option<f64> = row.try_get(1)?;
                 let text: Option<String> = row.try_get(2)?;
-                if (value, text.as_ref()) == (m.value, m.text.as_ref())
+                let status: Option<String> = row.try_get(3)?;
+                // A file without a reported status leaves the held one.
+                let wanted_status = m
+                    .status
+                    .map(goldthread_domain::status::Rag::as_str)
+                    .or(status.as_deref());
+                if (value, text.as_ref(), status.as_deref())
+                    == (m.value, m.text.as_ref(), wanted_status)
                     || recorded(conn, RECORDED_MEASUREMENT, id).await?
                 {
                     continue;
@@ -1320,6 +1327,7 @@ async fn merge_measurements(
                         ("value", Val::Real(m.value)),
                         ("text", m.text.clone().into()),
                         ("note", m.note.clone().into()),
+                        ("status", wanted_status.into()),
                     ],
                 )
                 .await?;

@@ -14,6 +14,7 @@ mod error;
 mod export;
 mod history;
 mod import;
+mod mappings;
 pub mod migrations;
 mod monitor;
 mod monitoring;
@@ -29,6 +30,7 @@ pub use detail::{
 pub use error::StoreError;
 pub use history::HistoryEntry;
 pub use import::{ImportOptions, ImportOutcome, ImportStatus, SourceMeta, nothing_recognised};
+pub use mappings::SavedMapping;
 pub use monitor::{NewMeasurement, NewProgress};
 pub use monitoring::{
     ActionInfo, IndicatorInfo, MonitoringData, NodeInfo, PlanInfo, UpdateInfo, ValueInfo,

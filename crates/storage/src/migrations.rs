@@ -31,6 +31,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "risk scale per organisation",
         sql: include_str!("migrations/0003_risk_scale.sql"),
     },
+    Migration {
+        version: 4,
+        name: "reported status of values, remembered table mappings",
+        sql: include_str!("migrations/0004_table_mappings.sql"),
+    },
 ];
 
 impl Backend {

@@ -8,6 +8,7 @@ use crate::import::date_text;
 use crate::write::{self, Val};
 use crate::{Store, now_text};
 use chrono::NaiveDate;
+use goldthread_domain::status::Rag;
 use goldthread_domain::{
     ActionStatus, DueRevision, FuzzyDate, Measurement, Period, ProgressUpdate,
 };
@@ -274,6 +275,7 @@ pub(crate) async fn insert_measurement(
             ("value", Val::Real(m.value)),
             ("text", m.text.clone().into()),
             ("note", m.note.clone().into()),
+            ("status", m.status.map(Rag::as_str).into()),
             ("recorded_by", m.recorded_by.clone().into()),
             ("recorded_at", recorded_at.into()),
         ],

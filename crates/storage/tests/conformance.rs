@@ -1047,3 +1047,122 @@ async fn a_live_sqlite_database_backs_up_to_a_consistent_copy() {
             .contains("already exists")
     );
 }
+
+#[tokio::test]
+async fn a_reported_status_round_trips_through_import_and_export() {
+    for b in backends("status").await {
+        let store = Store::open(&b.url).await.unwrap();
+        let mut doc = sample_document();
+        let fy: FinancialYear = "2017/18".parse().unwrap();
+        let value = |q, status| Measurement {
+            period: Period::Quarter(fy, q),
+            value: Some(70.0),
+            text: None,
+            note: None,
+            status,
+            recorded_by: None,
+            recorded_at: None,
+        };
+        doc.plans[0].indicators[0].measurements = vec![
+            value(Quarter::Q1, Some(goldthread_domain::status::Rag::Amber)),
+            value(Quarter::Q2, None),
+        ];
+        let outcome = store
+            .import_document(&meta("status"), &doc, "tester", ImportOptions::default())
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", b.name));
+        let exported = store.export_document(&outcome.plan_ids).await.unwrap();
+        let statuses: Vec<_> = exported.plans[0].indicators[0]
+            .measurements
+            .iter()
+            .map(|m| m.status)
+            .collect();
+        assert_eq!(
+            statuses,
+            vec![Some(goldthread_domain::status::Rag::Amber), None],
+            "{}",
+            b.name
+        );
+        // The interchange JSON keeps it, so export then import round-trips.
+        let json = serde_json::to_string(&exported.plans[0].indicators[0].measurements).unwrap();
+        assert!(json.contains(r#""status":"amber""#), "{}: {json}", b.name);
+
+        // A file without the status leaves it; a replacing import with a
+        // changed status (and nothing else) corrects it.
+        doc.plans[0].indicators[0].measurements[0].status = None;
+        let same = store
+            .import_document(&meta("status1"), &doc, "tester", replace())
+            .await
+            .unwrap();
+        assert_eq!(same.status, ImportStatus::Unchanged, "{}", b.name);
+        doc.plans[0].indicators[0].measurements[0].status =
+            Some(goldthread_domain::status::Rag::Green);
+        store
+            .import_document(&meta("status2"), &doc, "tester", replace())
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", b.name));
+        let exported = store.export_document(&outcome.plan_ids).await.unwrap();
+        assert_eq!(
+            exported.plans[0].indicators[0].measurements[0].status,
+            Some(goldthread_domain::status::Rag::Green),
+            "{}",
+            b.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_remembered_mapping_is_read_back_replaced_and_both_saves_are_in_history() {
+    for b in backends("mappings").await {
+        let store = Store::open(&b.url).await.unwrap();
+        assert_eq!(store.saved_mappings().await.unwrap(), vec![], "{}", b.name);
+        let first = r#"{"headings":["Ref","Figure A"],"columns":[{"heading":"Ref","role":"code"},{"heading":"Figure A","role":"value"}]}"#;
+        let second = r#"{"headings":["Ref","Figure A"],"columns":[{"heading":"Ref","role":"code"},{"heading":"Figure A","role":"target","period":"2024/25"}]}"#;
+        store
+            .remember_mapping("ref|figure a", first, "alice")
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", b.name));
+        let saved = store.saved_mappings().await.unwrap();
+        assert_eq!(saved.len(), 1, "{}", b.name);
+        assert_eq!(
+            (saved[0].layout_key.as_str(), saved[0].mapping.as_str()),
+            ("ref|figure a", first)
+        );
+        assert_eq!(
+            (saved[0].updated_by.as_str(), saved[0].version),
+            ("alice", 1)
+        );
+
+        store
+            .remember_mapping("ref|figure a", second, "bob")
+            .await
+            .unwrap();
+        // The same text again writes nothing.
+        store
+            .remember_mapping("ref|figure a", second, "bob")
+            .await
+            .unwrap();
+        let saved = store.saved_mappings().await.unwrap();
+        assert_eq!(saved.len(), 1, "{}", b.name);
+        assert_eq!(saved[0].mapping, second, "{}", b.name);
+        assert_eq!((saved[0].updated_by.as_str(), saved[0].version), ("bob", 2));
+
+        let history = store
+            .history_of("table_mappings", saved[0].id)
+            .await
+            .unwrap();
+        let ops: Vec<(&str, &str)> = history
+            .iter()
+            .map(|h| (h.operation.as_str(), h.actor.as_str()))
+            .collect();
+        assert_eq!(
+            ops,
+            vec![("insert", "alice"), ("update", "bob")],
+            "{}",
+            b.name
+        );
+        assert_eq!(history[0].after.as_ref().unwrap()["mapping"], first);
+        assert_eq!(history[1].before, history[0].after, "{}", b.name);
+        assert_eq!(history[1].after.as_ref().unwrap()["mapping"], second);
+    }
+}

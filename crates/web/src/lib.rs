@@ -9,6 +9,7 @@ mod api;
 mod assets;
 mod error;
 mod forms;
+pub mod mappings;
 mod page_cache;
 mod pages;
 mod request_log;

@@ -1,5 +1,13 @@
 //! Import through the browser: upload, preview (plans, counts, actions,
-//! findings), then confirm or cancel. Nothing is stored until confirmed.
+//! findings, and what each data table's columns were read as), then
+//! confirm or cancel. Nothing is stored until confirmed.
+//!
+//! When the reader guessed a column wrongly, the user chooses its role (and
+//! period) in the preview and updates it: the upload is read again with the
+//! user's choices, which are kept with the pending upload. Confirming
+//! stores that reading and remembers the choices per table layout, so the
+//! next file of the same layout is read the same way. Remembered layouts
+//! are used for every upload; the user's choices win over them.
 
 use super::render;
 use crate::AppState;
@@ -8,8 +16,11 @@ use axum::Form;
 use axum::extract::{Multipart, Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use goldthread_domain::{PlanChange, PlanDiff, PlanDocument};
-use goldthread_import::ReadDocument;
-use serde::{Deserialize, Serialize};
+use goldthread_import::tables::mapping::{ColumnMapping, TableMapping, layout_key};
+use goldthread_import::tables::period::PeriodRef;
+use goldthread_import::tables::roles::ColumnRole;
+use goldthread_import::{Mapping, ReadDocument, ReadOptions, TableLayout};
+use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -25,6 +36,8 @@ struct Pending {
     file_name: String,
     bytes: Vec<u8>,
     author: String,
+    /// The column roles the user chose so far (the tables they changed).
+    mapping: Option<Mapping>,
     at: Instant,
 }
 
@@ -115,6 +128,209 @@ struct PreviewPage {
     counts: Vec<(&'static str, usize)>,
     actions: Vec<ActionPreview>,
     findings: Vec<(&'static str, &'static str, String, Option<String>)>,
+    /// The data tables read, each column with its role, for the user to
+    /// correct.
+    tables: Vec<TableView>,
+    /// Every role a column can have: (name, label).
+    roles: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Serialize)]
+struct TableView {
+    legend: String,
+    columns: Vec<ColumnView>,
+}
+
+#[derive(Serialize)]
+struct ColumnView {
+    /// The form fields' prefix: `t{table}c{column}`.
+    id: String,
+    heading: String,
+    role: String,
+    /// Whether the role takes a period (values, targets, statuses).
+    has_period: bool,
+    period: String,
+    confidence: &'static str,
+    why: String,
+}
+
+/// What a role means, for the select box.
+fn role_label(name: &str) -> &'static str {
+    match name {
+        "code" => "Code: the indicator's reference",
+        "title" => "Title: the indicator's name",
+        "service" => "Service, directorate or team",
+        "unit" => "Unit of measure",
+        "polarity" => "Polarity: whether higher is better",
+        "frequency" => "Frequency of collection",
+        "lead" => "Lead officer",
+        "period" => "Period the row's figures are for",
+        "area" => "Area (council) the row is for",
+        "area_code" => "Area code",
+        "value" => "Value: figures for a period",
+        "target" => "Target for a period",
+        "status" => "Status: the red, amber or green reported",
+        "direction" => "Direction of travel",
+        "commentary" => "Commentary",
+        "baseline" => "Baseline",
+        "due" => "Due date",
+        "ignore" => "Ignore this column",
+        _ => "Other",
+    }
+}
+
+fn takes_period(role: &str) -> bool {
+    matches!(role, "value" | "target" | "status")
+}
+
+/// The submitted form, field by field.
+type Fields = HashMap<String, String>;
+
+fn table_views(tables: &[TableLayout], submitted: Option<&Fields>) -> Vec<TableView> {
+    tables
+        .iter()
+        .enumerate()
+        .map(|(t, layout)| TableView {
+            legend: format!(
+                "Table {}{}, line {}: {} row(s), {} indicator(s) read{}",
+                t + 1,
+                layout
+                    .sheet
+                    .as_deref()
+                    .map_or(String::new(), |s| format!(" on sheet {s}")),
+                layout.line,
+                layout.rows,
+                layout.indicators,
+                if layout.kind == goldthread_import::tables::TableKind::NotRead {
+                    " (not read: no column names the rows, or none holds figures)"
+                } else {
+                    ""
+                }
+            ),
+            columns: layout
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(c, column)| {
+                    let id = format!("t{t}c{c}");
+                    let typed = |suffix: &str| {
+                        submitted.and_then(|f| f.get(&format!("{id}{suffix}")).cloned())
+                    };
+                    let role = typed("role").unwrap_or_else(|| column.role.to_string());
+                    let period = typed("period")
+                        .or_else(|| column.period.clone())
+                        .unwrap_or_default();
+                    ColumnView {
+                        has_period: takes_period(&role),
+                        id,
+                        heading: column.heading.clone(),
+                        role,
+                        period,
+                        confidence: column.confidence.as_str(),
+                        why: column.why.clone(),
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The user's column roles: what they chose before, with every table
+/// whose columns they changed in this form (as the form gives them).
+/// Columns left as shown keep what the reading mapping said (so a
+/// remembered "current" stays "current" rather than this file's quarter).
+fn user_mapping(
+    previous: Option<&Mapping>,
+    used: Option<&Mapping>,
+    tables: &[TableLayout],
+    fields: &Fields,
+    errors: &mut crate::forms::FormErrors,
+) -> Option<Mapping> {
+    let mut mapping = previous.cloned();
+    for (t, layout) in tables.iter().enumerate() {
+        let key = layout_key(&layout.headings);
+        let known = used.and_then(|m| m.tables.iter().find(|x| layout_key(&x.headings) == key));
+        let mut changed = false;
+        let mut valid = true;
+        let mut columns = Vec::new();
+        for (c, column) in layout.columns.iter().enumerate() {
+            let id = format!("t{t}c{c}");
+            let role = fields
+                .get(&format!("{id}role"))
+                .map_or(column.role, String::as_str)
+                .trim();
+            if !ColumnRole::NAMES.contains(&role) {
+                errors.add(
+                    format!("{id}role"),
+                    format!("Choose what column '{}' holds", column.heading),
+                );
+                valid = false;
+                continue;
+            }
+            let period = if takes_period(role) {
+                match fields.get(&format!("{id}period")) {
+                    Some(text) => Some(text.trim().to_string()).filter(|t| !t.is_empty()),
+                    None if role == column.role => column.period.clone(),
+                    None => None,
+                }
+            } else {
+                None
+            };
+            if let Some(p) = &period
+                && PeriodRef::parse_mapping(p).is_none()
+            {
+                errors.add(
+                    format!("{id}period"),
+                    format!(
+                        "Enter the period column '{}' is for, like 2024/25 Q1, 2024/25, 2024-09, current or previous",
+                        column.heading
+                    ),
+                );
+                valid = false;
+                continue;
+            }
+            let same = role == column.role && period == column.period;
+            changed |= !same;
+            let kept = known
+                .and_then(|k| k.columns.get(c))
+                .filter(|k| same && k.role.trim().eq_ignore_ascii_case(role));
+            columns.push(match kept {
+                Some(k) => k.clone(),
+                None => ColumnMapping {
+                    heading: column.heading.clone(),
+                    role: role.to_string(),
+                    period,
+                },
+            });
+        }
+        if changed && valid {
+            let mapping = mapping.get_or_insert_with(crate::mappings::empty);
+            mapping.tables.retain(|x| layout_key(&x.headings) != key);
+            mapping.tables.push(TableMapping {
+                headings: layout.headings.clone(),
+                columns,
+            });
+        }
+    }
+    mapping
+}
+
+/// Reads an upload with the user's roles and the remembered ones.
+async fn read_upload(
+    state: &AppState,
+    file_name: &str,
+    bytes: &[u8],
+    user: Option<&Mapping>,
+) -> Result<(ReadDocument, Option<Mapping>), WebError> {
+    let remembered = crate::mappings::remembered(&state.store).await?;
+    let mapping = crate::mappings::combine(user, &remembered);
+    let options = ReadOptions {
+        mapping: mapping.clone(),
+        area: None,
+    };
+    let read = goldthread_import::read_document_with(file_name, bytes, &options)
+        .map_err(|e| WebError::BadRequest(e.to_string()))?;
+    Ok((read, mapping))
 }
 
 #[derive(Serialize)]
@@ -163,6 +379,14 @@ fn counts(doc: &PlanDocument) -> Vec<(&'static str, usize)> {
         ("Milestones", c.milestones),
         ("Indicators", c.indicators),
         ("Targets", c.targets),
+        (
+            "Values",
+            doc.plans
+                .iter()
+                .flat_map(|p| &p.indicators)
+                .map(|i| i.measurements.len())
+                .sum(),
+        ),
         ("Progress updates", c.updates),
         ("Risks", c.risks),
     ]
@@ -212,7 +436,12 @@ pub async fn upload(
         )
             .into_response());
     };
-    let read = match goldthread_import::read_document(&file_name, &bytes) {
+    let remembered = crate::mappings::remembered(&state.store).await?;
+    let options = ReadOptions {
+        mapping: crate::mappings::combine(None, &remembered),
+        area: None,
+    };
+    let read = match goldthread_import::read_document_with(&file_name, &bytes, &options) {
         Ok(read) => read,
         Err(e) => {
             let mut errors = crate::forms::FormErrors::default();
@@ -234,6 +463,7 @@ pub async fn upload(
         file_name: file_name.clone(),
         bytes,
         author,
+        mapping: None,
         at: Instant::now(),
     });
     let page = preview_page(
@@ -242,6 +472,7 @@ pub async fn upload(
         &diffs,
         token,
         crate::forms::FormErrors::default(),
+        None,
     );
     Ok(render(&state, "import_preview.html", &page)?.into_response())
 }
@@ -252,9 +483,15 @@ fn preview_page(
     diffs: &[PlanDiff],
     token: String,
     errors: crate::forms::FormErrors,
+    submitted: Option<&Fields>,
 ) -> PreviewPage {
     let doc = &read.document;
     PreviewPage {
+        tables: table_views(&read.tables, submitted),
+        roles: ColumnRole::NAMES
+            .iter()
+            .map(|&name| (name, role_label(name)))
+            .collect(),
         title: format!("Check the import of {file_name}"),
         errors,
         differences: diffs.iter().map(diff_view).collect(),
@@ -312,14 +549,6 @@ fn preview_page(
     }
 }
 
-#[derive(Deserialize)]
-pub struct Decision {
-    decision: String,
-    /// The extra confirmation a replacing import needs ("yes" when ticked).
-    #[serde(default)]
-    replace: Option<String>,
-}
-
 #[derive(Serialize)]
 struct DonePage {
     title: String,
@@ -328,19 +557,71 @@ struct DonePage {
     plan_ids: Vec<i64>,
 }
 
+/// The preview form's answer: `decision` (update, confirm or cancel),
+/// `replace` ("yes" when the extra confirmation is ticked), and each data
+/// table column's `t{table}c{column}role` and `…period`.
 pub async fn decide(
     State(state): State<AppState>,
     Path(token): Path<String>,
-    Form(decision): Form<Decision>,
+    Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
+    let fields: Fields = fields.into_iter().collect();
     let Some(pending) = state.pending_imports.take(&token) else {
         return Err(WebError::BadRequest("This import has already been confirmed or cancelled, or it expired. Upload the file again.".into()));
     };
-    if decision.decision != "confirm" {
+    let decision = fields.get("decision").map_or("", String::as_str);
+    if decision != "confirm" && decision != "update" {
         return Ok(Redirect::to("/import").into_response());
     }
-    let read = goldthread_import::read_document(&pending.file_name, &pending.bytes)
-        .map_err(|e| WebError::BadRequest(e.to_string()))?;
+    // The reading the user saw, then their corrections to it.
+    let (shown, used) = read_upload(
+        &state,
+        &pending.file_name,
+        &pending.bytes,
+        pending.mapping.as_ref(),
+    )
+    .await?;
+    let mut errors = crate::forms::FormErrors::default();
+    let user = user_mapping(
+        pending.mapping.as_ref(),
+        used.as_ref(),
+        &shown.tables,
+        &fields,
+        &mut errors,
+    );
+    if !errors.is_empty() {
+        let diffs = state.store.diff_document(&shown.document).await?;
+        let file_name = pending.file_name.clone();
+        let token = state.pending_imports.put(Pending {
+            at: Instant::now(),
+            ..pending
+        });
+        let page = preview_page(file_name, &shown, &diffs, token, errors, Some(&fields));
+        return Ok((
+            axum::http::StatusCode::BAD_REQUEST,
+            render(&state, "import_preview.html", &page)?,
+        )
+            .into_response());
+    }
+    let (read, _) = read_upload(&state, &pending.file_name, &pending.bytes, user.as_ref()).await?;
+    if decision == "update" {
+        let diffs = state.store.diff_document(&read.document).await?;
+        let file_name = pending.file_name.clone();
+        let token = state.pending_imports.put(Pending {
+            mapping: user,
+            at: Instant::now(),
+            ..pending
+        });
+        let page = preview_page(
+            file_name,
+            &read,
+            &diffs,
+            token,
+            crate::forms::FormErrors::default(),
+            None,
+        );
+        return Ok(render(&state, "import_preview.html", &page)?.into_response());
+    }
     let meta = goldthread_storage::SourceMeta {
         file_name: pending.file_name.clone(),
         format: read.format.as_str().to_string(),
@@ -348,7 +629,7 @@ pub async fn decide(
         size_bytes: pending.bytes.len() as i64,
     };
     let options = goldthread_storage::ImportOptions {
-        replace: decision.replace.as_deref() == Some("yes"),
+        replace: fields.get("replace").map(String::as_str) == Some("yes"),
     };
     let outcome = state
         .store
@@ -364,15 +645,21 @@ pub async fn decide(
         );
         let file_name = pending.file_name.clone();
         let token = state.pending_imports.put(Pending {
+            mapping: user,
             at: Instant::now(),
             ..pending
         });
-        let page = preview_page(file_name, &read, &outcome.plans, token, errors);
+        let page = preview_page(file_name, &read, &outcome.plans, token, errors, None);
         return Ok((
             axum::http::StatusCode::BAD_REQUEST,
             render(&state, "import_preview.html", &page)?,
         )
             .into_response());
+    }
+    if outcome.status != goldthread_storage::ImportStatus::Refused
+        && let Some(user) = &user
+    {
+        crate::mappings::remember(&state.store, user, &pending.author).await?;
     }
     let (status, message) = match outcome.status {
         goldthread_storage::ImportStatus::Created => {
