@@ -63,6 +63,53 @@ fn read_options(args: &ImportArgs) -> anyhow::Result<ReadOptions> {
     })
 }
 
+/// The `--json` report, `{"documents": [...]}`, written a document at a
+/// time as each is read: a large plan goes straight to the output, never
+/// held as a JSON tree.
+struct JsonReports {
+    out: Option<std::io::BufWriter<std::io::Stdout>>,
+    written: usize,
+}
+
+impl JsonReports {
+    fn new(json: bool) -> Self {
+        JsonReports {
+            out: json.then(|| std::io::BufWriter::with_capacity(1 << 16, std::io::stdout())),
+            written: 0,
+        }
+    }
+
+    fn push(&mut self, report: &impl serde::Serialize) -> anyhow::Result<()> {
+        use std::io::Write;
+        let Some(out) = &mut self.out else {
+            return Ok(());
+        };
+        out.write_all(if self.written == 0 {
+            b"{\"documents\":["
+        } else {
+            b","
+        })?;
+        serde_json::to_writer(&mut *out, report)?;
+        self.written += 1;
+        Ok(())
+    }
+
+    fn finish(&mut self) -> anyhow::Result<()> {
+        use std::io::Write;
+        let Some(out) = &mut self.out else {
+            return Ok(());
+        };
+        out.write_all(if self.written == 0 {
+            b"{\"documents\":["
+        } else {
+            b""
+        })?;
+        out.write_all(b"]}\n")?;
+        out.flush()?;
+        Ok(())
+    }
+}
+
 /// The one line that says a document gave nothing, and what to do.
 fn nothing_message(name: &str, read: &ReadDocument) -> String {
     let why = read
@@ -134,7 +181,7 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
         options.mapping = goldthread_web::mappings::combine(file_mapping.as_ref(), &remembered);
     }
     let progress = progress_bar(&args.files);
-    let mut reports = Vec::new();
+    let mut reports = JsonReports::new(args.json);
     let mut failed = false;
     let mut stored_any = false;
     // What --print-mapping writes: the file's tables, then every table read
@@ -161,11 +208,9 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
                 failed = true;
                 let message = nothing_message(&shown, &read);
                 progress.suspend(|| eprintln!("error: {message}"));
-                let mut report = import_report::document_json(&shown, &read, None, None);
-                if let serde_json::Value::Object(map) = &mut report {
-                    map.insert("error".into(), message.into());
-                }
-                reports.push(report);
+                reports.push(
+                    &import_report::document_report(&shown, &read, None, None).with_error(message),
+                )?;
             }
             Ok((read, outcome, diffs)) => {
                 let status = outcome.as_ref().map(|o| o.status);
@@ -198,21 +243,22 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
                         )
                     });
                 }
-                reports.push(import_report::document_json(
+                reports.push(&import_report::document_report(
                     &shown,
                     &read,
                     outcome.as_ref(),
                     diffs.as_deref(),
-                ));
+                ))?;
             }
             Err(e) => {
                 failed = true;
                 progress.suspend(|| eprintln!("error: {e:#}"));
-                reports.push(serde_json::json!({ "file": shown, "error": format!("{e:#}") }));
+                reports.push(&serde_json::json!({ "file": shown, "error": format!("{e:#}") }))?;
             }
         }
     }
     progress.finish_and_clear();
+    reports.finish()?;
     if let (Some(store), Some(mapping), true) = (&store, &file_mapping, stored_any) {
         goldthread_web::mappings::remember(store, mapping, &args.actor)
             .await
@@ -225,9 +271,6 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
         });
         std::fs::write(path, mapping.to_json() + "\n")
             .with_context(|| format!("cannot write the mapping to {}", path.display()))?;
-    }
-    if args.json {
-        println!("{}", serde_json::json!({ "documents": reports }));
     }
     Ok(if failed {
         ExitCode::FAILURE

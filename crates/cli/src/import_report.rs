@@ -1,85 +1,244 @@
 //! The import report: the `--json` contract and the one-line summary.
 //! Wire shapes live here, at the edge, not in the domain.
 
-use goldthread_domain::{
-    Action, FuzzyDate, Indicator, Period, PlanChange, PlanDiff, PlanDocument, PlanDraft,
-};
+use goldthread_domain::{Action, FuzzyDate, Indicator, Period, PlanChange, PlanDiff, PlanDraft};
 use goldthread_import::ReadDocument;
 use goldthread_storage::{ImportOutcome, ImportStatus};
-use serde_json::{Value, json};
+use serde::Serialize;
 
-/// One document's report. `diffs` is the per-plan difference with the
-/// stored plans, `plans_diff` in the report: null when no database was
-/// consulted (a dry run without one).
-pub fn document_json(
-    file: &str,
-    read: &ReadDocument,
-    outcome: Option<&ImportOutcome>,
-    diffs: Option<&[PlanDiff]>,
-) -> Value {
-    let doc = &read.document;
-    let mut value = json!({
-        "file": file,
-        "format": read.format.as_str(),
-        "plans": doc.plans.iter().map(plan_json).collect::<Vec<_>>(),
-        "counts": counts(doc),
-        "actions": doc.plans.iter().flat_map(|p| p.actions.iter().map(move |a| action_json(p, a))).collect::<Vec<_>>(),
-        "indicators": doc.plans.iter().flat_map(|p| p.indicators.iter()).map(|i| json!({
-            "code": i.code.as_ref().map(|c| c.to_string()),
-            "title": i.title,
-            "frequency": i.frequency.map(|f| f.as_str()),
-            "targets": i.targets.iter().map(|t| json!({"period": t.period.to_string(), "value": t.text})).collect::<Vec<_>>(),
-            "baseline": i.baseline.as_ref().map(|b| json!({"text": b.text, "value": b.value, "when": b.when})),
-            "values": values_json(i),
-            "line": i.provenance.as_ref().and_then(|p| p.line),
-        })).collect::<Vec<_>>(),
-        "tables": read.tables.iter().map(|t| json!({
-            "sheet": t.sheet,
-            "line": t.line,
-            "kind": t.kind.as_str(),
-            "rows": t.rows,
-            "indicators": t.indicators,
-            "mapped": t.mapped,
-            "columns": t.columns.iter().map(|c| json!({
-                "heading": c.heading,
-                "role": c.role,
-                "period": c.period,
-                "confidence": c.confidence.as_str(),
-                "why": c.why,
-            })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "risks": doc.plans.iter().flat_map(|p| p.risks.iter()).map(|r| json!({
-            "title": r.title,
-            "line": r.provenance.as_ref().and_then(|p| p.line),
-        })).collect::<Vec<_>>(),
-        "findings": doc.findings.iter().map(|f| json!({
-            "severity": f.severity.as_str(),
-            "kind": f.kind.as_str(),
-            "message": f.message,
-            "line": f.provenance.as_ref().and_then(|p| p.line),
-            "sheet": f.provenance.as_ref().and_then(|p| p.sheet.clone()),
-        })).collect::<Vec<_>>(),
-    });
-    if let Value::Object(map) = &mut value {
-        if let Some(outcome) = outcome {
-            map.insert(
-                "import".into(),
-                serde_json::to_value(outcome).unwrap_or(Value::Null),
-            );
-        }
-        map.insert(
-            "plans_diff".into(),
-            diffs.map_or(Value::Null, |d| {
-                serde_json::to_value(d).unwrap_or(Value::Null)
-            }),
-        );
+/// One document's report, borrowed from what was read and serialised
+/// straight to the output: a large plan is never copied into a JSON tree.
+/// Fields are in alphabetical order, as the report has always listed them.
+/// `plans_diff` is the per-plan difference with the stored plans: null when
+/// no database was consulted (a dry run without one).
+#[derive(Serialize)]
+pub struct DocumentReport<'a> {
+    actions: Vec<ActionReport<'a>>,
+    counts: Counts,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    file: &'a str,
+    findings: Vec<FindingReport<'a>>,
+    format: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    import: Option<&'a ImportOutcome>,
+    indicators: Vec<IndicatorReport<'a>>,
+    plans: Vec<PlanReport<'a>>,
+    plans_diff: Option<&'a [PlanDiff]>,
+    risks: Vec<Placed<'a>>,
+    tables: &'a [goldthread_import::TableLayout],
+}
+
+impl DocumentReport<'_> {
+    /// The line saying why nothing was stored, beside the reading.
+    pub fn with_error(mut self, message: String) -> Self {
+        self.error = Some(message);
+        self
     }
-    value
+}
+
+#[derive(Serialize)]
+struct Counts {
+    actions: usize,
+    indicators: usize,
+    milestones: usize,
+    objectives: usize,
+    outcomes: usize,
+    priorities: usize,
+    risks: usize,
+    targets: usize,
+    updates: usize,
+}
+
+#[derive(Serialize)]
+struct PlanReport<'a> {
+    kind: &'static str,
+    period: Option<Span>,
+    title: &'a str,
+}
+
+#[derive(Serialize)]
+struct Span {
+    from: String,
+    to: String,
+}
+
+#[derive(Serialize)]
+struct Due<'a> {
+    earliest: Option<String>,
+    latest: Option<String>,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct ActionReport<'a> {
+    code: Option<&'a str>,
+    due: Option<Due<'a>>,
+    indicators: Vec<String>,
+    lead_officers: Vec<&'a str>,
+    line: Option<u32>,
+    milestones: Vec<MilestoneReport<'a>>,
+    parents: Vec<&'a str>,
+    revisions: Vec<Revision<'a>>,
+    sheet: Option<&'a str>,
+    status: Option<&'static str>,
+    title: &'a str,
+}
+
+#[derive(Serialize)]
+struct MilestoneReport<'a> {
+    due: Option<Due<'a>>,
+    title: &'a str,
+}
+
+#[derive(Serialize)]
+struct Revision<'a> {
+    from: &'a str,
+    to: &'a str,
+}
+
+#[derive(Serialize)]
+struct IndicatorReport<'a> {
+    baseline: Option<BaselineReport<'a>>,
+    code: Option<&'a str>,
+    frequency: Option<&'static str>,
+    line: Option<u32>,
+    targets: Vec<TargetReport<'a>>,
+    title: &'a str,
+    values: Vec<ValueReport<'a>>,
+}
+
+#[derive(Serialize)]
+struct BaselineReport<'a> {
+    text: &'a str,
+    value: Option<f64>,
+    when: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct TargetReport<'a> {
+    period: String,
+    value: &'a str,
+}
+
+/// A figure as written: a number, or the words a value was given in.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Figure<'a> {
+    Number(f64),
+    Words(&'a str),
+}
+
+#[derive(Serialize)]
+struct ValueReport<'a> {
+    period: String,
+    status: Option<&'static str>,
+    target: Option<Figure<'a>>,
+    value: Option<Figure<'a>>,
+}
+
+#[derive(Serialize)]
+struct Placed<'a> {
+    line: Option<u32>,
+    title: &'a str,
+}
+
+#[derive(Serialize)]
+struct FindingReport<'a> {
+    kind: &'static str,
+    line: Option<u32>,
+    message: &'a str,
+    severity: &'static str,
+    sheet: Option<&'a str>,
+}
+
+pub fn document_report<'a>(
+    file: &'a str,
+    read: &'a ReadDocument,
+    outcome: Option<&'a ImportOutcome>,
+    diffs: Option<&'a [PlanDiff]>,
+) -> DocumentReport<'a> {
+    let doc = &read.document;
+    let c = doc.counts();
+    DocumentReport {
+        actions: doc
+            .plans
+            .iter()
+            .flat_map(|p| p.actions.iter().map(move |a| action_report(p, a)))
+            .collect(),
+        counts: Counts {
+            actions: c.actions,
+            indicators: c.indicators,
+            milestones: c.milestones,
+            objectives: c.objectives,
+            outcomes: c.outcomes,
+            priorities: c.priorities,
+            risks: c.risks,
+            targets: c.targets,
+            updates: c.updates,
+        },
+        error: None,
+        file,
+        findings: doc
+            .findings
+            .iter()
+            .map(|f| FindingReport {
+                kind: f.kind.as_str(),
+                line: f.provenance.as_ref().and_then(|p| p.line),
+                message: &f.message,
+                severity: f.severity.as_str(),
+                sheet: f.provenance.as_ref().and_then(|p| p.sheet.as_deref()),
+            })
+            .collect(),
+        format: read.format.as_str(),
+        import: outcome,
+        indicators: doc
+            .plans
+            .iter()
+            .flat_map(|p| &p.indicators)
+            .map(indicator_report)
+            .collect(),
+        plans: doc.plans.iter().map(plan_report).collect(),
+        plans_diff: diffs,
+        risks: doc
+            .plans
+            .iter()
+            .flat_map(|p| &p.risks)
+            .map(|r| Placed {
+                line: r.provenance.as_ref().and_then(|p| p.line),
+                title: &r.title,
+            })
+            .collect(),
+        tables: &read.tables,
+    }
+}
+
+fn indicator_report(i: &Indicator) -> IndicatorReport<'_> {
+    IndicatorReport {
+        baseline: i.baseline.as_ref().map(|b| BaselineReport {
+            text: &b.text,
+            value: b.value,
+            when: b.when.as_deref(),
+        }),
+        code: i.code.as_ref().map(|c| c.as_str()),
+        frequency: i.frequency.map(|f| f.as_str()),
+        line: i.provenance.as_ref().and_then(|p| p.line),
+        targets: i
+            .targets
+            .iter()
+            .map(|t| TargetReport {
+                period: t.period.to_string(),
+                value: &t.text,
+            })
+            .collect(),
+        title: &i.title,
+        values: values(i),
+    }
 }
 
 /// An indicator's figures by period: the value, the target that applies
 /// (the period's own, else its year's) and the status the council reported.
-fn values_json(indicator: &Indicator) -> Value {
+fn values(indicator: &Indicator) -> Vec<ValueReport<'_>> {
     let target_for = |period: Period| {
         indicator
             .targets
@@ -91,67 +250,53 @@ fn values_json(indicator: &Indicator) -> Value {
                     .iter()
                     .find(|t| t.period == Period::Year(period.financial_year()))
             })
-            .map(|t| t.value.map_or_else(|| json!(t.text), |v| json!(v)))
+            .map(|t| t.value.map_or(Figure::Words(&t.text), Figure::Number))
     };
     indicator
         .measurements
         .iter()
-        .map(|m| {
-            json!({
-                "period": m.period.to_string(),
-                "value": m.value.map_or_else(|| m.text.as_ref().map_or(Value::Null, |t| json!(t)), |v| json!(v)),
-                "target": target_for(m.period),
-                "status": m.status.map(|s| s.as_str()),
-            })
+        .map(|m| ValueReport {
+            period: m.period.to_string(),
+            status: m.status.map(|s| s.as_str()),
+            target: target_for(m.period),
+            value: m
+                .value
+                .map(Figure::Number)
+                .or_else(|| m.text.as_deref().map(Figure::Words)),
         })
         .collect()
 }
 
-fn plan_json(plan: &PlanDraft) -> Value {
-    json!({
-        "title": plan.title,
-        "kind": plan.kind.as_str(),
-        "period": plan.period.map(|p| json!({"from": p.from.first_day().to_string(), "to": p.to.last_day().to_string()})),
-    })
-}
-
-fn counts(doc: &PlanDocument) -> Value {
-    let c = doc.counts();
-    json!({
-        "priorities": c.priorities,
-        "outcomes": c.outcomes,
-        "objectives": c.objectives,
-        "actions": c.actions,
-        "milestones": c.milestones,
-        "indicators": c.indicators,
-        "targets": c.targets,
-        "updates": c.updates,
-        "risks": c.risks,
-    })
-}
-
-fn due_json(due: Option<&FuzzyDate>) -> Value {
-    match due {
-        Some(d) => json!({
-            "text": d.text,
-            "earliest": d.earliest.map(|d| d.to_string()),
-            "latest": d.latest.map(|d| d.to_string()),
+fn plan_report(plan: &PlanDraft) -> PlanReport<'_> {
+    PlanReport {
+        kind: plan.kind.as_str(),
+        period: plan.period.map(|p| Span {
+            from: p.from.first_day().to_string(),
+            to: p.to.last_day().to_string(),
         }),
-        None => Value::Null,
+        title: &plan.title,
     }
 }
 
+fn due(due: Option<&FuzzyDate>) -> Option<Due<'_>> {
+    due.map(|d| Due {
+        earliest: d.earliest.map(|d| d.to_string()),
+        latest: d.latest.map(|d| d.to_string()),
+        text: &d.text,
+    })
+}
+
 /// The titles above an action: its own nodes first, then their ancestors.
-fn parents(plan: &PlanDraft, action: &Action) -> Vec<String> {
-    let mut titles: Vec<String> = Vec::new();
+fn parents<'a>(plan: &'a PlanDraft, action: &Action) -> Vec<&'a str> {
+    let mut titles: Vec<&str> = Vec::new();
     for &start in &action.nodes {
         let mut next = Some(start);
         while let Some(index) = next {
             let Some(node) = plan.nodes.get(index) else {
                 break;
             };
-            if !titles.contains(&node.title) {
-                titles.push(node.title.clone());
+            if !titles.contains(&node.title.as_str()) {
+                titles.push(&node.title);
             }
             next = node.parent;
         }
@@ -159,20 +304,51 @@ fn parents(plan: &PlanDraft, action: &Action) -> Vec<String> {
     titles
 }
 
-fn action_json(plan: &PlanDraft, action: &Action) -> Value {
-    json!({
-        "code": action.code,
-        "title": action.title,
-        "lead_officers": action.lead_officers.iter().map(|o| o.name.as_str()).collect::<Vec<_>>(),
-        "due": due_json(action.due.as_ref()),
-        "status": action.updates.iter().max_by_key(|u| u.as_at).map(|u| u.status.as_str()),
-        "revisions": action.revisions.iter().map(|r| json!({"from": r.from.text, "to": r.to.text})).collect::<Vec<_>>(),
-        "milestones": action.milestones.iter().map(|m| json!({"title": m.title, "due": due_json(m.due.as_ref())})).collect::<Vec<_>>(),
-        "indicators": action.indicators.iter().filter_map(|&i| plan.indicators.get(i)).map(|i| i.code.as_ref().map_or_else(|| i.title.clone(), |c| c.to_string())).collect::<Vec<_>>(),
-        "parents": parents(plan, action),
-        "line": action.provenance.as_ref().and_then(|p| p.line),
-        "sheet": action.provenance.as_ref().and_then(|p| p.sheet.clone()),
-    })
+fn action_report<'a>(plan: &'a PlanDraft, action: &'a Action) -> ActionReport<'a> {
+    ActionReport {
+        code: action.code.as_deref(),
+        due: due(action.due.as_ref()),
+        indicators: action
+            .indicators
+            .iter()
+            .filter_map(|&i| plan.indicators.get(i))
+            .map(|i| {
+                i.code
+                    .as_ref()
+                    .map_or_else(|| i.title.clone(), |c| c.to_string())
+            })
+            .collect(),
+        lead_officers: action
+            .lead_officers
+            .iter()
+            .map(|o| o.name.as_str())
+            .collect(),
+        line: action.provenance.as_ref().and_then(|p| p.line),
+        milestones: action
+            .milestones
+            .iter()
+            .map(|m| MilestoneReport {
+                due: due(m.due.as_ref()),
+                title: &m.title,
+            })
+            .collect(),
+        parents: parents(plan, action),
+        revisions: action
+            .revisions
+            .iter()
+            .map(|r| Revision {
+                from: &r.from.text,
+                to: &r.to.text,
+            })
+            .collect(),
+        sheet: action.provenance.as_ref().and_then(|p| p.sheet.as_deref()),
+        status: action
+            .updates
+            .iter()
+            .max_by_key(|u| u.as_at)
+            .map(|u| u.status.as_str()),
+        title: &action.title,
+    }
 }
 
 pub fn summary_line(file: &str, read: &ReadDocument, outcome: Option<&ImportOutcome>) -> String {

@@ -287,7 +287,8 @@ fn read_blocks(
     attach_indicators(&mut doc, tables.indicators, tables.period, tables.title);
     doc.findings.extend(tables.findings);
     findings::check(&mut doc);
-    doc.findings.extend(ocr::suspect_words(blocks));
+    doc.findings
+        .extend(ocr::suspect_words(blocks, &tables.claimed));
     doc.findings.splice(0..0, notes);
     (doc, tables.layouts)
 }

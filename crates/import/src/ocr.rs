@@ -196,9 +196,15 @@ impl std::fmt::Display for Candidate {
 }
 
 /// Findings for words that look like OCR damage of a word used elsewhere.
-pub fn suspect_words(blocks: &[Block<'_>]) -> Vec<Finding> {
+pub fn suspect_words(blocks: &[Block<'_>], skip: &[std::ops::Range<usize>]) -> Vec<Finding> {
     let mut counts = WordCounts::default();
-    for block in blocks {
+    let mut skips = skip.iter().peekable();
+    for (i, block) in blocks.iter().enumerate() {
+        // Data tables' cells are figures, codes and names, not prose.
+        while skips.next_if(|s| s.end <= i).is_some() {}
+        if skips.peek().is_some_and(|s| s.contains(&i)) {
+            continue;
+        }
         match block {
             Block::Text { text, place } => counts.scan(text, place),
             Block::Row { cells, place } => cells.iter().for_each(|c| counts.scan(c, place)),
@@ -255,7 +261,7 @@ mod tests {
                 place: Place::line(i as u32 + 1),
             })
             .collect();
-        suspect_words(&blocks)
+        suspect_words(&blocks, &[])
             .into_iter()
             .map(|f| f.message)
             .collect()

@@ -115,6 +115,58 @@ pub(crate) async fn append(
     Ok(())
 }
 
+/// The history rows of many inserts of one table, in statements of a few
+/// hundred rows.
+pub(crate) async fn append_inserts(
+    conn: &mut AnyConnection,
+    ctx: ChangeContext<'_>,
+    entity: &'static str,
+    entries: &[(i64, Value)],
+) -> Result<(), StoreError> {
+    // 900 parameters a statement: see `write::insert_many`.
+    const PER_STATEMENT: usize = 100;
+    let origin = match ctx.origin {
+        Origin::Import => "import",
+        Origin::Edit => "edit",
+    };
+    for chunk in entries.chunks(PER_STATEMENT) {
+        let mut sql = String::from(
+            "INSERT INTO history (at, actor, entity, entity_id, plan_id, operation, origin, before_json, after_json) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            let b = i * 9;
+            sql.push_str(&format!(
+                "{}(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                if i == 0 { "" } else { ", " },
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 7,
+                b + 8,
+                b + 9
+            ));
+        }
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (id, after) in chunk {
+            query = query
+                .bind(ctx.at)
+                .bind(ctx.actor)
+                .bind(entity)
+                .bind(*id)
+                .bind(ctx.plan_id)
+                .bind(Operation::Insert.as_str())
+                .bind(origin)
+                .bind(None::<String>)
+                .bind(Some(after.to_string()));
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 pub(crate) fn entry_from_row(row: &AnyRow) -> Result<HistoryEntry, StoreError> {
     let parse = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
     Ok(HistoryEntry {

@@ -892,9 +892,7 @@ async fn insert_indicator(
     columns.extend(indicator_columns(position, indicator));
     let id = write::insert(conn, ctx, "indicators", &columns).await?;
     insert_targets(conn, ctx, id, &indicator.targets).await?;
-    for measurement in &indicator.measurements {
-        crate::monitor::insert_measurement(conn, ctx, id, measurement).await?;
-    }
+    crate::monitor::insert_measurements(conn, ctx, id, &indicator.measurements).await?;
     Ok(id)
 }
 

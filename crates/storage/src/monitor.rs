@@ -254,32 +254,67 @@ pub(crate) async fn insert_update(
     Ok(())
 }
 
+/// Many values of one indicator at once, as an import gives them.
+pub(crate) async fn insert_measurements(
+    conn: &mut AnyConnection,
+    ctx: ChangeContext<'_>,
+    indicator_id: i64,
+    measurements: &[Measurement],
+) -> Result<(), StoreError> {
+    let rows: Vec<Vec<Val>> = measurements
+        .iter()
+        .map(|m| {
+            measurement_values(ctx, indicator_id, m)
+                .into_iter()
+                .map(|(_, v)| v)
+                .collect()
+        })
+        .collect();
+    write::insert_many(conn, ctx, "measurements", &MEASUREMENT_COLUMNS, &rows).await
+}
+
+const MEASUREMENT_COLUMNS: [&str; 9] = [
+    "indicator_id",
+    "period",
+    "period_end",
+    "value",
+    "text",
+    "note",
+    "status",
+    "recorded_by",
+    "recorded_at",
+];
+
+fn measurement_values(
+    ctx: ChangeContext<'_>,
+    indicator_id: i64,
+    m: &Measurement,
+) -> Vec<(&'static str, Val)> {
+    let recorded_at = m
+        .recorded_at
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
+        .unwrap_or_else(|| ctx.at.to_string());
+    let values = [
+        Val::from(indicator_id),
+        m.period.to_string().into(),
+        m.period.last_day().to_string().into(),
+        Val::Real(m.value),
+        m.text.clone().into(),
+        m.note.clone().into(),
+        m.status.map(Rag::as_str).into(),
+        m.recorded_by.clone().into(),
+        recorded_at.into(),
+    ];
+    MEASUREMENT_COLUMNS.into_iter().zip(values).collect()
+}
+
 pub(crate) async fn insert_measurement(
     conn: &mut AnyConnection,
     ctx: ChangeContext<'_>,
     indicator_id: i64,
     m: &Measurement,
 ) -> Result<(), StoreError> {
-    let recorded_at = m
-        .recorded_at
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
-        .unwrap_or_else(|| ctx.at.to_string());
-    write::insert(
-        conn,
-        ctx,
-        "measurements",
-        &[
-            ("indicator_id", indicator_id.into()),
-            ("period", m.period.to_string().into()),
-            ("period_end", m.period.last_day().to_string().into()),
-            ("value", Val::Real(m.value)),
-            ("text", m.text.clone().into()),
-            ("note", m.note.clone().into()),
-            ("status", m.status.map(Rag::as_str).into()),
-            ("recorded_by", m.recorded_by.clone().into()),
-            ("recorded_at", recorded_at.into()),
-        ],
-    )
-    .await?;
+    let columns = measurement_values(ctx, indicator_id, m);
+    write::insert(conn, ctx, "measurements", &columns).await?;
     Ok(())
 }

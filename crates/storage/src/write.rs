@@ -104,6 +104,55 @@ pub(crate) async fn insert(
     Ok(id)
 }
 
+/// Inserts many rows of one table, each recorded in the history, in
+/// statements of a few hundred rows: an import of a long table of values
+/// costs a statement per chunk, not two per row. The ids come back in no
+/// particular order (neither backend promises `RETURNING`'s order), so this
+/// is for rows nothing else refers to by position.
+pub(crate) async fn insert_many(
+    conn: &mut AnyConnection,
+    ctx: ChangeContext<'_>,
+    table: &'static str,
+    names: &[&'static str],
+    rows: &[Vec<Val>],
+) -> Result<(), StoreError> {
+    // Well under SQLite's and PostgreSQL's limits on bound parameters,
+    // and small enough that sqlx's per-parameter lookup of `$N` names in
+    // SQLite (linear in the statement's parameters) stays cheap.
+    const CHUNK_PARAMETERS: usize = 900;
+    let per_chunk = (CHUNK_PARAMETERS / names.len().max(1)).max(1);
+    for chunk in rows.chunks(per_chunk) {
+        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", names.join(", "));
+        let mut n = 0;
+        for (r, row) in chunk.iter().enumerate() {
+            if row.len() != names.len() {
+                return Err(StoreError::Invalid(format!(
+                    "{table}: a row of {} values for {} columns",
+                    row.len(),
+                    names.len()
+                )));
+            }
+            sql.push_str(if r == 0 { "(" } else { ", (" });
+            for c in 0..row.len() {
+                n += 1;
+                sql.push_str(&format!("{}${n}", if c == 0 { "" } else { ", " }));
+            }
+            sql.push(')');
+        }
+        sql.push_str(" RETURNING *");
+        let stored = bind_all(sqlx::query(AssertSqlSafe(sql)), chunk.iter().flatten())
+            .fetch_all(&mut *conn)
+            .await?;
+        let mut entries = Vec::with_capacity(stored.len());
+        for row in &stored {
+            let id: i64 = row.try_get("id")?;
+            entries.push((id, history::row_to_json(row)));
+        }
+        history::append_inserts(conn, ctx, table, &entries).await?;
+    }
+    Ok(())
+}
+
 /// Updates a versioned row only if it is still at `expected_version`,
 /// bumping the version. A stale version is a [`StoreError::Conflict`] that
 /// says who changed the record and when.

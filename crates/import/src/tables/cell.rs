@@ -75,33 +75,37 @@ pub fn figure(text: &str) -> Option<Figure> {
 
 /// Cells that say "no figure": `-`, `n/a`, `..`, `*`, `TBC`, `null`.
 pub fn is_placeholder(text: &str) -> bool {
-    let t = text.trim().to_ascii_lowercase();
-    matches!(
-        t.as_str(),
-        "" | "-"
-            | "–"
-            | "—"
-            | "n/a"
-            | "na"
-            | "n.a."
-            | ".."
-            | "..."
-            | "*"
-            | "x"
-            | "tbc"
-            | "tba"
-            | "null"
-            | "none"
-            | "nil"
-            | "not available"
-            | "no data"
-            | "not applicable"
-            | "#n/a"
-            | "#div/0!"
-            | "not collected"
-            | "awaiting data"
-            | "data not available"
-    )
+    const WORDS: &[&str] = &[
+        "",
+        "-",
+        "–",
+        "—",
+        "n/a",
+        "na",
+        "n.a.",
+        "..",
+        "...",
+        "*",
+        "x",
+        "tbc",
+        "tba",
+        "null",
+        "none",
+        "nil",
+        "not available",
+        "no data",
+        "not applicable",
+        "#n/a",
+        "#div/0!",
+        "not collected",
+        "awaiting data",
+        "data not available",
+    ];
+    let t = text.trim();
+    // Figures, the common case, are never placeholders.
+    t.len() <= 18
+        && !t.starts_with(|c: char| c.is_ascii_digit())
+        && WORDS.iter().any(|w| w.eq_ignore_ascii_case(t))
 }
 
 /// A red/amber/green judgement as councils write it: `GREEN`, `G`, `On
@@ -109,8 +113,11 @@ pub fn is_placeholder(text: &str) -> bool {
 pub fn rag(text: &str) -> Option<Rag> {
     let t = text
         .trim()
-        .trim_matches(|c: char| c == '(' || c == ')' || c == '.' || c.is_whitespace())
-        .to_ascii_lowercase();
+        .trim_matches(|c: char| c == '(' || c == ')' || c == '.' || c.is_whitespace());
+    if t.is_empty() || t.len() > 22 || t.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let t = t.to_ascii_lowercase();
     let rag = match t.as_str() {
         "green" | "g" | "on target" | "on track" | "met" | "target met" | "achieved"
         | "exceeded" | "above target" | "good" | "🟢" | "●green" => Rag::Green,
@@ -137,10 +144,11 @@ pub fn rag(text: &str) -> Option<Rag> {
 
 /// A direction of travel: arrows and the words councils print beside them.
 pub fn direction(text: &str) -> Option<&'static str> {
-    let t = text.trim().to_ascii_lowercase();
-    if t.is_empty() || t.len() > 30 {
+    let t = text.trim();
+    if t.is_empty() || t.len() > 30 || t.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
+    let t = t.to_ascii_lowercase();
     let has = |cs: &[char]| t.chars().any(|c| cs.contains(&c));
     if has(&['↑', '⇧', '▲', '↗', '⬆'])
         || matches!(t.as_str(), "up" | "improving" | "improved" | "better")
@@ -217,18 +225,24 @@ pub fn is_area_code(text: &str) -> bool {
 /// A council or area name: "Bury Metropolitan Borough Council", "Leeds".
 pub fn is_area_name(text: &str) -> bool {
     let lower = text.trim().to_ascii_lowercase();
-    [
-        "council",
-        "borough",
-        "county",
-        "district",
-        "city of",
-        "metropolitan",
-        "unitary",
-        "authority",
-    ]
-    .iter()
-    .any(|w| lower.ends_with(w) || lower.contains(&format!("{w} ")))
+    lower.len() <= 80
+        && [
+            "council",
+            "borough",
+            "county",
+            "district",
+            "city of",
+            "metropolitan",
+            "unitary",
+            "authority",
+        ]
+        .iter()
+        .any(|w| {
+            lower.ends_with(w)
+                || lower
+                    .match_indices(w)
+                    .any(|(at, _)| lower[at + w.len()..].starts_with(' '))
+        })
 }
 
 #[cfg(test)]

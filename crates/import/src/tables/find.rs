@@ -30,22 +30,21 @@ pub struct Table {
     pub place: Place,
     /// The blocks the table covers, title lines excluded.
     pub blocks: Range<usize>,
+    /// Indices of the data rows in `rows`.
+    data: Vec<usize>,
 }
 
 impl Table {
     /// The cells of column `c` in every data row.
-    pub fn column(&self, c: usize) -> impl Iterator<Item = &str> {
-        self.rows.iter().filter_map(move |r| match r {
-            TableRow::Data { cells, .. } => Some(cells.get(c).map_or("", String::as_str)),
-            TableRow::Section { .. } => None,
+    pub fn column(&self, c: usize) -> impl ExactSizeIterator<Item = &str> {
+        self.data.iter().map(move |&r| match &self.rows[r] {
+            TableRow::Data { cells, .. } => cells.get(c).map_or("", String::as_str),
+            TableRow::Section { .. } => "",
         })
     }
 
     pub fn data_rows(&self) -> usize {
-        self.rows
-            .iter()
-            .filter(|r| matches!(r, TableRow::Data { .. }))
-            .count()
+        self.data.len()
     }
 }
 
@@ -145,12 +144,16 @@ fn table(
             _ => break,
         }
     }
+    let data = (0..rows.len())
+        .filter(|&r| matches!(rows[r], TableRow::Data { .. }))
+        .collect();
     Some(Table {
         title,
         headings,
         rows,
         place,
         blocks: span,
+        data,
     })
 }
 

@@ -387,20 +387,14 @@ impl<'t> Reader<'t> {
         if areas.len() <= 1 {
             return Some(areas.pop());
         }
-        let shown: Vec<&str> = areas.iter().take(5).map(String::as_str).collect();
-        let more = if areas.len() > 5 {
-            format!(" and {} more", areas.len() - 5)
-        } else {
-            String::new()
-        };
         self.finding(
             Severity::Error,
             FindingKind::UnrecognisedTable,
             format!(
-                "a comparison table of {} areas ({}{more}): say which is yours with --area NAME \
+                "a comparison table of {} areas ({}): say which is yours with --area NAME \
                  (or \"area\" in a mapping file) and only its figures are imported",
                 areas.len(),
-                shown.join(", ")
+                some_of(&areas)
             ),
             Some(self.table.place.provenance()),
         );
@@ -412,21 +406,15 @@ impl<'t> Reader<'t> {
             return;
         }
         let rows: usize = left_out.values().sum();
-        let mut names: Vec<&String> = left_out.keys().collect();
+        let mut names: Vec<String> = left_out.into_keys().collect();
         names.sort();
-        let shown: Vec<&str> = names.iter().take(5).map(|s| s.as_str()).collect();
-        let more = if names.len() > 5 {
-            format!(" and {} more", names.len() - 5)
-        } else {
-            String::new()
-        };
         self.finding(
             Severity::Info,
             FindingKind::UnrecognisedTable,
             format!(
-                "{rows} row(s) for {} other area(s) ({}{more}) left out: comparison data for other councils",
+                "{rows} row(s) for {} other area(s) ({}) left out: comparison data for other councils",
                 names.len(),
-                shown.join(", ")
+                some_of(&names)
             ),
             Some(self.table.place.provenance()),
         );
@@ -644,6 +632,15 @@ impl<'t> Reader<'t> {
             .column(column)
             .filter(|t| !cell::is_placeholder(t))
             .all(|t| cell::figure(t).is_some_and(|f| f.value == 0.0))
+    }
+}
+
+/// "A, B, C, D, E and 35 more": the first five names of a list.
+fn some_of(names: &[String]) -> String {
+    let shown: Vec<&str> = names.iter().take(5).map(String::as_str).collect();
+    match names.len() {
+        n if n > 5 => format!("{} and {} more", shown.join(", "), n - 5),
+        _ => shown.join(", "),
     }
 }
 
