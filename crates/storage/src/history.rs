@@ -124,7 +124,7 @@ pub(crate) async fn append_inserts(
     entries: &[(i64, Value)],
 ) -> Result<(), StoreError> {
     // 900 parameters a statement: see `write::insert_many`.
-    const PER_STATEMENT: usize = 100;
+    const PER_STATEMENT: usize = 40;
     let origin = match ctx.origin {
         Origin::Import => "import",
         Origin::Edit => "edit",

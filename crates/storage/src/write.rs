@@ -119,7 +119,7 @@ pub(crate) async fn insert_many(
     // Well under SQLite's and PostgreSQL's limits on bound parameters,
     // and small enough that sqlx's per-parameter lookup of `$N` names in
     // SQLite (linear in the statement's parameters) stays cheap.
-    const CHUNK_PARAMETERS: usize = 900;
+    const CHUNK_PARAMETERS: usize = 360;
     let per_chunk = (CHUNK_PARAMETERS / names.len().max(1)).max(1);
     for chunk in rows.chunks(per_chunk) {
         let mut sql = format!("INSERT INTO {table} ({}) VALUES ", names.join(", "));
