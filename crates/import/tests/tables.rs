@@ -109,8 +109,8 @@ fn quarter_columns_with_a_yearly_target_and_an_empty_target() {
          NI 14,Avoidable contact,12,11,10,9,,Green\n\
          BV 8,Invoices paid on time,95%,96%,97%,98%,97%,G\n",
         None,
-        "NI 14|Avoidable contact: 2023/24=[green] 2023/24 Q1=12 2023/24 Q2=11 2023/24 Q3=10 2023/24 Q4=9\n\
-         BV 8|Invoices paid on time: 2023/24=/97[green] 2023/24 Q1=95 2023/24 Q2=96 2023/24 Q3=97 2023/24 Q4=98",
+        "NI 14|Avoidable contact: 2023/24 Q1=12 2023/24 Q2=11 2023/24 Q3=10 2023/24 Q4=9[green]\n\
+         BV 8|Invoices paid on time: 2023/24=/97 2023/24 Q1=95 2023/24 Q2=96 2023/24 Q3=97 2023/24 Q4=98[green]",
     );
 }
 
@@ -226,5 +226,17 @@ fn the_tables_own_headings_give_the_year_of_a_bare_quarter() {
          Percentage of Council Tax collected\t±2%\t96%\t55%\t54.2%\t↑\tOn track\n",
         None,
         "|Percentage of Council Tax collected: 2023/24=/96 2023/24 Q2=54.2/55",
+    );
+}
+
+#[test]
+fn a_scorecard_of_target_and_actual_pairs_is_indicators_not_actions() {
+    check(
+        "scorecard.txt",
+        "Performance Scorecard 2024/25\n\
+         Ref\tMeasure\tQ1 Target\tQ1 Actual\tQ2 Target\tQ2 Actual\tYear End Target\tRAG\tComments\n\
+         CS1\tCalls answered within 60 seconds (%)\t80%\t78%\t80%\t83%\t80%\tGreen\tImproving\n",
+        None,
+        "CS1|Calls answered within 60 seconds (%): 2024/25=/80 2024/25 Q1=78/80 2024/25 Q2=83/80[green]",
     );
 }

@@ -162,21 +162,33 @@ fn may_be_headings(cells: &[String]) -> bool {
 /// pass over: a red/amber/green column, or figures under headings it has no
 /// role for ("30/09/2013", "Latest", "Direction of travel").
 fn more_than_the_plan_reader_sees(header: &crate::header::Header, headings: &[String]) -> bool {
+    use crate::header::Role;
     use roles::ColumnRole;
-    header.is_indicator_table()
-        && (header.has(crate::header::Role::Rag)
-            || header.roles.iter().zip(headings).any(|(role, text)| {
-                role.is_none()
-                    && matches!(
-                        roles::heading_role(text),
-                        Some(
-                            ColumnRole::Value(_)
-                                | ColumnRole::Status(_)
-                                | ColumnRole::Target(_)
-                                | ColumnRole::Direction
-                        )
-                    )
-            }))
+    let figures_for_periods = headings
+        .iter()
+        .filter(|h| {
+            matches!(
+                roles::heading_role(h),
+                Some(ColumnRole::Value(Some(_)) | ColumnRole::Target(Some(_)))
+            )
+        })
+        .count();
+    let passed_over = header.roles.iter().zip(headings).any(|(role, text)| {
+        role.is_none()
+            && matches!(
+                roles::heading_role(text),
+                Some(
+                    ColumnRole::Value(_)
+                        | ColumnRole::Status(_)
+                        | ColumnRole::Target(_)
+                        | ColumnRole::Direction
+                )
+            )
+    });
+    (header.is_indicator_table() && (header.has(Role::Rag) || passed_over))
+        // A scorecard ("Q1 Target | Q1 Actual | …") with no due date or
+        // lead officer is not an action table, whatever its other words.
+        || (figures_for_periods >= 2 && !header.has(Role::Due) && !header.has(Role::Lead))
 }
 
 pub fn read_tables(file_name: &str, blocks: &[Block<'_>], options: &ReadOptions) -> TablesRead {
@@ -235,14 +247,21 @@ pub fn read_tables(file_name: &str, blocks: &[Block<'_>], options: &ReadOptions)
         if !mapped && !figures_fill_rows(table, &guesses) {
             continue;
         }
+        let said = table
+            .title
+            .iter()
+            .find_map(|t| period::reporting_period(t))
+            .filter(|_| mapping.and_then(|m| m.period.as_ref()).is_none())
+            .or(document_period);
+        let latest = latest_named(&guesses, said);
         let context = read::Context {
-            period: table
-                .title
-                .iter()
-                .find_map(|t| period::reporting_period(t))
-                .filter(|_| mapping.and_then(|m| m.period.as_ref()).is_none())
-                .or(document_period)
-                .or_else(|| latest_named(&guesses)),
+            period: match (said, latest) {
+                // "Scorecard 2024/25" over "Q1 … Q2" columns: the status and
+                // commentary speak for the latest quarter shown.
+                (Some(Period::Year(fy)), Some(p)) if p.financial_year() == fy => Some(p),
+                (Some(p), _) => Some(p),
+                (None, latest) => latest,
+            },
             area: area.clone(),
         };
         let (indicators, findings) = read::Reader::new(table, &guesses, &context).read(kind);
@@ -281,14 +300,17 @@ pub fn read_tables(file_name: &str, blocks: &[Block<'_>], options: &ReadOptions)
 
 /// With no period from the document, the latest period the table's own
 /// headings name in full ("2023/24 Q2 Target" beside "Q2 Performance").
-fn latest_named(guesses: &[roles::ColumnGuess]) -> Option<Period> {
+fn latest_named(guesses: &[roles::ColumnGuess], said: Option<Period>) -> Option<Period> {
+    use period::PeriodRef;
     guesses
         .iter()
         .filter_map(|g| match g.role.period() {
-            Some(period::PeriodRef::Fixed(p)) => Some(p),
+            Some(p @ (PeriodRef::Fixed(_) | PeriodRef::Quarter(_) | PeriodRef::Month(_))) => {
+                p.resolve(said)
+            }
             _ => None,
         })
-        .max_by_key(|p| (p.last_day(), std::cmp::Reverse(p.first_day())))
+        .max_by_key(|p| (p.last_day(), p.first_day()))
 }
 
 /// Most data rows hold a figure or a judgement in a figures column: the
