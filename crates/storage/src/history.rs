@@ -15,7 +15,7 @@ pub enum Operation {
 }
 
 impl Operation {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Operation::Insert => "insert",
             Operation::Update => "update",
@@ -115,6 +115,14 @@ pub(crate) async fn append(
     Ok(())
 }
 
+/// How an origin is written in `history.origin`.
+pub(crate) fn origin_name(origin: Origin) -> &'static str {
+    match origin {
+        Origin::Import => "import",
+        Origin::Edit => "edit",
+    }
+}
+
 /// The history rows of many inserts of one table, in statements of a few
 /// hundred rows.
 pub(crate) async fn append_inserts(
@@ -125,10 +133,7 @@ pub(crate) async fn append_inserts(
 ) -> Result<(), StoreError> {
     // 900 parameters a statement: see `write::insert_many`.
     const PER_STATEMENT: usize = 40;
-    let origin = match ctx.origin {
-        Origin::Import => "import",
-        Origin::Edit => "edit",
-    };
+    let origin = origin_name(ctx.origin);
     for chunk in entries.chunks(PER_STATEMENT) {
         let mut sql = String::from(
             "INSERT INTO history (at, actor, entity, entity_id, plan_id, operation, origin, before_json, after_json) VALUES ",

@@ -864,21 +864,26 @@ async fn insert_targets(
     indicator_id: i64,
     targets: &[Target],
 ) -> Result<(), StoreError> {
-    for target in targets {
-        write::insert(
-            conn,
-            ctx,
-            "targets",
-            &[
-                ("indicator_id", indicator_id.into()),
-                ("period", target.period.to_string().into()),
-                ("text", target.text.as_str().into()),
-                ("value", Val::Real(target.value)),
-            ],
-        )
-        .await?;
-    }
-    Ok(())
+    // A long table gives a target per period: many rows, few statements.
+    let rows: Vec<Vec<Val>> = targets
+        .iter()
+        .map(|target| {
+            vec![
+                indicator_id.into(),
+                target.period.to_string().into(),
+                target.text.as_str().into(),
+                Val::Real(target.value),
+            ]
+        })
+        .collect();
+    write::insert_many(
+        conn,
+        ctx,
+        "targets",
+        &["indicator_id", "period", "text", "value"],
+        &rows,
+    )
+    .await
 }
 
 async fn insert_indicator(

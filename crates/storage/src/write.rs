@@ -116,29 +116,19 @@ pub(crate) async fn insert_many(
     names: &[&'static str],
     rows: &[Vec<Val>],
 ) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    if conn.backend_name() == "SQLite" {
+        return insert_many_sqlite(conn, ctx, table, names, rows).await;
+    }
     // Well under SQLite's and PostgreSQL's limits on bound parameters,
     // and small enough that sqlx's per-parameter lookup of `$N` names in
     // SQLite (linear in the statement's parameters) stays cheap.
     const CHUNK_PARAMETERS: usize = 360;
     let per_chunk = (CHUNK_PARAMETERS / names.len().max(1)).max(1);
     for chunk in rows.chunks(per_chunk) {
-        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", names.join(", "));
-        let mut n = 0;
-        for (r, row) in chunk.iter().enumerate() {
-            if row.len() != names.len() {
-                return Err(StoreError::Invalid(format!(
-                    "{table}: a row of {} values for {} columns",
-                    row.len(),
-                    names.len()
-                )));
-            }
-            sql.push_str(if r == 0 { "(" } else { ", (" });
-            for c in 0..row.len() {
-                n += 1;
-                sql.push_str(&format!("{}${n}", if c == 0 { "" } else { ", " }));
-            }
-            sql.push(')');
-        }
+        let mut sql = multi_row_insert(table, names, chunk)?;
         sql.push_str(" RETURNING *");
         let stored = bind_all(sqlx::query(AssertSqlSafe(sql)), chunk.iter().flatten())
             .fetch_all(&mut *conn)
@@ -151,6 +141,89 @@ pub(crate) async fn insert_many(
         history::append_inserts(conn, ctx, table, &entries).await?;
     }
     Ok(())
+}
+
+/// [`insert_many`] on SQLite: rows are inserted without `RETURNING` (the
+/// SQLite driver hands each returned row across a thread, which costs more
+/// than the insert) and their history rows are written by one statement
+/// that reads them back inside the database, their after-state built by
+/// `json_object` over every column, as [`history::row_to_json`] would.
+/// The write transaction holds SQLite's write lock (`BEGIN IMMEDIATE`), so
+/// the rows above the highest id before are exactly this call's.
+async fn insert_many_sqlite(
+    conn: &mut AnyConnection,
+    ctx: ChangeContext<'_>,
+    table: &'static str,
+    names: &[&'static str],
+    rows: &[Vec<Val>],
+) -> Result<(), StoreError> {
+    const CHUNK_PARAMETERS: usize = 360;
+    let before: i64 = sqlx::query(AssertSqlSafe(format!(
+        "SELECT COALESCE(MAX(id), 0) FROM {table}"
+    )))
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?;
+    let per_chunk = (CHUNK_PARAMETERS / names.len().max(1)).max(1);
+    for chunk in rows.chunks(per_chunk) {
+        let sql = multi_row_insert(table, names, chunk)?;
+        bind_all(sqlx::query(AssertSqlSafe(sql)), chunk.iter().flatten())
+            .execute(&mut *conn)
+            .await?;
+    }
+    let columns: Vec<String> = sqlx::query(AssertSqlSafe(format!(
+        "SELECT name FROM pragma_table_info('{table}') ORDER BY cid"
+    )))
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|row| row.try_get::<String, _>(0))
+    .collect::<Result<_, _>>()?;
+    let after = columns
+        .iter()
+        .map(|c| format!("'{c}', {c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    sqlx::query(AssertSqlSafe(format!(
+        "INSERT INTO history (at, actor, entity, entity_id, plan_id, operation, origin, before_json, after_json) \
+         SELECT $1, $2, $3, id, $4, $5, $6, NULL, json_object({after}) FROM {table} WHERE id > $7 ORDER BY id"
+    )))
+    .bind(ctx.at)
+    .bind(ctx.actor)
+    .bind(table)
+    .bind(ctx.plan_id)
+    .bind(history::Operation::Insert.as_str())
+    .bind(history::origin_name(ctx.origin))
+    .bind(before)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// `INSERT INTO table (names) VALUES ($1, …), (…)` for a chunk of rows.
+fn multi_row_insert(
+    table: &'static str,
+    names: &[&'static str],
+    chunk: &[Vec<Val>],
+) -> Result<String, StoreError> {
+    let mut sql = format!("INSERT INTO {table} ({}) VALUES ", names.join(", "));
+    let mut n = 0;
+    for (r, row) in chunk.iter().enumerate() {
+        if row.len() != names.len() {
+            return Err(StoreError::Invalid(format!(
+                "{table}: a row of {} values for {} columns",
+                row.len(),
+                names.len()
+            )));
+        }
+        sql.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..row.len() {
+            n += 1;
+            sql.push_str(&format!("{}${n}", if c == 0 { "" } else { ", " }));
+        }
+        sql.push(')');
+    }
+    Ok(sql)
 }
 
 /// Updates a versioned row only if it is still at `expected_version`,
