@@ -5,7 +5,7 @@ use crate::import_report;
 use anyhow::Context;
 use clap::Args;
 use goldthread_domain::PlanDiff;
-use goldthread_import::{Mapping, ReadDocument, ReadOptions};
+use goldthread_import::{Limits, Mapping, ReadDocument, ReadOptions};
 use goldthread_storage::{ImportOptions, ImportOutcome, ImportStatus, SourceMeta, Store};
 use sha2::{Digest, Sha256};
 use std::io::IsTerminal;
@@ -45,6 +45,19 @@ pub struct ImportArgs {
     /// Our own council in tables of several (comparison and open data).
     #[arg(long, value_name = "NAME")]
     area: Option<String>,
+    /// Refuse files larger than this (default 200).
+    #[arg(long, value_name = "MB")]
+    max_file_mb: Option<usize>,
+    /// Refuse Word and Excel files with a part that unpacks to more than
+    /// this (default 64).
+    #[arg(long, value_name = "MB")]
+    max_part_mb: Option<usize>,
+    /// Refuse documents of more rows and lines than this (default 2,000,000).
+    #[arg(long, value_name = "N")]
+    max_rows: Option<usize>,
+    /// Stop reading a document after this long (default 120).
+    #[arg(long, value_name = "SECONDS")]
+    max_seconds: Option<u64>,
 }
 
 /// The reading options the flags give: the mapping file read and checked.
@@ -57,9 +70,24 @@ fn read_options(args: &ImportArgs) -> anyhow::Result<ReadOptions> {
             Some(Mapping::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?)
         }
     };
+    let defaults = Limits::default();
+    let limits = Limits {
+        file_bytes: args
+            .max_file_mb
+            .map_or(defaults.file_bytes, |mb| mb.saturating_mul(1 << 20)),
+        part_bytes: args.max_part_mb.map_or(defaults.part_bytes, |mb| {
+            (mb as u64).saturating_mul(1 << 20)
+        }),
+        rows: args.max_rows.unwrap_or(defaults.rows),
+        time: args
+            .max_seconds
+            .map_or(defaults.time, std::time::Duration::from_secs),
+        ..defaults
+    };
     Ok(ReadOptions {
         mapping,
         area: args.area.clone(),
+        limits,
     })
 }
 

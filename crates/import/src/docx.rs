@@ -4,17 +4,26 @@
 
 use crate::ImportError;
 use crate::blocks::{Block, Place};
+use crate::limits::{Budget, Limits};
 use quick_xml::events::Event;
 use std::borrow::Cow;
 use std::io::Read;
 use std::rc::Rc;
 
-/// The uncompressed document part is refused beyond this (zip bombs).
-const MAX_PART_BYTES: u64 = 512 * 1024 * 1024;
-
-pub fn blocks(file_name: &str, bytes: &[u8]) -> Result<Vec<Block<'static>>, ImportError> {
-    let xml = read_part(file_name, bytes, "word/document.xml", "Word")?;
-    parse(file_name, &xml)
+pub fn blocks(
+    file_name: &str,
+    bytes: &[u8],
+    limits: &Limits,
+    budget: &Budget,
+) -> Result<Vec<Block<'static>>, ImportError> {
+    let xml = read_part(
+        file_name,
+        bytes,
+        "word/document.xml",
+        "Word",
+        limits.part_bytes,
+    )?;
+    parse(file_name, &xml, limits, budget)
 }
 
 pub(crate) fn read_part(
@@ -22,6 +31,7 @@ pub(crate) fn read_part(
     bytes: &[u8],
     part: &str,
     format: &'static str,
+    max_bytes: u64,
 ) -> Result<String, ImportError> {
     let container = |message: String| ImportError::Container {
         file: file_name.to_string(),
@@ -35,7 +45,7 @@ pub(crate) fn read_part(
         .map_err(|e| container(format!("{part}: {e}")))?;
     let mut xml = String::new();
     entry
-        .take(MAX_PART_BYTES)
+        .take(max_bytes)
         .read_to_string(&mut xml)
         .map_err(|e| container(format!("{part}: {e}")))?;
     Ok(xml)
@@ -48,8 +58,15 @@ struct Table {
     cell: Option<String>,
 }
 
-fn parse(file_name: &str, xml: &str) -> Result<Vec<Block<'static>>, ImportError> {
+fn parse(
+    file_name: &str,
+    xml: &str,
+    limits: &Limits,
+    budget: &Budget,
+) -> Result<Vec<Block<'static>>, ImportError> {
     let mut reader = quick_xml::Reader::from_str(xml);
+    let mut depth = 0usize;
+    let mut events = 0u32;
     let mut out: Vec<Block<'static>> = Vec::new();
     let mut tables: Vec<Table> = Vec::new();
     let mut paragraph: Option<String> = None;
@@ -63,6 +80,28 @@ fn parse(file_name: &str, xml: &str) -> Result<Vec<Block<'static>>, ImportError>
             position: reader.error_position(),
             message: e.to_string(),
         })?;
+        events = events.wrapping_add(1);
+        if events.is_multiple_of(65_536) {
+            budget.check(file_name, "reading word/document.xml")?;
+        }
+        match &event {
+            Event::Start(_) => {
+                depth += 1;
+                if depth > limits.xml_depth {
+                    return Err(ImportError::Limit {
+                        file: file_name.to_string(),
+                        limit: "XML depth",
+                        found: format!(
+                            "word/document.xml nests {depth} elements deep at byte {}",
+                            reader.buffer_position()
+                        ),
+                        max: format!("{} levels", limits.xml_depth),
+                    });
+                }
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
         match event {
             Event::Start(e) => match e.local_name().as_ref() {
                 "tbl" => tables.push(Table::default()),

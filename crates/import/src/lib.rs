@@ -17,6 +17,7 @@ mod findings;
 mod header;
 mod indicators;
 mod json;
+pub mod limits;
 mod memo;
 mod ocr;
 mod progress;
@@ -28,9 +29,11 @@ mod text;
 mod xlsx;
 
 use goldthread_domain::{Finding, FindingKind, PlanDocument, PlanKind, Severity, SourceFormat};
+pub use limits::Limits;
 pub use tables::{Mapping, MappingError, ReadOptions, TableLayout};
 
-/// Files larger than this are refused before any parsing.
+/// Files larger than this are refused before any parsing (the default of
+/// [`Limits::file_bytes`]).
 pub const MAX_FILE_BYTES: usize = 200 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
@@ -77,6 +80,13 @@ pub enum ImportError {
     },
     #[error("{file}: interchange version {version} is not supported (this build reads version 1)")]
     UnsupportedVersion { file: String, version: String },
+    #[error("{file}: refused: {found}, over the {limit} limit of {max}")]
+    Limit {
+        file: String,
+        limit: &'static str,
+        found: String,
+        max: String,
+    },
     #[error("{file}: this is {what}, not a document Goldthread reads; {advice}")]
     NotADocument {
         file: String,
@@ -202,13 +212,15 @@ pub fn read_document_with(
     options: &ReadOptions,
 ) -> Result<ReadDocument, ImportError> {
     let file = || file_name.to_string();
-    if bytes.len() > MAX_FILE_BYTES {
+    let limits = &options.limits;
+    if bytes.len() > limits.file_bytes {
         return Err(ImportError::TooLarge {
             file: file(),
             size: bytes.len(),
-            limit: MAX_FILE_BYTES,
+            limit: limits.file_bytes,
         });
     }
+    let budget = limits::Budget::start(limits);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ImportError::Empty { file: file() });
     }
@@ -221,17 +233,27 @@ pub fn read_document_with(
     }
     let format = detect::format(file_name, bytes);
     let read = |mut blocks: Vec<blocks::Block<'_>>, notes| {
+        limits::check_blocks(file_name, &blocks, limits)?;
+        budget.check(file_name, "reading the file")?;
         blocks::fields_as_rows(&mut blocks);
-        read_blocks(file_name, &blocks, notes, options)
+        let read = read_blocks(file_name, &blocks, notes, options);
+        budget.check(file_name, "recognising its tables")?;
+        Ok::<_, ImportError>(read)
     };
     let (document, tables) = match format {
-        SourceFormat::Docx => read(docx::blocks(file_name, bytes)?, Vec::new()),
-        SourceFormat::Xlsx => read(xlsx::blocks(file_name, bytes)?, Vec::new()),
+        SourceFormat::Docx => {
+            limits::check_container(file_name, bytes, limits)?;
+            read(docx::blocks(file_name, bytes, limits, &budget)?, Vec::new())?
+        }
+        SourceFormat::Xlsx => {
+            limits::check_container(file_name, bytes, limits)?;
+            read(xlsx::blocks(file_name, bytes, limits, &budget)?, Vec::new())?
+        }
         SourceFormat::Json => (json::read(file_name, bytes)?, Vec::new()),
         SourceFormat::Csv => {
             let (text, notes) = decode(file_name, bytes)?;
             let blocks = delimited::blocks(file_name, &text)?;
-            read(blocks, notes)
+            read(blocks, notes)?
         }
         SourceFormat::Text => {
             let (text, notes) = decode(file_name, bytes)?;
@@ -240,7 +262,7 @@ pub fn read_document_with(
                     file: file_name.to_string(),
                 });
             }
-            read(text::blocks(&text), notes)
+            read(text::blocks(&text), notes)?
         }
     };
     Ok(ReadDocument {

@@ -3,11 +3,17 @@
 
 use crate::ImportError;
 use crate::blocks::{Block, Place};
+use crate::limits::{Budget, Limits};
 use calamine::{Data, Reader};
 use std::borrow::Cow;
 use std::rc::Rc;
 
-pub fn blocks(file_name: &str, bytes: &[u8]) -> Result<Vec<Block<'static>>, ImportError> {
+pub fn blocks(
+    file_name: &str,
+    bytes: &[u8],
+    limits: &Limits,
+    budget: &Budget,
+) -> Result<Vec<Block<'static>>, ImportError> {
     let err = |message: String| ImportError::Spreadsheet {
         file: file_name.to_string(),
         message,
@@ -19,6 +25,16 @@ pub fn blocks(file_name: &str, bytes: &[u8]) -> Result<Vec<Block<'static>>, Impo
         let range = workbook
             .worksheet_range(&name)
             .map_err(|e| err(format!("sheet \"{name}\": {e}")))?;
+        budget.check(file_name, "reading the workbook")?;
+        // A sheet's declared extent can promise more rows than any return.
+        if range.height() > limits.rows {
+            return Err(ImportError::Limit {
+                file: file_name.to_string(),
+                limit: "rows",
+                found: format!("sheet \"{name}\" has {} rows", range.height()),
+                max: format!("{} rows", limits.rows),
+            });
+        }
         let sheet: Rc<str> = Rc::from(name.as_str());
         let first_row = range.start().map_or(0, |(r, _)| r);
         let first_col = range.start().map_or(0, |(_, c)| c) as usize;

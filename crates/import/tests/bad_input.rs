@@ -196,3 +196,105 @@ proptest! {
         let _ = read_document("prop.txt", &bytes);
     }
 }
+
+/// A zip holding `parts`: (name, bytes), deflated.
+fn zip_of(parts: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in parts {
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_workbook_that_unpacks_a_thousand_times_over_is_refused_before_unpacking() {
+    // A cell of 32 MB of one letter packs to some 32 KB.
+    let mut sheet = b"<worksheet><sheetData><row><c t=\"inlineStr\"><is><t>".to_vec();
+    sheet.resize(sheet.len() + 32 * 1024 * 1024, b'x');
+    sheet.extend_from_slice(b"</t></is></c></row></sheetData></worksheet>");
+    let bytes = zip_of(&[
+        ("xl/workbook.xml", b"<workbook/>"),
+        ("xl/worksheets/sheet1.xml", &sheet),
+    ]);
+    drop(sheet);
+    assert!(bytes.len() < 256 * 1024, "{} bytes", bytes.len());
+    let started = std::time::Instant::now();
+    let err = read_document("bomb.xlsx", &bytes).unwrap_err();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(1),
+        "refused at once"
+    );
+    let message = err.to_string();
+    assert!(
+        matches!(
+            err,
+            ImportError::Limit {
+                limit: "pack ratio",
+                ..
+            }
+        ),
+        "{message}"
+    );
+    assert!(
+        message.starts_with("bomb.xlsx: refused: part xl/worksheets/sheet1.xml unpacks"),
+        "{message}"
+    );
+    assert!(message.contains("limit of 200 times"), "{message}");
+}
+
+#[test]
+fn limits_are_named_when_a_document_passes_them() {
+    use goldthread_import::{Limits, ReadOptions, read_document_with};
+    let limits = Limits {
+        rows: 100,
+        cell_chars: 50,
+        xml_depth: 20,
+        ..Limits::default()
+    };
+    let options = ReadOptions {
+        limits,
+        ..ReadOptions::default()
+    };
+    let rows = "Code\tAction\n".repeat(150);
+    let err = read_document_with("long.txt", rows.as_bytes(), &options).unwrap_err();
+    assert!(
+        matches!(err, ImportError::Limit { limit: "rows", .. }),
+        "{err}"
+    );
+    assert!(
+        err.to_string().contains("over the rows limit of 100 rows"),
+        "{err}"
+    );
+
+    let cell = format!("Code\tAction\nA1\t{}\n", "é".repeat(60));
+    let err = read_document_with("wide.txt", cell.as_bytes(), &options).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("a cell of 60 characters at line 2"),
+        "{err}"
+    );
+
+    let nested = format!(
+        "<w:document><w:body>{}<w:p><w:r><w:t>deep</w:t></w:r></w:p>{}</w:body></w:document>",
+        "<w:tbl><w:tr><w:tc>".repeat(10),
+        "</w:tc></w:tr></w:tbl>".repeat(10)
+    );
+    let bytes = zip_of(&[("word/document.xml", nested.as_bytes())]);
+    let err = read_document_with("deep.docx", &bytes, &options).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ImportError::Limit {
+                limit: "XML depth",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    // The same document within the default depth reads.
+    assert!(read_document("deep.docx", &bytes).is_ok());
+}

@@ -38,6 +38,8 @@ pub use roles::Confidence;
 #[derive(Debug, Clone, Default)]
 pub struct ReadOptions {
     pub mapping: Option<Mapping>,
+    /// What one document may cost to read.
+    pub limits: crate::limits::Limits,
     /// Our own area, for tables of several councils (`--area`).
     pub area: Option<String>,
 }

@@ -327,6 +327,7 @@ async fn read_upload(
     let options = ReadOptions {
         mapping: mapping.clone(),
         area: None,
+        ..ReadOptions::default()
     };
     let read = goldthread_import::read_document_with(file_name, bytes, &options)
         .map_err(|e| WebError::BadRequest(e.to_string()))?;
@@ -440,6 +441,7 @@ pub async fn upload(
     let options = ReadOptions {
         mapping: crate::mappings::combine(None, &remembered),
         area: None,
+        ..ReadOptions::default()
     };
     let read = match goldthread_import::read_document_with(&file_name, &bytes, &options) {
         Ok(read) => read,
