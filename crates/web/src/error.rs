@@ -14,6 +14,9 @@ pub enum WebError {
     BadRequest(String),
     #[error("template error: {0}")]
     Template(#[from] minijinja::Error),
+    /// Every document reader is busy and the queue is full.
+    #[error("Goldthread is reading other documents just now. Try again in a minute.")]
+    Busy,
 }
 
 impl WebError {
@@ -25,6 +28,7 @@ impl WebError {
                 StatusCode::BAD_REQUEST
             }
             WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Store(_) | WebError::Template(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -37,11 +41,20 @@ impl IntoResponse for WebError {
             tracing::error!(error = %self, "request failed");
         }
         // Internal detail stays in the log; the page says what a user can act on.
-        let message = if status.is_server_error() {
+        let message = if status.is_server_error() && !matches!(self, WebError::Busy) {
             "Sorry, there is a problem with the service. Try again later.".to_string()
         } else {
             self.to_string()
         };
+        if matches!(self, WebError::Busy) {
+            let body = crate::templates::render_error("Try again in a minute", &message);
+            return (
+                status,
+                [(axum::http::header::RETRY_AFTER, "30")],
+                Html(body),
+            )
+                .into_response();
+        }
         let title = match status {
             StatusCode::NOT_FOUND => "Page not found",
             StatusCode::CONFLICT => "Someone else changed this record",

@@ -12,6 +12,7 @@ mod forms;
 pub mod mappings;
 mod page_cache;
 mod pages;
+pub mod readers;
 mod request_log;
 mod snapshot;
 mod templates;
@@ -34,6 +35,7 @@ pub struct AppState {
     pub snapshot: Arc<snapshot::SnapshotCache>,
     pub page_cache: Arc<page_cache::PageCache>,
     pub pending_imports: Arc<pages::import::PendingImports>,
+    pub readers: Arc<readers::DocumentReaders>,
 }
 
 /// A bound, not yet running server: tests bind to port 0 and read the port.
@@ -51,6 +53,7 @@ impl Application {
             snapshot: Arc::default(),
             page_cache: Arc::default(),
             pending_imports: Arc::default(),
+            readers: Arc::default(),
         };
         Ok(Application {
             listener,

@@ -22,7 +22,7 @@ use goldthread_import::tables::roles::ColumnRole;
 use goldthread_import::{Mapping, ReadDocument, ReadOptions, TableLayout};
 use serde::Serialize;
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Uploads awaiting a decision, by unguessable token. Held in memory: an
@@ -329,7 +329,10 @@ async fn read_upload(
         area: None,
         ..ReadOptions::default()
     };
-    let read = goldthread_import::read_document_with(file_name, bytes, &options)
+    let read = state
+        .readers
+        .read(file_name.to_string(), Arc::from(bytes), options)
+        .await?
         .map_err(|e| WebError::BadRequest(e.to_string()))?;
     Ok((read, mapping))
 }
@@ -443,7 +446,11 @@ pub async fn upload(
         area: None,
         ..ReadOptions::default()
     };
-    let read = match goldthread_import::read_document_with(&file_name, &bytes, &options) {
+    let read = state
+        .readers
+        .read(file_name.clone(), Arc::from(bytes.as_slice()), options)
+        .await?;
+    let read = match read {
         Ok(read) => read,
         Err(e) => {
             let mut errors = crate::forms::FormErrors::default();
