@@ -306,6 +306,15 @@ fn read_blocks(
 ) -> (PlanDocument, Vec<TableLayout>) {
     let tables = tables::read_tables(file_name, blocks, options);
     let mut doc = recognise::recognise(file_name, blocks, &tables.claimed);
+    if !tables.actions.is_empty() {
+        if doc.plans.is_empty() {
+            doc.plans.push(goldthread_domain::PlanDraft::new(
+                "Action plan",
+                PlanKind::Improvement,
+            ));
+        }
+        doc.plans[0].actions.extend(tables.actions);
+    }
     attach_indicators(&mut doc, tables.indicators, tables.period, tables.title);
     doc.findings.extend(tables.findings);
     findings::check(&mut doc);

@@ -243,7 +243,14 @@ fn read_title(file_name: &str, blocks: &[Block<'_>]) -> Title {
         if kind.is_none() {
             kind = kind_of(&text);
         }
-        if as_at.is_none() && text.len() <= 150 && says_as_at(&text) {
+        // "Position as at 30 September 2024"; "… Tracker Q2 2024/25": a
+        // quarter with its year names the period reported.
+        if as_at.is_none()
+            && text.len() <= 150
+            && (says_as_at(&text)
+                || (dates::quarter_in(&text).is_some()
+                    && dates::financial_year_in(&text).is_some()))
+        {
             as_at = dates::progress_date(&text);
         }
         if dated.is_none()

@@ -240,3 +240,44 @@ fn a_scorecard_of_target_and_actual_pairs_is_indicators_not_actions() {
         "CS1|Calls answered within 60 seconds (%): 2024/25=/80 2024/25 Q1=78/80 2024/25 Q2=83/80[green]",
     );
 }
+
+#[test]
+fn an_action_tracker_whose_headings_the_plan_reader_does_not_know() {
+    check(
+        "tracker.txt",
+        "Transformation Programme Tracker Q2 2024/25\n\
+         Project\tOwner\tDeadline\tRAG\tLatest position\n\
+         Move payroll to the new system\tHead of HR\tMarch 2025\tAmber\tTesting slipped a month.\n\
+         Close two depots\tDirector of Place\tDecember 2024\tGreen\tOn track.\n",
+        None,
+        "Move payroll to the new system | Head of HR | March 2025 | at_risk | \n\
+         Close two depots | Director of Place | December 2024 | on_track | ",
+    );
+}
+
+#[test]
+fn a_mapping_makes_any_table_an_action_table() {
+    let text = "Item\tWho\tWhen\tNotes\n\
+                Refresh the website\tDigital Manager\tJune 2025\tSupplier chosen\n\
+                Publish the annual report\tPolicy Officer\tJuly 2025\tDraft with editors\n";
+    let mapping = goldthread_import::Mapping::parse(
+        r#"{"goldthread_mapping": 1, "period": "2025/26 Q1", "tables": [{"headings": ["Item", "Who", "When", "Notes"],
+            "columns": [{"heading": "Item", "role": "title"}, {"heading": "Who", "role": "lead"},
+                        {"heading": "When", "role": "due"}, {"heading": "Notes", "role": "commentary"}]}]}"#,
+    )
+    .unwrap();
+    let options = ReadOptions {
+        mapping: Some(mapping),
+        ..ReadOptions::default()
+    };
+    let read = read_document_with("list.txt", text.as_bytes(), &options).expect("reads");
+    assert_eq!(
+        reading(&read.document),
+        "Refresh the website | Digital Manager | June 2025 | on_track | \n\
+         Publish the annual report | Policy Officer | July 2025 | on_track | "
+    );
+    assert_eq!(
+        read.tables[0].kind,
+        goldthread_import::tables::TableKind::Actions
+    );
+}

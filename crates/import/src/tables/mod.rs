@@ -74,6 +74,9 @@ pub struct TableLayout {
 #[derive(Debug, Default)]
 pub struct TablesRead {
     pub indicators: Vec<Indicator>,
+    /// Actions from tables the plan reader could not read (or a mapping
+    /// named).
+    pub actions: Vec<goldthread_domain::Action>,
     pub findings: Vec<Finding>,
     pub layouts: Vec<TableLayout>,
     /// Blocks the plan reader must not read again.
@@ -246,7 +249,11 @@ pub fn read_tables(file_name: &str, blocks: &[Block<'_>], options: &ReadOptions)
         if kind == TableKind::NotRead && !mapped {
             continue;
         }
-        if !mapped && !figures_fill_rows(table, &guesses) {
+        let filled = match kind {
+            TableKind::Actions => actions_fill_rows(table, &guesses),
+            _ => figures_fill_rows(table, &guesses),
+        };
+        if !mapped && !filled {
             continue;
         }
         let said = table
@@ -266,7 +273,11 @@ pub fn read_tables(file_name: &str, blocks: &[Block<'_>], options: &ReadOptions)
             },
             area: area.clone(),
         };
-        let (indicators, findings) = read::Reader::new(table, &guesses, &context).read(kind);
+        let read::TableReading {
+            indicators,
+            actions,
+            findings,
+        } = read::Reader::new(table, &guesses, &context).read(kind);
         out.layouts.push(TableLayout {
             sheet: table.place.sheet.as_deref().map(str::to_string),
             line: table.place.line,
@@ -292,6 +303,7 @@ pub fn read_tables(file_name: &str, blocks: &[Block<'_>], options: &ReadOptions)
             mapped,
         });
         out.indicators.extend(indicators);
+        out.actions.extend(actions);
         out.findings.extend(findings);
         out.claimed.push(table.blocks.clone());
     }
@@ -313,6 +325,35 @@ fn latest_named(guesses: &[roles::ColumnGuess], said: Option<Period>) -> Option<
             _ => None,
         })
         .max_by_key(|p| (p.last_day(), p.first_day()))
+}
+
+/// Two or more rows, most naming an action with its lead or due date.
+fn actions_fill_rows(table: &find::Table, guesses: &[roles::ColumnGuess]) -> bool {
+    use roles::ColumnRole;
+    let column = |role: ColumnRole| guesses.iter().position(|g| g.role == role);
+    let (Some(title), details) = (
+        column(ColumnRole::Title),
+        [column(ColumnRole::Lead), column(ColumnRole::Due)],
+    ) else {
+        return false;
+    };
+    let rows = table.data_rows();
+    let named = table
+        .rows
+        .iter()
+        .take(1000)
+        .filter(|r| match r {
+            find::TableRow::Data { cells, .. } => {
+                cells.get(title).is_some_and(|t| !t.is_empty())
+                    && details
+                        .iter()
+                        .flatten()
+                        .any(|&c| cells.get(c).is_some_and(|t| !t.is_empty()))
+            }
+            find::TableRow::Section { .. } => false,
+        })
+        .count();
+    rows >= 2 && named * 10 >= rows.min(1000) * 7
 }
 
 /// Most data rows hold a figure or a judgement in a figures column: the

@@ -12,8 +12,9 @@ use super::find::{Table, TableRow};
 use super::period::{self, PeriodRef};
 use super::roles::{ColumnGuess, ColumnRole};
 use goldthread_domain::{
-    Baseline, Finding, FindingKind, Frequency, Indicator, IndicatorCode, Measurement, Period,
-    Polarity, Provenance, Severity, Target, Unit,
+    Action, ActionStatus, Baseline, DateContext, DueRevision, Finding, FindingKind, Frequency,
+    Indicator, IndicatorCode, LeadOfficer, Measurement, Period, Polarity, ProgressUpdate,
+    Provenance, Severity, Target, Unit,
 };
 use serde::Serialize;
 use std::collections::HashMap;
@@ -28,6 +29,8 @@ pub enum TableKind {
     IndicatorsByPeriod,
     /// A row per area (council), a column per measure.
     Comparison,
+    /// A row per action: title, lead, due date, status, commentary.
+    Actions,
     /// Not read: no column names its rows, or none holds figures.
     NotRead,
 }
@@ -38,9 +41,17 @@ impl TableKind {
             TableKind::Indicators => "indicators",
             TableKind::IndicatorsByPeriod => "indicators_by_period",
             TableKind::Comparison => "comparison",
+            TableKind::Actions => "actions",
             TableKind::NotRead => "not_read",
         }
     }
+}
+
+/// What one table gave.
+pub struct TableReading {
+    pub indicators: Vec<Indicator>,
+    pub actions: Vec<Action>,
+    pub findings: Vec<Finding>,
 }
 
 /// What the document as a whole says, that tables leave out.
@@ -55,6 +66,7 @@ pub struct Context {
 /// The columns of each role, looked up once per table.
 struct Columns {
     code: Option<usize>,
+    due: Option<usize>,
     title: Option<usize>,
     service: Option<usize>,
     unit: Option<usize>,
@@ -75,6 +87,7 @@ impl Columns {
         let first = |role: ColumnRole| guesses.iter().position(|g| g.role == role);
         Columns {
             code: first(ColumnRole::Code),
+            due: first(ColumnRole::Due),
             title: first(ColumnRole::Title),
             service: first(ColumnRole::Service),
             unit: first(ColumnRole::Unit),
@@ -112,6 +125,16 @@ pub fn kind(guesses: &[ColumnGuess]) -> TableKind {
         .figures
         .iter()
         .any(|(_, r)| matches!(r, ColumnRole::Value(_) | ColumnRole::Status(_)));
+    let figures = c
+        .figures
+        .iter()
+        .any(|(_, r)| matches!(r, ColumnRole::Value(_) | ColumnRole::Target(_)));
+    // Titles with a lead or a due date and no figures: a row per action (a
+    // status column is the action's RAG).
+    if c.title.is_some() && (c.due.is_some() || c.lead.is_some()) && !figures && c.period.is_none()
+    {
+        return TableKind::Actions;
+    }
     if c.period.is_some() && names_rows && has_values {
         TableKind::IndicatorsByPeriod
     } else if (c.area.is_some() || c.area_code.is_some()) && c.period.is_none() && has_values {
@@ -162,16 +185,128 @@ impl<'t> Reader<'t> {
     }
 
     /// Reads the table as `kind`, returning its indicators.
-    pub fn read(mut self, kind: TableKind) -> (Vec<Indicator>, Vec<Finding>) {
+    pub fn read(mut self, kind: TableKind) -> TableReading {
         let columns = Columns::new(self.guesses);
+        let mut actions = Vec::new();
         match kind {
             TableKind::Indicators => self.rows_per_indicator(&columns),
             TableKind::IndicatorsByPeriod => self.rows_per_period(&columns),
             TableKind::Comparison => self.rows_per_area(&columns),
+            TableKind::Actions => actions = self.rows_per_action(&columns),
             TableKind::NotRead => {}
         }
-        let indicators = self.drafts.into_iter().map(finish).collect();
-        (indicators, self.findings)
+        TableReading {
+            indicators: self.drafts.into_iter().map(finish).collect(),
+            actions,
+            findings: self.findings,
+        }
+    }
+
+    /// A row per action: its title, code, lead officers, due date, and the
+    /// progress its status and commentary report, as at the document's
+    /// period.
+    fn rows_per_action(&mut self, columns: &Columns) -> Vec<Action> {
+        let context = DateContext {
+            financial_year: self.context.period.map(Period::financial_year),
+        };
+        let as_at = self.context.period.map(Period::last_day);
+        let status_column = columns
+            .figures
+            .iter()
+            .find_map(|(c, r)| matches!(r, ColumnRole::Status(_)).then_some(*c));
+        let mut section: Option<String> = None;
+        let mut actions = Vec::new();
+        let mut undated = false;
+        for row in &self.table.rows {
+            let (cells, place) = match row {
+                TableRow::Section { text, .. } => {
+                    section = Some(text.clone());
+                    continue;
+                }
+                TableRow::Data { cells, place } => (cells, place),
+            };
+            let get = |c: Option<usize>| c.and_then(|c| cells.get(c)).map_or("", |s| s.trim());
+            let title = get(columns.title);
+            if title.is_empty() {
+                continue;
+            }
+            let due = get(columns.due);
+            let lead = get(columns.lead);
+            let commentary: Vec<&str> = columns
+                .commentary
+                .iter()
+                .map(|&c| get(Some(c)))
+                .filter(|t| !t.is_empty())
+                .collect();
+            let commentary = commentary.join("\n");
+            let status = get(status_column);
+            let mut action = Action {
+                code: Some(get(columns.code))
+                    .filter(|c| !c.is_empty())
+                    .map(str::to_string),
+                title: title.to_string(),
+                description: section.as_ref().map(|s| format!("Section: {s}")),
+                lead_officers: crate::cells::lead_officers(lead)
+                    .into_iter()
+                    .map(|name| LeadOfficer { name, joint: false })
+                    .collect(),
+                due: (!due.is_empty()).then(|| crate::dates::fuzzy(due, context)),
+                provenance: Some(place.provenance()),
+                ..Action::default()
+            };
+            if !status.is_empty() || !commentary.is_empty() {
+                let (updates, words) = crate::progress::read(&commentary);
+                let judged = crate::progress::rag(status);
+                match as_at {
+                    Some(as_at) => {
+                        let status = judged
+                            .or_else(|| updates.first().map(|u| u.status))
+                            .unwrap_or(ActionStatus::OnTrack);
+                        action.updates.push(ProgressUpdate {
+                            as_at,
+                            status,
+                            percent_complete: None,
+                            commentary: commentary.clone(),
+                            author: None,
+                        });
+                        for (from, to) in updates.iter().filter_map(|u| u.revision.clone()) {
+                            action.revisions.push(DueRevision {
+                                from: crate::dates::fuzzy(&from, context),
+                                to: crate::dates::fuzzy(&to, context),
+                                reason: None,
+                                reported: Some(as_at),
+                            });
+                        }
+                        let _ = words;
+                    }
+                    None => {
+                        undated = true;
+                        let text = [status, commentary.as_str()]
+                            .iter()
+                            .filter(|t| !t.is_empty())
+                            .copied()
+                            .collect::<Vec<_>>()
+                            .join("\n");
+                        action.description = Some(match action.description.take() {
+                            Some(d) => format!("{d}\nProgress: {text}"),
+                            None => format!("Progress: {text}"),
+                        });
+                    }
+                }
+            }
+            actions.push(action);
+        }
+        if undated {
+            self.finding(
+                Severity::Warning,
+                FindingKind::UndatedProgress,
+                "this table's progress names no date and the document no period, so its statuses are \
+                 kept as text with each action; give \"period\" in a mapping file (--mapping)"
+                    .into(),
+                Some(self.table.place.provenance()),
+            );
+        }
+        actions
     }
 
     fn finding(
