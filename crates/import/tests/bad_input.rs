@@ -170,6 +170,26 @@ fn cell() -> impl Strategy<Value = String> {
         Just("Outcome: y".to_string()),
         Just("(72% in 2008)".to_string()),
         Just("&#xFFFFFFF; &amp &#;".to_string()),
+        // Data tables' headings and cells.
+        Just("Q2 2024/25".to_string()),
+        Just("Latest".to_string()),
+        Just("Previous".to_string()),
+        Just("Jan – Mar 24".to_string()),
+        Just("Dec-23".to_string()),
+        Just("30/02/2013".to_string()),
+        Just("2018-19;Q1".to_string()),
+        Just("RAG rating".to_string()),
+        Just("GREEN".to_string()),
+        Just("↑".to_string()),
+        Just("12,5".to_string()),
+        Just("1,043,275".to_string()),
+        Just("-".to_string()),
+        Just("Local Authority".to_string()),
+        Just("E06000005".to_string()),
+        Just("Bury Metropolitan Borough Council".to_string()),
+        Just("Status: Green".to_string()),
+        Just("Latest: 94% Target: 90%, Floor: 85% Previous: 89% (Amber)".to_string()),
+        Just("Période T2 – 2024/25 é".to_string()),
     ]
 }
 
