@@ -175,7 +175,13 @@ impl ReadDocument {
             goldthread_mapping: 1,
             ..Mapping::default()
         });
-        for layout in &self.tables {
+        // Tables the plan reader took are read better by it: a mapping
+        // names them only when the user adds them.
+        for layout in self
+            .tables
+            .iter()
+            .filter(|l| l.kind != tables::TableKind::Plan)
+        {
             let guesses: Vec<tables::roles::ColumnGuess> = layout
                 .columns
                 .iter()
@@ -305,7 +311,7 @@ fn read_blocks(
     options: &ReadOptions,
 ) -> (PlanDocument, Vec<TableLayout>) {
     let tables = tables::read_tables(file_name, blocks, options);
-    let mut doc = recognise::recognise(file_name, blocks, &tables.claimed);
+    let (mut doc, plan_layouts) = recognise::recognise(file_name, blocks, &tables.claimed);
     if !tables.actions.is_empty() {
         if doc.plans.is_empty() {
             doc.plans.push(goldthread_domain::PlanDraft::new(
@@ -321,7 +327,10 @@ fn read_blocks(
     doc.findings
         .extend(ocr::suspect_words(blocks, &tables.claimed));
     doc.findings.splice(0..0, notes);
-    (doc, tables.layouts)
+    let mut layouts = tables.layouts;
+    layouts.extend(plan_layouts);
+    layouts.sort_by(|a, b| (&a.sheet, a.line).cmp(&(&b.sheet, b.line)));
+    (doc, layouts)
 }
 
 /// The data tables' indicators join the document's first plan; a document

@@ -67,6 +67,8 @@ pub struct Recogniser<'a> {
     /// with text only in its first column may be the next record.
     after_row: bool,
     record_from_line: bool,
+    /// Every header read, for the report.
+    layouts: Vec<crate::tables::TableLayout>,
 }
 
 /// Words that open a post title: a lone one starts a new post, not the end
@@ -116,7 +118,7 @@ pub fn recognise(
     file_name: &str,
     blocks: &[Block<'_>],
     skip: &[std::ops::Range<usize>],
-) -> PlanDocument {
+) -> (PlanDocument, Vec<crate::tables::TableLayout>) {
     let title = read_title(file_name, blocks);
     let mut r = Recogniser {
         doc: PlanDocument::default(),
@@ -130,6 +132,7 @@ pub fn recognise(
         indicator_node: None,
         after_row: false,
         record_from_line: false,
+        layouts: Vec::new(),
     };
     // The cleaned cells of a row looked at ahead (to see whether the row
     // above is a super-header), kept so each row is cleaned once.
@@ -173,7 +176,7 @@ pub fn recognise(
         }
     }
     r.finish();
-    r.doc
+    (r.doc, r.layouts)
 }
 
 fn clean_all<'a>(raw: &'a [Cow<'_, str>]) -> Vec<Cow<'a, str>> {
@@ -855,6 +858,9 @@ impl<'a> Recogniser<'a> {
                 && h.compatible(old)
             {
                 h.inherit(old);
+            }
+            if self.layouts.last().is_none_or(|l| l.headings != h.labels) {
+                self.layouts.push(crate::tables::plan_layout(&h, place));
             }
             if h.as_at.is_none() && (h.has(Role::Progress) || h.has(Role::Rag)) {
                 h.as_at = self.title.as_at;

@@ -281,3 +281,30 @@ fn a_mapping_makes_any_table_an_action_table() {
         goldthread_import::tables::TableKind::Actions
     );
 }
+
+#[test]
+fn every_table_is_reported_with_its_columns_roles_whoever_read_it() {
+    let text = "Housing Service Plan 2024/25\n\
+                Code\tAction\tLead Officer\tDue Date\n\
+                HS1\tBuild homes\tHead of Housing\tMarch 2025\n\
+                \n\
+                Indicator\tQ1\tQ2\tRAG\n\
+                Rent collected (%)\t97\t98\tGreen\n";
+    let read = read_document_with("plan.txt", text.as_bytes(), &ReadOptions::default()).unwrap();
+    let roles: Vec<(&str, Vec<&str>)> = read
+        .tables
+        .iter()
+        .map(|t| (t.kind.as_str(), t.columns.iter().map(|c| c.role).collect()))
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            ("plan", vec!["code", "title", "lead", "due"]),
+            ("indicators", vec!["title", "value", "value", "status"]),
+        ]
+    );
+    // A printed mapping names only the data tables: the plan reader's stay its own.
+    let mapping = read.mapping(None);
+    assert_eq!(mapping.tables.len(), 1);
+    assert_eq!(mapping.tables[0].headings[0], "Indicator");
+}

@@ -70,6 +70,71 @@ pub struct TableLayout {
     pub mapped: bool,
 }
 
+/// A table the plan reader took, reported as the data-table reader
+/// reports its own: each column with the role the plan reader gave it
+/// (named as a mapping names roles), sure where a heading named it.
+pub(crate) fn plan_layout(
+    header: &crate::header::Header,
+    place: &crate::blocks::Place,
+) -> TableLayout {
+    use crate::header::Role;
+    let columns = header
+        .labels
+        .iter()
+        .zip(&header.roles)
+        .map(|(heading, role)| {
+            let (name, period): (&'static str, Option<String>) = match role {
+                None if heading.is_empty() => ("ignore", None),
+                None => ("commentary", None),
+                Some(Role::Code) => ("code", None),
+                Some(Role::Title | Role::Indicator) => ("title", None),
+                Some(Role::Due) => ("due", None),
+                Some(Role::Lead) => ("lead", None),
+                Some(Role::Rag) => ("status", None),
+                Some(Role::Frequency) => ("frequency", None),
+                Some(Role::Polarity) => ("polarity", None),
+                Some(Role::Baseline) => ("baseline", None),
+                Some(Role::Group(_)) => ("service", None),
+                Some(Role::Target(fy)) => ("target", Some(fy.to_string())),
+                Some(Role::Targets | Role::TargetNow) => ("target", None),
+                Some(Role::Actual(fy)) => ("value", Some(fy.to_string())),
+                Some(Role::Quarterly(q, fy)) => (
+                    "value",
+                    Some(match fy {
+                        Some(fy) => format!("{fy} Q{}", q.number()),
+                        None => format!("Q{}", q.number()),
+                    }),
+                ),
+                Some(_) => ("commentary", None),
+            };
+            ColumnReport {
+                heading: heading.clone(),
+                role: name,
+                period,
+                confidence: if role.is_some() {
+                    Confidence::High
+                } else {
+                    Confidence::Low
+                },
+                why: match role {
+                    Some(role) => format!("the plan reader's {role:?} column"),
+                    None => "no role: kept with each record's description".to_string(),
+                },
+            }
+        })
+        .collect();
+    TableLayout {
+        sheet: place.sheet.as_deref().map(str::to_string),
+        line: place.line,
+        kind: TableKind::Plan,
+        headings: header.labels.clone(),
+        columns,
+        rows: 0,
+        indicators: 0,
+        mapped: false,
+    }
+}
+
 /// What the data tables of a document gave.
 #[derive(Debug, Default)]
 pub struct TablesRead {

@@ -31,6 +31,9 @@ pub enum TableKind {
     Comparison,
     /// A row per action: title, lead, due date, status, commentary.
     Actions,
+    /// Read by the plan reader (action and indicator tables it knows), not
+    /// by these stages: reported so every table's columns are shown.
+    Plan,
     /// Not read: no column names its rows, or none holds figures.
     NotRead,
 }
@@ -42,6 +45,7 @@ impl TableKind {
             TableKind::IndicatorsByPeriod => "indicators_by_period",
             TableKind::Comparison => "comparison",
             TableKind::Actions => "actions",
+            TableKind::Plan => "plan",
             TableKind::NotRead => "not_read",
         }
     }
@@ -193,7 +197,7 @@ impl<'t> Reader<'t> {
             TableKind::IndicatorsByPeriod => self.rows_per_period(&columns),
             TableKind::Comparison => self.rows_per_area(&columns),
             TableKind::Actions => actions = self.rows_per_action(&columns),
-            TableKind::NotRead => {}
+            TableKind::NotRead | TableKind::Plan => {}
         }
         TableReading {
             indicators: self.drafts.into_iter().map(finish).collect(),
