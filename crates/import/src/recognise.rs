@@ -67,8 +67,10 @@ pub struct Recogniser<'a> {
     /// with text only in its first column may be the next record.
     after_row: bool,
     record_from_line: bool,
-    /// Every header read, for the report.
+    /// Every table layout read (one entry per distinct header), for the
+    /// report.
     layouts: Vec<crate::tables::TableLayout>,
+    layout_keys: std::collections::HashSet<Vec<String>>,
 }
 
 /// Words that open a post title: a lone one starts a new post, not the end
@@ -133,6 +135,7 @@ pub fn recognise(
         after_row: false,
         record_from_line: false,
         layouts: Vec::new(),
+        layout_keys: std::collections::HashSet::new(),
     };
     // The cleaned cells of a row looked at ahead (to see whether the row
     // above is a super-header), kept so each row is cleaned once.
@@ -859,7 +862,9 @@ impl<'a> Recogniser<'a> {
             {
                 h.inherit(old);
             }
-            if self.layouts.last().is_none_or(|l| l.headings != h.labels) {
+            // A header repeated at every page break is one layout.
+            if !self.layout_keys.contains(&h.labels) {
+                self.layout_keys.insert(h.labels.clone());
                 self.layouts.push(crate::tables::plan_layout(&h, place));
             }
             if h.as_at.is_none() && (h.has(Role::Progress) || h.has(Role::Rag)) {
