@@ -138,6 +138,14 @@ fn sample_document() -> PlanDocument {
     }
 }
 
+/// Imports a document as the tester, without replacing: the common case.
+async fn import(store: &Store, tag: &str, doc: &PlanDocument) -> goldthread_storage::ImportOutcome {
+    store
+        .import_document(&meta(tag), doc, "tester", ImportOptions::default())
+        .await
+        .unwrap()
+}
+
 fn meta(sha: &str) -> SourceMeta {
     SourceMeta {
         file_name: "plan.txt".into(),
@@ -181,15 +189,7 @@ async fn migrations_apply_once_and_reopen_cleanly() {
 async fn import_stores_the_whole_thread_and_counts_it() {
     for b in backends("import").await {
         let store = Store::open(&b.url).await.unwrap();
-        let outcome = store
-            .import_document(
-                &meta("aa"),
-                &sample_document(),
-                "tester",
-                ImportOptions::default(),
-            )
-            .await
-            .unwrap();
+        let outcome = import(&store, "aa", &sample_document()).await;
         assert_eq!(outcome.status, ImportStatus::Created, "{}", b.name);
         let plans = store.list_plans().await.unwrap();
         assert_eq!(plans.len(), 1, "{}", b.name);
@@ -220,24 +220,8 @@ async fn import_stores_the_whole_thread_and_counts_it() {
 async fn the_same_file_twice_is_unchanged_and_not_duplicated() {
     for b in backends("reimport").await {
         let store = Store::open(&b.url).await.unwrap();
-        let first = store
-            .import_document(
-                &meta("same"),
-                &sample_document(),
-                "tester",
-                ImportOptions::default(),
-            )
-            .await
-            .unwrap();
-        let second = store
-            .import_document(
-                &meta("same"),
-                &sample_document(),
-                "tester",
-                ImportOptions::default(),
-            )
-            .await
-            .unwrap();
+        let first = import(&store, "same", &sample_document()).await;
+        let second = import(&store, "same", &sample_document()).await;
         assert_eq!(second.status, ImportStatus::Unchanged, "{}", b.name);
         assert_eq!(second.plan_ids, first.plan_ids);
         assert_eq!(store.list_plans().await.unwrap().len(), 1, "{}", b.name);
@@ -277,23 +261,12 @@ async fn action_ids(store: &Store, plan_id: i64) -> Vec<(String, i64)> {
 async fn a_changing_reimport_without_replace_stores_nothing_and_says_what_would_change() {
     for b in backends("confirm").await {
         let store = Store::open(&b.url).await.unwrap();
-        store
-            .import_document(
-                &meta("v1"),
-                &sample_document(),
-                "tester",
-                ImportOptions::default(),
-            )
-            .await
-            .unwrap();
+        import(&store, "v1", &sample_document()).await;
         let history = store.count("history").await.unwrap();
         let mut v2 = sample_document();
         v2.plans[0].actions.pop();
         v2.plans[0].actions[0].lead_officers[0].name = "Director of Housing".into();
-        let outcome = store
-            .import_document(&meta("v2"), &v2, "tester", ImportOptions::default())
-            .await
-            .unwrap();
+        let outcome = import(&store, "v2", &v2).await;
         assert_eq!(
             outcome.status,
             ImportStatus::NeedsConfirmation,
@@ -332,15 +305,7 @@ async fn a_changing_reimport_without_replace_stores_nothing_and_says_what_would_
 async fn a_replacing_reimport_keeps_plan_action_and_indicator_ids() {
     for b in backends("keepids").await {
         let store = Store::open(&b.url).await.unwrap();
-        let first = store
-            .import_document(
-                &meta("v1"),
-                &sample_document(),
-                "tester",
-                ImportOptions::default(),
-            )
-            .await
-            .unwrap();
+        let first = import(&store, "v1", &sample_document()).await;
         let plan_id = first.plan_ids[0];
         let before = action_ids(&store, plan_id).await;
         let indicator = indicator_id(&b.url, "MEHPI 132").await;
@@ -390,10 +355,7 @@ async fn a_replacing_reimport_keeps_plan_action_and_indicator_ids() {
             "Set up a shared service Home Improvement Agency (HIA)"
         );
         // The same file again is now unchanged.
-        let again = store
-            .import_document(&meta("v2"), &v2, "tester", ImportOptions::default())
-            .await
-            .unwrap();
+        let again = import(&store, "v2", &v2).await;
         assert_eq!(again.status, ImportStatus::Unchanged, "{}", b.name);
     }
 }
@@ -402,15 +364,7 @@ async fn a_replacing_reimport_keeps_plan_action_and_indicator_ids() {
 async fn recorded_progress_and_values_survive_a_reimport_that_lacks_them() {
     for b in backends("survive").await {
         let store = Store::open(&b.url).await.unwrap();
-        let first = store
-            .import_document(
-                &meta("v1"),
-                &sample_document(),
-                "tester",
-                ImportOptions::default(),
-            )
-            .await
-            .unwrap();
+        let first = import(&store, "v1", &sample_document()).await;
         let plan_id = first.plan_ids[0];
         let actions = store.plan_actions(plan_id).await.unwrap();
         for action in &actions {
@@ -482,15 +436,7 @@ async fn recorded_progress_and_values_survive_a_reimport_that_lacks_them() {
             b.name
         );
         // The original file again: it gives nothing the store lacks.
-        let again = store
-            .import_document(
-                &meta("v1"),
-                &sample_document(),
-                "tester",
-                ImportOptions::default(),
-            )
-            .await
-            .unwrap();
+        let again = import(&store, "v1", &sample_document()).await;
         assert_eq!(
             again.status,
             ImportStatus::Unchanged,
@@ -512,15 +458,7 @@ fn action_ids_of(actions: &[goldthread_storage::ActionRow]) -> Vec<(String, i64)
 async fn an_item_missing_from_the_file_with_nothing_recorded_is_removed_and_stays_in_history() {
     for b in backends("remove").await {
         let store = Store::open(&b.url).await.unwrap();
-        let first = store
-            .import_document(
-                &meta("v1"),
-                &sample_document(),
-                "tester",
-                ImportOptions::default(),
-            )
-            .await
-            .unwrap();
+        let first = import(&store, "v1", &sample_document()).await;
         let plan_id = first.plan_ids[0];
         let ka2 = action_ids(&store, plan_id).await[1].1;
         let mut v2 = sample_document();
@@ -546,15 +484,7 @@ async fn an_item_missing_from_the_file_with_nothing_recorded_is_removed_and_stay
         // Importing the original file again is not "unchanged" (the bytes
         // were seen before, the content is not what is stored): it would
         // add KA.2 back, and with replace does.
-        let again = store
-            .import_document(
-                &meta("v1"),
-                &sample_document(),
-                "tester",
-                ImportOptions::default(),
-            )
-            .await
-            .unwrap();
+        let again = import(&store, "v1", &sample_document()).await;
         assert_eq!(again.status, ImportStatus::NeedsConfirmation, "{}", b.name);
         assert_eq!(again.plans[0].added.len(), 1, "{}", b.name);
         let restored = store
@@ -576,35 +506,16 @@ async fn an_item_missing_from_the_file_with_nothing_recorded_is_removed_and_stay
 async fn unchanged_is_reported_only_when_the_content_is_equal() {
     for b in backends("unchanged").await {
         let store = Store::open(&b.url).await.unwrap();
-        store
-            .import_document(
-                &meta("a"),
-                &sample_document(),
-                "tester",
-                ImportOptions::default(),
-            )
-            .await
-            .unwrap();
+        import(&store, "a", &sample_document()).await;
         // Other bytes, same content: unchanged, nothing written.
         let history = store.count("history").await.unwrap();
-        let same = store
-            .import_document(
-                &meta("b"),
-                &sample_document(),
-                "tester",
-                ImportOptions::default(),
-            )
-            .await
-            .unwrap();
+        let same = import(&store, "b", &sample_document()).await;
         assert_eq!(same.status, ImportStatus::Unchanged, "{}", b.name);
         assert_eq!(store.count("history").await.unwrap(), history, "{}", b.name);
         // One milestone differs: not unchanged.
         let mut v2 = sample_document();
         v2.plans[0].actions[0].milestones[0].title = "Commence HIA in full".into();
-        let changed = store
-            .import_document(&meta("c"), &v2, "tester", ImportOptions::default())
-            .await
-            .unwrap();
+        let changed = import(&store, "c", &v2).await;
         assert_eq!(
             changed.status,
             ImportStatus::NeedsConfirmation,
@@ -651,10 +562,7 @@ async fn empty_plans_are_never_stored_and_an_empty_document_is_refused() {
         let mut doc = sample_document();
         doc.plans
             .push(PlanDraft::new("Nothing here", PlanKind::Service));
-        let stored = store
-            .import_document(&meta("f"), &doc, "tester", ImportOptions::default())
-            .await
-            .unwrap();
+        let stored = import(&store, "f", &doc).await;
         assert_eq!(stored.status, ImportStatus::Created, "{}", b.name);
         assert_eq!(stored.plan_ids.len(), 1, "{}", b.name);
         assert_eq!(store.count("plans").await.unwrap(), 1, "{}", b.name);
@@ -664,15 +572,7 @@ async fn empty_plans_are_never_stored_and_an_empty_document_is_refused() {
 /// A store holding the sample document, and its first action (KA.1).
 async fn store_with_first_action(b: &Backend, sha: &str) -> (Store, goldthread_storage::ActionRow) {
     let store = Store::open(&b.url).await.unwrap();
-    let outcome = store
-        .import_document(
-            &meta(sha),
-            &sample_document(),
-            "tester",
-            ImportOptions::default(),
-        )
-        .await
-        .unwrap();
+    let outcome = import(&store, sha, &sample_document()).await;
     let action = store.plan_actions(outcome.plan_ids[0]).await.unwrap()[0].clone();
     (store, action)
 }
@@ -763,15 +663,7 @@ async fn revised_due_dates_keep_the_date_they_replace() {
 async fn indicator_values_are_versioned_too() {
     for b in backends("measure").await {
         let store = Store::open(&b.url).await.unwrap();
-        store
-            .import_document(
-                &meta("m"),
-                &sample_document(),
-                "tester",
-                ImportOptions::default(),
-            )
-            .await
-            .unwrap();
+        import(&store, "m", &sample_document()).await;
         let pool = raw_pool(&b.url).await;
         let indicator: i64 = sqlx::query("SELECT id FROM indicators")
             .fetch_one(&pool)
@@ -1020,15 +912,7 @@ async fn an_invalid_document_stores_nothing() {
 async fn a_live_sqlite_database_backs_up_to_a_consistent_copy() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open_data_dir(dir.path()).await.unwrap();
-    store
-        .import_document(
-            &meta("b"),
-            &sample_document(),
-            "tester",
-            ImportOptions::default(),
-        )
-        .await
-        .unwrap();
+    import(&store, "b", &sample_document()).await;
     let copy = dir.path().join("copy.sqlite");
     store.backup_to(&copy).await.unwrap();
     let restored = Store::open(&goldthread_storage::sqlite_url(&copy))
