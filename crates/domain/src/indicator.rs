@@ -293,6 +293,75 @@ pub struct Measurement {
     pub recorded_at: Option<DateTime<Utc>>,
 }
 
+/// A figure as people write it: `94%`, `£1,250`, `10,323`, `0.91`, `12,5`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Figure {
+    pub value: f64,
+    pub percent: bool,
+    pub pounds: bool,
+}
+
+/// A cell that is a figure and nothing more (a trailing footnote mark
+/// aside). A comma before exactly three digits groups thousands; any other
+/// comma is a decimal point ("12,5" is 12.5, never 125).
+pub fn parse_figure(text: &str) -> Option<Figure> {
+    let mut t = text.trim().trim_end_matches(['*', '†']).trim();
+    if t.is_empty() || t.len() > 40 {
+        return None;
+    }
+    let pounds = t.starts_with('£');
+    if pounds {
+        t = t.trim_start_matches('£').trim_start();
+    }
+    let percent = t.ends_with('%');
+    if percent {
+        t = t.trim_end_matches('%').trim_end();
+    }
+    let (negative, digits) = match t.strip_prefix(['-', '−']) {
+        Some(rest) if !rest.is_empty() => (true, rest.trim_start()),
+        _ => (false, t),
+    };
+    let digits = digits.strip_prefix('£').unwrap_or(digits);
+    if digits.is_empty() || !digits.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    if !digits
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+    {
+        return None;
+    }
+    let groups: Vec<&str> = digits.split(',').collect();
+    let normal = if groups.len() == 1 {
+        digits.to_string()
+    } else if groups[1..].iter().enumerate().all(|(i, g)| {
+        let last = i + 2 == groups.len();
+        let whole = if last {
+            g.split('.').next().unwrap_or("")
+        } else {
+            g
+        };
+        whole.len() == 3 && whole.chars().all(|c| c.is_ascii_digit())
+    }) && !groups[0].contains('.')
+        && !groups[0].is_empty()
+    {
+        groups.concat()
+    } else if groups.len() == 2 && !digits.contains('.') {
+        format!("{}.{}", groups[0], groups[1])
+    } else {
+        return None;
+    };
+    let value: f64 = normal.parse().ok()?;
+    if !value.is_finite() {
+        return None;
+    }
+    Some(Figure {
+        value: if negative { -value } else { value },
+        percent,
+        pounds,
+    })
+}
+
 /// Reads a number from how people write figures: `72%`, `£1.2m`,
 /// `1,250`, `3.5 days`. Returns None when there is no number.
 pub fn read_number(text: &str) -> Option<f64> {
@@ -457,6 +526,32 @@ mod tests {
                 "{title}"
             );
         }
+    }
+
+    #[test]
+    fn a_figure_is_read_as_people_write_it_and_never_misread() {
+        let f = |t: &str| parse_figure(t).map(|f| f.value);
+        for (text, expected) in [
+            ("94%", Some(94.0)),
+            ("10,323", Some(10323.0)),
+            ("1,043,275", Some(1_043_275.0)),
+            ("£1,250.50", Some(1250.5)),
+            ("0.91", Some(0.91)),
+            // A decimal comma, never a thousands separator: 12.5, not 125.
+            ("12,5", Some(12.5)),
+            ("-3", Some(-3.0)),
+            ("5,473*", Some(5473.0)),
+            ("12,50,0", None),
+            ("1.000,5", None),
+            ("NaN", None),
+            ("inf", None),
+            ("2 days", None),
+            ("", None),
+        ] {
+            assert_eq!(f(text), expected, "{text}");
+        }
+        assert!(parse_figure("94%").is_some_and(|f| f.percent));
+        assert!(parse_figure("£3").is_some_and(|f| f.pounds));
     }
 
     #[test]

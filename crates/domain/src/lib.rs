@@ -28,8 +28,8 @@ pub use document::{
 pub use financial_year::{FinancialYear, Period, Quarter};
 pub use fuzzy_date::{DateContext, DateReading, FuzzyDate, Recurrence};
 pub use indicator::{
-    Aggregation, Baseline, Frequency, Indicator, IndicatorCode, Measurement, Polarity, Target,
-    Unit, read_number,
+    Aggregation, Baseline, Figure, Frequency, Indicator, IndicatorCode, Measurement, Polarity,
+    Target, Unit, parse_figure, read_number,
 };
 pub use organisation::{OrgUnit, Organisation, UnitKind};
 pub use plan::{NodeLevel, PlanKind, PlanPeriod, PlanStatus, ThreadNode};

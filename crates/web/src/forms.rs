@@ -25,14 +25,11 @@ impl FormErrors {
     }
 }
 
-/// Reads a figure as typed: `72.5`, `72.5%`, `£1,200`, ` 3 `.
+/// Reads a figure as typed: `72.5`, `72.5%`, `£1,200`, ` 3 `, `12,5`
+/// (twelve and a half: a comma before anything but three digits is a
+/// decimal comma). The importer reads cells by the same rule.
 pub fn parse_figure(text: &str) -> Option<f64> {
-    let cleaned: String = text
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, ',' | '%' | '£' | ' '))
-        .collect();
-    cleaned.parse::<f64>().ok().filter(|v| v.is_finite())
+    goldthread_domain::parse_figure(text).map(|f| f.value)
 }
 
 #[cfg(test)]
@@ -41,6 +38,7 @@ mod tests {
     fn figures_are_read_as_typed() {
         assert_eq!(super::parse_figure("72.5%"), Some(72.5));
         assert_eq!(super::parse_figure("£1,200"), Some(1200.0));
+        assert_eq!(super::parse_figure("12,5"), Some(12.5));
         assert_eq!(super::parse_figure("seventy"), None);
         assert_eq!(super::parse_figure("NaN"), None);
         assert_eq!(super::parse_figure(""), None);

@@ -4,74 +4,7 @@
 
 use goldthread_domain::status::Rag;
 
-/// A figure as people write it: `94%`, `£1,250`, `10,323`, `0.91`, `12,5`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Figure {
-    pub value: f64,
-    pub percent: bool,
-    pub pounds: bool,
-}
-
-/// A cell that is a figure and nothing more (a trailing footnote mark
-/// aside). A comma before exactly three digits groups thousands; any other
-/// comma is a decimal point ("12,5" is 12.5, never 125).
-pub fn figure(text: &str) -> Option<Figure> {
-    let mut t = text.trim().trim_end_matches(['*', '†']).trim();
-    if t.is_empty() || t.len() > 40 {
-        return None;
-    }
-    let pounds = t.starts_with('£');
-    if pounds {
-        t = t.trim_start_matches('£').trim_start();
-    }
-    let percent = t.ends_with('%');
-    if percent {
-        t = t.trim_end_matches('%').trim_end();
-    }
-    let (negative, digits) = match t.strip_prefix(['-', '−']) {
-        Some(rest) if !rest.is_empty() => (true, rest.trim_start()),
-        _ => (false, t),
-    };
-    let digits = digits.strip_prefix('£').unwrap_or(digits);
-    if digits.is_empty() || !digits.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
-        return None;
-    }
-    if !digits
-        .chars()
-        .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
-    {
-        return None;
-    }
-    let groups: Vec<&str> = digits.split(',').collect();
-    let normal = if groups.len() == 1 {
-        digits.to_string()
-    } else if groups[1..].iter().enumerate().all(|(i, g)| {
-        let last = i + 2 == groups.len();
-        let whole = if last {
-            g.split('.').next().unwrap_or("")
-        } else {
-            g
-        };
-        whole.len() == 3 && whole.chars().all(|c| c.is_ascii_digit())
-    }) && !groups[0].contains('.')
-        && !groups[0].is_empty()
-    {
-        groups.concat()
-    } else if groups.len() == 2 && !digits.contains('.') {
-        format!("{}.{}", groups[0], groups[1])
-    } else {
-        return None;
-    };
-    let value: f64 = normal.parse().ok()?;
-    if !value.is_finite() {
-        return None;
-    }
-    Some(Figure {
-        value: if negative { -value } else { value },
-        percent,
-        pounds,
-    })
-}
+pub use goldthread_domain::{Figure, parse_figure as figure};
 
 /// Cells that say "no figure": `-`, `n/a`, `..`, `*`, `TBC`, `null`.
 pub fn is_placeholder(text: &str) -> bool {
@@ -248,30 +181,6 @@ pub fn is_area_name(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn figures_read_as_people_write_them() {
-        let f = |t: &str| figure(t).map(|f| f.value);
-        for (text, expected) in [
-            ("94%", Some(94.0)),
-            ("10,323", Some(10323.0)),
-            ("1,043,275", Some(1_043_275.0)),
-            ("£1,250.50", Some(1250.5)),
-            ("0.91", Some(0.91)),
-            ("12,5", Some(12.5)),
-            ("-3", Some(-3.0)),
-            ("1308", Some(1308.0)),
-            ("5,473*", Some(5473.0)),
-            ("12,50,0", None),
-            ("Q1", None),
-            ("2 days", None),
-            ("", None),
-        ] {
-            assert_eq!(f(text), expected, "{text}");
-        }
-        assert!(figure("94%").unwrap().percent);
-        assert!(figure("£3").unwrap().pounds);
-    }
 
     #[test]
     fn judgements_directions_codes_and_areas() {
