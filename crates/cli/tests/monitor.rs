@@ -304,6 +304,14 @@ async fn every_page_type_renders_and_search_finds_codes_officers_and_commentary(
     let (_, work) = get(&server, "/my-work?officer=Head+of+Housing+and+Health").await;
     assert!(work.contains("Actions to update"));
     assert_eq!(get(&server, "/actions/999999").await.0, 404);
+    // An id that is not a number is a page not found in the app's own
+    // style, not the framework's parse error.
+    for path in ["/actions/abc", "/plans/-1", "/indicators/1e3"] {
+        let (status, page) = get(&server, path).await;
+        assert_eq!(status, 404, "{path}");
+        assert!(page.contains("Page not found"), "{path}");
+        assert!(!page.contains("Cannot parse"), "{path}");
+    }
     assert_eq!(get(&server, "/dashboard?as_at=yesterday").await.0, 200);
     assert!(
         get(&server, "/dashboard?as_at=yesterday")

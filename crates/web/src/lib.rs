@@ -8,6 +8,7 @@
 mod api;
 mod assets;
 mod error;
+pub mod extract;
 mod forms;
 pub mod mappings;
 mod page_cache;

@@ -4,10 +4,11 @@
 use super::{render, today};
 use crate::AppState;
 use crate::error::WebError;
+use crate::extract::RecordId;
 use crate::forms::FormErrors;
 use crate::views::assess;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use goldthread_domain::status::ActionAssessment;
@@ -231,7 +232,7 @@ fn fresh_form(version: i64) -> ProgressForm {
 
 pub async fn page(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    RecordId(id): RecordId,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, WebError> {
     let page = build_page(
@@ -333,7 +334,7 @@ fn validate(form: &ProgressForm) -> Result<(i64, NewProgress, String), FormError
 
 pub async fn record_progress(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    RecordId(id): RecordId,
     Form(form): Form<ProgressForm>,
 ) -> Result<Response, WebError> {
     let (version, progress, author) = match validate(&form) {

@@ -4,10 +4,11 @@
 use super::{cached_page, render, today};
 use crate::AppState;
 use crate::error::WebError;
+use crate::extract::RecordId;
 use crate::forms::{FormErrors, parse_figure};
 use crate::views::{assess, charts};
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect, Response};
 use goldthread_domain::status::{Trend, periods_in_year};
@@ -289,7 +290,7 @@ async fn build_page(
 pub async fn page(
     State(state): State<AppState>,
     uri: Uri,
-    Path(id): Path<i64>,
+    RecordId(id): RecordId,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, WebError> {
     let builder = state.clone();
@@ -310,7 +311,7 @@ pub async fn page(
 
 pub async fn record_value(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    RecordId(id): RecordId,
     Form(form): Form<ValueForm>,
 ) -> Result<Response, WebError> {
     let mut errors = FormErrors::default();

@@ -1,9 +1,10 @@
 use super::{cached_page, render, today};
 use crate::AppState;
 use crate::error::WebError;
+use crate::extract::RecordId;
 use crate::views::scope::{Scope, ScopeOptions, ScopeQuery};
 use crate::views::tree::{self, PlanTree};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::Uri;
 use axum::response::{Html, Response};
 use goldthread_domain::status::ActionHealth;
@@ -35,7 +36,7 @@ struct PlanView {
 pub async fn page(
     State(state): State<AppState>,
     uri: Uri,
-    Path(id): Path<i64>,
+    RecordId(id): RecordId,
     Query(query): Query<ScopeQuery>,
 ) -> Result<Response, WebError> {
     let builder = state.clone();
