@@ -312,6 +312,14 @@ async fn every_page_type_renders_and_search_finds_codes_officers_and_commentary(
         assert!(page.contains("Page not found"), "{path}");
         assert!(!page.contains("Cannot parse"), "{path}");
     }
+    let (_, page) = get(&server, "/dashboard?plan=999").await;
+    assert!(
+        page.contains("There is no plan 999"),
+        "a missing plan is said so"
+    );
+    let (_, page) = get(&server, "/dashboard?as_at=0001-01-01").await;
+    assert!(page.contains("Date must be between 1 April 1990"));
+    assert!(!page.contains("-1/00"), "no periods before the year 0");
     assert_eq!(get(&server, "/dashboard?as_at=yesterday").await.0, 200);
     assert!(
         get(&server, "/dashboard?as_at=yesterday")

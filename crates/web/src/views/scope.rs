@@ -32,12 +32,54 @@ fn non_empty(s: &Option<String>) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
+/// The earliest "as at" date a page answers for.
+fn earliest() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1990, 4, 1).unwrap_or(NaiveDate::MIN)
+}
+
+/// The latest: the end of the financial year ten years on.
+fn latest(today: NaiveDate) -> NaiveDate {
+    goldthread_domain::FinancialYear::containing(today)
+        .start_year()
+        .checked_add(11)
+        .and_then(|y| NaiveDate::from_ymd_opt(y, 3, 31))
+        .unwrap_or(NaiveDate::MAX)
+}
+
 impl Scope {
+    /// A plan chosen by id that the council does not have is said so,
+    /// rather than shown as a plan with nothing in it.
+    pub fn check_plan(mut self, data: &MonitoringData) -> Scope {
+        if let Some(id) = self.plan
+            && !data.plans.iter().any(|p| p.id == id)
+        {
+            self.errors.push((
+                "plan".into(),
+                format!("There is no plan {id}: choose a plan from the list"),
+            ));
+            self.plan = None;
+        }
+        self
+    }
+
     pub fn from_query(q: &ScopeQuery, today: NaiveDate) -> Scope {
         let mut errors = Vec::new();
         let as_at = match non_empty(&q.as_at) {
             None => today,
             Some(text) => match NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+                // Councils' plans run from the 1990s; a date far outside
+                // that is a slip, and its periods would read "-1/00 Q1".
+                Ok(date) if !(earliest()..=latest(today)).contains(&date) => {
+                    errors.push((
+                        "as_at".into(),
+                        format!(
+                            "Date must be between {} and {}, not '{text}'",
+                            earliest().format("%-d %B %Y"),
+                            latest(today).format("%-d %B %Y")
+                        ),
+                    ));
+                    today
+                }
                 Ok(date) => date,
                 Err(_) => {
                     errors.push((
