@@ -741,62 +741,14 @@ async fn the_web_preview_lets_the_user_say_what_a_column_holds_and_remembers_it(
     assert_eq!(count(&next, "Values"), "3");
 }
 
-/// A minimal Word rendering of a text plan: tab-separated lines become
-/// table rows (one table per run), other lines paragraphs.
-fn docx_of(text: &str) -> Vec<u8> {
-    use std::io::Write;
-    let escape = |t: &str| {
-        t.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    };
-    let paragraph = |t: &str| {
-        format!(
-            "<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>",
-            escape(t)
-        )
-    };
-    let mut body = String::new();
-    let mut in_table = false;
-    for line in text.lines() {
-        if line.contains('\t') {
-            if !in_table {
-                body.push_str("<w:tbl>");
-                in_table = true;
-            }
-            body.push_str("<w:tr>");
-            for cell in line.split('\t') {
-                body.push_str(&format!("<w:tc>{}</w:tc>", paragraph(cell)));
-            }
-            body.push_str("</w:tr>");
-        } else {
-            if in_table {
-                body.push_str("</w:tbl>");
-                in_table = false;
-            }
-            body.push_str(&paragraph(line));
-        }
-    }
-    if in_table {
-        body.push_str("</w:tbl>");
-    }
-    let xml = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}</w:body></w:document>"
-    );
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default();
-    zip.start_file("[Content_Types].xml", options).unwrap();
-    zip.write_all(b"<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>").unwrap();
-    zip.start_file("word/document.xml", options).unwrap();
-    zip.write_all(xml.as_bytes()).unwrap();
-    zip.finish().unwrap().into_inner()
-}
-
 #[test]
 fn text_then_word_then_text_keeps_every_action_objective_update_and_value() {
     let s = Scratch::new();
     let text = s.write("housing.txt", HOUSING_PLAN.as_bytes());
-    let word = s.write("housing.docx", &docx_of(HOUSING_PLAN));
+    let word = s.write(
+        "housing.docx",
+        &goldthread_import::testing::docx_of(HOUSING_PLAN).expect("docx"),
+    );
     let (text, word) = (text.to_str().unwrap(), word.to_str().unwrap());
     assert!(s.run(&["import", text]).status.success());
     let before = exported(&s);

@@ -25,6 +25,8 @@ mod recognise;
 mod records;
 mod sections;
 pub mod tables;
+#[doc(hidden)]
+pub mod testing;
 mod text;
 mod xlsx;
 
