@@ -227,7 +227,7 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
             &options,
         )
         .await;
-        if let Ok((read, ..)) = &result {
+        if let (Ok((read, ..)), Some(_)) = (&result, &args.print_mapping) {
             used_mapping = Some(read.mapping(used_mapping.as_ref()));
         }
         progress.inc(1);

@@ -171,19 +171,7 @@ async fn insert_many_sqlite(
             .execute(&mut *conn)
             .await?;
     }
-    let columns: Vec<String> = sqlx::query(AssertSqlSafe(format!(
-        "SELECT name FROM pragma_table_info('{table}') ORDER BY cid"
-    )))
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|row| row.try_get::<String, _>(0))
-    .collect::<Result<_, _>>()?;
-    let after = columns
-        .iter()
-        .map(|c| format!("'{c}', {c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let after = after_state_sql(conn, table).await?;
     sqlx::query(AssertSqlSafe(format!(
         "INSERT INTO history (at, actor, entity, entity_id, plan_id, operation, origin, before_json, after_json) \
          SELECT $1, $2, $3, id, $4, $5, $6, NULL, json_object({after}) FROM {table} WHERE id > $7 ORDER BY id"
@@ -198,6 +186,39 @@ async fn insert_many_sqlite(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// `json_object('id', id, …)` over every column of a SQLite table: the
+/// after-state [`history::row_to_json`] gives. The columns come from the
+/// schema, which the binary's migrations fix, so each table's is read once.
+async fn after_state_sql(
+    conn: &mut AnyConnection,
+    table: &'static str,
+) -> Result<String, StoreError> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static KNOWN: OnceLock<Mutex<HashMap<&'static str, String>>> = OnceLock::new();
+    let known = KNOWN.get_or_init(Mutex::default);
+    if let Some(sql) = known.lock().ok().and_then(|k| k.get(table).cloned()) {
+        return Ok(sql);
+    }
+    let columns: Vec<String> = sqlx::query(AssertSqlSafe(format!(
+        "SELECT name FROM pragma_table_info('{table}') ORDER BY cid"
+    )))
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|row| row.try_get::<String, _>(0))
+    .collect::<Result<_, _>>()?;
+    let sql = columns
+        .iter()
+        .map(|c| format!("'{c}', {c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if let Ok(mut k) = known.lock() {
+        k.insert(table, sql.clone());
+    }
+    Ok(sql)
 }
 
 /// `INSERT INTO table (names) VALUES ($1, …), (…)` for a chunk of rows.
