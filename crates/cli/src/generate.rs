@@ -78,7 +78,12 @@ pub async fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         size_bytes: 0,
     };
     let outcome = store
-        .import_document(&source, &council.document, "generator", Default::default())
+        .import_document(
+            &source,
+            &council.document,
+            &goldthread_storage::Actor::process("generator"),
+            Default::default(),
+        )
         .await
         .context("storing the generated council")?;
     if outcome.status == ImportStatus::Refused {
@@ -113,7 +118,8 @@ pub async fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
                     note: Some(revision.note.clone()),
                 },
                 Some(1),
-                &revision.actor,
+                &goldthread_storage::Actor::process(&revision.actor),
+                goldthread_domain::Review::Approved,
             )
             .await
             .with_context(|| format!("revising {} {}", revision.code, revision.period))?;

@@ -6,6 +6,7 @@ use anyhow::Context;
 use clap::Args;
 use goldthread_domain::PlanDiff;
 use goldthread_import::{Limits, Mapping, ReadDocument, ReadOptions};
+use goldthread_storage::Actor;
 use goldthread_storage::{ImportOptions, ImportOutcome, ImportStatus, SourceMeta, Store};
 use sha2::{Digest, Sha256};
 use std::io::IsTerminal;
@@ -182,7 +183,7 @@ pub async fn store_bytes(
     let read = goldthread_import::read_document(file_name, bytes)?;
     let meta = source_meta(file_name, bytes, &read);
     Ok(store
-        .import_document(&meta, &read.document, actor, options)
+        .import_document(&meta, &read.document, &Actor::process(actor), options)
         .await?)
 }
 
@@ -288,7 +289,7 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
     progress.finish_and_clear();
     reports.finish()?;
     if let (Some(store), Some(mapping), true) = (&store, &file_mapping, stored_any) {
-        goldthread_web::mappings::remember(store, mapping, &args.actor)
+        goldthread_web::mappings::remember(store, mapping, &Actor::process(&args.actor))
             .await
             .context("stored, but the mapping could not be remembered")?;
     }
@@ -335,7 +336,7 @@ async fn import_one(
         Some(store) => {
             let meta = source_meta(&name, &bytes, &read);
             let outcome = store
-                .import_document(&meta, &read.document, actor, store_options)
+                .import_document(&meta, &read.document, &Actor::process(actor), store_options)
                 .await
                 .with_context(|| format!("{name}: not stored"))?;
             let diffs = (outcome.status != ImportStatus::Refused).then(|| outcome.plans.clone());

@@ -1,6 +1,7 @@
 //! `goldthread`: the one binary. A thin layer over the library crates: it
 //! parses arguments, opens the store, and reports errors as one clear line.
 
+mod accounts;
 mod demo;
 mod generate;
 mod import;
@@ -37,9 +38,20 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "GOLDTHREAD_BIND", default_value = "127.0.0.1:8080")]
         bind: String,
-        /// Load the sample council plans into an empty database first.
+        /// Load the sample council plans into an empty database first, and
+        /// make one demo account per role (passwords printed on start).
         #[arg(long)]
         demo: bool,
+        #[command(flatten)]
+        auth: AuthArgs,
+    },
+    /// Manage accounts: add, list, set-role, disable, reset-link.
+    User(accounts::UserArgs),
+    /// List every route with the access it asks for.
+    Routes {
+        /// As JSON: [{"method", "path", "access"}].
+        #[arg(long)]
+        json: bool,
     },
     /// Import plan documents (text, Word .docx, Excel .xlsx, CSV, Goldthread JSON).
     Import(import::ImportArgs),
@@ -63,6 +75,26 @@ enum Command {
         /// The new file to write.
         file: PathBuf,
     },
+}
+
+/// How sign-in sessions and cookies behave.
+#[derive(Args, Clone)]
+pub struct AuthArgs {
+    /// Mark cookies Secure: set when users reach Goldthread over HTTPS.
+    #[arg(long, env = "GOLDTHREAD_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// Behind a reverse proxy: read the client's address from X-Forwarded-For.
+    #[arg(long, env = "GOLDTHREAD_BEHIND_PROXY")]
+    behind_proxy: bool,
+    /// Minutes a session may sit unused before it ends.
+    #[arg(long, env = "GOLDTHREAD_SESSION_IDLE_MINUTES", default_value_t = 120)]
+    session_idle_minutes: u64,
+    /// Hours after signing in that a session ends, used or not.
+    #[arg(long, env = "GOLDTHREAD_SESSION_HOURS", default_value_t = 12)]
+    session_hours: u64,
+    /// Where one-time links point (the address people open Goldthread at).
+    #[arg(long, env = "GOLDTHREAD_BASE_URL")]
+    base_url: Option<String>,
 }
 
 /// Where the data lives: a SQLite file in the data directory unless a
@@ -118,21 +150,64 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             database,
             bind,
             demo,
+            auth,
         } => {
             let store = database.open().await?;
+            let mut demo_accounts = Vec::new();
             if demo {
                 demo::load(&store).await?;
+                demo_accounts = accounts::demo_accounts(&store).await?;
             }
-            let app = goldthread_web::Application::build(store, &bind)
+            if auth.session_idle_minutes == 0 || auth.session_hours == 0 {
+                anyhow::bail!("session timeouts must be at least a minute and an hour");
+            }
+            let config = goldthread_web::auth::AuthConfig {
+                secure_cookies: auth.secure_cookies,
+                behind_proxy: auth.behind_proxy,
+                idle_timeout: std::time::Duration::from_secs(auth.session_idle_minutes * 60),
+                absolute_timeout: std::time::Duration::from_secs(auth.session_hours * 3600),
+                base_url: auth
+                    .base_url
+                    .clone()
+                    .unwrap_or_else(|| format!("http://{bind}")),
+            };
+            let no_accounts = store.account_count().await? == 0;
+            let app = goldthread_web::Application::build(store, &bind, config)
                 .await
                 .with_context(|| format!("cannot listen on {bind}"))?;
             let addr = app.local_addr()?;
             tracing::info!(%addr, "goldthread listening");
+            if no_accounts {
+                eprintln!(
+                    "No accounts yet: nobody can sign in. Create the first administrator with\n  goldthread user add you@council.gov.uk --name \"Your Name\" --role admin"
+                );
+            }
+            for (email, role, password) in &demo_accounts {
+                eprintln!("Demo {role}: sign in as {email} with password {password}");
+            }
             eprintln!("Goldthread is running at http://{addr}/ (Ctrl-C to stop)");
             app.run_until_stopped().await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Import(args) => import::run(args).await,
+        Command::User(args) => accounts::run(args).await,
+        Command::Routes { json } => {
+            let rules = goldthread_web::route_rules();
+            if json {
+                println!("{}", serde_json::to_string_pretty(&rules)?);
+            } else {
+                for r in rules {
+                    let access = serde_json::to_value(r.access)?;
+                    println!(
+                        "{}\t{}\t{}",
+                        r.method,
+                        r.path,
+                        access.as_str().unwrap_or("")
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Generate(args) => generate::run(args).await,
         Command::Export {
             database,

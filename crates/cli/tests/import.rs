@@ -206,9 +206,9 @@ Code\tAction\tLead Officer\tDue Date\n\
 HS1\tBuild 100 affordable homes\tHead of Housing\tMarch 2018\n\
 HS2\tBring empty homes back into use\tHead of Housing\tDecember 2017\n";
 
-async fn api_plans(server: &Server) -> serde_json::Value {
-    client()
-        .get(server.url("/api/v1/plans"))
+async fn api_plans(web: &Browser) -> serde_json::Value {
+    web.http
+        .get(web.url("/api/v1/plans"))
         .send()
         .await
         .unwrap()
@@ -217,9 +217,9 @@ async fn api_plans(server: &Server) -> serde_json::Value {
         .unwrap()
 }
 
-async fn page(server: &Server, path: &str) -> String {
-    client()
-        .get(server.url(path))
+async fn page(web: &Browser, path: &str) -> String {
+    web.http
+        .get(web.url(path))
         .send()
         .await
         .unwrap()
@@ -249,9 +249,10 @@ async fn a_leaner_reimport_needs_replace_keeps_ids_and_never_loses_what_was_reco
 
     // Record progress on HS3 and a value on HPI 1 in Goldthread.
     let server = Server::start(&s, &[]);
-    let plans = api_plans(&server).await;
+    let web = Browser::admin(&server).await;
+    let plans = api_plans(&web).await;
     let plan_id = plans[0]["id"].as_i64().unwrap();
-    let tree = page(&server, &format!("/plans/{plan_id}")).await;
+    let tree = page(&web, &format!("/plans/{plan_id}")).await;
     let ids = |tree: &str| -> Vec<i64> {
         ["HS1 ", "HS2 ", "HS3 "]
             .iter()
@@ -259,26 +260,25 @@ async fn a_leaner_reimport_needs_replace_keeps_ids_and_never_loses_what_was_reco
             .collect()
     };
     let action_ids = ids(&tree);
-    let hs3 = page(&server, &format!("/actions/{}", action_ids[2])).await;
+    let hs3 = page(&web, &format!("/actions/{}", action_ids[2])).await;
     let version = Regex::new(r#"name="version" value="([^"]*)""#)
         .unwrap()
         .captures(&hs3)
         .expect("version")[1]
         .to_string();
     let today = chrono::Utc::now().date_naive().to_string();
-    let response = client()
-        .post(server.url(&format!("/actions/{}", action_ids[2])))
-        .form(&[
-            ("version", version.as_str()),
-            ("status", "on_track"),
-            ("as_at", today.as_str()),
-            ("commentary", "New supplier found; lights going in."),
-            ("author", "Head of Community Safety"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 303);
+    let (status, _, _) = web
+        .post(
+            &format!("/actions/{}", action_ids[2]),
+            &[
+                ("version", version.as_str()),
+                ("status", "on_track"),
+                ("as_at", today.as_str()),
+                ("commentary", "New supplier found; lights going in."),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303);
 
     // Without --replace: nothing stored, the difference shown, a failure.
     let out = s.run(&["import", lean]);
@@ -321,12 +321,12 @@ async fn a_leaner_reimport_needs_replace_keeps_ids_and_never_loses_what_was_reco
     // The full text again, with --replace: everything is back.
     let out = s.run(&["import", "--replace", full]);
     assert!(out.status.success());
-    let plans = api_plans(&server).await;
+    let plans = api_plans(&web).await;
     assert_eq!(plans.as_array().unwrap().len(), 1, "{plans}");
     assert_eq!(plans[0]["id"], plan_id, "/plans/{plan_id} still works");
     assert_eq!(plans[0]["actions"], 3);
     assert_eq!(plans[0]["indicators"], 1);
-    let tree = page(&server, &format!("/plans/{plan_id}")).await;
+    let tree = page(&web, &format!("/plans/{plan_id}")).await;
     assert_eq!(ids(&tree), action_ids, "actions keep their ids");
 
     let plan = exported(&s);
@@ -430,14 +430,12 @@ fn a_document_with_nothing_recognised_is_refused() {
 async fn the_web_preview_shows_the_difference_and_replaces_only_when_the_box_is_ticked() {
     let s = Scratch::new();
     let server = Server::start(&s, &[]);
+    let web = Browser::admin(&server).await;
     let upload = |bytes: &'static str| {
-        let form = reqwest::multipart::Form::new()
-            .part(
-                "file",
-                reqwest::multipart::Part::bytes(bytes.as_bytes().to_vec()).file_name("housing.txt"),
-            )
-            .text("author", "Policy Officer");
-        client().post(server.url("/import")).multipart(form).send()
+        let web = &web;
+        async move {
+            Ok::<_, reqwest::Error>(web.upload("housing.txt", bytes.as_bytes().to_vec()).await)
+        }
     };
     let token = |html: &str| {
         Regex::new(r#"action="/import/([0-9a-f]+)""#)
@@ -447,8 +445,8 @@ async fn the_web_preview_shows_the_difference_and_replaces_only_when_the_box_is_
             .to_string()
     };
     let decide = |token: String, form: Vec<(&'static str, &'static str)>| {
-        client()
-            .post(server.url(&format!("/import/{token}")))
+        web.http
+            .post(web.url(&format!("/import/{token}?csrf_token={}", web.csrf)))
             .form(&form)
             .send()
     };
@@ -460,7 +458,7 @@ async fn the_web_preview_shows_the_difference_and_replaces_only_when_the_box_is_
         .await
         .unwrap();
     assert_eq!(done.status().as_u16(), 200);
-    let plan_id = api_plans(&server).await[0]["id"].as_i64().unwrap();
+    let plan_id = api_plans(&web).await[0]["id"].as_i64().unwrap();
 
     let html = upload(HOUSING_PLAN_LEAN)
         .await
@@ -482,7 +480,7 @@ async fn the_web_preview_shows_the_difference_and_replaces_only_when_the_box_is_
     assert!(again.contains("There is a problem"));
     assert!(again.contains("Tick the box to replace the stored plans"));
     assert!(again.contains("Would change"));
-    assert_eq!(api_plans(&server).await[0]["actions"], 3, "nothing stored");
+    assert_eq!(api_plans(&web).await[0]["actions"], 3, "nothing stored");
 
     let done = decide(
         token(&again),
@@ -492,7 +490,7 @@ async fn the_web_preview_shows_the_difference_and_replaces_only_when_the_box_is_
     .unwrap();
     assert_eq!(done.status().as_u16(), 200);
     assert!(done.text().await.unwrap().contains("Updated"));
-    let plans = api_plans(&server).await;
+    let plans = api_plans(&web).await;
     assert_eq!(plans.as_array().unwrap().len(), 1);
     assert_eq!(plans[0]["id"], plan_id);
     assert_eq!(
@@ -610,14 +608,10 @@ fn a_mapping_given_once_is_remembered_for_the_same_table_layout() {
 async fn the_web_preview_lets_the_user_say_what_a_column_holds_and_remembers_it() {
     let s = Scratch::new();
     let server = Server::start(&s, &[]);
+    let web = Browser::admin(&server).await;
     let upload = |name: &'static str, text: String| {
-        let form = reqwest::multipart::Form::new()
-            .part(
-                "file",
-                reqwest::multipart::Part::bytes(text.into_bytes()).file_name(name),
-            )
-            .text("author", "Performance Officer");
-        client().post(server.url("/import")).multipart(form).send()
+        let web = &web;
+        async move { Ok::<_, reqwest::Error>(web.upload(name, text.into_bytes()).await) }
     };
     let token = |html: &str| {
         Regex::new(r#"action="/import/([0-9a-f]+)""#)
@@ -636,8 +630,8 @@ async fn the_web_preview_lets_the_user_say_what_a_column_holds_and_remembers_it(
             .to_string()
     };
     let decide = |token: String, form: Vec<(&'static str, &'static str)>| {
-        client()
-            .post(server.url(&format!("/import/{token}")))
+        web.http
+            .post(web.url(&format!("/import/{token}?csrf_token={}", web.csrf)))
             .form(&form)
             .send()
     };
@@ -708,7 +702,7 @@ async fn the_web_preview_lets_the_user_say_what_a_column_holds_and_remembers_it(
     assert_eq!(count(&updated, "Values"), "3");
     assert!(updated.contains(r#"<strong class="govuk-tag govuk-tag--blue">given</strong>"#));
     assert!(
-        api_plans(&server).await.as_array().unwrap().is_empty(),
+        api_plans(&web).await.as_array().unwrap().is_empty(),
         "nothing stored yet"
     );
 
@@ -717,7 +711,7 @@ async fn the_web_preview_lets_the_user_say_what_a_column_holds_and_remembers_it(
         .unwrap();
     assert_eq!(done.status().as_u16(), 200);
     assert!(done.text().await.unwrap().contains("Imported"));
-    assert_eq!(api_plans(&server).await[0]["indicators"], 3);
+    assert_eq!(api_plans(&web).await[0]["indicators"], 3);
 
     // The next quarter's return, same layout: read as the user said.
     let next = upload("kpi-q3.txt", KPI_RETURN.replace("2024/25 Q2", "2024/25 Q3"))

@@ -4,7 +4,14 @@ use crate::util::*;
 async fn serve_demo_lists_the_sample_plans_with_their_actions() {
     let s = Scratch::new();
     let server = Server::start(&s, &["--demo"]);
-    let http = client();
+    let anonymous = client().get(server.url("/")).send().await.unwrap();
+    assert_eq!(
+        anonymous.status(),
+        303,
+        "anonymous visitors are sent to sign in"
+    );
+    assert_eq!(anonymous.headers()["location"], "/sign-in?next=%2F");
+    let http = Browser::admin(&server).await.http;
 
     let health = http.get(server.url("/healthz")).send().await.unwrap();
     assert_eq!(health.status(), 200);
@@ -61,7 +68,9 @@ async fn demo_does_not_load_twice_and_unknown_pages_are_404() {
     let s = Scratch::new();
     let count = {
         let server = Server::start(&s, &["--demo"]);
-        let plans: serde_json::Value = client()
+        let plans: serde_json::Value = Browser::admin(&server)
+            .await
+            .http
             .get(server.url("/api/v1/plans"))
             .send()
             .await
@@ -71,8 +80,10 @@ async fn demo_does_not_load_twice_and_unknown_pages_are_404() {
             .unwrap();
         plans.as_array().unwrap().len()
     };
-    let server = Server::start(&s, &["--demo"]);
-    let plans: serde_json::Value = client()
+    let server = Server::start_as_is(&s, &["--demo"]);
+    let web = Browser::admin(&server).await;
+    let plans: serde_json::Value = web
+        .http
         .get(server.url("/api/v1/plans"))
         .send()
         .await
@@ -86,7 +97,8 @@ async fn demo_does_not_load_twice_and_unknown_pages_are_404() {
         "restarting with --demo adds nothing"
     );
 
-    let missing = client()
+    let missing = web
+        .http
         .get(server.url("/no/such/page"))
         .send()
         .await

@@ -84,6 +84,21 @@ impl Server {
     /// Starts the server on a free port and waits until it says where it
     /// listens (it prints that only once the socket is bound).
     pub fn start(scratch: &Scratch, extra: &[&str]) -> Server {
+        let database = database_args(extra);
+        let added = add_account(
+            scratch,
+            &database,
+            ADMIN_EMAIL,
+            "admin",
+            &[],
+            ADMIN_PASSWORD,
+        );
+        assert!(added.status.success(), "cannot add the test administrator");
+        Server::start_as_is(scratch, extra)
+    }
+
+    /// Starts the server without adding the test administrator.
+    pub fn start_as_is(scratch: &Scratch, extra: &[&str]) -> Server {
         let mut child = scratch
             .command()
             .args(["serve", "--bind", "127.0.0.1:0"])
@@ -134,6 +149,175 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The administrator every test server has (added before it starts).
+pub const ADMIN_EMAIL: &str = "admin@tests.goldthread.test";
+pub const ADMIN_PASSWORD: &str = "river otter lantern 42";
+
+/// The database flags among a server's flags (for `user add` beside it).
+pub fn database_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut flags = extra.iter();
+    while let Some(flag) = flags.next() {
+        if matches!(*flag, "--database-url" | "--data-dir") {
+            out.push(*flag);
+            out.extend(flags.next());
+        }
+    }
+    out
+}
+
+/// Adds an account with a password through the CLI, as an admin would.
+pub fn add_account(
+    scratch: &Scratch,
+    database: &[&str],
+    email: &str,
+    role: &str,
+    posts: &[&str],
+    password: &str,
+) -> Output {
+    use std::io::Write;
+    let mut cmd = scratch.command();
+    cmd.args([
+        "user",
+        "add",
+        email,
+        "--name",
+        &format!("Test {role}"),
+        "--role",
+        role,
+        "--password-stdin",
+    ])
+    .args(database);
+    for post in posts {
+        cmd.args(["--post", post]);
+    }
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run goldthread user add");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{password}\n").as_bytes())
+        .expect("write password");
+    let output = child.wait_with_output().expect("user add");
+    eprintln!(
+        "$ goldthread user add {email} --role {role}\nexit: {:?}\nstderr: {}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+/// A signed-in visitor: a cookie jar, and the session's CSRF token, which
+/// every form it posts carries.
+pub struct Browser {
+    pub http: reqwest::Client,
+    pub csrf: String,
+    base: String,
+}
+
+impl Browser {
+    /// A visitor with a cookie jar who has not signed in.
+    pub async fn anonymous(server: &Server) -> Browser {
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let page = http
+            .get(server.url("/sign-in"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        Browser {
+            csrf: hidden(&page, "csrf_token"),
+            http,
+            base: server.base.clone(),
+        }
+    }
+
+    /// Signs in through the sign-in form.
+    pub async fn sign_in(server: &Server, email: &str, password: &str) -> Browser {
+        let mut browser = Browser::anonymous(server).await;
+        let (status, body, _) = browser
+            .post(
+                "/sign-in",
+                &[("email", email), ("password", password), ("next", "/")],
+            )
+            .await;
+        assert_eq!(status, 303, "sign-in as {email} failed: {body}");
+        let page = browser.get("/account").await.1;
+        browser.csrf = hidden(&page, "csrf_token");
+        browser
+    }
+
+    /// The test administrator, signed in.
+    pub async fn admin(server: &Server) -> Browser {
+        Browser::sign_in(server, ADMIN_EMAIL, ADMIN_PASSWORD).await
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let response = self.http.get(self.url(path)).send().await.unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
+    }
+
+    /// Posts a form with the CSRF token added; status, body, Location.
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> (u16, String, Option<String>) {
+        let mut fields: Vec<(&str, &str)> = form.to_vec();
+        fields.push(("csrf_token", &self.csrf));
+        let response = self
+            .http
+            .post(self.url(path))
+            .form(&fields)
+            .send()
+            .await
+            .unwrap();
+        let location = response
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_string());
+        (
+            response.status().as_u16(),
+            response.text().await.unwrap(),
+            location,
+        )
+    }
+
+    /// Uploads a file to the import page (the token rides in the URL, as
+    /// the page's own form sends it).
+    pub async fn upload(&self, name: &str, bytes: Vec<u8>) -> reqwest::Response {
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+        );
+        self.http
+            .post(self.url(&format!("/import?csrf_token={}", self.csrf)))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// The value of the hidden (or any) input named `name`.
+pub fn hidden(html: &str, name: &str) -> String {
+    let re = Regex::new(&format!(r#"name="{name}" value="([^"]*)""#)).unwrap();
+    re.captures(html)
+        .unwrap_or_else(|| panic!("no field {name}"))[1]
+        .to_string()
 }
 
 pub fn client() -> reqwest::Client {

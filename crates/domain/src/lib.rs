@@ -6,6 +6,7 @@
 //! document, with local indices in place of database ids, plus the
 //! [`Finding`]s about its data quality.
 
+pub mod access;
 pub mod action;
 pub mod document;
 pub mod financial_year;
@@ -18,6 +19,7 @@ pub mod plan_diff;
 pub mod risk;
 pub mod status;
 
+pub use access::{Access, PasswordProblem, Review, Role, check_password, may_record, post_key};
 pub use action::{
     Action, ActionDetails, ActionStatus, DueRevision, LeadOfficer, Milestone, ProgressUpdate,
 };

@@ -48,6 +48,9 @@ pub struct UpdateRow {
     pub commentary: String,
     pub author: Option<String>,
     pub recorded_at: String,
+    /// Sign-off: "approved", "pending" or "returned".
+    pub review: String,
+    pub review_comment: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -92,6 +95,8 @@ pub struct MeasurementRow {
     pub recorded_by: Option<String>,
     pub recorded_at: String,
     pub version: i64,
+    pub review: String,
+    pub review_comment: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -171,7 +176,7 @@ impl Store {
         .ok_or(StoreError::NotFound { entity: "actions", id })?;
         let officers = self.rows("SELECT p.title FROM action_officers ao JOIN posts p ON p.id = ao.post_id WHERE ao.action_id = $1 ORDER BY ao.position", id, |r| r.try_get(0)).await?;
         let milestones = self.rows("SELECT title, due_text, due_latest, completed FROM milestones WHERE action_id = $1 ORDER BY position", id, |r| Ok(MilestoneRow { title: r.try_get(0)?, due_text: r.try_get(1)?, due_latest: r.try_get(2)?, completed: r.try_get(3)? })).await?;
-        let updates = self.rows("SELECT as_at, status, percent_complete, commentary, author, recorded_at FROM progress_updates WHERE action_id = $1 ORDER BY as_at DESC, id DESC", id, |r| {
+        let updates = self.rows("SELECT as_at, status, percent_complete, commentary, author, recorded_at, review, review_comment FROM progress_updates WHERE action_id = $1 ORDER BY as_at DESC, id DESC", id, |r| {
             Ok(UpdateRow {
                 as_at: r.try_get(0)?,
                 status: r.try_get(1)?,
@@ -179,6 +184,8 @@ impl Store {
                 commentary: r.try_get(3)?,
                 author: r.try_get(4)?,
                 recorded_at: r.try_get(5)?,
+                review: r.try_get(6)?,
+                review_comment: r.try_get(7)?,
             })
         }).await?;
         let revisions = self.rows("SELECT from_text, to_text, to_latest, reason, reported FROM due_revisions WHERE action_id = $1 ORDER BY position", id, |r| Ok(RevisionRow { from_text: r.try_get(0)?, to_text: r.try_get(1)?, to_latest: r.try_get(2)?, reason: r.try_get(3)?, reported: r.try_get(4)? })).await?;
@@ -218,7 +225,7 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StoreError::NotFound { entity: "indicators", id })?;
-        let values = self.rows("SELECT period, value, text, note, recorded_by, recorded_at, version FROM measurements WHERE indicator_id = $1 ORDER BY period_end", id, |r| {
+        let values = self.rows("SELECT period, value, text, note, recorded_by, recorded_at, version, review, review_comment FROM measurements WHERE indicator_id = $1 ORDER BY period_end", id, |r| {
                 Ok(MeasurementRow {
                     period: r.try_get(0)?,
                     value: r.try_get(1)?,
@@ -227,6 +234,8 @@ impl Store {
                     recorded_by: r.try_get(4)?,
                     recorded_at: r.try_get(5)?,
                     version: r.try_get(6)?,
+                    review: r.try_get(7)?,
+                    review_comment: r.try_get(8)?,
                 })
             }).await?;
         let targets = self

@@ -30,6 +30,7 @@ pub struct HistoryEntry {
     pub id: i64,
     pub at: String,
     pub actor: String,
+    pub account_id: Option<i64>,
     pub entity: String,
     pub entity_id: i64,
     pub plan_id: Option<i64>,
@@ -70,10 +71,36 @@ pub(crate) fn row_to_json(row: &AnyRow) -> Value {
     Value::Object(map)
 }
 
+/// Who makes a change: a signed-in account, or a process named for the
+/// record (the CLI, the demo loader).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub account_id: Option<i64>,
+    /// As the history shows it: "Jo Bloggs <jo@council.gov.uk>", "cli".
+    pub name: String,
+}
+
+impl Actor {
+    pub fn account(id: i64, name: &str, email: &str) -> Actor {
+        Actor {
+            account_id: Some(id),
+            name: format!("{name} <{email}>"),
+        }
+    }
+
+    /// A change made outside any account: the CLI, the demo loader.
+    pub fn process(name: &str) -> Actor {
+        Actor {
+            account_id: None,
+            name: name.to_string(),
+        }
+    }
+}
+
 /// Who made a change, and the plan it belongs to (for "as at" queries).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ChangeContext<'a> {
-    pub actor: &'a str,
+    pub actor: &'a Actor,
     pub at: &'a str,
     pub plan_id: Option<i64>,
     pub origin: Origin,
@@ -95,11 +122,11 @@ pub(crate) async fn append(
     after: Option<&Value>,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO history (at, actor, entity, entity_id, plan_id, operation, origin, before_json, after_json) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO history (at, actor, entity, entity_id, plan_id, operation, origin, before_json, after_json, account_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(ctx.at)
-    .bind(ctx.actor)
+    .bind(ctx.actor.name.as_str())
     .bind(entity)
     .bind(entity_id)
     .bind(ctx.plan_id)
@@ -110,6 +137,7 @@ pub(crate) async fn append(
     })
     .bind(before.map(Value::to_string))
     .bind(after.map(Value::to_string))
+    .bind(ctx.actor.account_id)
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -131,17 +159,17 @@ pub(crate) async fn append_inserts(
     entity: &'static str,
     entries: &[(i64, Value)],
 ) -> Result<(), StoreError> {
-    // 900 parameters a statement: see `write::insert_many`.
+    // 400 parameters a statement: see `write::insert_many`.
     const PER_STATEMENT: usize = 40;
     let origin = origin_name(ctx.origin);
     for chunk in entries.chunks(PER_STATEMENT) {
         let mut sql = String::from(
-            "INSERT INTO history (at, actor, entity, entity_id, plan_id, operation, origin, before_json, after_json) VALUES ",
+            "INSERT INTO history (at, actor, entity, entity_id, plan_id, operation, origin, before_json, after_json, account_id) VALUES ",
         );
         for i in 0..chunk.len() {
-            let b = i * 9;
+            let b = i * 10;
             sql.push_str(&format!(
-                "{}(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                "{}(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
                 if i == 0 { "" } else { ", " },
                 b + 1,
                 b + 2,
@@ -151,21 +179,23 @@ pub(crate) async fn append_inserts(
                 b + 6,
                 b + 7,
                 b + 8,
-                b + 9
+                b + 9,
+                b + 10
             ));
         }
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (id, after) in chunk {
             query = query
                 .bind(ctx.at)
-                .bind(ctx.actor)
+                .bind(ctx.actor.name.as_str())
                 .bind(entity)
                 .bind(*id)
                 .bind(ctx.plan_id)
                 .bind(Operation::Insert.as_str())
                 .bind(origin)
                 .bind(None::<String>)
-                .bind(Some(after.to_string()));
+                .bind(Some(after.to_string()))
+                .bind(ctx.actor.account_id);
         }
         query.execute(&mut *conn).await?;
     }
@@ -178,6 +208,7 @@ pub(crate) fn entry_from_row(row: &AnyRow) -> Result<HistoryEntry, StoreError> {
         id: row.try_get("id")?,
         at: row.try_get("at")?,
         actor: row.try_get("actor")?,
+        account_id: row.try_get("account_id")?,
         entity: row.try_get("entity")?,
         entity_id: row.try_get("entity_id")?,
         plan_id: row.try_get("plan_id")?,

@@ -1,13 +1,13 @@
 //! Storing an imported document: all of it in one transaction, or none.
 
 use crate::error::StoreError;
-use crate::history::{ChangeContext, Origin};
+use crate::history::{Actor, ChangeContext, Origin};
 use crate::write::{self, Val};
 use crate::{Store, now_text};
 use goldthread_domain::plan_diff::{ItemKind, action_fields};
 use goldthread_domain::{
     Action, FuzzyDate, Indicator, LeadOfficer, Measurement, Milestone, PlanChange, PlanDiff,
-    PlanDocument, PlanDraft, PlanMatch, Provenance, Risk, Target, ThreadNode, diff_plan,
+    PlanDocument, PlanDraft, PlanMatch, Provenance, Review, Risk, Target, ThreadNode, diff_plan,
 };
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
@@ -117,7 +117,7 @@ impl Store {
         &self,
         source: &SourceMeta,
         doc: &PlanDocument,
-        actor: &str,
+        actor: &Actor,
         options: ImportOptions,
     ) -> Result<ImportOutcome, StoreError> {
         validate(doc)?;
@@ -237,7 +237,7 @@ async fn insert_source(
     base: ChangeContext<'_>,
     source: &SourceMeta,
     at: &str,
-    actor: &str,
+    actor: &Actor,
     doc: &PlanDocument,
 ) -> Result<i64, StoreError> {
     let source_id = write::insert(
@@ -250,7 +250,7 @@ async fn insert_source(
             ("sha256", source.sha256.as_str().into()),
             ("size_bytes", source.size_bytes.into()),
             ("imported_at", at.into()),
-            ("imported_by", actor.into()),
+            ("imported_by", actor.name.as_str().into()),
         ],
     )
     .await?;
@@ -470,7 +470,7 @@ async fn delete_risks(
     Ok(())
 }
 
-async fn ensure_organisation(
+pub(crate) async fn ensure_organisation(
     conn: &mut AnyConnection,
     ctx: ChangeContext<'_>,
 ) -> Result<i64, StoreError> {
@@ -758,7 +758,7 @@ async fn insert_action(
     }
     insert_milestones(conn, ctx, id, &action.milestones).await?;
     for update in &action.updates {
-        crate::monitor::insert_update(conn, ctx, id, update).await?;
+        crate::monitor::insert_update(conn, ctx, id, update, Review::Approved).await?;
     }
     Ok(id)
 }
@@ -1149,7 +1149,8 @@ async fn merge_plan(
                         .iter()
                         .any(|u| u.as_at == update.as_at && u.status == update.status);
                     if !held {
-                        crate::monitor::insert_update(conn, ctx, id, update).await?;
+                        crate::monitor::insert_update(conn, ctx, id, update, Review::Approved)
+                            .await?;
                     }
                 }
                 id
@@ -1304,7 +1305,10 @@ async fn merge_measurements(
         .fetch_optional(&mut *conn)
         .await?;
         match held {
-            None => crate::monitor::insert_measurement(conn, ctx, indicator_id, m).await?,
+            None => {
+                crate::monitor::insert_measurement(conn, ctx, indicator_id, m, Review::Approved)
+                    .await?
+            }
             Some(row) => {
                 let id: i64 = row.try_get(0)?;
                 let value: Option<f64> = row.try_get(1)?;

@@ -8,6 +8,7 @@
 //!   fails with [`StoreError::Conflict`] rather than overwriting;
 //! - a document is imported in one transaction: all of it or none of it.
 
+mod accounts;
 mod connect;
 mod detail;
 mod error;
@@ -19,16 +20,18 @@ pub mod migrations;
 mod monitor;
 mod monitoring;
 mod read;
+mod review;
 mod version;
 mod write;
 
+pub use accounts::{Account, AccountChange, ApiToken, NewAccount, SessionRecord, normalise_email};
 pub use connect::{Backend, redact, sqlite_url};
 pub use detail::{
     ActionDetail, IndicatorDetail, MeasurementRow, MilestoneRow, RevisionRow, RiskRow, SearchHit,
     UpdateRow,
 };
 pub use error::StoreError;
-pub use history::HistoryEntry;
+pub use history::{Actor, HistoryEntry};
 pub use import::{ImportOptions, ImportOutcome, ImportStatus, SourceMeta, nothing_recognised};
 pub use mappings::SavedMapping;
 pub use monitor::{NewMeasurement, NewProgress};
@@ -36,6 +39,7 @@ pub use monitoring::{
     ActionInfo, IndicatorInfo, MonitoringData, NodeInfo, PlanInfo, UpdateInfo, ValueInfo,
 };
 pub use read::{ActionRow, PlanSummary};
+pub use review::{ChangeFilter, Submission, SubmissionRow};
 
 use sqlx::{Any, AnyPool, Transaction};
 use std::path::Path;
@@ -129,6 +133,11 @@ impl Store {
             .await?;
         Ok(())
     }
+}
+
+/// A moment as stored: RFC 3339 in UTC with microseconds.
+pub fn timestamp(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 
 /// Now, as stored: RFC 3339 in UTC with microseconds, which sorts as text.

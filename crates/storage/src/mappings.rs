@@ -6,7 +6,7 @@
 
 use crate::Store;
 use crate::error::StoreError;
-use crate::history::{ChangeContext, Origin};
+use crate::history::{Actor, ChangeContext, Origin};
 use crate::now_text;
 use crate::write;
 use serde::Serialize;
@@ -53,7 +53,7 @@ impl Store {
         &self,
         layout_key: &str,
         mapping_json: &str,
-        actor: &str,
+        actor: &Actor,
     ) -> Result<(), StoreError> {
         if layout_key.is_empty() {
             return Err(StoreError::Invalid(
@@ -90,7 +90,7 @@ impl Store {
                     version,
                     &[
                         ("mapping", mapping_json.into()),
-                        ("updated_by", actor.into()),
+                        ("updated_by", actor.name.as_str().into()),
                         ("updated_at", at.as_str().into()),
                     ],
                 )
@@ -111,7 +111,7 @@ impl Store {
                         ("organisation_id", organisation.into()),
                         ("layout_key", layout_key.into()),
                         ("mapping", mapping_json.into()),
-                        ("updated_by", actor.into()),
+                        ("updated_by", actor.name.as_str().into()),
                         ("updated_at", at.as_str().into()),
                     ],
                 )

@@ -36,6 +36,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "reported status of values, remembered table mappings",
         sql: include_str!("migrations/0004_table_mappings.sql"),
     },
+    Migration {
+        version: 5,
+        name: "accounts, sessions, API tokens, sign-off",
+        sql: include_str!("migrations/0005_accounts.sql"),
+    },
 ];
 
 impl Backend {

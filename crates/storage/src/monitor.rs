@@ -3,14 +3,14 @@
 //! opened before someone else's change is refused rather than overwriting.
 
 use crate::error::StoreError;
-use crate::history::{ChangeContext, Origin};
+use crate::history::{Actor, ChangeContext, Origin};
 use crate::import::date_text;
 use crate::write::{self, Val};
 use crate::{Store, now_text};
 use chrono::NaiveDate;
 use goldthread_domain::status::Rag;
 use goldthread_domain::{
-    ActionStatus, DueRevision, FuzzyDate, Measurement, Period, ProgressUpdate,
+    ActionStatus, DueRevision, FuzzyDate, Measurement, Period, ProgressUpdate, Review,
 };
 use sqlx::{AnyConnection, Row};
 
@@ -35,13 +35,15 @@ pub struct NewMeasurement {
 }
 
 impl Store {
-    /// Records progress on an action edited at `expected_version`.
+    /// Records progress on an action edited at `expected_version`, as
+    /// `review` says: approved at once, or pending sign-off.
     pub async fn record_progress(
         &self,
         action_id: i64,
         expected_version: i64,
         progress: &NewProgress,
-        actor: &str,
+        actor: &Actor,
+        review: Review,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
@@ -80,9 +82,9 @@ impl Store {
             status: progress.status,
             percent_complete: progress.percent_complete,
             commentary: progress.commentary.clone(),
-            author: Some(actor.to_string()),
+            author: Some(actor.name.clone()),
         };
-        insert_update(conn, ctx, action_id, &update).await?;
+        insert_update(conn, ctx, action_id, &update, review).await?;
         self.commit_write(tx).await?;
         Ok(())
     }
@@ -95,7 +97,8 @@ impl Store {
         indicator_id: i64,
         measurement: &NewMeasurement,
         expected_version: Option<i64>,
-        actor: &str,
+        actor: &Actor,
+        review: Review,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
@@ -129,8 +132,13 @@ impl Store {
                         ("value", Val::Real(measurement.value)),
                         ("text", measurement.text.clone().into()),
                         ("note", measurement.note.clone().into()),
-                        ("recorded_by", actor.into()),
+                        ("recorded_by", actor.name.as_str().into()),
                         ("recorded_at", at.as_str().into()),
+                        ("account_id", actor.account_id.into()),
+                        ("review", review.as_str().into()),
+                        ("reviewed_by", Val::Text(None)),
+                        ("reviewed_at", Val::Text(None)),
+                        ("review_comment", Val::Text(None)),
                     ],
                 )
                 .await?;
@@ -148,10 +156,10 @@ impl Store {
                     text: measurement.text.clone(),
                     note: measurement.note.clone(),
                     status: None,
-                    recorded_by: Some(actor.to_string()),
+                    recorded_by: Some(actor.name.clone()),
                     recorded_at: None,
                 };
-                insert_measurement(conn, ctx, indicator_id, &m).await?;
+                insert_measurement(conn, ctx, indicator_id, &m, review).await?;
             }
         }
         self.commit_write(tx).await?;
@@ -232,6 +240,7 @@ pub(crate) async fn insert_update(
     ctx: ChangeContext<'_>,
     action_id: i64,
     u: &ProgressUpdate,
+    review: Review,
 ) -> Result<(), StoreError> {
     write::insert(
         conn,
@@ -248,6 +257,8 @@ pub(crate) async fn insert_update(
             ("commentary", u.commentary.as_str().into()),
             ("author", u.author.clone().into()),
             ("recorded_at", ctx.at.into()),
+            ("account_id", ctx.actor.account_id.into()),
+            ("review", review.as_str().into()),
         ],
     )
     .await?;
@@ -313,8 +324,11 @@ pub(crate) async fn insert_measurement(
     ctx: ChangeContext<'_>,
     indicator_id: i64,
     m: &Measurement,
+    review: Review,
 ) -> Result<(), StoreError> {
-    let columns = measurement_values(ctx, indicator_id, m);
+    let mut columns = measurement_values(ctx, indicator_id, m);
+    columns.push(("account_id", ctx.actor.account_id.into()));
+    columns.push(("review", review.as_str().into()));
     write::insert(conn, ctx, "measurements", &columns).await?;
     Ok(())
 }

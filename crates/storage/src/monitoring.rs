@@ -237,7 +237,7 @@ impl Store {
             }
         }
         for r in sqlx::query(
-            "SELECT action_id, as_at, status FROM progress_updates ORDER BY action_id, as_at, id",
+            "SELECT action_id, as_at, status FROM progress_updates WHERE review = 'approved' ORDER BY action_id, as_at, id",
         )
         .fetch_all(&mut *tx)
         .await?
@@ -303,7 +303,7 @@ impl Store {
                 indicators[i].targets.push((period, r.try_get(2)?));
             }
         }
-        for r in sqlx::query("SELECT indicator_id, period, value, text FROM measurements ORDER BY indicator_id, period_end").fetch_all(&mut *tx).await? {
+        for r in sqlx::query("SELECT indicator_id, period, value, text FROM measurements WHERE review = 'approved' ORDER BY indicator_id, period_end").fetch_all(&mut *tx).await? {
             if let (Some(&i), Ok(period)) = (indicator_index.get(&r.try_get::<i64, _>(0)?), r.try_get::<String, _>(1)?.parse::<Period>()) {
                 indicators[i].values.push(ValueInfo { period, value: r.try_get(2)?, text: r.try_get(3)? });
             }

@@ -173,16 +173,17 @@ async fn insert_many_sqlite(
     }
     let after = after_state_sql(conn, table).await?;
     sqlx::query(AssertSqlSafe(format!(
-        "INSERT INTO history (at, actor, entity, entity_id, plan_id, operation, origin, before_json, after_json) \
-         SELECT $1, $2, $3, id, $4, $5, $6, NULL, json_object({after}) FROM {table} WHERE id > $7 ORDER BY id"
+        "INSERT INTO history (at, actor, entity, entity_id, plan_id, operation, origin, before_json, after_json, account_id) \
+         SELECT $1, $2, $3, id, $4, $5, $6, NULL, json_object({after}), $8 FROM {table} WHERE id > $7 ORDER BY id"
     )))
     .bind(ctx.at)
-    .bind(ctx.actor)
+    .bind(ctx.actor.name.as_str())
     .bind(table)
     .bind(ctx.plan_id)
     .bind(history::Operation::Insert.as_str())
     .bind(history::origin_name(ctx.origin))
     .bind(before)
+    .bind(ctx.actor.account_id)
     .execute(&mut *conn)
     .await?;
     Ok(())

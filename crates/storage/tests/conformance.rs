@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use goldthread_domain::{
     Action, ActionStatus, DateContext, FinancialYear, FuzzyDate, Indicator, LeadOfficer,
     Measurement, Milestone, NodeLevel, Period, PlanDocument, PlanDraft, PlanKind, PlanPeriod,
-    ProgressUpdate, Quarter, Target, ThreadNode,
+    ProgressUpdate, Quarter, Review, Target, ThreadNode,
 };
 use goldthread_storage::{
     ImportOptions, ImportStatus, NewMeasurement, NewProgress, SourceMeta, Store, StoreError,
@@ -141,7 +141,7 @@ fn sample_document() -> PlanDocument {
 /// Imports a document as the tester, without replacing: the common case.
 async fn import(store: &Store, tag: &str, doc: &PlanDocument) -> goldthread_storage::ImportOutcome {
     store
-        .import_document(&meta(tag), doc, "tester", ImportOptions::default())
+        .import_document(&meta(tag), doc, &who("tester"), ImportOptions::default())
         .await
         .unwrap()
 }
@@ -320,7 +320,7 @@ async fn a_replacing_reimport_keeps_plan_action_and_indicator_ids() {
             ..Default::default()
         });
         let outcome = store
-            .import_document(&meta("v2"), &v2, "tester", replace())
+            .import_document(&meta("v2"), &v2, &who("tester"), replace())
             .await
             .unwrap();
         assert_eq!(outcome.status, ImportStatus::Updated, "{}", b.name);
@@ -369,7 +369,13 @@ async fn recorded_progress_and_values_survive_a_reimport_that_lacks_them() {
         let actions = store.plan_actions(plan_id).await.unwrap();
         for action in &actions {
             store
-                .record_progress(action.id, action.version, &progress("Recorded"), "officer")
+                .record_progress(
+                    action.id,
+                    action.version,
+                    &progress("Recorded"),
+                    &who("officer"),
+                    Review::Approved,
+                )
                 .await
                 .unwrap();
         }
@@ -385,7 +391,8 @@ async fn recorded_progress_and_values_survive_a_reimport_that_lacks_them() {
                     note: None,
                 },
                 None,
-                "officer",
+                &who("officer"),
+                Review::Approved,
             )
             .await
             .unwrap();
@@ -396,7 +403,7 @@ async fn recorded_progress_and_values_survive_a_reimport_that_lacks_them() {
         v2.plans[0].actions.pop();
         v2.plans[0].actions[0].updates.clear();
         let outcome = store
-            .import_document(&meta("v2"), &v2, "tester", replace())
+            .import_document(&meta("v2"), &v2, &who("tester"), replace())
             .await
             .unwrap();
         assert_eq!(outcome.status, ImportStatus::Updated, "{}", b.name);
@@ -464,7 +471,7 @@ async fn an_item_missing_from_the_file_with_nothing_recorded_is_removed_and_stay
         let mut v2 = sample_document();
         v2.plans[0].actions.pop();
         let outcome = store
-            .import_document(&meta("v2"), &v2, "tester", replace())
+            .import_document(&meta("v2"), &v2, &who("tester"), replace())
             .await
             .unwrap();
         assert_eq!(outcome.status, ImportStatus::Updated, "{}", b.name);
@@ -488,7 +495,7 @@ async fn an_item_missing_from_the_file_with_nothing_recorded_is_removed_and_stay
         assert_eq!(again.status, ImportStatus::NeedsConfirmation, "{}", b.name);
         assert_eq!(again.plans[0].added.len(), 1, "{}", b.name);
         let restored = store
-            .import_document(&meta("v1"), &sample_document(), "tester", replace())
+            .import_document(&meta("v1"), &sample_document(), &who("tester"), replace())
             .await
             .unwrap();
         assert_eq!(restored.status, ImportStatus::Updated, "{}", b.name);
@@ -546,7 +553,7 @@ async fn empty_plans_are_never_stored_and_an_empty_document_is_refused() {
             findings: vec![],
         };
         let refused = store
-            .import_document(&meta("e"), &empty, "tester", replace())
+            .import_document(&meta("e"), &empty, &who("tester"), replace())
             .await
             .unwrap();
         assert_eq!(refused.status, ImportStatus::Refused, "{}", b.name);
@@ -592,11 +599,23 @@ async fn a_stale_version_is_refused_with_a_conflict_naming_who_changed_it() {
     for b in backends("conflict").await {
         let (store, action) = store_with_first_action(&b, "c").await;
         store
-            .record_progress(action.id, action.version, &progress("first"), "alice")
+            .record_progress(
+                action.id,
+                action.version,
+                &progress("first"),
+                &who("alice"),
+                Review::Approved,
+            )
             .await
             .unwrap();
         let err = store
-            .record_progress(action.id, action.version, &progress("second"), "bob")
+            .record_progress(
+                action.id,
+                action.version,
+                &progress("second"),
+                &who("bob"),
+                Review::Approved,
+            )
             .await
             .unwrap_err();
         match err {
@@ -619,7 +638,7 @@ async fn a_stale_version_is_refused_with_a_conflict_naming_who_changed_it() {
         );
         assert!(
             store
-                .record_progress(9_999, 1, &progress("x"), "bob")
+                .record_progress(9_999, 1, &progress("x"), &who("bob"), Review::Approved)
                 .await
                 .unwrap_err()
                 .is_not_found()
@@ -637,7 +656,13 @@ async fn revised_due_dates_keep_the_date_they_replace() {
             "contractor delay".into(),
         ));
         store
-            .record_progress(action.id, action.version, &p, "alice")
+            .record_progress(
+                action.id,
+                action.version,
+                &p,
+                &who("alice"),
+                Review::Approved,
+            )
             .await
             .unwrap();
         let pool = raw_pool(&b.url).await;
@@ -679,12 +704,18 @@ async fn indicator_values_are_versioned_too() {
             note: Some("from the system".into()),
         };
         store
-            .record_measurement(indicator, &value(81.0), None, "alice")
+            .record_measurement(
+                indicator,
+                &value(81.0),
+                None,
+                &who("alice"),
+                Review::Approved,
+            )
             .await
             .unwrap();
         // Bob opened the form before Alice saved: he thinks there is no value yet.
         let err = store
-            .record_measurement(indicator, &value(79.0), None, "bob")
+            .record_measurement(indicator, &value(79.0), None, &who("bob"), Review::Approved)
             .await
             .unwrap_err();
         assert!(
@@ -693,7 +724,13 @@ async fn indicator_values_are_versioned_too() {
             b.name
         );
         store
-            .record_measurement(indicator, &value(79.5), Some(1), "bob")
+            .record_measurement(
+                indicator,
+                &value(79.5),
+                Some(1),
+                &who("bob"),
+                Review::Approved,
+            )
             .await
             .unwrap();
         let v: f64 = sqlx::query("SELECT value FROM measurements")
@@ -711,7 +748,13 @@ async fn every_change_is_in_the_history_with_before_and_after() {
     for b in backends("history").await {
         let (store, action) = store_with_first_action(&b, "h").await;
         store
-            .record_progress(action.id, action.version, &progress("moving"), "alice")
+            .record_progress(
+                action.id,
+                action.version,
+                &progress("moving"),
+                &who("alice"),
+                Review::Approved,
+            )
             .await
             .unwrap();
 
@@ -839,7 +882,12 @@ async fn missing_numbers_then_numbers_store_on_both_backends() {
             });
         }
         store
-            .import_document(&meta("nullreal"), &doc, "tester", ImportOptions::default())
+            .import_document(
+                &meta("nullreal"),
+                &doc,
+                &who("tester"),
+                ImportOptions::default(),
+            )
             .await
             .unwrap_or_else(|e| panic!("{}: {e}", b.name));
         assert_eq!(store.count("targets").await.unwrap(), 4, "{}", b.name);
@@ -866,7 +914,8 @@ async fn missing_numbers_then_numbers_store_on_both_backends() {
                     note: Some("validated".into()),
                 },
                 Some(1),
-                "alice",
+                &who("alice"),
+                Review::Approved,
             )
             .await
             .unwrap();
@@ -889,7 +938,7 @@ async fn an_invalid_document_stores_nothing() {
         let mut doc = sample_document();
         doc.plans[0].actions[1].nodes = vec![42];
         let err = store
-            .import_document(&meta("bad"), &doc, "tester", ImportOptions::default())
+            .import_document(&meta("bad"), &doc, &who("tester"), ImportOptions::default())
             .await
             .unwrap_err();
         assert!(
@@ -952,7 +1001,12 @@ async fn a_reported_status_round_trips_through_import_and_export() {
             value(Quarter::Q2, None),
         ];
         let outcome = store
-            .import_document(&meta("status"), &doc, "tester", ImportOptions::default())
+            .import_document(
+                &meta("status"),
+                &doc,
+                &who("tester"),
+                ImportOptions::default(),
+            )
             .await
             .unwrap_or_else(|e| panic!("{}: {e}", b.name));
         let exported = store.export_document(&outcome.plan_ids).await.unwrap();
@@ -975,14 +1029,14 @@ async fn a_reported_status_round_trips_through_import_and_export() {
         // changed status (and nothing else) corrects it.
         doc.plans[0].indicators[0].measurements[0].status = None;
         let same = store
-            .import_document(&meta("status1"), &doc, "tester", replace())
+            .import_document(&meta("status1"), &doc, &who("tester"), replace())
             .await
             .unwrap();
         assert_eq!(same.status, ImportStatus::Unchanged, "{}", b.name);
         doc.plans[0].indicators[0].measurements[0].status =
             Some(goldthread_domain::status::Rag::Green);
         store
-            .import_document(&meta("status2"), &doc, "tester", replace())
+            .import_document(&meta("status2"), &doc, &who("tester"), replace())
             .await
             .unwrap_or_else(|e| panic!("{}: {e}", b.name));
         let exported = store.export_document(&outcome.plan_ids).await.unwrap();
@@ -1003,7 +1057,7 @@ async fn a_remembered_mapping_is_read_back_replaced_and_both_saves_are_in_histor
         let first = r#"{"headings":["Ref","Figure A"],"columns":[{"heading":"Ref","role":"code"},{"heading":"Figure A","role":"value"}]}"#;
         let second = r#"{"headings":["Ref","Figure A"],"columns":[{"heading":"Ref","role":"code"},{"heading":"Figure A","role":"target","period":"2024/25"}]}"#;
         store
-            .remember_mapping("ref|figure a", first, "alice")
+            .remember_mapping("ref|figure a", first, &who("alice"))
             .await
             .unwrap_or_else(|e| panic!("{}: {e}", b.name));
         let saved = store.saved_mappings().await.unwrap();
@@ -1018,12 +1072,12 @@ async fn a_remembered_mapping_is_read_back_replaced_and_both_saves_are_in_histor
         );
 
         store
-            .remember_mapping("ref|figure a", second, "bob")
+            .remember_mapping("ref|figure a", second, &who("bob"))
             .await
             .unwrap();
         // The same text again writes nothing.
         store
-            .remember_mapping("ref|figure a", second, "bob")
+            .remember_mapping("ref|figure a", second, &who("bob"))
             .await
             .unwrap();
         let saved = store.saved_mappings().await.unwrap();
@@ -1049,4 +1103,8 @@ async fn a_remembered_mapping_is_read_back_replaced_and_both_saves_are_in_histor
         assert_eq!(history[1].before, history[0].after, "{}", b.name);
         assert_eq!(history[1].after.as_ref().unwrap()["mapping"], second);
     }
+}
+
+fn who(name: &str) -> goldthread_storage::Actor {
+    goldthread_storage::Actor::process(name)
 }

@@ -2,17 +2,12 @@
 
 use crate::AppState;
 use crate::error::ApiError;
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Serialize;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/plans", get(list_plans))
-}
-
 #[derive(Serialize)]
-struct PlanJson {
+pub(crate) struct PlanJson {
     id: i64,
     title: String,
     kind: String,
@@ -23,12 +18,12 @@ struct PlanJson {
 }
 
 #[derive(Serialize)]
-struct PeriodJson {
+pub(crate) struct PeriodJson {
     from: String,
     to: String,
 }
 
-async fn list_plans(State(state): State<AppState>) -> Result<Json<Vec<PlanJson>>, ApiError> {
+pub async fn list_plans(State(state): State<AppState>) -> Result<Json<Vec<PlanJson>>, ApiError> {
     let plans = state.store.list_plans().await?;
     Ok(Json(
         plans

@@ -14,6 +14,21 @@ pub enum WebError {
     BadRequest(String),
     #[error("template error: {0}")]
     Template(#[from] minijinja::Error),
+    /// Signed in, but the role or the record's owner does not allow it.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Not signed in (or a bad API token).
+    #[error("{0}")]
+    Unauthorised(String),
+    /// A request body over its limit.
+    #[error("{0}")]
+    TooLarge(String),
+    /// Signing in too often: when to try again.
+    #[error("{0}")]
+    TooManyAttempts(String),
+    /// Something of ours failed; the detail goes to the log only.
+    #[error("{0}")]
+    Internal(String),
     /// Every document reader is busy and the queue is full.
     #[error("Goldthread is reading other documents just now. Try again in a minute.")]
     Busy,
@@ -29,7 +44,13 @@ impl WebError {
             }
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::Busy => StatusCode::SERVICE_UNAVAILABLE,
-            WebError::Store(_) | WebError::Template(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            WebError::Forbidden(_) => StatusCode::FORBIDDEN,
+            WebError::Unauthorised(_) => StatusCode::UNAUTHORIZED,
+            WebError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Store(_) | WebError::Template(_) | WebError::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
     }
 }
@@ -59,6 +80,10 @@ impl IntoResponse for WebError {
             StatusCode::NOT_FOUND => "Page not found",
             StatusCode::CONFLICT => "Someone else changed this record",
             StatusCode::BAD_REQUEST => "There is a problem",
+            StatusCode::FORBIDDEN => "You cannot do this",
+            StatusCode::UNAUTHORIZED => "Sign in to continue",
+            StatusCode::PAYLOAD_TOO_LARGE => "What you sent is too large",
+            StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
             _ => "Sorry, there is a problem with the service",
         };
         let body = crate::templates::render_error(title, &message);

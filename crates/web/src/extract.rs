@@ -23,3 +23,32 @@ impl<S: Send + Sync> FromRequestParts<S> for RecordId {
             .ok_or(WebError::NotFound)
     }
 }
+
+/// The address a request came from, for throttling sign-ins: the socket's
+/// peer, or behind a proxy the last address it added to `X-Forwarded-For`.
+pub struct ClientAddress(pub Option<String>);
+
+impl FromRequestParts<crate::AppState> for ClientAddress {
+    type Rejection = WebError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &crate::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if state.auth.behind_proxy
+            && let Some(forwarded) = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.rsplit(',').next())
+        {
+            return Ok(ClientAddress(Some(forwarded.trim().to_string())));
+        }
+        Ok(ClientAddress(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip().to_string()),
+        ))
+    }
+}

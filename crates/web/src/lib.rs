@@ -7,6 +7,7 @@
 
 mod api;
 mod assets;
+pub mod auth;
 mod error;
 pub mod extract;
 mod forms;
@@ -15,12 +16,12 @@ mod page_cache;
 mod pages;
 pub mod readers;
 mod request_log;
+mod security_headers;
 mod snapshot;
 mod templates;
 mod views;
 
 use axum::Router;
-use axum::routing::get;
 use goldthread_storage::Store;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -37,6 +38,7 @@ pub struct AppState {
     pub page_cache: Arc<page_cache::PageCache>,
     pub pending_imports: Arc<pages::import::PendingImports>,
     pub readers: Arc<readers::DocumentReaders>,
+    pub auth: Arc<auth::AuthConfig>,
 }
 
 /// A bound, not yet running server: tests bind to port 0 and read the port.
@@ -46,7 +48,11 @@ pub struct Application {
 }
 
 impl Application {
-    pub async fn build(store: Store, bind: &str) -> std::io::Result<Application> {
+    pub async fn build(
+        store: Store,
+        bind: &str,
+        auth: auth::AuthConfig,
+    ) -> std::io::Result<Application> {
         let listener = TcpListener::bind(bind).await?;
         let state = AppState {
             store,
@@ -55,6 +61,7 @@ impl Application {
             page_cache: Arc::default(),
             pending_imports: Arc::default(),
             readers: Arc::default(),
+            auth: Arc::new(auth),
         };
         Ok(Application {
             listener,
@@ -68,21 +75,35 @@ impl Application {
 
     /// Serves until Ctrl-C (or SIGTERM), then lets requests in flight finish.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown_signal())
             .await
     }
 }
 
+/// The application: every route behind its access rule, then (inner to
+/// outer) CSRF checks, who is asking, security headers, the request log.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/assets/{*path}", get(assets::serve))
-        .merge(pages::routes())
-        .nest("/api/v1", api::routes())
+    pages::routes()
+        .into_router()
         .fallback(error::not_found)
+        .layer(axum::middleware::from_fn(auth::csrf::check))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::session::authenticate,
+        ))
+        .layer(axum::middleware::from_fn(security_headers::add))
         .layer(axum::middleware::from_fn(request_log::log_request))
         .with_state(state)
+}
+
+/// Every route and method with its access rule, as `goldthread routes`
+/// lists them.
+pub fn route_rules() -> Vec<auth::routes::RouteRule> {
+    pages::routes().rules().to_vec()
 }
 
 async fn shutdown_signal() {

@@ -51,7 +51,11 @@ pub fn combine(given: Option<&Mapping>, remembered: &Mapping) -> Option<Mapping>
 }
 
 /// Remembers every table of `mapping` under its layout.
-pub async fn remember(store: &Store, mapping: &Mapping, actor: &str) -> Result<(), StoreError> {
+pub async fn remember(
+    store: &Store,
+    mapping: &Mapping,
+    actor: &goldthread_storage::Actor,
+) -> Result<(), StoreError> {
     for table in &mapping.tables {
         let json = serde_json::to_string(table)
             .map_err(|e| StoreError::Invalid(format!("cannot write a table mapping: {e}")))?;

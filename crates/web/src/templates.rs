@@ -11,6 +11,7 @@ macro_rules! templates {
 
 const TEMPLATES: &[(&str, &str)] = templates!(
     "base.html",
+    "account_bar.html",
     "macros.html",
     "error.html",
     "index.html",
@@ -24,6 +25,14 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "import.html",
     "import_preview.html",
     "import_done.html",
+    "sign_in.html",
+    "account.html",
+    "set_password.html",
+    "admin_accounts.html",
+    "admin_account.html",
+    "admin_tokens.html",
+    "approvals.html",
+    "changes.html",
 );
 
 pub fn environment() -> Environment<'static> {
@@ -43,16 +52,69 @@ pub fn render_error(title: &str, message: &str) -> String {
     static ENV: std::sync::OnceLock<Environment<'static>> = std::sync::OnceLock::new();
     let env = ENV.get_or_init(environment);
     env.get_template("error.html")
-        .and_then(|t| t.render(context! { title, message }))
+        .and_then(|t| {
+            let page = crate::auth::page_context();
+            let bar = account_bar(env, &page)?;
+            t.render(context! {
+                title,
+                message,
+                account_bar => Value::from_safe_string(bar),
+                csrf_token => page.csrf_token,
+            })
+        })
         .unwrap_or_else(|_| format!("<h1>{}</h1>", escape(title)))
 }
 
+/// Renders a page for the request being served: the page context (who is
+/// signed in, the CSRF token) is added to `ctx`. A page rendered for the
+/// page cache gets markers instead, filled in per request by
+/// [`personalise`], so one cached copy serves every account of a role.
 pub fn render(
     env: &Environment<'static>,
     name: &str,
     ctx: Value,
 ) -> Result<String, minijinja::Error> {
-    env.get_template(name)?.render(ctx)
+    let (account_bar, csrf_token) = if FOR_CACHE.try_with(|c| *c).unwrap_or(false) {
+        (ACCOUNT_BAR_MARKER.to_string(), CSRF_MARKER.to_string())
+    } else {
+        let page = crate::auth::page_context();
+        (account_bar(env, &page)?, page.csrf_token)
+    };
+    env.get_template(name)?.render(context! {
+        account_bar => Value::from_safe_string(account_bar),
+        csrf_token,
+        ..ctx
+    })
+}
+
+tokio::task_local! {
+    /// Set while a page is rendered for the page cache.
+    pub static FOR_CACHE: bool;
+}
+
+const ACCOUNT_BAR_MARKER: &str = "<!--goldthread:account-bar-->";
+/// Hex digits cannot spell it, and text from documents is escaped, so it
+/// marks only where a template put the token.
+const CSRF_MARKER: &str = "goldthread-csrf-token-marker";
+
+fn account_bar(
+    env: &Environment<'static>,
+    page: &crate::auth::PageContext,
+) -> Result<String, minijinja::Error> {
+    env.get_template("account_bar.html")?.render(context! {
+        me => page.account.as_ref().map(|a| Value::from(minijinja::value::Serde(a))),
+        role_label => page.account.as_ref().map(|a| a.role.label()),
+        csrf_token => &page.csrf_token,
+    })
+}
+
+/// Fills a cached page's markers for the request being served.
+pub fn personalise(env: &Environment<'static>, cached: &str) -> Result<String, minijinja::Error> {
+    let page = crate::auth::page_context();
+    let bar = account_bar(env, &page)?;
+    Ok(cached
+        .replacen(ACCOUNT_BAR_MARKER, &bar, 1)
+        .replace(CSRF_MARKER, &page.csrf_token))
 }
 
 fn escape(text: &str) -> String {

@@ -3,6 +3,7 @@
 
 use super::{render, today};
 use crate::AppState;
+use crate::auth::{Me, SignedIn};
 use crate::error::WebError;
 use crate::extract::RecordId;
 use crate::forms::FormErrors;
@@ -12,7 +13,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use goldthread_domain::status::ActionAssessment;
-use goldthread_domain::{ActionStatus, DateContext, FuzzyDate};
+use goldthread_domain::{ActionStatus, DateContext, FuzzyDate, Review, Role, may_record};
 use goldthread_storage::{ActionDetail, NewProgress, StoreError};
 use serde::{Deserialize, Serialize};
 
@@ -32,8 +33,6 @@ pub struct ProgressForm {
     revised_due: String,
     #[serde(default)]
     revised_reason: String,
-    #[serde(default)]
-    author: String,
 }
 
 #[derive(Deserialize)]
@@ -49,7 +48,11 @@ struct Page {
     form: ProgressForm,
     errors: FormErrors,
     conflict: Option<String>,
-    saved: bool,
+    saved: Option<&'static str>,
+    /// Whether the signed-in account may record progress here, and if not,
+    /// why not.
+    can_record: bool,
+    cannot_record: Option<String>,
     statuses: Vec<(&'static str, &'static str)>,
 }
 
@@ -64,8 +67,15 @@ struct AssessmentView {
     period: String,
 }
 
-/// As at, status, percent complete, commentary, author.
-type UpdateView = (String, &'static str, Option<i64>, String, Option<String>);
+/// As at, status, percent complete, commentary, author, sign-off note.
+type UpdateView = (
+    String,
+    &'static str,
+    Option<i64>,
+    String,
+    Option<String>,
+    Option<String>,
+);
 
 #[derive(Serialize)]
 struct ActionView {
@@ -149,6 +159,7 @@ fn view(detail: &ActionDetail) -> ActionView {
                     u.percent_complete,
                     u.commentary.clone(),
                     u.author.clone(),
+                    review_note(&u.review, u.review_comment.as_deref()),
                 )
             })
             .collect(),
@@ -184,15 +195,61 @@ fn assessment_view(a: ActionAssessment, as_at: NaiveDate) -> AssessmentView {
     }
 }
 
+/// How an update's sign-off shows beside it: nothing once approved.
+pub(crate) fn review_note(review: &str, comment: Option<&str>) -> Option<String> {
+    match Review::parse(review) {
+        Some(Review::Approved) | None => None,
+        Some(Review::Pending) => Some(Review::Pending.label().to_string()),
+        Some(Review::Returned) => Some(match comment {
+            Some(c) => format!("Returned: {c}"),
+            None => "Returned".to_string(),
+        }),
+    }
+}
+
+/// Whether `me` may record on a record led by `posts`, and if not, why.
+pub(crate) async fn recording_rights(
+    state: &AppState,
+    me: Option<&SignedIn>,
+    posts: &[String],
+) -> Result<Result<(), String>, WebError> {
+    let Some(me) = me else {
+        return Ok(Err("Sign in to record progress.".into()));
+    };
+    let held = state.store.posts_of(me.account_id).await?;
+    let record: Vec<&str> = posts.iter().map(String::as_str).collect();
+    if may_record(me.role, held.iter().map(String::as_str), &record) {
+        return Ok(Ok(()));
+    }
+    Ok(Err(match me.role {
+        Role::Viewer => "Your account can read but not record progress.".to_string(),
+        _ => format!(
+            "Only the holders of {} (and the performance team) can record here. Your posts: {}.",
+            if posts.is_empty() {
+                "its lead post".to_string()
+            } else {
+                posts.join(", ")
+            },
+            if held.is_empty() {
+                "none".to_string()
+            } else {
+                held.join(", ")
+            }
+        ),
+    }))
+}
+
 async fn build_page(
     state: &AppState,
     id: i64,
     form: Option<ProgressForm>,
     errors: FormErrors,
     conflict: Option<String>,
-    saved: bool,
+    saved: Option<&'static str>,
 ) -> Result<Page, WebError> {
     let detail = state.store.action_detail(id).await?;
+    let me = crate::auth::page_context().account;
+    let rights = recording_rights(state, me.as_ref(), &detail.officers).await?;
     let form = form.unwrap_or_else(|| fresh_form(detail.version));
     let data = state.snapshot.get(&state.store).await?;
     let as_at = today();
@@ -215,6 +272,8 @@ async fn build_page(
         errors,
         conflict,
         saved,
+        can_record: rights.is_ok(),
+        cannot_record: rights.err(),
         statuses: ActionStatus::ALL
             .iter()
             .map(|s| (s.as_str(), s.label()))
@@ -235,19 +294,16 @@ pub async fn page(
     RecordId(id): RecordId,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, WebError> {
-    let page = build_page(
-        &state,
-        id,
-        None,
-        FormErrors::default(),
-        None,
-        q.saved.is_some(),
-    )
-    .await?;
+    let saved = match q.saved.as_deref() {
+        Some("pending") => Some("Progress submitted. It counts once it is signed off."),
+        Some(_) => Some("Progress recorded."),
+        None => None,
+    };
+    let page = build_page(&state, id, None, FormErrors::default(), None, saved).await?;
     Ok(render(&state, "action.html", &page)?.into_response())
 }
 
-fn validate(form: &ProgressForm) -> Result<(i64, NewProgress, String), FormErrors> {
+fn validate(form: &ProgressForm) -> Result<(i64, NewProgress), FormErrors> {
     let mut errors = FormErrors::default();
     let version = form.version.trim().parse::<i64>();
     if version.is_err() {
@@ -312,10 +368,6 @@ fn validate(form: &ProgressForm) -> Result<(i64, NewProgress, String), FormError
             }
         }
     };
-    let author = form.author.trim();
-    if author.is_empty() {
-        errors.add("author", "Enter your name or post");
-    }
     match (version, status, as_at) {
         (Ok(version), Some(status), Ok(as_at)) if errors.is_empty() => Ok((
             version,
@@ -326,7 +378,6 @@ fn validate(form: &ProgressForm) -> Result<(i64, NewProgress, String), FormError
                 commentary: commentary.to_string(),
                 revised_due,
             },
-            author.to_string(),
         )),
         _ => Err(errors),
     }
@@ -335,12 +386,19 @@ fn validate(form: &ProgressForm) -> Result<(i64, NewProgress, String), FormError
 pub async fn record_progress(
     State(state): State<AppState>,
     RecordId(id): RecordId,
+    Me(me): Me,
     Form(form): Form<ProgressForm>,
 ) -> Result<Response, WebError> {
-    let (version, progress, author) = match validate(&form) {
+    let posts = state.store.action_posts(id).await?;
+    if let Err(why) = recording_rights(&state, Some(&me), &posts).await? {
+        // The record must exist for the refusal to mean anything.
+        state.store.action_detail(id).await?;
+        return Err(WebError::Forbidden(why));
+    }
+    let (version, progress) = match validate(&form) {
         Ok(valid) => valid,
         Err(errors) => {
-            let page = build_page(&state, id, Some(form), errors, None, false).await?;
+            let page = build_page(&state, id, Some(form), errors, None, None).await?;
             return Ok((
                 axum::http::StatusCode::BAD_REQUEST,
                 render(&state, "action.html", &page)?,
@@ -348,12 +406,24 @@ pub async fn record_progress(
                 .into_response());
         }
     };
+    let review = if me.role.needs_sign_off() {
+        Review::Pending
+    } else {
+        Review::Approved
+    };
     match state
         .store
-        .record_progress(id, version, &progress, &author)
+        .record_progress(id, version, &progress, &me.actor(), review)
         .await
     {
-        Ok(()) => Ok(Redirect::to(&format!("/actions/{id}?saved=1")).into_response()),
+        Ok(()) => {
+            let saved = if review == Review::Pending {
+                "pending"
+            } else {
+                "1"
+            };
+            Ok(Redirect::to(&format!("/actions/{id}?saved={saved}")).into_response())
+        }
         Err(StoreError::Conflict {
             changed_by,
             changed_at,
@@ -378,7 +448,7 @@ pub async fn record_progress(
                 Some(kept),
                 FormErrors::default(),
                 Some(message),
-                false,
+                None,
             )
             .await?;
             Ok((

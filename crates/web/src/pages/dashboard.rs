@@ -22,7 +22,7 @@ pub async fn page(
     Query(query): Query<ScopeQuery>,
 ) -> Result<Response, WebError> {
     let builder = state.clone();
-    cached_page(&state, &uri, move |data| async move {
+    cached_page(&state, &uri, "", move |data| async move {
         let scope = Scope::from_query(&query, today()).check_plan(&data);
         let card = dashboard::build(&data, &scope);
         render(

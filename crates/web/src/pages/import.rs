@@ -11,6 +11,7 @@
 
 use super::render;
 use crate::AppState;
+use crate::auth::Me;
 use crate::error::WebError;
 use axum::Form;
 use axum::extract::{Multipart, Path, State};
@@ -35,7 +36,9 @@ pub struct PendingImports {
 struct Pending {
     file_name: String,
     bytes: Vec<u8>,
-    author: String,
+    /// Who uploaded it: only they can confirm it.
+    account_id: i64,
+    actor: goldthread_storage::Actor,
     /// The column roles the user chose so far (the tables they changed).
     mapping: Option<Mapping>,
     at: Instant,
@@ -60,8 +63,14 @@ impl PendingImports {
         token
     }
 
-    fn take(&self, token: &str) -> Option<Pending> {
-        self.uploads.lock().ok()?.remove(token)
+    /// The upload behind `token`, if `account_id` made it (another
+    /// account's token is as good as none).
+    fn take_for(&self, token: &str, account_id: i64) -> Option<Pending> {
+        let mut map = self.uploads.lock().ok()?;
+        if map.get(token)?.account_id != account_id {
+            return None;
+        }
+        map.remove(token)
     }
 }
 
@@ -88,7 +97,6 @@ fn token(bytes: &[u8]) -> String {
 struct FormPage {
     title: &'static str,
     errors: crate::forms::FormErrors,
-    author: String,
 }
 
 pub async fn form(State(state): State<AppState>) -> Result<Html<String>, WebError> {
@@ -398,41 +406,34 @@ fn counts(doc: &PlanDocument) -> Vec<(&'static str, usize)> {
 
 pub async fn upload(
     State(state): State<AppState>,
+    Me(me): Me,
     mut multipart: Multipart,
 ) -> Result<Response, WebError> {
     let mut file: Option<(String, Vec<u8>)> = None;
-    let mut author = String::new();
     while let Some(field) = multipart
         .next_field()
         .await
         .map_err(|e| WebError::BadRequest(format!("The upload was interrupted: {e}")))?
     {
-        match field.name() {
-            Some("file") => {
-                let name = field.file_name().unwrap_or("upload").to_string();
-                let bytes = field.bytes().await.map_err(|e| {
-                    WebError::BadRequest(format!("The upload was interrupted: {e}"))
-                })?;
-                if !bytes.is_empty() {
-                    file = Some((name, bytes.to_vec()));
-                }
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("upload").to_string();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| WebError::BadRequest(format!("The upload was interrupted: {e}")))?;
+            if !bytes.is_empty() {
+                file = Some((name, bytes.to_vec()));
             }
-            Some("author") => author = field.text().await.unwrap_or_default().trim().to_string(),
-            _ => {}
         }
     }
     let mut errors = crate::forms::FormErrors::default();
     if file.is_none() {
         errors.add("file", "Select a plan document to import");
     }
-    if author.is_empty() {
-        errors.add("author", "Enter your name or post");
-    }
     let Some((file_name, bytes)) = file.filter(|_| errors.is_empty()) else {
         let page = FormPage {
             title: "Import a plan",
             errors,
-            author,
         };
         return Ok((
             axum::http::StatusCode::BAD_REQUEST,
@@ -458,7 +459,6 @@ pub async fn upload(
             let page = FormPage {
                 title: "Import a plan",
                 errors,
-                author,
             };
             return Ok((
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
@@ -471,7 +471,8 @@ pub async fn upload(
     let token = state.pending_imports.put(Pending {
         file_name: file_name.clone(),
         bytes,
-        author,
+        account_id: me.account_id,
+        actor: me.actor(),
         mapping: None,
         at: Instant::now(),
     });
@@ -572,10 +573,11 @@ struct DonePage {
 pub async fn decide(
     State(state): State<AppState>,
     Path(token): Path<String>,
+    Me(me): Me,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let fields: Fields = fields.into_iter().collect();
-    let Some(pending) = state.pending_imports.take(&token) else {
+    let Some(pending) = state.pending_imports.take_for(&token, me.account_id) else {
         return Err(WebError::BadRequest("This import has already been confirmed or cancelled, or it expired. Upload the file again.".into()));
     };
     let decision = fields.get("decision").map_or("", String::as_str);
@@ -642,7 +644,7 @@ pub async fn decide(
     };
     let outcome = state
         .store
-        .import_document(&meta, &read.document, &pending.author, options)
+        .import_document(&meta, &read.document, &pending.actor, options)
         .await?;
     if outcome.status == goldthread_storage::ImportStatus::NeedsConfirmation {
         // Nothing was stored: show the preview again, with the difference
@@ -668,7 +670,7 @@ pub async fn decide(
     if outcome.status != goldthread_storage::ImportStatus::Refused
         && let Some(user) = &user
     {
-        crate::mappings::remember(&state.store, user, &pending.author).await?;
+        crate::mappings::remember(&state.store, user, &pending.actor).await?;
     }
     let (status, message) = match outcome.status {
         goldthread_storage::ImportStatus::Created => {

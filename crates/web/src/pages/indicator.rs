@@ -3,6 +3,7 @@
 
 use super::{cached_page, render, today};
 use crate::AppState;
+use crate::auth::Me;
 use crate::error::WebError;
 use crate::extract::RecordId;
 use crate::forms::{FormErrors, parse_figure};
@@ -11,6 +12,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect, Response};
+use goldthread_domain::Review;
 use goldthread_domain::status::{Trend, periods_in_year};
 use goldthread_domain::{FinancialYear, Period, Unit};
 use goldthread_storage::{IndicatorDetail, IndicatorInfo, NewMeasurement, StoreError};
@@ -25,8 +27,6 @@ pub struct ValueForm {
     value: String,
     #[serde(default)]
     note: String,
-    #[serde(default)]
-    author: String,
     /// The versions of the values the user saw: `period=version;…`.
     #[serde(default)]
     seen: String,
@@ -60,7 +60,11 @@ struct Page {
     form: ValueForm,
     errors: FormErrors,
     conflict: Option<String>,
-    saved: bool,
+    saved: Option<&'static str>,
+    can_record: bool,
+    cannot_record: Option<String>,
+    /// Values waiting for sign-off or returned: they do not count yet.
+    submissions: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -154,9 +158,26 @@ async fn build_page(
     form: Option<ValueForm>,
     errors: FormErrors,
     conflict: Option<String>,
-    saved: bool,
+    saved: Option<&'static str>,
 ) -> Result<Page, WebError> {
     let detail = state.store.indicator_detail(id).await?;
+    let me = crate::auth::page_context().account;
+    let posts = state.store.indicator_posts(id).await?;
+    let rights = super::action::recording_rights(state, me.as_ref(), &posts).await?;
+    let submissions = detail
+        .values
+        .iter()
+        .filter_map(|v| {
+            let note = super::action::review_note(&v.review, v.review_comment.as_deref())?;
+            let shown = v
+                .value
+                .map(|x| x.to_string())
+                .or(v.text.clone())
+                .unwrap_or_default();
+            let by = v.recorded_by.as_deref().unwrap_or("unknown");
+            Some(format!("{}: {shown}, entered by {by}. {note}.", v.period))
+        })
+        .collect();
     let data = state.snapshot.get(&state.store).await?;
     let info = data.indicators.iter().find(|i| i.id == id);
     let rules = assess::rules(&data);
@@ -284,6 +305,9 @@ async fn build_page(
         errors,
         conflict,
         saved,
+        can_record: rights.is_ok(),
+        cannot_record: rights.err(),
+        submissions,
     })
 }
 
@@ -294,16 +318,20 @@ pub async fn page(
     Query(q): Query<PageQuery>,
 ) -> Result<Response, WebError> {
     let builder = state.clone();
-    cached_page(&state, &uri, move |_| async move {
-        let page = build_page(
-            &builder,
-            id,
-            None,
-            FormErrors::default(),
-            None,
-            q.saved.is_some(),
-        )
-        .await?;
+    // The form shows only to those who may record here.
+    let me = crate::auth::page_context().account;
+    let posts = state.store.indicator_posts(id).await?;
+    let variant = match super::action::recording_rights(&state, me.as_ref(), &posts).await? {
+        Ok(()) => "may-record",
+        Err(_) => "read-only",
+    };
+    let saved = match q.saved.as_deref() {
+        Some("pending") => Some("Value submitted. It counts once it is signed off."),
+        Some(_) => Some("Value recorded."),
+        None => None,
+    };
+    cached_page(&state, &uri, variant, move |_| async move {
+        let page = build_page(&builder, id, None, FormErrors::default(), None, saved).await?;
         render(&builder, "indicator.html", &page)
     })
     .await
@@ -312,8 +340,14 @@ pub async fn page(
 pub async fn record_value(
     State(state): State<AppState>,
     RecordId(id): RecordId,
+    Me(me): Me,
     Form(form): Form<ValueForm>,
 ) -> Result<Response, WebError> {
+    let posts = state.store.indicator_posts(id).await?;
+    if let Err(why) = super::action::recording_rights(&state, Some(&me), &posts).await? {
+        state.store.indicator_detail(id).await?;
+        return Err(WebError::Forbidden(why));
+    }
     let mut errors = FormErrors::default();
     let period = form.period.trim().parse::<Period>();
     if period.is_err() {
@@ -328,12 +362,8 @@ pub async fn record_value(
     if form.note.chars().count() > 2_000 {
         errors.add("note", "The note must be 2,000 characters or fewer");
     }
-    let author = form.author.trim().to_string();
-    if author.is_empty() {
-        errors.add("author", "Enter your name or post");
-    }
     let (Ok(period), Some(value), true) = (period, value, errors.is_empty()) else {
-        let page = build_page(&state, id, Some(form), errors, None, false).await?;
+        let page = build_page(&state, id, Some(form), errors, None, None).await?;
         return Ok((
             axum::http::StatusCode::BAD_REQUEST,
             render(&state, "indicator.html", &page)?,
@@ -354,12 +384,24 @@ pub async fn record_value(
         text: None,
         note,
     };
+    let review = if me.role.needs_sign_off() {
+        Review::Pending
+    } else {
+        Review::Approved
+    };
     match state
         .store
-        .record_measurement(id, &measurement, expected, &author)
+        .record_measurement(id, &measurement, expected, &me.actor(), review)
         .await
     {
-        Ok(()) => Ok(Redirect::to(&format!("/indicators/{id}?saved=1")).into_response()),
+        Ok(()) => {
+            let saved = if review == Review::Pending {
+                "pending"
+            } else {
+                "1"
+            };
+            Ok(Redirect::to(&format!("/indicators/{id}?saved={saved}")).into_response())
+        }
         Err(StoreError::Conflict {
             changed_by,
             changed_at,
@@ -379,7 +421,7 @@ pub async fn record_value(
                 Some(form),
                 FormErrors::default(),
                 Some(message),
-                false,
+                None,
             )
             .await?;
             Ok((

@@ -1,8 +1,12 @@
 //! Server-rendered pages. Handlers parse the request, fetch, build a view
 //! model (`crate::views`), render; the rules live in the domain crate.
 
+mod account;
 mod action;
+mod admin;
+mod approvals;
 mod dashboard;
+mod history;
 pub mod import;
 mod indicator;
 mod my_work;
@@ -10,14 +14,15 @@ mod plan;
 mod risks;
 mod search;
 
+use crate::auth::routes::RouteTable;
 use crate::error::WebError;
 use crate::{AppState, templates};
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{Uri, header};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
+use goldthread_domain::Access;
 use goldthread_domain::PlanKind;
 use goldthread_storage::MonitoringData;
 use minijinja::Value;
@@ -25,31 +30,70 @@ use minijinja::value::Serde;
 use serde::Serialize;
 use std::sync::Arc;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(plan_list))
-        .route("/dashboard", get(dashboard::page))
-        .route("/plans/{id}", get(plan::page))
-        .route(
-            "/actions/{id}",
-            get(action::page).post(action::record_progress),
+/// Every route with the access it asks for (see `auth::routes`).
+pub fn routes() -> RouteTable {
+    use Access::*;
+    RouteTable::default()
+        .get("/healthz", Public, get(|| async { "ok" }))
+        .get("/assets/{*path}", Public, get(crate::assets::serve))
+        .get("/sign-in", Public, get(account::sign_in_form))
+        .post("/sign-in", Public, post(account::sign_in))
+        .post("/sign-out", SignedIn, post(account::sign_out))
+        .get("/account", SignedIn, get(account::page))
+        .post(
+            "/account/password",
+            SignedIn,
+            post(account::change_password),
         )
-        .route(
-            "/indicators/{id}",
-            get(indicator::page).post(indicator::record_value),
-        )
-        .route("/risks", get(risks::page))
-        .route("/my-work", get(my_work::page))
-        .route("/search", get(search::page))
-        .route(
+        .get("/password/{token}", Public, get(account::link_form))
+        .post("/password/{token}", Public, post(account::set_from_link))
+        .get("/", Read, get(plan_list))
+        .get("/dashboard", Read, get(dashboard::page))
+        .get("/plans/{id}", Read, get(plan::page))
+        .get("/plans/{id}/history", Read, get(history::plan))
+        .get("/actions/{id}", Read, get(action::page))
+        .post("/actions/{id}", Record, post(action::record_progress))
+        .get("/actions/{id}/history", Read, get(history::action))
+        .get("/indicators/{id}", Read, get(indicator::page))
+        .post("/indicators/{id}", Record, post(indicator::record_value))
+        .get("/indicators/{id}/history", Read, get(history::indicator))
+        .get("/risks", Read, get(risks::page))
+        .get("/risks/{id}/history", Read, get(history::risk))
+        .get("/my-work", Read, get(my_work::page))
+        .get("/search", Read, get(search::page))
+        .get("/changes", Read, get(history::changes))
+        .get("/approvals", Edit, get(approvals::queue))
+        .post("/approvals/{kind}/{id}", Edit, post(approvals::decide))
+        .get("/import", Edit, get(import::form))
+        .post(
             "/import",
-            get(import::form)
-                .post(import::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    import::MAX_UPLOAD_BYTES,
-                )),
+            Edit,
+            post(import::upload).layer(axum::extract::DefaultBodyLimit::max(
+                import::MAX_UPLOAD_BYTES,
+            )),
         )
-        .route("/import/{token}", axum::routing::post(import::decide))
+        .post("/import/{token}", Edit, post(import::decide))
+        .get("/admin/accounts", Administer, get(admin::accounts))
+        .post("/admin/accounts", Administer, post(admin::add_account))
+        .get("/admin/accounts/{id}", Administer, get(admin::account))
+        .post(
+            "/admin/accounts/{id}",
+            Administer,
+            post(admin::change_account),
+        )
+        .post(
+            "/admin/accounts/{id}/reset-link",
+            Administer,
+            post(admin::reset_link),
+        )
+        .get("/admin/tokens", Administer, get(admin::tokens))
+        .post("/admin/tokens", Administer, post(admin::add_token))
+        .post(
+            "/admin/tokens/{id}/revoke",
+            Administer,
+            post(admin::revoke_token),
+        )
+        .get("/api/v1/plans", Read, get(crate::api::list_plans))
 }
 
 /// Renders a page from anything serialisable.
@@ -70,6 +114,7 @@ pub(crate) fn render<T: Serialize>(
 pub(crate) async fn cached_page<F, Fut>(
     state: &AppState,
     uri: &Uri,
+    variant: &str,
     build: F,
 ) -> Result<Response, WebError>
 where
@@ -77,18 +122,25 @@ where
     Fut: Future<Output = Result<Html<String>, WebError>>,
 {
     let version = state.store.data_version().await?;
-    let key = format!("{uri}|{}", today());
+    // One copy per role (what a page offers depends on it, never on who
+    // the account is); `variant` is any other thing the page depends on.
+    let role = crate::auth::page_context()
+        .account
+        .map_or("anonymous", |a| a.role.as_str());
+    let key = format!("{uri}|{}|{role}|{variant}", today());
     let body = match state.page_cache.get(&key, version) {
         Some(body) => body,
         None => {
             let data = state.snapshot.get_at(&state.store, version).await?;
-            let Html(html) = build(data).await?;
+            let Html(html) = crate::templates::FOR_CACHE.scope(true, build(data)).await?;
             let body = Bytes::from(html);
             state.page_cache.put(key, version, body.clone());
             body
         }
     };
-    Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response())
+    let text = std::str::from_utf8(&body).unwrap_or_default();
+    let page = crate::templates::personalise(&state.templates, text)?;
+    Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response())
 }
 
 pub(crate) fn today() -> chrono::NaiveDate {

@@ -40,7 +40,7 @@ pub async fn page(
     Query(query): Query<ScopeQuery>,
 ) -> Result<Response, WebError> {
     let builder = state.clone();
-    cached_page(&state, &uri, move |data| async move {
+    cached_page(&state, &uri, "", move |data| async move {
         build(&builder, &data, id, &query)
     })
     .await
