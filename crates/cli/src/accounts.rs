@@ -16,7 +16,8 @@ pub struct UserArgs {
     #[arg(
         long,
         env = "GOLDTHREAD_BASE_URL",
-        default_value = "http://127.0.0.1:8080"
+        default_value = "http://127.0.0.1:8080",
+        global = true
     )]
     base_url: String,
     #[command(subcommand)]

@@ -102,10 +102,20 @@ pub struct AuthArgs {
 #[derive(Args, Clone)]
 pub struct DatabaseArgs {
     /// Directory for the embedded SQLite database.
-    #[arg(long, env = "GOLDTHREAD_DATA_DIR", default_value = "goldthread-data")]
+    #[arg(
+        long,
+        env = "GOLDTHREAD_DATA_DIR",
+        default_value = "goldthread-data",
+        global = true
+    )]
     pub data_dir: PathBuf,
     /// A database URL (postgres://… or sqlite://…) instead of the data directory.
-    #[arg(long, env = "GOLDTHREAD_DATABASE_URL", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "GOLDTHREAD_DATABASE_URL",
+        hide_env_values = true,
+        global = true
+    )]
     pub database_url: Option<String>,
 }
 

@@ -4,6 +4,7 @@
 mod util;
 mod webdriver;
 
+mod access;
 mod browser;
 mod cli;
 mod import;

@@ -344,3 +344,49 @@ pub fn link_id(html: &str, kind: &str, text_starts: &str) -> i64 {
         .parse()
         .unwrap()
 }
+
+/// The databases a story runs on: SQLite in the scratch directory, and
+/// PostgreSQL in a fresh schema when `GOLDTHREAD_TEST_POSTGRES_URL` is set
+/// (else it says, on stderr, that the PostgreSQL run was skipped).
+pub async fn databases(test: &str) -> Vec<(&'static str, Vec<String>)> {
+    let mut out = vec![("sqlite", Vec::new())];
+    match std::env::var("GOLDTHREAD_TEST_POSTGRES_URL") {
+        Ok(base) => {
+            use sqlx::Connection;
+            use std::hash::BuildHasher;
+            let suffix = std::collections::hash_map::RandomState::new().hash_one(test) % 1_000_000;
+            let schema = format!("gt_{test}_{}_{suffix}", std::process::id());
+            let mut conn = sqlx::PgConnection::connect(&base)
+                .await
+                .expect("connect to GOLDTHREAD_TEST_POSTGRES_URL");
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
+            )))
+            .execute(&mut conn)
+            .await
+            .expect("create schema");
+            let sep = if base.contains('?') { '&' } else { '?' };
+            let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+            out.push(("postgres", vec!["--database-url".to_string(), url]));
+        }
+        Err(_) => {
+            let _ = std::io::Write::write_all(
+                &mut std::io::stderr(),
+                format!("skipped: {test} on postgres (GOLDTHREAD_TEST_POSTGRES_URL is not set)\n")
+                    .as_bytes(),
+            );
+        }
+    }
+    out
+}
+
+/// The store a server runs on, opened beside it, to check what was written.
+pub async fn open_store(scratch: &Scratch, database: &[String]) -> goldthread_storage::Store {
+    match database {
+        [flag, url] if flag == "--database-url" => goldthread_storage::Store::open(url).await,
+        _ => {
+            goldthread_storage::Store::open_data_dir(&scratch.path().join("goldthread-data")).await
+        }
+    }
+    .expect("open the test database")
+}

@@ -122,3 +122,41 @@ fn escape(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
 }
+
+#[cfg(test)]
+mod tests {
+    /// The Content-Security-Policy allows no inline style or script: a
+    /// template that used one would render wrongly in every browser.
+    #[test]
+    fn no_template_has_inline_style_or_script() {
+        for (name, source) in super::TEMPLATES {
+            let lower = source.to_lowercase();
+            for forbidden in [
+                " style=",
+                "<style",
+                "<script",
+                " onclick=",
+                " onload=",
+                "javascript:",
+            ] {
+                assert!(!lower.contains(forbidden), "{name} has {forbidden}");
+            }
+        }
+    }
+
+    /// Every form that changes something carries the CSRF token.
+    #[test]
+    fn every_post_form_carries_the_csrf_token() {
+        for (name, source) in super::TEMPLATES {
+            for form in source.split("<form").skip(1) {
+                let form = &form[..form.find("</form>").unwrap_or(form.len())];
+                if form.contains(r#"method="post""#) {
+                    assert!(
+                        form.contains("{{ csrf_token }}"),
+                        "{name}: a post form without the token"
+                    );
+                }
+            }
+        }
+    }
+}
