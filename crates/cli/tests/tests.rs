@@ -11,3 +11,4 @@ mod import;
 mod monitor;
 mod serve;
 mod tables;
+mod xss;
