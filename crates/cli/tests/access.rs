@@ -390,6 +390,19 @@ async fn an_officers_update_waits_for_sign_off_and_the_change_log_names_both_acc
             page.contains("Returned: Give the figure for October"),
             "{backend}"
         );
+        let (_, my_work) = officer.get("/my-work").await;
+        assert!(
+            my_work.contains("Your posts: Head of Revenues and Benefits."),
+            "{backend}"
+        );
+        assert!(
+            my_work.contains("Give the figure for October") && my_work.contains("Second try"),
+            "{backend}: my work lists what was sent back"
+        );
+        assert!(
+            my_work.contains(r#"<option value="Head of Revenues and Benefits" selected>"#),
+            "{backend}: the officer's post is chosen"
+        );
 
         // The change log names each account: the officer's submission and
         // the editor's approval.

@@ -8,7 +8,9 @@ use crate::views::dashboard::{ActionLine, action_line};
 use crate::views::scope::{Scope, ScopeOptions, ScopeQuery};
 use axum::extract::{Query, State};
 use axum::response::Html;
+use goldthread_domain::Review;
 use goldthread_domain::status::IndicatorRag;
+use goldthread_storage::SubmissionRow;
 use serde::Serialize;
 use std::collections::HashSet;
 
@@ -29,12 +31,33 @@ struct Page {
     to_update: Vec<ActionLine>,
     up_to_date: usize,
     values_due: Vec<IndicatorDue>,
+    /// The signed-in account's posts, and its updates and values still
+    /// waiting for sign-off or sent back.
+    my_posts: Vec<String>,
+    submissions: Vec<SubmissionRow>,
 }
 
 pub async fn page(
     State(state): State<AppState>,
-    Query(query): Query<ScopeQuery>,
+    Query(mut query): Query<ScopeQuery>,
 ) -> Result<Html<String>, WebError> {
+    let me = crate::auth::page_context().account;
+    let (my_posts, submissions) = match &me {
+        Some(me) => (
+            state.store.posts_of(me.account_id).await?,
+            state
+                .store
+                .submissions(&[Review::Pending, Review::Returned], Some(me.account_id))
+                .await?,
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    // An officer sees their own post's work without choosing it.
+    if query.officer.as_deref().is_none_or(str::is_empty)
+        && let Some(post) = my_posts.first()
+    {
+        query.officer = Some(post.clone());
+    }
     let data = state.snapshot.get(&state.store).await?;
     let scope = Scope::from_query(&query, today());
     let mut to_update = Vec::new();
@@ -79,6 +102,8 @@ pub async fn page(
             to_update,
             up_to_date,
             values_due,
+            my_posts,
+            submissions,
         },
     )
 }
