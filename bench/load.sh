@@ -75,10 +75,13 @@ to_ms() {
         printf "%.2f", n }'
 }
 
-# Runs wrk against one URL; prints "p50 p99 rps errors".
+# Runs wrk against one URL, with the session cookie when one is given;
+# prints "p50 p99 rps errors".
 load() {
-    local url=$1 out="$WORK/wrk.txt"
-    timeout 300 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url" >"$out" 2>&1 || true
+    local url=$1 cookie=${2:-} out="$WORK/wrk.txt"
+    local headers=()
+    [ -n "$cookie" ] && headers=(-H "Cookie: $cookie")
+    timeout 300 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${headers[@]}" "$url" >"$out" 2>&1 || true
     local p50 p99 rps errors
     p50=$(awk '$1 == "50%" { print $2 }' "$out")
     p99=$(awk '$1 == "99%" { print $2 }' "$out")
@@ -117,6 +120,9 @@ for backend in $BACKENDS; do
     # shellcheck disable=SC2086
     SUMMARY=$(RUST_LOG=warn timeout 900 "$BIN" generate "${DB_ARGS[@]}" $GENERATE)
     echo "- $backend generator: $SUMMARY" >>"$NOTES"
+    # A reader's account: pages are read signed in, as councillors do.
+    echo "bench reader passphrase" | RUST_LOG=warn timeout 60 "$BIN" user add bench@bench.goldthread.test \
+        --name "Bench Reader" --role viewer --password-stdin "${DB_ARGS[@]}" >/dev/null 2>&1
 
     say "$backend: starting the server"
     LOG="$WORK/serve-$backend.log"
@@ -131,39 +137,54 @@ for backend in $BACKENDS; do
     done
     [ -n "$ADDR" ] || { say "server did not start"; cat "$LOG" >&2; exit 1; }
     BASE="http://$ADDR"
+    # Sign in through the form, as a person would; keep the session cookie.
+    JAR="$WORK/cookies-$backend"
+    TOKEN=$(curl -s -c "$JAR" -b "$JAR" --max-time 30 "$BASE/sign-in" | grep -o 'name="csrf_token" value="[0-9a-f]*"' | head -1 | grep -o '[0-9a-f]\{64\}')
+    curl -s -o /dev/null -c "$JAR" -b "$JAR" --max-time 30 \
+        --data-urlencode "csrf_token=$TOKEN" --data-urlencode "email=bench@bench.goldthread.test" \
+        --data-urlencode "password=bench reader passphrase" --data-urlencode "next=/" "$BASE/sign-in"
+    SESSION=$(awk '$6 == "goldthread_session" { print "goldthread_session=" $7 }' "$JAR")
+    [ -n "$SESSION" ] || { say "$backend: signing in failed"; exit 1; }
+    CURL_AUTH=(-H "Cookie: $SESSION")
     # The first dashboard loads every action and value into the server's
     # cache of monitoring data: the cold start, reported apart.
-    cold=$(curl -s -o /dev/null --max-time 120 -w '%{time_total}' "$BASE/dashboard")
+    cold=$(curl -s -o /dev/null --max-time 120 -w '%{time_total}' "${CURL_AUTH[@]}" "$BASE/dashboard")
     echo "- $backend cold /dashboard (loads the monitoring data): $(awk -v s="$cold" 'BEGIN { printf "%.0f", s * 1000 }') ms" >>"$NOTES"
 
     # The largest service plan, and its indicator with the biggest page.
-    PLAN=$(curl -sf --max-time 30 "$BASE/api/v1/plans" | python3 -c '
+    PLAN=$(curl -sf --max-time 30 "${CURL_AUTH[@]}" "$BASE/api/v1/plans" | python3 -c '
 import json, sys
 plans = json.load(sys.stdin)
 print(max(plans, key=lambda p: (p["kind"] == "service", p["actions"]))["id"])')
     INDICATOR=
     BEST=0
-    for id in $(curl -sf --max-time 30 "$BASE/plans/$PLAN" | grep -o '/indicators/[0-9]*' | sed 's|/indicators/||' | awk '!seen[$0]++' | head -12); do
-        size=$(curl -s -o /dev/null --max-time 30 -w '%{size_download}' "$BASE/indicators/$id")
+    for id in $(curl -sf --max-time 30 "${CURL_AUTH[@]}" "$BASE/plans/$PLAN" | sed 's|&#x2f;|/|g' | grep -o '/indicators/[0-9]*' | sed 's|/indicators/||' | awk '!seen[$0]++' | head -12); do
+        size=$(curl -s -o /dev/null --max-time 30 -w '%{size_download}' "${CURL_AUTH[@]}" "$BASE/indicators/$id")
         if [ "$size" -gt "$BEST" ]; then BEST=$size; INDICATOR=$id; fi
     done
 
-    PAGES=("/healthz" "/dashboard" "/plans/$PLAN")
-    [ -n "$INDICATOR" ] && PAGES+=("/indicators/$INDICATOR")
-    for page in "${PAGES[@]}"; do
-        first=$(curl -s -o /dev/null --max-time 60 -w '%{http_code} %{time_total} %{size_download}' "$BASE$page")
+    # /healthz anonymous and signed in: the difference is what looking up
+    # the session costs each request.
+    PAGES=("/healthz" "/healthz signed-in" "/dashboard signed-in" "/plans/$PLAN signed-in")
+    [ -n "$INDICATOR" ] && PAGES+=("/indicators/$INDICATOR signed-in")
+    for entry in "${PAGES[@]}"; do
+        read -r page who <<<"$entry"
+        cookie=
+        [ "$who" = signed-in ] && cookie=$SESSION
+        label="\`$page\`${who:+ ($who)}"
+        first=$(curl -s -o /dev/null --max-time 60 -w '%{http_code} %{time_total} %{size_download}' ${cookie:+-H "Cookie: $cookie"} "$BASE$page")
         read -r code secs bytes <<<"$first"
-        echo "- $backend $page: status $code, $bytes bytes, one request $(awk -v s="$secs" 'BEGIN { printf "%.0f", s * 1000 }') ms" >>"$NOTES"
+        echo "- $backend $label: status $code, $bytes bytes, one request $(awk -v s="$secs" 'BEGIN { printf "%.0f", s * 1000 }') ms" >>"$NOTES"
         if [ "$code" != 200 ]; then
             say "$backend $page answered $code; skipped"
-            echo "| $backend | \`$page\` | – | – | – | – | status $code |" >>"$TABLE"
+            echo "| $backend | $label | – | – | – | – | status $code |" >>"$TABLE"
             continue
         fi
-        say "$backend: wrk $page for $DURATION"
-        read -r p50 p99 rps errors <<<"$(load "$BASE$page")"
-        if [ "$page" = /healthz ]; then HEALTHZ_RPS=$rps; fi
+        say "$backend: wrk $page ${who:-anonymous} for $DURATION"
+        read -r p50 p99 rps errors <<<"$(load "$BASE$page" "$cookie")"
+        if [ "$page" = /healthz ] && [ -z "$who" ]; then HEALTHZ_RPS=$rps; fi
         share=$(awk -v r="$rps" -v h="${HEALTHZ_RPS:-0}" 'BEGIN { if (h > 0) printf "%.2f", r / h; else print "–" }')
-        echo "| $backend | \`$page\` | $p50 | $p99 | $rps | $share | $errors |" >>"$TABLE"
+        echo "| $backend | $label | $p50 | $p99 | $rps | $share | $errors |" >>"$TABLE"
     done
 
     PEAK=$(awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVER_PID/status")
