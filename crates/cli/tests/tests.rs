@@ -8,5 +8,6 @@ mod browser;
 mod cli;
 mod import;
 mod monitor;
+mod oidc;
 mod serve;
 mod tables;
