@@ -92,9 +92,80 @@ pub struct AuthArgs {
     /// Hours after signing in that a session ends, used or not.
     #[arg(long, env = "GOLDTHREAD_SESSION_HOURS", default_value_t = 12)]
     session_hours: u64,
-    /// Where one-time links point (the address people open Goldthread at).
+    /// The address people open Goldthread at: one-time links and the
+    /// single sign-on redirect URI point there [default: http://ADDRESS
+    /// Goldthread listens on].
     #[arg(long, env = "GOLDTHREAD_BASE_URL")]
     base_url: Option<String>,
+    /// Single sign-on: the OpenID Connect issuer, exactly as the provider
+    /// names itself (Microsoft Entra ID:
+    /// https://login.microsoftonline.com/TENANT-ID/v2.0).
+    #[arg(long, env = "GOLDTHREAD_OIDC_ISSUER")]
+    oidc_issuer: Option<String>,
+    /// Single sign-on: the client (application) id registered with the provider.
+    #[arg(long, env = "GOLDTHREAD_OIDC_CLIENT_ID")]
+    oidc_client_id: Option<String>,
+    /// Single sign-on: the client secret (prefer the variable: a flag shows in the process list).
+    #[arg(long, env = "GOLDTHREAD_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    oidc_client_secret: Option<String>,
+    /// Single sign-on: the role of an account made at someone's first
+    /// sign-in (viewer, officer or editor), or "none" to let in only people
+    /// who already have an account.
+    #[arg(long, env = "GOLDTHREAD_OIDC_DEFAULT_ROLE", default_value = "viewer")]
+    oidc_default_role: String,
+}
+
+impl AuthArgs {
+    /// Single sign-on, if configured: all three of issuer, client id and
+    /// secret, or none.
+    fn sso(&self) -> anyhow::Result<Option<goldthread_web::auth::sso::SsoConfig>> {
+        let given = [
+            ("--oidc-issuer (GOLDTHREAD_OIDC_ISSUER)", &self.oidc_issuer),
+            (
+                "--oidc-client-id (GOLDTHREAD_OIDC_CLIENT_ID)",
+                &self.oidc_client_id,
+            ),
+            (
+                "--oidc-client-secret (GOLDTHREAD_OIDC_CLIENT_SECRET)",
+                &self.oidc_client_secret,
+            ),
+        ];
+        let missing: Vec<&str> = given
+            .iter()
+            .filter(|(_, v)| v.as_deref().is_none_or(str::is_empty))
+            .map(|(name, _)| *name)
+            .collect();
+        if missing.len() == given.len() {
+            return Ok(None);
+        }
+        if !missing.is_empty() {
+            anyhow::bail!(
+                "single sign-on needs the issuer, client id and client secret together: missing {}",
+                missing.join(", ")
+            );
+        }
+        let value = |v: &Option<String>| v.as_deref().unwrap_or_default().trim().to_string();
+        let default_role = match self.oidc_default_role.trim() {
+            "none" => None,
+            text => match goldthread_domain::Role::parse(text) {
+                Some(goldthread_domain::Role::Admin) => anyhow::bail!(
+                    "--oidc-default-role admin would make everyone who signs in an administrator: use viewer, officer, editor or none, and give admin roles with `goldthread user set-role`"
+                ),
+                Some(role) => Some(role),
+                None => anyhow::bail!(
+                    "--oidc-default-role '{text}' is not a role: use viewer, officer, editor or none"
+                ),
+            },
+        };
+        let config = goldthread_web::auth::sso::SsoConfig {
+            issuer: value(&self.oidc_issuer),
+            client_id: value(&self.oidc_client_id),
+            client_secret: self.oidc_client_secret.clone().unwrap_or_default(),
+            default_role,
+        };
+        config.check().map_err(anyhow::Error::msg)?;
+        Ok(Some(config))
+    }
 }
 
 /// Where the data lives: a SQLite file in the data directory unless a
@@ -162,30 +233,38 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             demo,
             auth,
         } => {
+            if auth.session_idle_minutes == 0 || auth.session_hours == 0 {
+                anyhow::bail!("session timeouts must be at least a minute and an hour");
+            }
+            let sso = auth.sso()?;
             let store = database.open().await?;
             let mut demo_accounts = Vec::new();
             if demo {
                 demo::load(&store).await?;
                 demo_accounts = accounts::demo_accounts(&store).await?;
             }
-            if auth.session_idle_minutes == 0 || auth.session_hours == 0 {
-                anyhow::bail!("session timeouts must be at least a minute and an hour");
-            }
+            let no_accounts = store.account_count().await? == 0;
+            let listener = tokio::net::TcpListener::bind(&bind)
+                .await
+                .with_context(|| format!("cannot listen on {bind}"))?;
+            let addr = listener.local_addr()?;
             let config = goldthread_web::auth::AuthConfig {
                 secure_cookies: auth.secure_cookies,
                 behind_proxy: auth.behind_proxy,
                 idle_timeout: std::time::Duration::from_secs(auth.session_idle_minutes * 60),
                 absolute_timeout: std::time::Duration::from_secs(auth.session_hours * 3600),
+                // The address bound, not the one asked for: port 0 becomes the real port.
                 base_url: auth
                     .base_url
                     .clone()
-                    .unwrap_or_else(|| format!("http://{bind}")),
+                    .unwrap_or_else(|| format!("http://{addr}")),
+                sso,
             };
-            let no_accounts = store.account_count().await? == 0;
-            let app = goldthread_web::Application::build(store, &bind, config)
-                .await
-                .with_context(|| format!("cannot listen on {bind}"))?;
-            let addr = app.local_addr()?;
+            let redirect_uri = config
+                .sso
+                .as_ref()
+                .map(|_| goldthread_web::auth::sso::redirect_uri(&config.base_url));
+            let app = goldthread_web::Application::from_listener(store, listener, config)?;
             tracing::info!(%addr, "goldthread listening");
             if no_accounts {
                 eprintln!(
@@ -194,6 +273,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             for (email, role, password) in &demo_accounts {
                 eprintln!("Demo {role}: sign in as {email} with password {password}");
+            }
+            if let Some(uri) = redirect_uri {
+                eprintln!(
+                    "Single sign-on: the redirect URI registered with the identity provider must be {uri}"
+                );
             }
             eprintln!("Goldthread is running at http://{addr}/ (Ctrl-C to stop)");
             app.run_until_stopped().await?;

@@ -9,6 +9,7 @@ mod browser;
 mod cli;
 mod import;
 mod monitor;
+mod oidc;
 mod serve;
 mod tables;
 mod xss;

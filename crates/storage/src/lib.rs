@@ -21,6 +21,7 @@ mod monitor;
 mod monitoring;
 mod read;
 mod review;
+mod sso;
 mod version;
 mod write;
 
@@ -40,6 +41,7 @@ pub use monitoring::{
 };
 pub use read::{ActionRow, PlanSummary};
 pub use review::{ChangeFilter, Submission, SubmissionRow};
+pub use sso::{SSO_REQUEST_LIMIT, SsoRequest};
 
 use sqlx::{Any, AnyPool, Transaction};
 use std::path::Path;

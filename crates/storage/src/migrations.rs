@@ -41,6 +41,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "accounts, sessions, API tokens, sign-off",
         sql: include_str!("migrations/0005_accounts.sql"),
     },
+    Migration {
+        version: 6,
+        name: "single sign-on requests",
+        sql: include_str!("migrations/0006_sso.sql"),
+    },
 ];
 
 impl Backend {

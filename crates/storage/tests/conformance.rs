@@ -1108,3 +1108,72 @@ async fn a_remembered_mapping_is_read_back_replaced_and_both_saves_are_in_histor
 fn who(name: &str) -> goldthread_storage::Actor {
     goldthread_storage::Actor::process(name)
 }
+
+#[tokio::test]
+async fn a_single_sign_on_request_is_taken_once_and_not_after_it_expires() {
+    for b in backends("sso").await {
+        let store = Store::open(&b.url).await.unwrap();
+        let long_ago = "2000-01-01T00:00:00.000000Z";
+        let created = store
+            .create_sso_request("hash-a", "nonce-a", "verifier-a", "/account", long_ago)
+            .await
+            .unwrap();
+        assert!(created, "{}", b.name);
+        let taken = store
+            .take_sso_request("hash-a", long_ago)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("{}: the request was not kept", b.name));
+        assert_eq!(
+            (
+                taken.nonce.as_str(),
+                taken.verifier.as_str(),
+                taken.next.as_str()
+            ),
+            ("nonce-a", "verifier-a", "/account"),
+            "{}",
+            b.name
+        );
+        assert_eq!(
+            store.take_sso_request("hash-a", long_ago).await.unwrap(),
+            None,
+            "{}: taken twice",
+            b.name
+        );
+        assert_eq!(
+            store.take_sso_request("unknown", long_ago).await.unwrap(),
+            None,
+            "{}",
+            b.name
+        );
+
+        // Expired: refused when taken, and cleared by the next sign-in.
+        store
+            .create_sso_request("hash-b", "n", "v", "/", long_ago)
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .take_sso_request("hash-b", "2999-01-01T00:00:00.000000Z")
+                .await
+                .unwrap(),
+            None,
+            "{}: an expired request was accepted",
+            b.name
+        );
+        store
+            .create_sso_request("hash-c", "n", "v", "/", long_ago)
+            .await
+            .unwrap();
+        store
+            .create_sso_request("hash-d", "n", "v", "/", "2999-01-01T00:00:00.000000Z")
+            .await
+            .unwrap();
+        assert_eq!(
+            store.count("sso_requests").await.unwrap(),
+            1,
+            "{}: expired requests are cleared",
+            b.name
+        );
+    }
+}

@@ -29,6 +29,10 @@ pub enum WebError {
     /// Something of ours failed; the detail goes to the log only.
     #[error("{0}")]
     Internal(String),
+    /// A service Goldthread relies on (the identity provider) failed or
+    /// cannot be reached; the message says what the person can do.
+    #[error("{0}")]
+    Upstream(String),
     /// Every document reader is busy and the queue is full.
     #[error("Goldthread is reading other documents just now. Try again in a minute.")]
     Busy,
@@ -44,6 +48,7 @@ impl WebError {
             }
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::Upstream(_) => StatusCode::BAD_GATEWAY,
             WebError::Forbidden(_) => StatusCode::FORBIDDEN,
             WebError::Unauthorised(_) => StatusCode::UNAUTHORIZED,
             WebError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -62,7 +67,9 @@ impl IntoResponse for WebError {
             tracing::error!(error = %self, "request failed");
         }
         // Internal detail stays in the log; the page says what a user can act on.
-        let message = if status.is_server_error() && !matches!(self, WebError::Busy) {
+        let message = if status.is_server_error()
+            && !matches!(self, WebError::Busy | WebError::Upstream(_))
+        {
             "Sorry, there is a problem with the service. Try again later.".to_string()
         } else {
             self.to_string()
@@ -84,6 +91,7 @@ impl IntoResponse for WebError {
             StatusCode::UNAUTHORIZED => "Sign in to continue",
             StatusCode::PAYLOAD_TOO_LARGE => "What you sent is too large",
             StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
+            StatusCode::BAD_GATEWAY => "Sorry, there is a problem with the sign-in service",
             _ => "Sorry, there is a problem with the service",
         };
         let body = crate::templates::render_error(title, &message);

@@ -39,6 +39,8 @@ pub struct AppState {
     pub pending_imports: Arc<pages::import::PendingImports>,
     pub readers: Arc<readers::DocumentReaders>,
     pub auth: Arc<auth::AuthConfig>,
+    /// The identity provider for single sign-on, if configured.
+    pub sso: Option<Arc<auth::sso::Sso>>,
 }
 
 /// A bound, not yet running server: tests bind to port 0 and read the port.
@@ -54,6 +56,24 @@ impl Application {
         auth: auth::AuthConfig,
     ) -> std::io::Result<Application> {
         let listener = TcpListener::bind(bind).await?;
+        Application::from_listener(store, listener, auth)
+    }
+
+    /// The application on a socket already bound: the caller can read the
+    /// port it got before making the configuration (the base URL, and the
+    /// single sign-on redirect URI under it, need the real port).
+    pub fn from_listener(
+        store: Store,
+        listener: TcpListener,
+        auth: auth::AuthConfig,
+    ) -> std::io::Result<Application> {
+        let sso = match &auth.sso {
+            Some(config) => Some(Arc::new(
+                auth::sso::Sso::new(config.clone(), &auth.base_url)
+                    .map_err(std::io::Error::other)?,
+            )),
+            None => None,
+        };
         let state = AppState {
             store,
             templates: Arc::new(templates::environment()),
@@ -62,6 +82,7 @@ impl Application {
             pending_imports: Arc::default(),
             readers: Arc::default(),
             auth: Arc::new(auth),
+            sso,
         };
         Ok(Application {
             listener,

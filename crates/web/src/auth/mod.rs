@@ -1,12 +1,14 @@
 //! Who is asking, and may they: sessions and API tokens (`session.rs`),
 //! CSRF tokens (`csrf.rs`), password hashing and sign-in throttling
-//! (`password.rs`), and the route table that gives every route its access
-//! rule (`routes.rs`).
+//! (`password.rs`), the route table that gives every route its access
+//! rule (`routes.rs`), and single sign-on through the council's identity
+//! provider (`sso.rs`).
 
 pub mod csrf;
 pub mod password;
 pub mod routes;
 pub mod session;
+pub mod sso;
 
 use crate::error::WebError;
 use axum::extract::FromRequestParts;
@@ -31,6 +33,8 @@ pub struct AuthConfig {
     /// Behind a reverse proxy: the client's address is the last one the
     /// proxy adds to `X-Forwarded-For`.
     pub behind_proxy: bool,
+    /// Single sign-on through an OpenID Connect provider, if configured.
+    pub sso: Option<sso::SsoConfig>,
 }
 
 impl Default for AuthConfig {
@@ -41,6 +45,7 @@ impl Default for AuthConfig {
             absolute_timeout: Duration::from_secs(12 * 60 * 60),
             base_url: "http://127.0.0.1:8080".into(),
             behind_proxy: false,
+            sso: None,
         }
     }
 }

@@ -29,10 +29,12 @@ struct SignInPage {
     next: String,
     errors: FormErrors,
     notice: Option<&'static str>,
+    /// Offer signing in with the organisation's account.
+    sso: bool,
 }
 
 /// Where to go after signing in: a path on this site, never elsewhere.
-fn safe_next(next: Option<&str>) -> String {
+pub(crate) fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
         _ => "/".to_string(),
@@ -54,6 +56,7 @@ pub async fn sign_in_form(
             notice: q
                 .done
                 .map(|_| "Your password has been set. Sign in with it."),
+            sso: state.sso.is_some(),
         },
     )
 }
@@ -85,6 +88,7 @@ pub async fn sign_in(
             next: next.clone(),
             errors,
             notice: None,
+            sso: state.sso.is_some(),
         };
         render(&state, "sign_in.html", &page).map(|html| (status, html).into_response())
     };

@@ -13,6 +13,7 @@ mod my_work;
 mod plan;
 mod risks;
 mod search;
+mod sso;
 
 use crate::auth::routes::RouteTable;
 use crate::error::WebError;
@@ -38,6 +39,8 @@ pub fn routes() -> RouteTable {
         .get("/assets/{*path}", Public, get(crate::assets::serve))
         .get("/sign-in", Public, get(account::sign_in_form))
         .post("/sign-in", Public, post(account::sign_in))
+        .get("/sign-in/sso", Public, get(sso::start))
+        .get("/sign-in/sso/callback", Public, get(sso::callback))
         .post("/sign-out", SignedIn, post(account::sign_out))
         .get("/account", SignedIn, get(account::page))
         .post(
