@@ -121,8 +121,8 @@ for backend in $BACKENDS; do
     SUMMARY=$(RUST_LOG=warn timeout 900 "$BIN" generate "${DB_ARGS[@]}" $GENERATE)
     echo "- $backend generator: $SUMMARY" >>"$NOTES"
     # A reader's account: pages are read signed in, as councillors do.
-    echo "bench reader passphrase" | RUST_LOG=warn timeout 60 "$BIN" user add bench@bench.goldthread.test \
-        --name "Bench Reader" --role viewer --password-stdin "${DB_ARGS[@]}" >/dev/null 2>&1
+    echo "violet orchard stream 7" | RUST_LOG=warn timeout 60 "$BIN" user add bench@bench.goldthread.test \
+        --name "Bench Reader" --role viewer --password-stdin "${DB_ARGS[@]}" >/dev/null
 
     say "$backend: starting the server"
     LOG="$WORK/serve-$backend.log"
@@ -142,7 +142,7 @@ for backend in $BACKENDS; do
     TOKEN=$(curl -s -c "$JAR" -b "$JAR" --max-time 30 "$BASE/sign-in" | grep -o 'name="csrf_token" value="[0-9a-f]*"' | head -1 | grep -o '[0-9a-f]\{64\}')
     curl -s -o /dev/null -c "$JAR" -b "$JAR" --max-time 30 \
         --data-urlencode "csrf_token=$TOKEN" --data-urlencode "email=bench@bench.goldthread.test" \
-        --data-urlencode "password=bench reader passphrase" --data-urlencode "next=/" "$BASE/sign-in"
+        --data-urlencode "password=violet orchard stream 7" --data-urlencode "next=/" "$BASE/sign-in"
     SESSION=$(awk '$6 == "goldthread_session" { print "goldthread_session=" $7 }' "$JAR")
     [ -n "$SESSION" ] || { say "$backend: signing in failed"; exit 1; }
     CURL_AUTH=(-H "Cookie: $SESSION")

@@ -39,6 +39,7 @@ pub struct AppState {
     pub pending_imports: Arc<pages::import::PendingImports>,
     pub readers: Arc<readers::DocumentReaders>,
     pub auth: Arc<auth::AuthConfig>,
+    pub sessions: Arc<auth::session::SessionCache>,
     /// The identity provider for single sign-on, if configured.
     pub sso: Option<Arc<auth::sso::Sso>>,
 }
@@ -82,6 +83,7 @@ impl Application {
             pending_imports: Arc::default(),
             readers: Arc::default(),
             auth: Arc::new(auth),
+            sessions: Arc::default(),
             sso,
         };
         Ok(Application {

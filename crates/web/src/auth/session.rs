@@ -133,8 +133,16 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 /// past its absolute end, not idle too long, its account not disabled.
 async fn resume(state: &AppState, token: &str) -> Result<Option<(SignedIn, String)>, WebError> {
     let hash = token_hash(token);
-    let Some(session) = state.store.session(&hash).await? else {
-        return Ok(None);
+    let version = state.store.data_version().await?;
+    let session = match state.sessions.get(&hash, version) {
+        Some(session) => session,
+        None => match state.store.session(&hash).await? {
+            Some(session) => {
+                state.sessions.put(&hash, session.clone(), version);
+                session
+            }
+            None => return Ok(None),
+        },
     };
     let now = Utc::now();
     let parse = |t: &str| {
@@ -148,12 +156,16 @@ async fn resume(state: &AppState, token: &str) -> Result<Option<(SignedIn, Strin
         now.signed_duration_since(seen).to_std().unwrap_or_default() > state.auth.idle_timeout
     });
     if expired || idle || session.disabled {
-        state.store.end_session(&hash).await?;
+        end(state, &hash).await?;
         return Ok(None);
     }
     if last_seen.is_some_and(|seen| now.signed_duration_since(seen) > chrono::Duration::minutes(1))
     {
-        state.store.touch_session(&hash, &timestamp(now)).await?;
+        let seen = timestamp(now);
+        state.store.touch_session(&hash, &seen).await?;
+        let mut touched = session.clone();
+        touched.last_seen_at = seen;
+        state.sessions.put(&hash, touched, version);
     }
     let signed_in = SignedIn {
         account_id: session.account_id,
@@ -183,4 +195,65 @@ pub async fn start(state: &AppState, account: &Account) -> Result<HeaderValue, W
         &token,
         Some(lifetime.as_secs()),
     ))
+}
+
+/// Ends a session: in the database, and in this server's cache at once.
+pub async fn end(state: &AppState, hash: &str) -> Result<(), WebError> {
+    state.sessions.forget(hash);
+    state.store.end_session(hash).await?;
+    Ok(())
+}
+
+/// Sessions read lately, so a signed-in page costs no query of its own.
+/// An entry serves for a few seconds and only while the data version is
+/// the one it was read at: disabling an account, changing a role or a
+/// password writes the history, which moves the version, so every server
+/// re-reads at once. A sign-out on another server is seen within
+/// [`SessionCache::FRESH_FOR`].
+#[derive(Default)]
+pub struct SessionCache {
+    entries: std::sync::Mutex<std::collections::HashMap<String, Cached>>,
+}
+
+struct Cached {
+    session: goldthread_storage::SessionRecord,
+    version: i64,
+    fetched: std::time::Instant,
+}
+
+impl SessionCache {
+    pub const FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(5);
+    const MAX_ENTRIES: usize = 10_000;
+
+    fn get(&self, hash: &str, version: i64) -> Option<goldthread_storage::SessionRecord> {
+        let entries = self.entries.lock().ok()?;
+        let cached = entries.get(hash)?;
+        (cached.version == version && cached.fetched.elapsed() < Self::FRESH_FOR)
+            .then(|| cached.session.clone())
+    }
+
+    fn put(&self, hash: &str, session: goldthread_storage::SessionRecord, version: i64) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= Self::MAX_ENTRIES {
+                entries.retain(|_, c| c.fetched.elapsed() < Self::FRESH_FOR);
+                if entries.len() >= Self::MAX_ENTRIES {
+                    entries.clear();
+                }
+            }
+            entries.insert(
+                hash.to_string(),
+                Cached {
+                    session,
+                    version,
+                    fetched: std::time::Instant::now(),
+                },
+            );
+        }
+    }
+
+    pub fn forget(&self, hash: &str) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.remove(hash);
+        }
+    }
 }

@@ -143,7 +143,7 @@ pub async fn sign_in(
         .await?;
     // A session the browser had before (anyone's) ends here.
     if let Some(old) = session::cookie(&headers, SESSION_COOKIE) {
-        state.store.end_session(&token_hash(old)).await?;
+        crate::auth::session::end(&state, &token_hash(old)).await?;
     }
     let cookie = session::start(&state, &account).await?;
     tracing::info!(account = account.id, "signed in");
@@ -151,7 +151,7 @@ pub async fn sign_in(
 }
 
 pub async fn sign_out(State(state): State<AppState>, Me(me): Me) -> Result<Response, WebError> {
-    state.store.end_session(&me.session_hash).await?;
+    crate::auth::session::end(&state, &me.session_hash).await?;
     let cookie = session::set_cookie(&state.auth, SESSION_COOKIE, "", Some(0));
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/sign-in")).into_response())
 }

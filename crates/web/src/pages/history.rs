@@ -103,6 +103,9 @@ pub struct ChangesQuery {
     account: Option<String>,
     #[serde(default)]
     entity: Option<String>,
+    /// One record of that kind, by id.
+    #[serde(default)]
+    id: Option<String>,
     #[serde(default)]
     from: Option<String>,
     #[serde(default)]
@@ -161,7 +164,7 @@ pub async fn changes(
     let filter = ChangeFilter {
         account_id: number(&q.account)?,
         entity,
-        entity_id: None,
+        entity_id: number(&q.id)?,
         from: day(q.from.as_deref(), "from")?.map(|d| d.to_string()),
         // The whole of the `to` day.
         to: day(q.to.as_deref(), "to")?

@@ -191,7 +191,7 @@ pub async fn callback(
     }
     // A session the browser had before (anyone's) ends here.
     if let Some(old) = session::cookie(&headers, SESSION_COOKIE) {
-        state.store.end_session(&token_hash(old)).await?;
+        crate::auth::session::end(&state, &token_hash(old)).await?;
     }
     let cookie = session::start(&state, &account).await?;
     tracing::info!(account = account.id, "signed in with single sign-on");
