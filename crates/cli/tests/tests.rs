@@ -7,6 +7,7 @@ mod webdriver;
 mod access;
 mod browser;
 mod cli;
+mod hostile;
 mod import;
 mod monitor;
 mod oidc;

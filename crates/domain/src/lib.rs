@@ -9,6 +9,7 @@
 pub mod access;
 pub mod action;
 pub mod document;
+pub mod entry;
 pub mod financial_year;
 pub mod fuzzy_date;
 mod fuzzy_date_parser;

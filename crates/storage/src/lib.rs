@@ -19,6 +19,7 @@ mod mappings;
 pub mod migrations;
 mod monitor;
 mod monitoring;
+mod pending;
 mod read;
 mod review;
 mod sso;
@@ -39,6 +40,7 @@ pub use monitor::{NewMeasurement, NewProgress};
 pub use monitoring::{
     ActionInfo, IndicatorInfo, MonitoringData, NodeInfo, PlanInfo, UpdateInfo, ValueInfo,
 };
+pub use pending::{PendingLimits, PendingUpload};
 pub use read::{ActionRow, PlanSummary};
 pub use review::{ChangeFilter, Submission, SubmissionRow};
 pub use sso::{SSO_REQUEST_LIMIT, SsoRequest};

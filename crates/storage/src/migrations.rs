@@ -46,10 +46,16 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "single sign-on requests",
         sql: include_str!("migrations/0006_sso.sql"),
     },
+    Migration {
+        version: 7,
+        name: "uploads waiting for their preview to be confirmed",
+        sql: include_str!("migrations/0007_pending_imports.sql"),
+    },
 ];
 
 impl Backend {
     /// Replaces the dialect tokens: `{id}` (an auto-assigned primary key),
+    /// `{blob}` (bytes),
     /// and the append-only trigger on the history table.
     fn expand(self, sql: &str) -> String {
         let (id, append_only) = match self {
@@ -64,7 +70,12 @@ impl Backend {
                  CREATE TRIGGER history_no_change BEFORE UPDATE OR DELETE ON history FOR EACH ROW EXECUTE FUNCTION history_append_only();",
             ),
         };
+        let blob = match self {
+            Backend::Sqlite => "BLOB",
+            Backend::Postgres => "BYTEA",
+        };
         sql.replace("{id}", id)
+            .replace("{blob}", blob)
             .replace("{history_append_only}", append_only)
     }
 }

@@ -18,7 +18,8 @@ pub struct PlanInfo {
     pub title: String,
     pub kind: String,
     pub owner: Option<String>,
-    /// The last day of the plan's period, when it has one.
+    /// The first and last days of the plan's period, when it has one.
+    pub first_day: Option<NaiveDate>,
     pub last_day: Option<NaiveDate>,
 }
 
@@ -154,7 +155,7 @@ impl Store {
             .await?
             .try_get(0)?;
         let organisation = read_organisation(&mut tx).await?;
-        let plans = sqlx::query("SELECT p.id, p.title, p.kind, u.name, p.period_to FROM plans p LEFT JOIN org_units u ON u.id = p.owner_unit_id ORDER BY p.id")
+        let plans = sqlx::query("SELECT p.id, p.title, p.kind, u.name, p.period_to, p.period_from FROM plans p LEFT JOIN org_units u ON u.id = p.owner_unit_id ORDER BY p.id")
             .fetch_all(&mut *tx)
             .await?
             .iter()
@@ -165,6 +166,10 @@ impl Store {
                     title: r.try_get(1)?,
                     kind: r.try_get(2)?,
                     owner: r.try_get(3)?,
+                    first_day: r
+                        .try_get::<Option<String>, _>(5)?
+                        .and_then(|p| p.parse::<goldthread_domain::FinancialYear>().ok())
+                        .map(|fy| fy.first_day()),
                     last_day: period_to.and_then(|p| p.parse::<goldthread_domain::FinancialYear>().ok()).map(|fy| fy.last_day()),
                 })
             })

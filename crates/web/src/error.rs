@@ -83,23 +83,31 @@ impl IntoResponse for WebError {
             )
                 .into_response();
         }
-        let title = match status {
-            StatusCode::NOT_FOUND => "Page not found",
-            StatusCode::CONFLICT => "Someone else changed this record",
-            StatusCode::BAD_REQUEST => "There is a problem",
-            StatusCode::FORBIDDEN => "You cannot do this",
-            StatusCode::UNAUTHORIZED => "Sign in to continue",
-            StatusCode::PAYLOAD_TOO_LARGE => "What you sent is too large",
-            StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
-            StatusCode::BAD_GATEWAY => "Sorry, there is a problem with the sign-in service",
-            _ => "Sorry, there is a problem with the service",
-        };
-        let body = crate::templates::render_error(title, &message);
+        let body = crate::templates::render_error(title_of(status), &message);
         (status, Html(body)).into_response()
     }
 }
 
-/// JSON errors for the API: `{"error": "..."}` with the same status mapping.
+/// The heading of the error page for a status.
+fn title_of(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::NOT_FOUND => "Page not found",
+        StatusCode::CONFLICT => "Someone else changed this record",
+        StatusCode::BAD_REQUEST => "There is a problem",
+        StatusCode::FORBIDDEN => "You cannot do this",
+        StatusCode::UNAUTHORIZED => "Sign in to continue",
+        StatusCode::PAYLOAD_TOO_LARGE => "What you sent is too large",
+        StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
+        StatusCode::BAD_GATEWAY => "Sorry, there is a problem with the sign-in service",
+        StatusCode::METHOD_NOT_ALLOWED => "This address does not take that request",
+        StatusCode::SERVICE_UNAVAILABLE => "Try again in a minute",
+        _ => "Sorry, there is a problem with the service",
+    }
+}
+
+/// Errors for the API as problem documents (RFC 9457,
+/// `application/problem+json`: `title`, `status`, `detail`), with the same
+/// status mapping as pages.
 pub struct ApiError(pub WebError);
 
 impl<E: Into<WebError>> From<E> for ApiError {
@@ -119,10 +127,88 @@ impl IntoResponse for ApiError {
         } else {
             self.0.to_string()
         };
-        (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
+        problem(status, &message)
     }
 }
 
-pub async fn not_found() -> WebError {
-    WebError::NotFound
+fn problem(status: StatusCode, detail: &str) -> Response {
+    let body = serde_json::json!({
+        "type": "about:blank",
+        "title": title_of(status),
+        "status": status.as_u16(),
+        "detail": detail,
+    });
+    (
+        status,
+        [(axum::http::header::CONTENT_TYPE, "application/problem+json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// Error responses the framework makes itself (a form or query it cannot
+/// read, a body over its limit, a method the route does not take) become
+/// the app's own page, or a problem document under `/api/`, with words a
+/// person can act on and nothing of the framework's text.
+pub async fn framework_errors(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let is_api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let status = response.status();
+    let ours = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html") || t.contains("json"));
+    if !(status.is_client_error() || status.is_server_error()) || ours {
+        return response;
+    }
+    let (status, detail) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            status,
+            "What you sent is larger than this form takes. Send a smaller file or shorter text.",
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            status,
+            "Use the links and buttons on the pages to get here.",
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+        | StatusCode::UNPROCESSABLE_ENTITY
+        | StatusCode::BAD_REQUEST => (
+            StatusCode::BAD_REQUEST,
+            "What was sent could not be read. Go back, reload the page and try again.",
+        ),
+        s if s.is_server_error() => (
+            s,
+            "Sorry, there is a problem with the service. Try again later.",
+        ),
+        s => (s, "This request could not be answered."),
+    };
+    if status.is_server_error() {
+        tracing::error!(status = status.as_u16(), "framework error");
+    }
+    if is_api {
+        return problem(status, detail);
+    }
+    let mut page = (
+        status,
+        Html(crate::templates::render_error(title_of(status), detail)),
+    )
+        .into_response();
+    if let Some(allow) = response.headers().get(axum::http::header::ALLOW) {
+        page.headers_mut()
+            .insert(axum::http::header::ALLOW, allow.clone());
+    }
+    page
+}
+
+/// No route: a page, or a problem document under `/api/`.
+pub async fn not_found(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        ApiError(WebError::NotFound).into_response()
+    } else {
+        WebError::NotFound.into_response()
+    }
 }

@@ -113,6 +113,7 @@ pub fn router(state: AppState) -> Router {
     pages::routes()
         .into_router()
         .fallback(error::not_found)
+        .layer(axum::middleware::from_fn(error::framework_errors))
         .layer(axum::middleware::from_fn(auth::csrf::check))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

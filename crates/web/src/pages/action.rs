@@ -13,7 +13,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use goldthread_domain::status::ActionAssessment;
-use goldthread_domain::{ActionStatus, DateContext, FuzzyDate, Review, Role, may_record};
+use goldthread_domain::{ActionStatus, DateContext, FuzzyDate, Review, Role, entry, may_record};
 use goldthread_storage::{ActionDetail, NewProgress, StoreError};
 use serde::{Deserialize, Serialize};
 
@@ -207,14 +207,32 @@ pub(crate) fn review_note(review: &str, comment: Option<&str>) -> Option<String>
     }
 }
 
-/// Whether `me` may record on a record led by `posts`, and if not, why.
+/// A record progress or values are recorded on.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Recorded {
+    Action(i64),
+    Indicator(i64),
+}
+
+/// Whether `me` may record on `record` (an officer: one their posts lead
+/// or own), and if not, why.
 pub(crate) async fn recording_rights(
     state: &AppState,
     me: Option<&SignedIn>,
-    posts: &[String],
+    record: Recorded,
 ) -> Result<Result<(), String>, WebError> {
     let Some(me) = me else {
         return Ok(Err("Sign in to record progress.".into()));
+    };
+    // Only an officer's right depends on the record: the rest need no query.
+    match me.role {
+        Role::Viewer => return Ok(Err("Your account can read but not record progress.".into())),
+        Role::Editor | Role::Admin => return Ok(Ok(())),
+        Role::Officer => {}
+    }
+    let posts = match record {
+        Recorded::Action(id) => state.store.action_posts(id).await?,
+        Recorded::Indicator(id) => state.store.indicator_posts(id).await?,
     };
     let held = state.store.posts_of(me.account_id).await?;
     let record: Vec<&str> = posts.iter().map(String::as_str).collect();
@@ -249,7 +267,7 @@ async fn build_page(
 ) -> Result<Page, WebError> {
     let detail = state.store.action_detail(id).await?;
     let me = crate::auth::page_context().account;
-    let rights = recording_rights(state, me.as_ref(), &detail.officers).await?;
+    let rights = recording_rights(state, me.as_ref(), Recorded::Action(id)).await?;
     let form = form.unwrap_or_else(|| fresh_form(detail.version));
     let data = state.snapshot.get(&state.store).await?;
     let as_at = today();
@@ -303,7 +321,10 @@ pub async fn page(
     Ok(render(&state, "action.html", &page)?.into_response())
 }
 
-fn validate(form: &ProgressForm) -> Result<(i64, NewProgress), FormErrors> {
+fn validate(
+    form: &ProgressForm,
+    plan_first_day: Option<NaiveDate>,
+) -> Result<(i64, NewProgress), FormErrors> {
     let mut errors = FormErrors::default();
     let version = form.version.trim().parse::<i64>();
     if version.is_err() {
@@ -322,11 +343,11 @@ fn validate(form: &ProgressForm) -> Result<(i64, NewProgress), FormErrors> {
             "as_at",
             "Enter the date of the update in the form 2017-09-30",
         ),
-        Ok(d) if d > today() => errors.add(
-            "as_at",
-            "The date of the update must be today or in the past",
-        ),
-        Ok(_) => {}
+        Ok(d) => {
+            if let Err(problem) = entry::check_update_date(d, plan_first_day, today()) {
+                errors.add("as_at", format!("Date of the update: {problem}"));
+            }
+        }
     }
     let percent = match form.percent_complete.trim() {
         "" => None,
@@ -354,14 +375,26 @@ fn validate(form: &ProgressForm) -> Result<(i64, NewProgress), FormErrors> {
         "" => None,
         text => {
             let due = FuzzyDate::parse(text, DateContext::default());
-            if due.latest.is_none() {
+            let sense = due
+                .latest
+                .map(|latest| entry::check_revised_due(latest, plan_first_day, today()));
+            if due.latest.is_none() || text.chars().count() > 200 {
                 errors.add(
                     "revised_due",
                     "Enter the revised due date as a date, like 30 June 2018 or March 2018",
                 );
                 None
+            } else if let Some(Err(problem)) = sense {
+                errors.add("revised_due", format!("Revised due date: {problem}"));
+                None
             } else if form.revised_reason.trim().is_empty() {
                 errors.add("revised_reason", "Enter the reason the due date has moved");
+                None
+            } else if form.revised_reason.chars().count() > 2_000 {
+                errors.add(
+                    "revised_reason",
+                    "The reason must be 2,000 characters or fewer",
+                );
                 None
             } else {
                 Some((due, form.revised_reason.trim().to_string()))
@@ -389,13 +422,19 @@ pub async fn record_progress(
     Me(me): Me,
     Form(form): Form<ProgressForm>,
 ) -> Result<Response, WebError> {
-    let posts = state.store.action_posts(id).await?;
-    if let Err(why) = recording_rights(&state, Some(&me), &posts).await? {
+    if let Err(why) = recording_rights(&state, Some(&me), Recorded::Action(id)).await? {
         // The record must exist for the refusal to mean anything.
         state.store.action_detail(id).await?;
         return Err(WebError::Forbidden(why));
     }
-    let (version, progress) = match validate(&form) {
+    let data = state.snapshot.get(&state.store).await?;
+    let plan_first_day = data
+        .actions
+        .iter()
+        .find(|a| a.id == id)
+        .and_then(|a| data.plans.iter().find(|p| p.id == a.plan_id))
+        .and_then(|p| p.first_day);
+    let (version, progress) = match validate(&form, plan_first_day) {
         Ok(valid) => valid,
         Err(errors) => {
             let page = build_page(&state, id, Some(form), errors, None, None).await?;

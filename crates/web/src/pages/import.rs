@@ -14,23 +14,23 @@ use crate::AppState;
 use crate::auth::Me;
 use crate::error::WebError;
 use axum::Form;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use goldthread_domain::{PlanChange, PlanDiff, PlanDocument};
 use goldthread_import::tables::mapping::{ColumnMapping, TableMapping, layout_key};
 use goldthread_import::tables::period::PeriodRef;
 use goldthread_import::tables::roles::ColumnRole;
 use goldthread_import::{Mapping, ReadDocument, ReadOptions, TableLayout};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
-/// Uploads awaiting a decision, by unguessable token. Held in memory: an
-/// unconfirmed upload is lost on restart, which is the safe direction.
+/// Uploads awaiting a decision, by unguessable token, kept in the
+/// database (`Store::put_pending_import`): bounded per account and in all,
+/// they survive a restart, reach any server, and expire after an hour.
 #[derive(Default)]
 pub struct PendingImports {
-    uploads: Mutex<HashMap<String, Pending>>,
+    limits: goldthread_storage::PendingLimits,
 }
 
 struct Pending {
@@ -41,56 +41,117 @@ struct Pending {
     actor: goldthread_storage::Actor,
     /// The column roles the user chose so far (the tables they changed).
     mapping: Option<Mapping>,
-    at: Instant,
 }
 
-const KEEP_FOR: Duration = Duration::from_secs(3600);
-const MAX_PENDING: usize = 32;
 pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
 
-impl PendingImports {
-    fn put(&self, pending: Pending) -> String {
-        let token = token(&pending.bytes);
-        if let Ok(mut map) = self.uploads.lock() {
-            map.retain(|_, p| p.at.elapsed() < KEEP_FOR);
-            if map.len() >= MAX_PENDING
-                && let Some(oldest) = map.iter().min_by_key(|(_, p)| p.at).map(|(k, _)| k.clone())
-            {
-                map.remove(&oldest);
+/// Refuses an upload whose declared size is over the limit, with the app's
+/// page. The body is read and dropped first (up to four times the limit,
+/// within a minute, never kept): a client still sending when the answer
+/// came would see a broken connection instead of the reason.
+pub async fn refuse_oversized(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    use axum::body::HttpBody;
+    let declared = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let Some(declared) = declared.filter(|n| *n > MAX_UPLOAD_BYTES) else {
+        return next.run(request).await;
+    };
+    let mut body = request.into_body();
+    let drain = async {
+        let mut drained = 0usize;
+        while let Some(Ok(frame)) =
+            std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
+        {
+            drained += frame.data_ref().map_or(0, |d| d.len());
+            if drained > 4 * MAX_UPLOAD_BYTES {
+                break;
             }
-            map.insert(token.clone(), pending);
         }
-        token
+    };
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(60), drain).await;
+    WebError::TooLarge(format!(
+        "The file is {} MB; Goldthread takes files of up to {} MB. Split the plan, or save it without embedded images, and upload it again.",
+        declared / (1024 * 1024),
+        MAX_UPLOAD_BYTES / (1024 * 1024)
+    ))
+    .into_response()
+}
+
+impl PendingImports {
+    /// Keeps the upload; its token (a new one each time) goes in the page.
+    async fn put(
+        &self,
+        store: &goldthread_storage::Store,
+        pending: Pending,
+    ) -> Result<String, WebError> {
+        let token = crate::auth::random_token()?;
+        let mapping = match &pending.mapping {
+            Some(m) => Some(
+                serde_json::to_string(m)
+                    .map_err(|e| WebError::Internal(format!("cannot keep the mapping: {e}")))?,
+            ),
+            None => None,
+        };
+        let upload = goldthread_storage::PendingUpload {
+            account_id: pending.account_id,
+            file_name: pending.file_name,
+            content: pending.bytes,
+            mapping,
+        };
+        match store
+            .put_pending_import(&crate::auth::token_hash(&token), &upload, self.limits)
+            .await
+        {
+            Ok(()) => Ok(token),
+            Err(goldthread_storage::StoreError::Invalid(why)) => {
+                Err(WebError::TooManyAttempts(why))
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// The upload behind `token`, if `account_id` made it (another
-    /// account's token is as good as none).
-    fn take_for(&self, token: &str, account_id: i64) -> Option<Pending> {
-        let mut map = self.uploads.lock().ok()?;
-        if map.get(token)?.account_id != account_id {
-            return None;
-        }
-        map.remove(token)
+    /// account's token is as good as none); `take` removes it.
+    async fn get_for(
+        &self,
+        store: &goldthread_storage::Store,
+        token: &str,
+        account_id: i64,
+        take: bool,
+    ) -> Result<Option<Pending>, WebError> {
+        let Some(upload) = store
+            .pending_import(
+                &crate::auth::token_hash(token),
+                account_id,
+                take,
+                self.limits,
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        let account = store.account(account_id).await?;
+        let mapping =
+            match upload.mapping {
+                Some(json) => Some(serde_json::from_str(&json).map_err(|e| {
+                    WebError::Internal(format!("a kept mapping cannot be read: {e}"))
+                })?),
+                None => None,
+            };
+        Ok(Some(Pending {
+            file_name: upload.file_name,
+            bytes: upload.content,
+            account_id,
+            actor: account.actor(),
+            mapping,
+        }))
     }
-}
-
-fn token(bytes: &[u8]) -> String {
-    use std::hash::{BuildHasher, Hasher};
-    // RandomState is seeded from the OS per instance: unpredictable tokens
-    // without a new dependency.
-    let mut token = String::new();
-    for _ in 0..2 {
-        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-        h.write(bytes);
-        h.write_u128(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or(0),
-        );
-        token.push_str(&format!("{:016x}", h.finish()));
-    }
-    token
 }
 
 #[derive(Serialize, Default)]
@@ -134,7 +195,11 @@ struct PreviewPage {
     /// Whether confirming replaces stored plans (the extra confirmation).
     needs_replace: bool,
     counts: Vec<(&'static str, usize)>,
+    /// One page of the actions found (a large plan's preview is paged).
     actions: Vec<ActionPreview>,
+    actions_total: usize,
+    page: usize,
+    pages: usize,
     findings: Vec<(&'static str, &'static str, String, Option<String>)>,
     /// The data tables read, each column with its role, for the user to
     /// correct.
@@ -468,14 +533,19 @@ pub async fn upload(
         }
     };
     let diffs = state.store.diff_document(&read.document).await?;
-    let token = state.pending_imports.put(Pending {
-        file_name: file_name.clone(),
-        bytes,
-        account_id: me.account_id,
-        actor: me.actor(),
-        mapping: None,
-        at: Instant::now(),
-    });
+    let token = state
+        .pending_imports
+        .put(
+            &state.store,
+            Pending {
+                file_name: file_name.clone(),
+                bytes,
+                account_id: me.account_id,
+                actor: me.actor(),
+                mapping: None,
+            },
+        )
+        .await?;
     let page = preview_page(
         file_name,
         &read,
@@ -487,7 +557,78 @@ pub async fn upload(
     Ok(render(&state, "import_preview.html", &page)?.into_response())
 }
 
+/// Actions shown on one page of a preview.
+const PREVIEW_PAGE_SIZE: usize = 200;
+
+impl PreviewPage {
+    /// Keeps page `page` (from 1) of the actions.
+    fn paginate(mut self, page: usize) -> PreviewPage {
+        self.actions_total = self.actions.len();
+        self.pages = self.actions_total.div_ceil(PREVIEW_PAGE_SIZE).max(1);
+        self.page = page.clamp(1, self.pages);
+        let start = (self.page - 1) * PREVIEW_PAGE_SIZE;
+        self.actions = self
+            .actions
+            .into_iter()
+            .skip(start)
+            .take(PREVIEW_PAGE_SIZE)
+            .collect();
+        self
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PreviewQuery {
+    page: Option<usize>,
+}
+
+/// Another page of a waiting upload's preview.
+pub async fn preview(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Me(me): Me,
+    Query(q): Query<PreviewQuery>,
+) -> Result<Response, WebError> {
+    let Some(pending) = state
+        .pending_imports
+        .get_for(&state.store, &token, me.account_id, false)
+        .await?
+    else {
+        return Err(WebError::NotFound);
+    };
+    let (read, _) = read_upload(
+        &state,
+        &pending.file_name,
+        &pending.bytes,
+        pending.mapping.as_ref(),
+    )
+    .await?;
+    let diffs = state.store.diff_document(&read.document).await?;
+    let page = all_of_preview(
+        pending.file_name,
+        &read,
+        &diffs,
+        token,
+        crate::forms::FormErrors::default(),
+        None,
+    )
+    .paginate(q.page.unwrap_or(1));
+    Ok(render(&state, "import_preview.html", &page)?.into_response())
+}
+
+/// The first page of a preview.
 fn preview_page(
+    file_name: String,
+    read: &ReadDocument,
+    diffs: &[PlanDiff],
+    token: String,
+    errors: crate::forms::FormErrors,
+    submitted: Option<&Fields>,
+) -> PreviewPage {
+    all_of_preview(file_name, read, diffs, token, errors, submitted).paginate(1)
+}
+
+fn all_of_preview(
     file_name: String,
     read: &ReadDocument,
     diffs: &[PlanDiff],
@@ -541,6 +682,9 @@ fn preview_page(
                 line: a.provenance.as_ref().and_then(|p| p.line),
             })
             .collect(),
+        actions_total: 0,
+        page: 1,
+        pages: 1,
         findings: doc
             .findings
             .iter()
@@ -577,7 +721,11 @@ pub async fn decide(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let fields: Fields = fields.into_iter().collect();
-    let Some(pending) = state.pending_imports.take_for(&token, me.account_id) else {
+    let Some(pending) = state
+        .pending_imports
+        .get_for(&state.store, &token, me.account_id, true)
+        .await?
+    else {
         return Err(WebError::BadRequest("This import has already been confirmed or cancelled, or it expired. Upload the file again.".into()));
     };
     let decision = fields.get("decision").map_or("", String::as_str);
@@ -603,10 +751,7 @@ pub async fn decide(
     if !errors.is_empty() {
         let diffs = state.store.diff_document(&shown.document).await?;
         let file_name = pending.file_name.clone();
-        let token = state.pending_imports.put(Pending {
-            at: Instant::now(),
-            ..pending
-        });
+        let token = state.pending_imports.put(&state.store, pending).await?;
         let page = preview_page(file_name, &shown, &diffs, token, errors, Some(&fields));
         return Ok((
             axum::http::StatusCode::BAD_REQUEST,
@@ -618,11 +763,16 @@ pub async fn decide(
     if decision == "update" {
         let diffs = state.store.diff_document(&read.document).await?;
         let file_name = pending.file_name.clone();
-        let token = state.pending_imports.put(Pending {
-            mapping: user,
-            at: Instant::now(),
-            ..pending
-        });
+        let token = state
+            .pending_imports
+            .put(
+                &state.store,
+                Pending {
+                    mapping: user,
+                    ..pending
+                },
+            )
+            .await?;
         let page = preview_page(
             file_name,
             &read,
@@ -655,11 +805,16 @@ pub async fn decide(
             "Tick the box to replace the stored plans with this version, or cancel",
         );
         let file_name = pending.file_name.clone();
-        let token = state.pending_imports.put(Pending {
-            mapping: user,
-            at: Instant::now(),
-            ..pending
-        });
+        let token = state
+            .pending_imports
+            .put(
+                &state.store,
+                Pending {
+                    mapping: user,
+                    ..pending
+                },
+            )
+            .await?;
         let page = preview_page(file_name, &read, &outcome.plans, token, errors, None);
         return Ok((
             axum::http::StatusCode::BAD_REQUEST,

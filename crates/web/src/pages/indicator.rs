@@ -1,6 +1,7 @@
 //! An indicator: values against targets over time (chart and table), RAG
 //! and trend per period, and the form to record a value.
 
+use super::action::Recorded;
 use super::{cached_page, render, today};
 use crate::AppState;
 use crate::auth::Me;
@@ -12,9 +13,9 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect, Response};
-use goldthread_domain::Review;
 use goldthread_domain::status::{Trend, periods_in_year};
 use goldthread_domain::{FinancialYear, Period, Unit};
+use goldthread_domain::{Review, entry};
 use goldthread_storage::{IndicatorDetail, IndicatorInfo, NewMeasurement, StoreError};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -81,9 +82,45 @@ struct IndicatorView {
 
 /// The periods shown: from the first value or target to the current
 /// period, at most the latest 40.
-fn series(info: &IndicatorInfo) -> Vec<Period> {
-    let frequency = assess::frequency(info);
+/// The periods a value may be entered for, newest first: its frequency's,
+/// begun, and within its plan's years (the rule the form is checked by).
+fn open_periods(info: &IndicatorInfo, plan: Option<&goldthread_storage::PlanInfo>) -> Vec<Period> {
+    let ctx = entry::ValueContext {
+        frequency: info.frequency,
+        unit: info.unit,
+        plan: plan.and_then(|p| p.first_day.zip(p.last_day)),
+        today: today(),
+    };
     let now = FinancialYear::containing(today());
+    let (first, last) = match ctx.plan {
+        Some((first, last)) => (
+            FinancialYear::containing(first).previous(),
+            FinancialYear::containing(last).min(now),
+        ),
+        None => (now.previous(), now),
+    };
+    let frequency = assess::frequency(info);
+    let mut periods = Vec::new();
+    let mut year = first;
+    while year <= last {
+        periods.extend(
+            periods_in_year(frequency, year)
+                .into_iter()
+                .filter(|p| entry::check_value(&ctx, *p, 0.0).is_ok()),
+        );
+        year = year.next();
+    }
+    periods.reverse();
+    periods.truncate(36);
+    periods
+}
+
+/// The periods the table and chart show: from the first with a value or
+/// target to the plan's last year (or today, if sooner), the latest 40.
+fn series(info: &IndicatorInfo, plan_last_day: Option<chrono::NaiveDate>) -> Vec<Period> {
+    let frequency = assess::frequency(info);
+    let this_year = FinancialYear::containing(today());
+    let now = plan_last_day.map_or(this_year, |d| FinancialYear::containing(d).min(this_year));
     let first = info
         .values
         .iter()
@@ -162,8 +199,8 @@ async fn build_page(
 ) -> Result<Page, WebError> {
     let detail = state.store.indicator_detail(id).await?;
     let me = crate::auth::page_context().account;
-    let posts = state.store.indicator_posts(id).await?;
-    let rights = super::action::recording_rights(state, me.as_ref(), &posts).await?;
+    let rights =
+        super::action::recording_rights(state, me.as_ref(), Recorded::Indicator(id)).await?;
     let submissions = detail
         .values
         .iter()
@@ -187,7 +224,26 @@ async fn build_page(
         .iter()
         .map(|v| (v.period.as_str(), (&v.note, &v.recorded_by)))
         .collect();
-    let periods = info.map(series).unwrap_or_default();
+    let periods = info
+        .map(|i| {
+            let last = data
+                .plans
+                .iter()
+                .find(|p| p.id == i.plan_id)
+                .and_then(|p| p.last_day);
+            series(i, last)
+        })
+        .unwrap_or_default();
+    let open_periods: Vec<Period> = match info {
+        Some(info) => open_periods(info, data.plans.iter().find(|p| p.id == info.plan_id)),
+        None => Vec::new(),
+    };
+    let rights = match rights {
+        Ok(()) if open_periods.is_empty() => Err(
+            "No period of this indicator is open for values: its plan's years have passed, or none of its periods has begun.".to_string(),
+        ),
+        other => other,
+    };
     let rows: Vec<Row> = match info {
         None => Vec::new(),
         Some(info) => periods
@@ -252,11 +308,11 @@ async fn build_page(
         .join(";");
     let mut form = form.unwrap_or_default();
     if form.period.is_empty() {
-        form.period = periods
+        // The latest open period that has ended, else the latest open one.
+        form.period = open_periods
             .iter()
-            .rev()
             .find(|p| p.last_day() < today())
-            .or(periods.last())
+            .or(open_periods.first())
             .map(|p| p.to_string())
             .unwrap_or_default();
     }
@@ -293,12 +349,7 @@ async fn build_page(
                 .collect(),
             source,
         },
-        periods: periods
-            .iter()
-            .rev()
-            .take(24)
-            .map(Period::to_string)
-            .collect(),
+        periods: open_periods.iter().map(Period::to_string).collect(),
         rows: rows.into_iter().rev().collect(),
         chart,
         form,
@@ -320,8 +371,13 @@ pub async fn page(
     let builder = state.clone();
     // The form shows only to those who may record here.
     let me = crate::auth::page_context().account;
-    let posts = state.store.indicator_posts(id).await?;
-    let variant = match super::action::recording_rights(&state, me.as_ref(), &posts).await? {
+    let variant = match super::action::recording_rights(
+        &state,
+        me.as_ref(),
+        Recorded::Indicator(id),
+    )
+    .await?
+    {
         Ok(()) => "may-record",
         Err(_) => "read-only",
     };
@@ -343,8 +399,9 @@ pub async fn record_value(
     Me(me): Me,
     Form(form): Form<ValueForm>,
 ) -> Result<Response, WebError> {
-    let posts = state.store.indicator_posts(id).await?;
-    if let Err(why) = super::action::recording_rights(&state, Some(&me), &posts).await? {
+    if let Err(why) =
+        super::action::recording_rights(&state, Some(&me), Recorded::Indicator(id)).await?
+    {
         state.store.indicator_detail(id).await?;
         return Err(WebError::Forbidden(why));
     }
@@ -356,8 +413,31 @@ pub async fn record_value(
     let value = parse_figure(&form.value);
     if form.value.trim().is_empty() {
         errors.add("value", "Enter the value");
-    } else if value.is_none() {
+    } else if value.is_none() || form.value.chars().count() > 40 {
         errors.add("value", "Enter the value as a number, like 72.5");
+    }
+    // The indicator's own rules: a period its frequency reports, begun,
+    // within its plan's years; no negative count, day or percentage.
+    if let (Ok(period), Some(v)) = (&period, value) {
+        let data = state.snapshot.get(&state.store).await?;
+        if let Some(info) = data.indicators.iter().find(|i| i.id == id) {
+            let plan = data.plans.iter().find(|p| p.id == info.plan_id);
+            let ctx = entry::ValueContext {
+                frequency: info.frequency,
+                unit: info.unit,
+                plan: plan.and_then(|p| p.first_day.zip(p.last_day)),
+                today: today(),
+            };
+            if let Err(problem) = entry::check_value(&ctx, *period, v) {
+                let field = match problem {
+                    entry::EntryProblem::Negative { .. } | entry::EntryProblem::NotFinite => {
+                        "value"
+                    }
+                    _ => "period",
+                };
+                errors.add(field, problem.to_string());
+            }
+        }
     }
     if form.note.chars().count() > 2_000 {
         errors.add("note", "The note must be 2,000 characters or fewer");

@@ -71,10 +71,13 @@ pub fn routes() -> RouteTable {
         .post(
             "/import",
             Edit,
-            post(import::upload).layer(axum::extract::DefaultBodyLimit::max(
-                import::MAX_UPLOAD_BYTES,
-            )),
+            post(import::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    import::MAX_UPLOAD_BYTES,
+                ))
+                .layer(axum::middleware::from_fn(import::refuse_oversized)),
         )
+        .get("/import/{token}", Edit, get(import::preview))
         .post("/import/{token}", Edit, post(import::decide))
         .get("/admin/accounts", Administer, get(admin::accounts))
         .post("/admin/accounts", Administer, post(admin::add_account))

@@ -220,6 +220,7 @@ mod tests {
                 title: "Plan".into(),
                 kind: "service".into(),
                 owner: None,
+                first_day: None,
                 last_day: None,
             }],
             nodes: vec![
