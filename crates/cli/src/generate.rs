@@ -288,6 +288,10 @@ impl Rng {
     }
 }
 
+#[allow(
+    clippy::panic,
+    reason = "the generator's years run from 2017 for at most the --years it is given, far inside the range a financial year can hold"
+)]
 fn fy(start: i32) -> FinancialYear {
     FinancialYear::starting(start).unwrap_or_else(|| panic!("financial year {start} out of range"))
 }
@@ -1524,6 +1528,10 @@ impl ServicePlan<'_> {
             numbers.local += 1 + rng.below(2) as u32;
             format!("{}EHPI {}", if monthly { 'M' } else { 'Q' }, numbers.local)
         };
+        #[allow(
+            clippy::panic,
+            reason = "the code is built just above from a fixed prefix and a number: it always parses"
+        )]
         let code: IndicatorCode = code
             .parse()
             .unwrap_or_else(|e| panic!("generated code: {e}"));

@@ -1,5 +1,6 @@
 //! Integration tests: the real `goldthread` binary, in a temporary
 //! directory, against a real database, over real HTTP on loopback.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 mod util;
 mod webdriver;

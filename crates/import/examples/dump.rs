@@ -1,5 +1,6 @@
 //! Prints what the importer reads from a file, for eyeballing a new
 //! template: `cargo run -p goldthread-import --example dump -- FILE`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 fn main() {
     let Some(path) = std::env::args().nth(1) else {

@@ -3,6 +3,7 @@
 //! so `valgrind --tool=callgrind --collect-atstart=no
 //! --toggle-collect=read::measured` counts a steady-state read without the
 //! one-off compilation of patterns.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 fn main() {
     for path in std::env::args().skip(1) {

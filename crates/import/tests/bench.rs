@@ -1,5 +1,6 @@
 //! Throughput of the text reader on the samples repeated to 20 MB. Run it
 //! in release: `cargo test -p goldthread-import --release --test bench -- --ignored --nocapture`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 use goldthread_import::read_text;
 use std::time::Instant;

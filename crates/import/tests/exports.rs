@@ -1,6 +1,7 @@
 //! Real public exports from other councils and benchmarking bodies
 //! (`tests/data/exports/`, described in its README), each read as its
 //! README says a performance officer would expect.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 use goldthread_domain::{Indicator, Period, PlanKind, Quarter, Severity, status::Rag};
 use goldthread_import::{ReadDocument, ReadOptions, read_document_with};

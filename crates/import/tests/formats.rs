@@ -1,6 +1,7 @@
 //! The same plan as Word, Excel, CSV and Goldthread JSON reads to the same
 //! actions as the text: every format goes through one recogniser. The
 //! files are built here from the real samples' rows.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 use goldthread_domain::{Action, PlanDocument, SourceFormat};
 use goldthread_import::{read_document, read_text, to_interchange_json};

@@ -1,6 +1,7 @@
 //! Plans laid out as councils other than the samples' lay them out: other
 //! column names, a red/amber/green column, progress headed by a quarter or
 //! a month, titles naming other kinds of plan.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 use chrono::NaiveDate;
 use goldthread_domain::{ActionStatus, PlanDocument, PlanKind};

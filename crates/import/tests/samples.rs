@@ -1,6 +1,7 @@
 //! The five real plans in shared/samples, read as a careful person reads
 //! them: codes, titles, lead officers, dates, statuses, milestones,
 //! indicators, the golden thread above the actions, and the faults.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 use goldthread_domain::{
     Action, ActionStatus, FindingKind, Frequency, NodeLevel, PlanDocument, PlanDraft, PlanKind,

@@ -4,6 +4,7 @@
 //!
 //! An indicator reads `code|title: period=value/target[status] …`; an
 //! action `title | leads | due | status | from→to`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 use goldthread_domain::{Indicator, PlanDocument};
 use goldthread_import::{ReadOptions, read_document_with};

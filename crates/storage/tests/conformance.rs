@@ -1,6 +1,7 @@
 //! The storage conformance suite: the same story runs against every
 //! backend. SQLite always; PostgreSQL when GOLDTHREAD_TEST_POSTGRES_URL is
 //! set (each test gets its own schema), otherwise it says it was skipped.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 use chrono::NaiveDate;
 use goldthread_domain::{

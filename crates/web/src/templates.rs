@@ -35,6 +35,10 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "changes.html",
 );
 
+#[allow(
+    clippy::panic,
+    reason = "templates are compiled into the binary: one that does not compile is a build defect, caught by every test that starts the app"
+)]
 pub fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     for (name, source) in TEMPLATES {
