@@ -8,7 +8,6 @@ use goldthread_domain::PlanDiff;
 use goldthread_import::{Limits, Mapping, ReadDocument, ReadOptions};
 use goldthread_storage::Actor;
 use goldthread_storage::{ImportOptions, ImportOutcome, ImportStatus, SourceMeta, Store};
-use sha2::{Digest, Sha256};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -164,12 +163,7 @@ fn nothing_recognised(read: &ReadDocument) -> bool {
 }
 
 pub fn source_meta(file_name: &str, bytes: &[u8], read: &ReadDocument) -> SourceMeta {
-    SourceMeta {
-        file_name: file_name.to_string(),
-        format: read.format.as_str().to_string(),
-        sha256: format!("{:x}", Sha256::digest(bytes)),
-        size_bytes: bytes.len() as i64,
-    }
+    SourceMeta::of(file_name, bytes, read.format.as_str())
 }
 
 /// Reads and stores one document given as bytes.

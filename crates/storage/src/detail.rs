@@ -273,7 +273,7 @@ impl Store {
     pub async fn risk_register(&self) -> Result<Vec<RiskRow>, StoreError> {
         sqlx::query(
             "SELECT r.id, r.plan_id, p.title, r.code, r.title, r.owner, r.likelihood, r.impact, r.controls, r.consequence \
-             FROM risks r JOIN plans p ON p.id = r.plan_id ORDER BY COALESCE(r.likelihood * r.impact, 0) DESC, r.plan_id, r.position",
+             FROM risks r JOIN plans p ON p.id = r.plan_id ORDER BY r.plan_id, r.position",
         )
         .fetch_all(&self.pool)
         .await?
@@ -292,7 +292,19 @@ impl Store {
                 consequence: r.try_get(9)?,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, StoreError>>()
+        .map(|mut rows| {
+            // Highest score first, by the domain's rule; unrated last.
+            rows.sort_by_key(|r| {
+                std::cmp::Reverse(
+                    r.likelihood
+                        .zip(r.impact)
+                        .and_then(|(l, i)| goldthread_domain::risk::score(l, i))
+                        .unwrap_or(0),
+                )
+            });
+            rows
+        })
     }
 
     /// Case-insensitive search across action and indicator codes and

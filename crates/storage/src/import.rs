@@ -24,6 +24,21 @@ pub struct SourceMeta {
     pub size_bytes: i64,
 }
 
+impl SourceMeta {
+    /// The details of a document read from `bytes` as `format` (the
+    /// importer's name for it): the one place they are worked out, for
+    /// the CLI and the web import alike.
+    pub fn of(file_name: &str, bytes: &[u8], format: &str) -> SourceMeta {
+        use sha2::{Digest, Sha256};
+        SourceMeta {
+            file_name: file_name.to_string(),
+            format: format.to_string(),
+            sha256: format!("{:x}", Sha256::digest(bytes)),
+            size_bytes: bytes.len() as i64,
+        }
+    }
+}
+
 /// How an import may treat plans it already holds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ImportOptions {

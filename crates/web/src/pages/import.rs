@@ -783,12 +783,11 @@ pub async fn decide(
         );
         return Ok(render(&state, "import_preview.html", &page)?.into_response());
     }
-    let meta = goldthread_storage::SourceMeta {
-        file_name: pending.file_name.clone(),
-        format: read.format.as_str().to_string(),
-        sha256: sha256_hex(&pending.bytes),
-        size_bytes: pending.bytes.len() as i64,
-    };
+    let meta = goldthread_storage::SourceMeta::of(
+        &pending.file_name,
+        &pending.bytes,
+        read.format.as_str(),
+    );
     let options = goldthread_storage::ImportOptions {
         replace: fields.get("replace").map(String::as_str) == Some("yes"),
     };
@@ -857,9 +856,4 @@ pub async fn decide(
         plan_ids: outcome.plan_ids,
     };
     Ok(render(&state, "import_done.html", &page)?.into_response())
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    format!("{:x}", Sha256::digest(bytes))
 }

@@ -5,6 +5,7 @@ use crate::AppState;
 use crate::error::WebError;
 use axum::extract::State;
 use axum::response::Html;
+use goldthread_domain::risk;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -38,17 +39,6 @@ struct Page {
     risks: Vec<RiskView>,
 }
 
-/// Shading for a cell: the top ~40% of scores high, the next ~30% medium
-/// (15+ and 8+ on the usual 5 × 5).
-fn band(score: i64, scale: i64) -> &'static str {
-    let max = scale * scale;
-    match score {
-        s if s * 5 >= max * 3 => "high",
-        s if s * 25 >= max * 8 => "medium",
-        _ => "low",
-    }
-}
-
 pub async fn page(State(state): State<AppState>) -> Result<Html<String>, WebError> {
     let risks = state.store.risk_register().await?;
     let scale = i64::from(state.store.organisation().await?.risk_scale);
@@ -61,7 +51,7 @@ pub async fn page(State(state): State<AppState>) -> Result<Html<String>, WebErro
                         .iter()
                         .filter(|r| r.likelihood == Some(l) && r.impact == Some(i))
                         .count(),
-                    band: band(l * i, scale),
+                    band: risk::band(risk::score(l, i).unwrap_or(0), scale),
                 })
                 .collect();
             (l, cells)
@@ -74,7 +64,10 @@ pub async fn page(State(state): State<AppState>) -> Result<Html<String>, WebErro
     let risks = risks
         .into_iter()
         .map(|r| RiskView {
-            score: r.likelihood.zip(r.impact).map(|(l, i)| l * i),
+            score: r
+                .likelihood
+                .zip(r.impact)
+                .and_then(|(l, i)| risk::score(l, i)),
             id: r.id,
             plan_id: r.plan_id,
             plan_title: r.plan_title,
@@ -105,15 +98,19 @@ mod tests {
     fn bands_scale_with_the_rating_scale() {
         assert_eq!(
             (
-                super::band(15, 5),
-                super::band(14, 5),
-                super::band(8, 5),
-                super::band(7, 5)
+                super::risk::band(15, 5),
+                super::risk::band(14, 5),
+                super::risk::band(8, 5),
+                super::risk::band(7, 5)
             ),
             ("high", "medium", "medium", "low")
         );
         assert_eq!(
-            (super::band(9, 3), super::band(4, 3), super::band(2, 3)),
+            (
+                super::risk::band(9, 3),
+                super::risk::band(4, 3),
+                super::risk::band(2, 3)
+            ),
             ("high", "medium", "low")
         );
     }
