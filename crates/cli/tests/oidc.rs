@@ -210,6 +210,7 @@ async fn people_sign_in_with_the_councils_identity_provider() {
     let server = Server::start(
         &s,
         &[
+            "--demo",
             "--oidc-issuer",
             &issuer,
             "--oidc-client-id",
@@ -287,6 +288,80 @@ async fn people_sign_in_with_the_councils_identity_provider() {
         "matched to the existing account, not a second one"
     );
     assert!(listed(&s, OFFICER)[0].contains(POST));
+
+    // Signed in through the provider, the holder of the post updates an
+    // action it leads, not one another post leads; the update waits for
+    // sign-off; an editor approves it; the change log names both.
+    let csrf = hidden(&page, "csrf_token");
+    let admin = Browser::admin(&server).await;
+    let find = |code: &'static str| {
+        let admin = &admin;
+        async move {
+            let html = admin.get(&format!("/search?q={}", code.trim())).await.1;
+            link_id(&html.replace("&#x2f;", "/"), "actions", code)
+        }
+    };
+    let (own, other) = (find("KA.15 ").await, find("KA.1 ").await);
+    let today = chrono::Utc::now().date_naive().to_string();
+    let update = |action: i64| {
+        let officer = &officer;
+        let server = &server;
+        let csrf = csrf.clone();
+        let today = today.clone();
+        async move {
+            let page = officer
+                .get(server.url(&format!("/actions/{action}")))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let version = Regex::new(r#"name="version" value="(\d+)""#)
+                .unwrap()
+                .captures(&page)
+                .map_or("1".to_string(), |c| c[1].to_string());
+            officer
+                .post(server.url(&format!("/actions/{action}")))
+                .form(&[
+                    ("csrf_token", csrf.as_str()),
+                    ("version", version.as_str()),
+                    ("status", "on_track"),
+                    ("as_at", today.as_str()),
+                    ("commentary", "Signed in through the council's provider"),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(update(other).await, 403, "another post's action");
+    assert_eq!(update(own).await, 303, "the post's own action");
+    let (_, queue) = admin.get("/approvals").await;
+    let waiting =
+        Regex::new(r#"data-kind="update" data-id="(\d+)">(?s:.*?)name="version" value="(\d+)""#)
+            .unwrap()
+            .captures(&queue)
+            .expect("the officer's update waits for sign-off");
+    assert!(queue.contains("Signed in through the council"), "{queue}");
+    let (status, _, _) = admin
+        .post(
+            &format!("/approvals/update/{}", &waiting[1]),
+            &[("version", &waiting[2]), ("decision", "approve")],
+        )
+        .await;
+    assert_eq!(status, 303);
+    let (_, log) = admin.get("/changes?entity=progress_updates").await;
+    assert!(
+        log.contains(OFFICER),
+        "the officer's submission is in the change log"
+    );
+    assert!(
+        log.contains(ADMIN_EMAIL) && log.contains("approved</ins>"),
+        "and the approval, with its account"
+    );
 
     // The provider's answer works once: not again in the same browser
     // (its sign-in cookie is spent), nor with that cookie put back.

@@ -53,6 +53,19 @@ fn unsafe_parts(html: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn no_payload_put_through_import_forms_or_the_api_runs_or_appears_unescaped() {
+    for (_backend, database) in databases("xss").await {
+        payloads_on(database).await;
+    }
+}
+
+async fn payloads_on(database: Vec<String>) {
+    let db: Vec<&str> = database.iter().map(String::as_str).collect();
+    let with_db = |args: &[&'static str]| -> Vec<String> {
+        args.iter()
+            .map(|a| a.to_string())
+            .chain(database.iter().cloned())
+            .collect()
+    };
     let payloads = payloads();
     assert!(payloads.len() >= 50, "at least 50 payloads");
     let p = |i: usize| payloads[i % payloads.len()];
@@ -61,7 +74,7 @@ async fn no_payload_put_through_import_forms_or_the_api_runs_or_appears_unescape
     assert!(
         add_account(
             &s,
-            &[],
+            &db,
             "officer@tests.goldthread.test",
             "officer",
             &["Head of Revenues and Benefits"],
@@ -70,7 +83,9 @@ async fn no_payload_put_through_import_forms_or_the_api_runs_or_appears_unescape
         .status
         .success()
     );
-    let server = Server::start(&s, &["--demo"]);
+    let mut args = vec!["--demo"];
+    args.extend(&db);
+    let server = Server::start(&s, &args);
     let admin = Browser::admin(&server).await;
 
     // Through import: a plan whose title, actions, lead officers and
@@ -86,7 +101,12 @@ async fn no_payload_put_through_import_forms_or_the_api_runs_or_appears_unescape
         ));
     }
     s.write("xss.txt", plan.as_bytes());
-    let out = s.run(&["import", "xss.txt"]);
+    let out = s.run(
+        &with_db(&["import", "xss.txt"])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
     assert!(out.status.success());
     // And through the web import's preview.
     let preview = admin
@@ -124,13 +144,10 @@ async fn no_payload_put_through_import_forms_or_the_api_runs_or_appears_unescape
         .unwrap();
     // Goldthread's own JSON carries text exactly: the payloads as written,
     // in a plan's title, its actions' titles and descriptions.
-    let out = s.run(&[
-        "export",
-        "--plan",
-        &xss_plan.to_string(),
-        "--output",
-        "xss.json",
-    ]);
+    let plan_id = xss_plan.to_string();
+    let mut export = vec!["export", "--plan", plan_id.as_str(), "--output", "xss.json"];
+    export.extend(&db);
+    let out = s.run(&export);
     assert!(out.status.success());
     let mut doc: serde_json::Value =
         serde_json::from_slice(&std::fs::read(s.path().join("xss.json")).unwrap()).unwrap();
@@ -146,7 +163,16 @@ async fn no_payload_put_through_import_forms_or_the_api_runs_or_appears_unescape
         action["description"] = json!(p(i + 1));
     }
     s.write("xss-raw.json", doc.to_string().as_bytes());
-    assert!(s.run(&["import", "xss-raw.json"]).status.success());
+    assert!(
+        s.run(
+            &with_db(&["import", "xss-raw.json"])
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+        )
+        .status
+        .success()
+    );
     let api: serde_json::Value = admin
         .http
         .get(admin.url("/api/v1/plans"))
