@@ -76,6 +76,7 @@ pub fn options() -> ReadOptions {
             parts: 256,
             pack_ratio: 200,
             rows: 50_000,
+            sheet_cells: 1_000_000,
             cell_chars: 100_000,
             xml_depth: 128,
             time: Duration::from_secs(1),
