@@ -222,7 +222,8 @@ fn bad_reference(xml: &[u8]) -> Option<String> {
                         return Some(String::from_utf8_lossy(&value[..value.len().min(40)]).into());
                     }
                     name = &[];
-                    i = end + 1;
+                    // Past the closing quote, or at the end when there is none.
+                    i = (end + 1).min(xml.len());
                 }
                 _ => {
                     let start = i;
@@ -309,5 +310,8 @@ mod tests {
             bad_reference(br#"<dimension ref=B2:A1/>"#).as_deref(),
             Some("B2:A1")
         );
+        // A quote that never closes ends the part (found by fuzzing).
+        assert_eq!(bad_reference(br#"<c r="A1"#), None);
+        assert_eq!(bad_reference(br#"<c r='A1 s="2"><c"#), None);
     }
 }
