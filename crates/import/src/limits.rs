@@ -27,6 +27,10 @@ pub struct Limits {
     pub pack_ratio: u64,
     /// Table rows and lines, all sheets together.
     pub rows: usize,
+    /// Cells of all the sheets of a workbook together, the empty ones
+    /// between a sheet's first and last column and row included: a sheet
+    /// is read as a rectangle, which two cells far apart make huge.
+    pub sheet_cells: u64,
     /// Characters in one cell or line.
     pub cell_chars: usize,
     /// Elements nested inside each other in a Word document.
@@ -46,6 +50,9 @@ impl Default for Limits {
             parts: 10_000,
             pack_ratio: 200,
             rows: 2_000_000,
+            // A 64 MB sheet holds two or three million cells; ten million
+            // places cost some 240 MB held as empty cells.
+            sheet_cells: 10_000_000,
             cell_chars: 1_000_000,
             xml_depth: 256,
             time: Duration::from_secs(120),

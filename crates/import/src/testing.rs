@@ -51,3 +51,5 @@ pub fn docx_of(text: &str) -> Result<Vec<u8>, zip::result::ZipError> {
     zip.write_all(xml.as_bytes())?;
     Ok(zip.finish()?.into_inner())
 }
+
+pub mod fuzz;

@@ -1,12 +1,25 @@
 //! Excel workbooks: every sheet, every row, in order. Numbers and dates
 //! are written as a person would read them in the cell.
+//!
+//! calamine reads the workbook, but its cells are taken one at a time and
+//! laid out here: a sheet's extent is checked against the limits before
+//! any row is built (calamine's own `worksheet_range` would first allocate
+//! every cell between the first and the last, which a file of a few bytes
+//! can make billions). Before calamine sees a part, every cell reference
+//! in it is checked to lie inside Excel's grid, as calamine's reading of a
+//! reference overflows on one far outside it.
 
 use crate::ImportError;
 use crate::blocks::{Block, Place};
 use crate::limits::{Budget, Limits};
-use calamine::{Data, Reader};
+use calamine::{Data, DataRef, Reader, Xlsx};
 use std::borrow::Cow;
+use std::io::Read;
 use std::rc::Rc;
+
+/// Excel's grid: columns A to XFD, rows 1 to 1,048,576.
+const MAX_COLUMN: u32 = 16_384;
+const MAX_ROW: u32 = 1_048_576;
 
 pub fn blocks(
     file_name: &str,
@@ -18,32 +31,90 @@ pub fn blocks(
         file: file_name.to_string(),
         message,
     };
-    let mut workbook = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
-        .map_err(|e| err(e.to_string()))?;
+    check_references(file_name, bytes, limits)?;
+    budget.check(file_name, "reading the workbook")?;
+    // Only the Excel reader: calamine's other formats (OpenDocument, the
+    // binary .xlsb) are not ones Goldthread reads.
+    let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e: calamine::XlsxError| err(e.to_string()))?;
     let mut out = Vec::new();
+    let mut sheet_cells = 0u64;
     for name in workbook.sheet_names() {
-        let range = workbook
-            .worksheet_range(&name)
-            .map_err(|e| err(format!("sheet \"{name}\": {e}")))?;
+        let sheet_err = |e: calamine::XlsxError| err(format!("sheet \"{name}\": {e}"));
+        let mut cells: Vec<((u32, u32), String)> = Vec::new();
+        match workbook.worksheet_cells_reader(&name) {
+            // A chart sheet or the like: nothing to read, as calamine's
+            // `worksheet_range` has it.
+            Err(calamine::XlsxError::NotAWorksheet(_)) => {}
+            Err(e) => return Err(sheet_err(e)),
+            Ok(mut reader) => {
+                while let Some(cell) = reader.next_cell().map_err(sheet_err)? {
+                    if matches!(cell.get_value(), DataRef::Empty) {
+                        continue;
+                    }
+                    cells.push((
+                        cell.get_position(),
+                        text_of(&Data::from(cell.get_value().clone())),
+                    ));
+                    if cells.len().is_multiple_of(65_536) {
+                        budget.check(file_name, "reading the workbook")?;
+                    }
+                }
+            }
+        }
         budget.check(file_name, "reading the workbook")?;
-        // A sheet's declared extent can promise more rows than any return.
-        if range.height() > limits.rows {
+        let Some(((first_row, last_row), last_col)) = extent(&cells) else {
+            out.push(Block::Blank);
+            continue;
+        };
+        // A sheet's extent can promise more rows than any return.
+        let height = (last_row - first_row) as usize + 1;
+        if height > limits.rows {
             return Err(ImportError::Limit {
                 file: file_name.to_string(),
                 limit: "rows",
-                found: format!("sheet \"{name}\" has {} rows", range.height()),
+                found: format!("sheet \"{name}\" has {height} rows"),
                 max: format!("{} rows", limits.rows),
             });
         }
+        // Every row is as wide as the sheet's last column (its empty cells
+        // from column A on keep each value under its heading).
+        let width = last_col as usize + 1;
+        let spans = height as u64 * width as u64;
+        let before = sheet_cells;
+        sheet_cells = sheet_cells.saturating_add(spans);
+        if sheet_cells > limits.sheet_cells {
+            let with = if before > 0 {
+                format!(", {sheet_cells} with the sheets before it")
+            } else {
+                String::new()
+            };
+            return Err(ImportError::Limit {
+                file: file_name.to_string(),
+                limit: "sheet cells",
+                found: format!(
+                    "sheet \"{name}\" spans {height} rows by {width} columns ({spans} cells{with})"
+                ),
+                max: format!("{} cells", limits.sheet_cells),
+            });
+        }
+        // In place order; of two cells at one place the later wins, as in
+        // calamine's own ranges.
+        cells.sort_by_key(|&(place, _)| place);
         let sheet: Rc<str> = Rc::from(name.as_str());
-        let first_row = range.start().map_or(0, |(r, _)| r);
-        let first_col = range.start().map_or(0, |(_, c)| c) as usize;
-        for (i, row) in range.rows().enumerate() {
-            let line = u32::try_from(first_row as usize + i + 1).unwrap_or(u32::MAX);
-            let mut cells: Vec<Cow<'static, str>> = vec![Cow::Borrowed(""); first_col];
-            cells.extend(row.iter().map(|d| Cow::Owned(text_of(d))));
+        let mut cells = cells.into_iter().peekable();
+        for row in first_row..=last_row {
+            let mut texts: Vec<Cow<'static, str>> = Vec::new();
+            while let Some(((_, col), text)) = cells.next_if(|&((r, _), _)| r == row) {
+                if texts.is_empty() {
+                    texts = vec![Cow::Borrowed(""); width];
+                }
+                texts[col as usize] = Cow::Owned(text);
+            }
+            let line = u32::try_from(row as usize + 1).unwrap_or(u32::MAX);
+            // An empty row folds into a blank, with nothing allocated.
             out.push(Block::row(
-                cells,
+                texts,
                 Place {
                     line,
                     sheet: Some(sheet.clone()),
@@ -53,6 +124,15 @@ pub fn blocks(
         out.push(Block::Blank);
     }
     Ok(out)
+}
+
+/// The rows a sheet's cells span, and its last column.
+fn extent(cells: &[((u32, u32), String)]) -> Option<((u32, u32), u32)> {
+    let rows = cells.iter().map(|&((r, _), _)| r);
+    let first = rows.clone().min()?;
+    let last = rows.max()?;
+    let last_col = cells.iter().map(|&((_, c), _)| c).max()?;
+    Some(((first, last), last_col))
 }
 
 fn text_of(data: &Data) -> String {
@@ -72,5 +152,166 @@ fn text_of(data: &Data) -> String {
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Error(e) => format!("#{e:?}"),
         Data::Empty => String::new(),
+    }
+}
+
+/// Refuses a workbook any part of which names a cell outside Excel's grid
+/// in an `r` or `ref` attribute (a cell, a row, a sheet's dimension), or a
+/// range that runs backwards. Every part is looked at, whatever its name:
+/// the workbook's relationships, not the name, say which parts are sheets.
+fn check_references(file_name: &str, bytes: &[u8], limits: &Limits) -> Result<(), ImportError> {
+    // An unreadable zip is for calamine to report.
+    let Ok(mut archive) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let mut part = Vec::new();
+    for i in 0..archive.len() {
+        let Ok(entry) = archive.by_index(i) else {
+            continue;
+        };
+        if entry.is_dir() {
+            continue;
+        }
+        let name = entry
+            .name()
+            .map_or_else(|_| format!("#{i}"), |n| n.to_string());
+        part.clear();
+        // What was read before an error is what calamine would parse
+        // before it met the error, so it is checked all the same.
+        let _ = entry.take(limits.part_bytes).read_to_end(&mut part);
+        if let Some(bad) = bad_reference(&part) {
+            return Err(ImportError::Spreadsheet {
+                file: file_name.to_string(),
+                message: format!(
+                    "{name} names the cell or range \"{bad}\", outside a sheet's columns A to XFD and rows 1 to 1048576"
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The first `r` or `ref` attribute value in the XML that is out of the
+/// grid, read from the tags only (never text, comments or CDATA).
+fn bad_reference(xml: &[u8]) -> Option<String> {
+    let mut i = 0;
+    while let Some(open) = memchr::memchr(b'<', &xml[i..]) {
+        i += open + 1;
+        let rest = &xml[i..];
+        let skip_to =
+            |end: &[u8]| memchr::memmem::find(rest, end).map_or(xml.len(), |at| i + at + end.len());
+        if rest.starts_with(b"!--") {
+            i = skip_to(b"-->");
+            continue;
+        }
+        if rest.starts_with(b"![CDATA[") {
+            i = skip_to(b"]]>");
+            continue;
+        }
+        // Inside a tag: names, `=` and values, to the `>` outside quotes.
+        let mut name: &[u8] = &[];
+        while i < xml.len() {
+            match xml[i] {
+                b'>' | b'<' => break,
+                b'=' => i += 1,
+                b if b.is_ascii_whitespace() || b == b'/' => i += 1,
+                quote @ (b'"' | b'\'') => {
+                    let end = memchr::memchr(quote, &xml[i + 1..]).map_or(xml.len(), |e| i + 1 + e);
+                    let value = &xml[i + 1..end];
+                    if (name == b"r" || name == b"ref") && !in_grid(value) {
+                        return Some(String::from_utf8_lossy(&value[..value.len().min(40)]).into());
+                    }
+                    name = &[];
+                    // Past the closing quote, or at the end when there is none.
+                    i = (end + 1).min(xml.len());
+                }
+                _ => {
+                    let start = i;
+                    while i < xml.len()
+                        && !matches!(xml[i], b'>' | b'<' | b'=' | b'"' | b'\'' | b'/')
+                        && !xml[i].is_ascii_whitespace()
+                    {
+                        i += 1;
+                    }
+                    let token = &xml[start..i];
+                    // A value without quotes is checked as one with them.
+                    if (name == b"r" || name == b"ref") && !in_grid(token) {
+                        return Some(String::from_utf8_lossy(&token[..token.len().min(40)]).into());
+                    }
+                    name = if xml.get(i..).is_some_and(|r| {
+                        r.iter()
+                            .find(|b| !b.is_ascii_whitespace())
+                            .is_some_and(|&b| b == b'=')
+                    }) {
+                        token
+                    } else {
+                        &[]
+                    };
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Whether a reference (`B7`, `7`, `A1:D20`) keeps inside the grid, read
+/// as calamine reads it: letters, then digits, for each side of a colon.
+/// Anything else calamine refuses by itself, without harm.
+fn in_grid(value: &[u8]) -> bool {
+    let mut ends = Vec::with_capacity(2);
+    for part in value.split(|&b| b == b':') {
+        let letters = part.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+        let col = part[..letters].iter().fold(0u32, |col, b| {
+            col.saturating_mul(26)
+                .saturating_add(u32::from(b.to_ascii_uppercase() - b'A') + 1)
+        });
+        let digits = part[letters..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        let row = part[letters..letters + digits].iter().fold(0u32, |row, b| {
+            row.saturating_mul(10).saturating_add(u32::from(b - b'0'))
+        });
+        if col > MAX_COLUMN || row > MAX_ROW {
+            return false;
+        }
+        ends.push((col, row));
+    }
+    // A range's end before its start: its size is found by subtraction.
+    match ends[..] {
+        [(c1, r1), (c2, r2)] if c1 > 0 && r1 > 0 && c2 > 0 && r2 > 0 => c1 <= c2 && r1 <= r2,
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_outside_the_grid_are_found_in_tags_only() {
+        assert!(in_grid(b"A1"));
+        assert!(in_grid(b"XFD1048576"));
+        assert!(in_grid(b"A1:XFD1048576"));
+        assert!(in_grid(b"12"));
+        assert!(in_grid(b"$A$1"));
+        assert!(!in_grid(b"XFE1"));
+        assert!(!in_grid(b"AAAAAAAAAAAA1"));
+        assert!(!in_grid(b"A1048577"));
+        assert!(!in_grid(b"A99999999999"));
+        assert!(!in_grid(b"B2:A1"));
+        let sheet = br#"<worksheet xmlns:r="http://x"><dimension ref="A1:C3"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>r="ZZZZZZZZ1"</t></is></c></row></sheetData><!-- ref="ZZZZZZZ9" --></worksheet>"#;
+        assert_eq!(bad_reference(sheet), None);
+        assert_eq!(
+            bad_reference(br#"<row r = '1'><c s="1" r="ZZZZZZZZ1">"#).as_deref(),
+            Some("ZZZZZZZZ1")
+        );
+        assert_eq!(
+            bad_reference(br#"<dimension ref=B2:A1/>"#).as_deref(),
+            Some("B2:A1")
+        );
+        // A quote that never closes ends the part (found by fuzzing).
+        assert_eq!(bad_reference(br#"<c r="A1"#), None);
+        assert_eq!(bad_reference(br#"<c r='A1 s="2"><c"#), None);
     }
 }

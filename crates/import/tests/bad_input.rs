@@ -319,3 +319,128 @@ fn limits_are_named_when_a_document_passes_them() {
     // The same document within the default depth reads.
     assert!(read_document("deep.docx", &bytes).is_ok());
 }
+
+/// Every input in `fuzz/regressions/<target>/` (crashes the fuzzer found,
+/// and inputs made to show the same faults), run as its fuzz target runs
+/// it: each must now be read or refused, with no panic and no invariant
+/// broken. See README.md, "Fuzzing".
+#[test]
+fn inputs_the_fuzzer_found_are_read_or_refused() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions");
+    let mut inputs = Vec::new();
+    for target in std::fs::read_dir(&root).expect("fuzz/regressions") {
+        let target = target.expect("a target's folder").path();
+        for input in std::fs::read_dir(&target).expect("a target's folder") {
+            inputs.push((target.clone(), input.expect("an input").path()));
+        }
+    }
+    inputs.sort();
+    assert!(!inputs.is_empty(), "no inputs in {}", root.display());
+    let mut failed = Vec::new();
+    for (target, input) in &inputs {
+        let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let bytes = std::fs::read(input).expect("an input");
+        let run = std::panic::catch_unwind(|| goldthread_import::testing::fuzz::run(name, &bytes));
+        if run.is_err() {
+            failed.push(input.display().to_string());
+        }
+    }
+    assert!(failed.is_empty(), "these inputs panic: {failed:#?}");
+}
+
+/// A sheet as the fuzz targets give one: XML, zipped with a workbook.
+fn workbook_of(sheet: &str) -> Vec<u8> {
+    goldthread_import::testing::fuzz::xlsx_of_parts(sheet.as_bytes())
+}
+
+fn sheet_of(rows: &str) -> String {
+    format!(
+        "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>{rows}</sheetData></worksheet>"
+    )
+}
+
+fn inline(at: &str, text: &str) -> String {
+    format!("<c r=\"{at}\" t=\"inlineStr\"><is><t>{text}</t></is></c>")
+}
+
+#[test]
+fn a_cell_outside_excels_grid_is_refused_by_name() {
+    // calamine's reading of such a reference overflows: a panic in a debug
+    // build, a wrapped place (and so a vast sheet) in a release build.
+    for (at, row) in [("AAAAAAAAAAAA1", "1"), ("XFE1", "1"), ("A1", "99999999999")] {
+        let sheet = sheet_of(&format!("<row r=\"{row}\">{}</row>", inline(at, "Action")));
+        let err = read_document("grid.xlsx", &workbook_of(&sheet)).unwrap_err();
+        assert!(matches!(err, ImportError::Spreadsheet { .. }), "{err}");
+        assert!(
+            err.to_string()
+                .contains("outside a sheet's columns A to XFD and rows 1 to 1048576"),
+            "{err}"
+        );
+    }
+    // A dimension that runs backwards (its size is found by subtraction).
+    let sheet = sheet_of(&format!("<row r=\"1\">{}</row>", inline("A1", "Action")))
+        .replace("<sheetData>", "<dimension ref=\"B2:A1\"/><sheetData>");
+    let err = read_document("backwards.xlsx", &workbook_of(&sheet)).unwrap_err();
+    assert!(err.to_string().contains("\"B2:A1\""), "{err}");
+    // The grid's far corner is in it, and text that looks like a
+    // reference is only text.
+    let sheet = sheet_of(&format!(
+        "<row r=\"1\">{}{}</row><row r=\"2\">{}{}</row>",
+        inline("A1", "Action"),
+        inline("B1", "Lead Officer"),
+        inline("A2", "r=\"ZZZZZZZZ1\""),
+        inline("B2", "Head of Finance"),
+    ));
+    let read = read_document("fine.xlsx", &workbook_of(&sheet)).expect("reads");
+    assert_eq!(read.format, goldthread_domain::SourceFormat::Xlsx);
+}
+
+#[test]
+fn a_sheet_whose_cells_lie_far_apart_is_refused_before_it_is_laid_out() {
+    // Two cells at opposite corners: a rectangle of 17 billion places,
+    // which calamine's `worksheet_range` would allocate (and so abort).
+    let sheet = sheet_of(&format!(
+        "<row r=\"1\">{}</row><row r=\"1048576\">{}</row>",
+        inline("A1", "Action"),
+        inline("XFD1048576", "Due")
+    ));
+    let err = read_document("corners.xlsx", &workbook_of(&sheet)).unwrap_err();
+    assert!(
+        err.to_string().contains(
+            "spans 1048576 rows by 16384 columns (17179869184 cells), over the sheet cells limit"
+        ),
+        "{err}"
+    );
+    // Within the rows limit but as wide as the grid: every row would be
+    // 16,384 cells, a gigabyte from a few kilobytes.
+    let rows: String = (1..=3000)
+        .map(|r| format!("<row r=\"{r}\">{}</row>", inline(&format!("XFD{r}"), "x")))
+        .collect();
+    let err = read_document("wide.xlsx", &workbook_of(&sheet_of(&rows))).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ImportError::Limit {
+                limit: "sheet cells",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("sheet \"Sheet1\" spans 3000 rows by 16384 columns (49152000 cells)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_opendocument_spreadsheet_named_xlsx_is_not_read() {
+    // calamine reads OpenDocument too, repeating a row as often as the file
+    // says: this file of a few hundred bytes held 4 GB for 11 seconds.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fuzz/regressions/read_xlsx/opendocument-repeated-cells.ods");
+    let bytes = std::fs::read(path).expect("the file");
+    let err = read_document("sheet.xlsx", &bytes).unwrap_err();
+    assert!(matches!(err, ImportError::Spreadsheet { .. }), "{err}");
+}
