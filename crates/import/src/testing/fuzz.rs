@@ -3,6 +3,13 @@
 //! target's tight limits, the wrapping of bare XML in a Word or Excel file,
 //! and the invariants every read must keep beyond not panicking.
 
+#![allow(
+    clippy::panic,
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "a fuzz target reports a broken invariant by panicking: that is how libFuzzer and the regression tests see it"
+)]
+
 use crate::{Limits, ReadDocument, ReadOptions, read_document_with, to_interchange_json};
 use goldthread_domain::{
     DateContext, FinancialYear, FuzzyDate, Period, PlanDocument, Provenance, parse_figure,
