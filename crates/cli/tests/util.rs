@@ -296,6 +296,18 @@ impl Browser {
         )
     }
 
+    /// The plans as the JSON API lists them.
+    pub async fn api_plans(&self) -> serde_json::Value {
+        self.http
+            .get(self.url("/api/v1/plans"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// Uploads a file to the import page (the token rides in the URL, as
     /// the page's own form sends it).
     pub async fn upload(&self, name: &str, bytes: Vec<u8>) -> reqwest::Response {

@@ -120,15 +120,7 @@ async fn payloads_on(database: Vec<String>) {
         .map(|f| format!("import preview: {f}"))
         .collect();
 
-    let api: serde_json::Value = admin
-        .http
-        .get(admin.url("/api/v1/plans"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let api = admin.api_plans().await;
     let xss_plan = api
         .as_array()
         .unwrap()
@@ -173,15 +165,7 @@ async fn payloads_on(database: Vec<String>) {
         .status
         .success()
     );
-    let api: serde_json::Value = admin
-        .http
-        .get(admin.url("/api/v1/plans"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let api = admin.api_plans().await;
     let raw_plan = api
         .as_array()
         .unwrap()
