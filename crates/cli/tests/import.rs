@@ -206,17 +206,6 @@ Code\tAction\tLead Officer\tDue Date\n\
 HS1\tBuild 100 affordable homes\tHead of Housing\tMarch 2018\n\
 HS2\tBring empty homes back into use\tHead of Housing\tDecember 2017\n";
 
-async fn api_plans(web: &Browser) -> serde_json::Value {
-    web.http
-        .get(web.url("/api/v1/plans"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
 async fn page(web: &Browser, path: &str) -> String {
     web.http
         .get(web.url(path))
@@ -250,7 +239,7 @@ async fn a_leaner_reimport_needs_replace_keeps_ids_and_never_loses_what_was_reco
     // Record progress on HS3 and a value on HPI 1 in Goldthread.
     let server = Server::start(&s, &[]);
     let web = Browser::admin(&server).await;
-    let plans = api_plans(&web).await;
+    let plans = web.api_plans().await;
     let plan_id = plans[0]["id"].as_i64().unwrap();
     let tree = page(&web, &format!("/plans/{plan_id}")).await;
     let ids = |tree: &str| -> Vec<i64> {
@@ -321,7 +310,7 @@ async fn a_leaner_reimport_needs_replace_keeps_ids_and_never_loses_what_was_reco
     // The full text again, with --replace: everything is back.
     let out = s.run(&["import", "--replace", full]);
     assert!(out.status.success());
-    let plans = api_plans(&web).await;
+    let plans = web.api_plans().await;
     assert_eq!(plans.as_array().unwrap().len(), 1, "{plans}");
     assert_eq!(plans[0]["id"], plan_id, "/plans/{plan_id} still works");
     assert_eq!(plans[0]["actions"], 3);
@@ -458,7 +447,7 @@ async fn the_web_preview_shows_the_difference_and_replaces_only_when_the_box_is_
         .await
         .unwrap();
     assert_eq!(done.status().as_u16(), 200);
-    let plan_id = api_plans(&web).await[0]["id"].as_i64().unwrap();
+    let plan_id = web.api_plans().await[0]["id"].as_i64().unwrap();
 
     let html = upload(HOUSING_PLAN_LEAN)
         .await
@@ -480,7 +469,7 @@ async fn the_web_preview_shows_the_difference_and_replaces_only_when_the_box_is_
     assert!(again.contains("There is a problem"));
     assert!(again.contains("Tick the box to replace the stored plans"));
     assert!(again.contains("Would change"));
-    assert_eq!(api_plans(&web).await[0]["actions"], 3, "nothing stored");
+    assert_eq!(web.api_plans().await[0]["actions"], 3, "nothing stored");
 
     let done = decide(
         token(&again),
@@ -490,7 +479,7 @@ async fn the_web_preview_shows_the_difference_and_replaces_only_when_the_box_is_
     .unwrap();
     assert_eq!(done.status().as_u16(), 200);
     assert!(done.text().await.unwrap().contains("Updated"));
-    let plans = api_plans(&web).await;
+    let plans = web.api_plans().await;
     assert_eq!(plans.as_array().unwrap().len(), 1);
     assert_eq!(plans[0]["id"], plan_id);
     assert_eq!(
@@ -702,7 +691,7 @@ async fn the_web_preview_lets_the_user_say_what_a_column_holds_and_remembers_it(
     assert_eq!(count(&updated, "Values"), "3");
     assert!(updated.contains(r#"<strong class="govuk-tag govuk-tag--blue">given</strong>"#));
     assert!(
-        api_plans(&web).await.as_array().unwrap().is_empty(),
+        web.api_plans().await.as_array().unwrap().is_empty(),
         "nothing stored yet"
     );
 
@@ -711,7 +700,7 @@ async fn the_web_preview_lets_the_user_say_what_a_column_holds_and_remembers_it(
         .unwrap();
     assert_eq!(done.status().as_u16(), 200);
     assert!(done.text().await.unwrap().contains("Imported"));
-    assert_eq!(api_plans(&web).await[0]["indicators"], 3);
+    assert_eq!(web.api_plans().await[0]["indicators"], 3);
 
     // The next quarter's return, same layout: read as the user said.
     let next = upload("kpi-q3.txt", KPI_RETURN.replace("2024/25 Q2", "2024/25 Q3"))

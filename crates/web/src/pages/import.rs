@@ -616,6 +616,27 @@ pub async fn preview(
     Ok(render(&state, "import_preview.html", &page)?.into_response())
 }
 
+/// Keeps the upload again (under a new token) and shows its preview: 200
+/// when the user asked for it, 400 when there are errors to correct.
+async fn show_again(
+    state: &AppState,
+    pending: Pending,
+    read: &ReadDocument,
+    diffs: &[PlanDiff],
+    errors: crate::forms::FormErrors,
+    submitted: Option<&Fields>,
+) -> Result<Response, WebError> {
+    let status = if errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::BAD_REQUEST
+    };
+    let file_name = pending.file_name.clone();
+    let token = state.pending_imports.put(&state.store, pending).await?;
+    let page = preview_page(file_name, read, diffs, token, errors, submitted);
+    Ok((status, render(state, "import_preview.html", &page)?).into_response())
+}
+
 /// The first page of a preview.
 fn preview_page(
     file_name: String,
@@ -750,38 +771,17 @@ pub async fn decide(
     );
     if !errors.is_empty() {
         let diffs = state.store.diff_document(&shown.document).await?;
-        let file_name = pending.file_name.clone();
-        let token = state.pending_imports.put(&state.store, pending).await?;
-        let page = preview_page(file_name, &shown, &diffs, token, errors, Some(&fields));
-        return Ok((
-            axum::http::StatusCode::BAD_REQUEST,
-            render(&state, "import_preview.html", &page)?,
-        )
-            .into_response());
+        return show_again(&state, pending, &shown, &diffs, errors, Some(&fields)).await;
     }
     let (read, _) = read_upload(&state, &pending.file_name, &pending.bytes, user.as_ref()).await?;
     if decision == "update" {
         let diffs = state.store.diff_document(&read.document).await?;
-        let file_name = pending.file_name.clone();
-        let token = state
-            .pending_imports
-            .put(
-                &state.store,
-                Pending {
-                    mapping: user,
-                    ..pending
-                },
-            )
-            .await?;
-        let page = preview_page(
-            file_name,
-            &read,
-            &diffs,
-            token,
-            crate::forms::FormErrors::default(),
-            None,
-        );
-        return Ok(render(&state, "import_preview.html", &page)?.into_response());
+        let pending = Pending {
+            mapping: user,
+            ..pending
+        };
+        let errors = crate::forms::FormErrors::default();
+        return show_again(&state, pending, &read, &diffs, errors, None).await;
     }
     let meta = goldthread_storage::SourceMeta::of(
         &pending.file_name,
@@ -803,23 +803,11 @@ pub async fn decide(
             "replace",
             "Tick the box to replace the stored plans with this version, or cancel",
         );
-        let file_name = pending.file_name.clone();
-        let token = state
-            .pending_imports
-            .put(
-                &state.store,
-                Pending {
-                    mapping: user,
-                    ..pending
-                },
-            )
-            .await?;
-        let page = preview_page(file_name, &read, &outcome.plans, token, errors, None);
-        return Ok((
-            axum::http::StatusCode::BAD_REQUEST,
-            render(&state, "import_preview.html", &page)?,
-        )
-            .into_response());
+        let pending = Pending {
+            mapping: user,
+            ..pending
+        };
+        return show_again(&state, pending, &read, &outcome.plans, errors, None).await;
     }
     if outcome.status != goldthread_storage::ImportStatus::Refused
         && let Some(user) = &user
