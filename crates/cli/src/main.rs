@@ -6,6 +6,7 @@ mod demo;
 mod generate;
 mod import;
 mod import_report;
+mod report;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -66,6 +67,8 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Write the quarterly performance report pack for a period and scope.
+    Report(report::ReportArgs),
     /// Fill a database with a deterministic, realistic large council for benchmarks.
     Generate(generate::GenerateArgs),
     /// Copy a live SQLite database to FILE consistently.
@@ -113,6 +116,13 @@ pub struct AuthArgs {
     /// who already have an account.
     #[arg(long, env = "GOLDTHREAD_OIDC_DEFAULT_ROLE", default_value = "viewer")]
     oidc_default_role: String,
+    /// The licence the public open data is published under [default: Open
+    /// Government Licence v3.0]; give its URL with --open-data-licence-url.
+    #[arg(long, env = "GOLDTHREAD_OPEN_DATA_LICENCE")]
+    open_data_licence: Option<String>,
+    /// Where the open data licence is set out.
+    #[arg(long, env = "GOLDTHREAD_OPEN_DATA_LICENCE_URL")]
+    open_data_licence_url: Option<String>,
 }
 
 impl AuthArgs {
@@ -259,6 +269,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .clone()
                     .unwrap_or_else(|| format!("http://{addr}")),
                 sso,
+                open_data_licence: match (
+                    auth.open_data_licence.clone(),
+                    auth.open_data_licence_url.clone(),
+                ) {
+                    (None, None) => goldthread_web::auth::Licence::default(),
+                    (Some(name), Some(url)) => goldthread_web::auth::Licence { name, url },
+                    _ => anyhow::bail!(
+                        "--open-data-licence and --open-data-licence-url go together: name the licence and say where it is set out"
+                    ),
+                },
             };
             let redirect_uri = config
                 .sso
@@ -324,8 +344,25 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         .with_context(|| format!("cannot write {}", path.display()))?;
                     eprintln!("exported {} plan(s) to {}", doc.plans.len(), path.display());
                 }
-                None => println!("{json}"),
+                None => {
+                    // A reader that stops early (`| head`) is not an error.
+                    use std::io::Write;
+                    let mut out = std::io::stdout().lock();
+                    match out
+                        .write_all(json.as_bytes())
+                        .and_then(|()| out.write_all(b"\n"))
+                    {
+                        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                            return Err(e).context("cannot write to standard output");
+                        }
+                        _ => {}
+                    }
+                }
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report(args) => {
+            report::run(args).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Backup { database, file } => {

@@ -83,6 +83,11 @@ async fn every_page_type_passes_axe_and_an_officer_can_update_by_keyboard_and_mo
         .as_i64()
         .unwrap();
     browser.goto(&server.url(&format!("/plans/{plan}"))).await;
+    // Publish it with the button an editor uses, so the public pages have it.
+    browser
+        .click("form[action$='/publish'] button[type=submit]")
+        .await;
+    wait_for_text(&browser, "Published: residents can see it").await;
     let tree = browser.source().await;
     let action = link_id(&tree, "actions", "KA.1 ");
     browser
@@ -98,6 +103,9 @@ async fn every_page_type_passes_axe_and_an_officer_can_update_by_keyboard_and_mo
         format!("/actions/{action}"),
         format!("/indicators/{indicator}"),
         "/risks".into(),
+        "/reports".into(),
+        "/actions?status=overdue&plans=all".into(),
+        "/indicators?rag=red&plans=all".into(),
         "/my-work?officer=Head+of+Housing+and+Health".into(),
         "/search?q=housing".into(),
         "/import".into(),
@@ -108,6 +116,10 @@ async fn every_page_type_passes_axe_and_an_officer_can_update_by_keyboard_and_mo
         "/admin/accounts".into(),
         "/admin/tokens".into(),
         "/no-such-page".into(),
+        "/public".into(),
+        format!("/public/plans/{plan}"),
+        format!("/public/indicators/{indicator}"),
+        "/public/data".into(),
     ];
     let mut failures = Vec::new();
     for page in &pages {

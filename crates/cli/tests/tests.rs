@@ -12,6 +12,8 @@ mod hostile;
 mod import;
 mod monitor;
 mod oidc;
+mod public;
+mod report;
 mod serve;
 mod tables;
 mod xss;

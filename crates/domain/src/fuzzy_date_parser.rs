@@ -43,7 +43,9 @@
 //!   or `Ongoing from April 2017` with no end) has no latest day. A recurrence
 //!   without dates is `Recurring`; dates alone are a `Span`. `TBC` counts only
 //!   when nothing else was read: `March 2018 (TBC)` is a Span.
-//!   `April 2013 start` is a plain Span of April 2013.
+//!   A date said to be when work starts (`April 2013 start`, `from May
+//!   2018`, `commencing June 2019`) with no end is Ongoing with no latest
+//!   day: a start is not a deadline.
 //! - With a recurrence, a month without a year says when it recurs, not a
 //!   date: `Annually (May each year)` is `Annually { month: Some(5) }` with no
 //!   dates. The first recurrence named wins: `December each year but updated
@@ -1172,7 +1174,11 @@ impl Phrase {
         }
 
         let dated = earliest.is_some();
-        let ongoing = self.ongoing || (dated && (self.open_ended || recurrence.is_some()));
+        // "April 2013 start", "from May 2018", "commencing June 2019": the
+        // date is when the work begins, not a deadline.
+        let starts_only = self.starts && dated && !ranged && recurrence.is_none();
+        let ongoing =
+            self.ongoing || starts_only || (dated && (self.open_ended || recurrence.is_some()));
         let reading = if ongoing {
             DateReading::Ongoing
         } else if recurrence.is_some() {
@@ -1184,7 +1190,7 @@ impl Phrase {
         } else {
             DateReading::Unreadable
         };
-        if ongoing && (self.open_ended || (self.ongoing && self.starts && !ranged)) {
+        if ongoing && (self.open_ended || (self.starts && !ranged)) {
             latest = None;
         }
         if matches!(
@@ -1512,8 +1518,17 @@ mod tests {
             "Monthly 2017/18",
             ongoing(Some("2017-04-01"), Some("2018-03-31"), Some(Monthly)),
         );
-        t.check("April 2013 start", span("2013-04-01", "2013-04-30"));
-        t.finish(11);
+        t.check("April 2013 start", ongoing(Some("2013-04-01"), None, None));
+        t.check(
+            "April 2013 start - 1 year rolling programme",
+            ongoing(Some("2013-04-01"), None, None),
+        );
+        t.check("from May 2018", ongoing(Some("2018-05-01"), None, None));
+        t.check(
+            "From May 2018 to March 2019",
+            span("2018-05-01", "2019-03-31"),
+        );
+        t.finish(14);
     }
 
     #[test]

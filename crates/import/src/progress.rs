@@ -117,6 +117,10 @@ pub fn read(text: &str) -> (Vec<Update>, Option<String>) {
             u.push_str(line);
         }
     }
+    // One cell is one judgement at one date: "Achieved" beside a revised
+    // date means it was achieved after the revision, so it is read last
+    // (the latest update at a date is the one that counts).
+    updates.sort_by_key(|u| u.status == ActionStatus::Achieved);
     (updates, unrecognised)
 }
 
@@ -155,8 +159,13 @@ mod tests {
         );
         assert_eq!(u.len(), 2);
         assert_eq!(
-            u[1].revision,
+            u[0].revision,
             Some(("September 2013".to_string(), "November 2013".to_string()))
+        );
+        assert_eq!(
+            u[1].status,
+            ActionStatus::Achieved,
+            "achieved after a revised date is achieved: it is the cell's last word"
         );
         let (u, _) =
             read("Revised Completion Date from Autumn 2013 to December 2013. Executive on 23 July");

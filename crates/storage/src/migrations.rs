@@ -51,6 +51,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "uploads waiting for their preview to be confirmed",
         sql: include_str!("migrations/0007_pending_imports.sql"),
     },
+    Migration {
+        version: 8,
+        name: "plans published to the public",
+        sql: include_str!("migrations/0008_publication.sql"),
+    },
 ];
 
 impl Backend {

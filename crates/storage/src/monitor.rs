@@ -167,6 +167,55 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Publishes a plan (its pages and open data become public) or
+    /// withdraws it, as an edit in the plan's history.
+    pub async fn set_published(
+        &self,
+        plan_id: i64,
+        publish: bool,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let conn: &mut AnyConnection = &mut tx;
+        let version: i64 = sqlx::query("SELECT version FROM plans WHERE id = $1")
+            .bind(plan_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(StoreError::NotFound {
+                entity: "plans",
+                id: plan_id,
+            })?
+            .try_get(0)?;
+        let at = now_text();
+        let ctx = ChangeContext {
+            actor,
+            at: &at,
+            plan_id: Some(plan_id),
+            origin: Origin::Edit,
+        };
+        let (when, who) = if publish {
+            (Some(at.clone()), Some(actor.name.clone()))
+        } else {
+            (None, None)
+        };
+        write::update_versioned(
+            conn,
+            ctx,
+            "plans",
+            plan_id,
+            version,
+            &[
+                ("published_at", Val::Text(when)),
+                ("published_by", Val::Text(who)),
+            ],
+        )
+        .await?;
+        self.commit_write(tx).await?;
+        Ok(())
+    }
+}
+
 async fn plan_of(
     conn: &mut AnyConnection,
     table: &'static str,

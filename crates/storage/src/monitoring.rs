@@ -4,11 +4,15 @@
 
 use crate::Store;
 use crate::error::StoreError;
+use crate::history::row_to_json;
 use chrono::NaiveDate;
 use goldthread_domain::status::StatusRules;
 use goldthread_domain::{
     ActionStatus, Aggregation, Frequency, Organisation, Period, Polarity, Unit,
 };
+use goldthread_domain::{FinancialYear, Review};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use sqlx::Row;
 use std::collections::HashMap;
 
@@ -21,6 +25,8 @@ pub struct PlanInfo {
     /// The first and last days of the plan's period, when it has one.
     pub first_day: Option<NaiveDate>,
     pub last_day: Option<NaiveDate>,
+    /// Published to the public by an editor (as known on the day read).
+    pub published: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -38,6 +44,7 @@ pub struct NodeInfo {
 pub struct UpdateInfo {
     pub as_at: NaiveDate,
     pub status: ActionStatus,
+    pub commentary: String,
 }
 
 #[derive(Debug, Clone)]
@@ -52,6 +59,9 @@ pub struct ActionInfo {
     pub original_due: Option<NaiveDate>,
     /// Last day of the due date in force, after revisions.
     pub due: Option<NaiveDate>,
+    /// The due date in force as written (the latest revision's, else the
+    /// original).
+    pub due_in_force_text: Option<String>,
     pub officers: Vec<String>,
     pub node_ids: Vec<i64>,
     /// Progress updates, oldest first.
@@ -71,6 +81,8 @@ pub struct ValueInfo {
     pub period: Period,
     pub value: Option<f64>,
     pub text: Option<String>,
+    /// The officer's note on the value: the explanation a report prints.
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -94,6 +106,8 @@ pub struct IndicatorInfo {
 #[derive(Debug, Clone)]
 pub struct MonitoringData {
     pub version: i64,
+    /// The day this is the knowledge of; `None` for now.
+    pub known_at: Option<NaiveDate>,
     pub organisation: Organisation,
     pub plans: Vec<PlanInfo>,
     pub nodes: Vec<NodeInfo>,
@@ -147,7 +161,22 @@ impl Store {
         Ok(version)
     }
 
+    /// The read model as it stands now.
     pub async fn load_monitoring_data(&self) -> Result<MonitoringData, StoreError> {
+        self.load_monitoring_data_known_at(None).await
+    }
+
+    /// The read model as it was known at the end of `known_at` (now when
+    /// `None`): what people recorded in Goldthread afterwards is taken out
+    /// again from the history (an update or value entered later is not
+    /// there; a field edited later has its earlier value), and what a
+    /// document dates later (a value for a later period, a revision
+    /// reported later) is left out. An import is the council's record of
+    /// the dates it carries, so what it brought counts from those dates.
+    pub async fn load_monitoring_data_known_at(
+        &self,
+        known_at: Option<NaiveDate>,
+    ) -> Result<MonitoringData, StoreError> {
         // Read in one transaction so the parts agree with each other.
         let mut tx = self.pool.begin().await?;
         let version: i64 = sqlx::query("SELECT COALESCE(MAX(id), 0) FROM history")
@@ -155,167 +184,516 @@ impl Store {
             .await?
             .try_get(0)?;
         let organisation = read_organisation(&mut tx).await?;
-        let plans = sqlx::query("SELECT p.id, p.title, p.kind, u.name, p.period_to, p.period_from FROM plans p LEFT JOIN org_units u ON u.id = p.owner_unit_id ORDER BY p.id")
-            .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(|r| {
-                let period_to: Option<String> = r.try_get(4)?;
-                Ok(PlanInfo {
-                    id: r.try_get(0)?,
-                    title: r.try_get(1)?,
-                    kind: r.try_get(2)?,
-                    owner: r.try_get(3)?,
-                    first_day: r
-                        .try_get::<Option<String>, _>(5)?
-                        .and_then(|p| p.parse::<goldthread_domain::FinancialYear>().ok())
-                        .map(|fy| fy.first_day()),
-                    last_day: period_to.and_then(|p| p.parse::<goldthread_domain::FinancialYear>().ok()).map(|fy| fy.last_day()),
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
+        let overlay = match known_at {
+            Some(day) => Overlay::since(&mut tx, day).await?,
+            None => Overlay::default(),
+        };
+        let units: HashMap<i64, String> =
+            rows::<NamedRow>(&mut tx, "SELECT id, name FROM org_units")
+                .await?
+                .into_iter()
+                .map(|r| (r.id, r.name))
+                .collect();
+        let posts: HashMap<i64, String> =
+            rows::<NamedRow>(&mut tx, "SELECT id, title AS name FROM posts")
+                .await?
+                .into_iter()
+                .map(|r| (r.id, r.name))
+                .collect();
+        let plans = overlay.apply("plans", rows::<PlanRow>(&mut tx, "SELECT id, title, kind, owner_unit_id, period_from, period_to, published_at FROM plans").await?)?;
+        let nodes = overlay.apply("nodes", rows::<NodeRow>(&mut tx, "SELECT id, plan_id, parent_id, position, level, label, title, strapline FROM nodes").await?)?;
+        let actions = overlay.apply("actions", rows::<ActionRow>(&mut tx, "SELECT id, plan_id, position, code, title, due_text, due_latest, service_ref FROM actions").await?)?;
+        let revisions = overlay.apply(
+            "due_revisions",
+            rows::<RevisionRow>(
+                &mut tx,
+                "SELECT id, action_id, position, to_text, to_latest, reported FROM due_revisions",
+            )
+            .await?,
+        )?;
+        let officers = overlay.apply(
+            "action_officers",
+            rows::<OfficerRow>(
+                &mut tx,
+                "SELECT id, action_id, post_id, position FROM action_officers",
+            )
+            .await?,
+        )?;
+        let action_nodes = overlay.apply(
+            "action_nodes",
+            rows::<ActionNodeRow>(&mut tx, "SELECT id, action_id, node_id FROM action_nodes")
+                .await?,
+        )?;
+        let updates = overlay.apply(
+            "progress_updates",
+            rows::<UpdateRow>(
+                &mut tx,
+                "SELECT id, action_id, as_at, status, commentary, review FROM progress_updates",
+            )
+            .await?,
+        )?;
+        let indicators = overlay.apply("indicators", rows::<IndicatorRow>(&mut tx, "SELECT id, plan_id, position, code, title, unit, polarity, frequency, aggregation, tolerance FROM indicators").await?)?;
+        let links = overlay.apply(
+            "indicator_links",
+            rows::<LinkRow>(
+                &mut tx,
+                "SELECT id, indicator_id, action_id, node_id FROM indicator_links",
+            )
+            .await?,
+        )?;
+        let targets = overlay.apply(
+            "targets",
+            rows::<TargetRow>(
+                &mut tx,
+                "SELECT id, indicator_id, period, value FROM targets",
+            )
+            .await?,
+        )?;
+        let measurements = overlay.apply("measurements", rows::<MeasurementRow>(&mut tx, "SELECT id, indicator_id, period, period_end, value, text, note, review FROM measurements").await?)?;
+        tx.commit().await?;
+        let tables = Tables {
+            units,
+            posts,
+            plans,
+            nodes,
+            actions,
+            revisions,
+            officers,
+            action_nodes,
+            updates,
+            indicators,
+            links,
+            targets,
+            measurements,
+        };
+        tables.assemble(version, organisation, known_at)
+    }
+}
 
-        let nodes = sqlx::query("SELECT id, plan_id, parent_id, level, label, title, strapline FROM nodes ORDER BY plan_id, position")
-            .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(NodeInfo {
-                    id: r.try_get(0)?,
-                    plan_id: r.try_get(1)?,
-                    parent_id: r.try_get(2)?,
-                    level: r.try_get(3)?,
-                    label: r.try_get(4)?,
-                    title: r.try_get(5)?,
-                    strapline: r.try_get(6)?,
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
+/// Reads every row of a query into `T` through the same JSON form the
+/// history keeps, so a row read now and a row restored from the history
+/// are decoded by one definition.
+async fn rows<T: DeserializeOwned>(
+    conn: &mut sqlx::AnyConnection,
+    sql: &'static str,
+) -> Result<Vec<T>, StoreError> {
+    sqlx::query(sql)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| decode(row_to_json(r)))
+        .collect()
+}
 
-        let mut actions = Vec::new();
-        let mut action_index = HashMap::new();
-        for r in sqlx::query("SELECT id, plan_id, code, title, due_text, due_latest, service_ref FROM actions ORDER BY plan_id, position")
-            .fetch_all(&mut *tx)
+fn decode<T: DeserializeOwned>(json: serde_json::Value) -> Result<T, StoreError> {
+    serde_json::from_value(json)
+        .map_err(|e| StoreError::Invalid(format!("a stored row could not be read: {e}")))
+}
+
+trait Keyed {
+    fn id(&self) -> i64;
+}
+
+macro_rules! keyed {
+    ($($t:ty),*) => {$(impl Keyed for $t { fn id(&self) -> i64 { self.id } })*};
+}
+
+#[derive(Deserialize)]
+struct NamedRow {
+    id: i64,
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct PlanRow {
+    id: i64,
+    title: String,
+    kind: String,
+    owner_unit_id: Option<i64>,
+    period_from: Option<String>,
+    period_to: Option<String>,
+    #[serde(default)]
+    published_at: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct NodeRow {
+    id: i64,
+    plan_id: i64,
+    parent_id: Option<i64>,
+    position: i64,
+    level: String,
+    label: String,
+    title: String,
+    strapline: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ActionRow {
+    id: i64,
+    plan_id: i64,
+    position: i64,
+    code: Option<String>,
+    title: String,
+    due_text: Option<String>,
+    due_latest: Option<String>,
+    service_ref: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RevisionRow {
+    id: i64,
+    action_id: i64,
+    position: i64,
+    to_text: String,
+    to_latest: Option<String>,
+    reported: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct OfficerRow {
+    id: i64,
+    action_id: i64,
+    post_id: i64,
+    position: i64,
+}
+
+#[derive(Deserialize)]
+struct ActionNodeRow {
+    id: i64,
+    action_id: i64,
+    node_id: i64,
+}
+
+#[derive(Deserialize)]
+struct UpdateRow {
+    id: i64,
+    action_id: i64,
+    as_at: String,
+    status: String,
+    commentary: String,
+    /// History written before sign-off existed has no review: approved,
+    /// as the migration that added it says.
+    #[serde(default = "approved")]
+    review: String,
+}
+
+#[derive(Deserialize)]
+struct IndicatorRow {
+    id: i64,
+    plan_id: i64,
+    position: i64,
+    code: Option<String>,
+    title: String,
+    unit: String,
+    polarity: String,
+    frequency: Option<String>,
+    aggregation: String,
+    tolerance: Option<f64>,
+}
+
+#[derive(Deserialize)]
+struct LinkRow {
+    id: i64,
+    indicator_id: i64,
+    action_id: Option<i64>,
+    node_id: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct TargetRow {
+    id: i64,
+    indicator_id: i64,
+    period: String,
+    value: Option<f64>,
+}
+
+#[derive(Deserialize)]
+struct MeasurementRow {
+    id: i64,
+    indicator_id: i64,
+    period: String,
+    period_end: String,
+    value: Option<f64>,
+    text: Option<String>,
+    note: Option<String>,
+    #[serde(default = "approved")]
+    review: String,
+}
+
+fn approved() -> String {
+    Review::Approved.as_str().to_string()
+}
+
+keyed!(
+    PlanRow,
+    NodeRow,
+    ActionRow,
+    RevisionRow,
+    OfficerRow,
+    ActionNodeRow,
+    UpdateRow,
+    IndicatorRow,
+    LinkRow,
+    TargetRow,
+    MeasurementRow
+);
+
+/// Records as they were before the edits made after a day: for each record
+/// an edit touched since, the state before the first such edit (`None`:
+/// the edit created it).
+#[derive(Default)]
+struct Overlay {
+    earlier: HashMap<(String, i64), Option<serde_json::Value>>,
+}
+
+impl Overlay {
+    async fn since(conn: &mut sqlx::AnyConnection, day: NaiveDate) -> Result<Overlay, StoreError> {
+        // History times are RFC 3339 text, which sorts as time: every
+        // entry on the next day or later starts with that day or later.
+        let next_day = day.succ_opt().unwrap_or(day).to_string();
+        let mut earlier = HashMap::new();
+        for r in sqlx::query("SELECT entity, entity_id, before_json FROM history WHERE origin = 'edit' AND at >= $1 ORDER BY id")
+            .bind(next_day)
+            .fetch_all(&mut *conn)
             .await?
         {
-            let due = date(r.try_get(5)?);
-            let id: i64 = r.try_get(0)?;
-            action_index.insert(id, actions.len());
+            let key: (String, i64) = (r.try_get(0)?, r.try_get(1)?);
+            if earlier.contains_key(&key) {
+                continue;
+            }
+            let before = r
+                .try_get::<Option<String>, _>(2)?
+                .map(|text| serde_json::from_str(&text))
+                .transpose()
+                .map_err(|e| StoreError::Invalid(format!("history of {} {} could not be read: {e}", key.0, key.1)))?;
+            earlier.insert(key, before);
+        }
+        Ok(Overlay { earlier })
+    }
+
+    /// The rows of `entity` as they were: later edits undone, rows created
+    /// later left out, rows deleted later put back.
+    fn apply<T: DeserializeOwned + Keyed>(
+        &self,
+        entity: &str,
+        rows: Vec<T>,
+    ) -> Result<Vec<T>, StoreError> {
+        if self.earlier.is_empty() {
+            return Ok(rows);
+        }
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            seen.insert(row.id());
+            match self.earlier.get(&(entity.to_string(), row.id())) {
+                None => out.push(row),
+                Some(None) => {}
+                Some(Some(before)) => out.push(decode(before.clone())?),
+            }
+        }
+        for ((table, id), before) in &self.earlier {
+            if table == entity
+                && !seen.contains(id)
+                && let Some(before) = before
+            {
+                out.push(decode(before.clone())?);
+            }
+        }
+        Ok(out)
+    }
+}
+
+struct Tables {
+    units: HashMap<i64, String>,
+    posts: HashMap<i64, String>,
+    plans: Vec<PlanRow>,
+    nodes: Vec<NodeRow>,
+    actions: Vec<ActionRow>,
+    revisions: Vec<RevisionRow>,
+    officers: Vec<OfficerRow>,
+    action_nodes: Vec<ActionNodeRow>,
+    updates: Vec<UpdateRow>,
+    indicators: Vec<IndicatorRow>,
+    links: Vec<LinkRow>,
+    targets: Vec<TargetRow>,
+    measurements: Vec<MeasurementRow>,
+}
+
+fn year_of(text: Option<&str>) -> Option<FinancialYear> {
+    text.and_then(|p| p.parse::<FinancialYear>().ok())
+}
+
+impl Tables {
+    fn assemble(
+        mut self,
+        version: i64,
+        organisation: Organisation,
+        known_at: Option<NaiveDate>,
+    ) -> Result<MonitoringData, StoreError> {
+        let known = |day: Option<NaiveDate>| match (day, known_at) {
+            (Some(day), Some(limit)) => day <= limit,
+            _ => true,
+        };
+        self.plans.sort_by_key(|p| p.id);
+        let plans = self
+            .plans
+            .iter()
+            .map(|p| PlanInfo {
+                id: p.id,
+                title: p.title.clone(),
+                kind: p.kind.clone(),
+                owner: p.owner_unit_id.and_then(|u| self.units.get(&u).cloned()),
+                first_day: year_of(p.period_from.as_deref()).map(FinancialYear::first_day),
+                last_day: year_of(p.period_to.as_deref()).map(FinancialYear::last_day),
+                published: p.published_at.is_some(),
+            })
+            .collect();
+        self.nodes.sort_by_key(|n| (n.plan_id, n.position, n.id));
+        let nodes = self
+            .nodes
+            .into_iter()
+            .map(|n| NodeInfo {
+                id: n.id,
+                plan_id: n.plan_id,
+                parent_id: n.parent_id,
+                level: n.level,
+                label: n.label,
+                title: n.title,
+                strapline: n.strapline,
+            })
+            .collect();
+
+        self.actions.sort_by_key(|a| (a.plan_id, a.position, a.id));
+        let mut action_index = HashMap::new();
+        let mut actions: Vec<ActionInfo> = Vec::with_capacity(self.actions.len());
+        for a in self.actions {
+            let due = date(a.due_latest);
+            action_index.insert(a.id, actions.len());
             actions.push(ActionInfo {
-                id,
-                plan_id: r.try_get(1)?,
-                code: r.try_get(2)?,
-                title: r.try_get(3)?,
-                service_ref: r.try_get(6)?,
-                due_text: r.try_get(4)?,
+                id: a.id,
+                plan_id: a.plan_id,
+                code: a.code,
+                title: a.title,
+                service_ref: a.service_ref,
+                due_text: a.due_text.clone(),
                 original_due: due,
                 due,
+                due_in_force_text: a.due_text,
                 officers: Vec::new(),
                 node_ids: Vec::new(),
                 updates: Vec::new(),
             });
         }
-        for r in sqlx::query(
-            "SELECT action_id, to_latest FROM due_revisions ORDER BY action_id, position",
-        )
-        .fetch_all(&mut *tx)
-        .await?
-        {
-            if let Some(&i) = action_index.get(&r.try_get::<i64, _>(0)?) {
-                actions[i].due = date(r.try_get(1)?);
+        self.revisions
+            .sort_by_key(|r| (r.action_id, r.position, r.id));
+        for r in self.revisions {
+            // A revision a document reports on a later day was not known yet.
+            if !known(date(r.reported)) {
+                continue;
+            }
+            if let Some(&i) = action_index.get(&r.action_id) {
+                actions[i].due = date(r.to_latest);
+                actions[i].due_in_force_text = Some(r.to_text);
             }
         }
-        for r in sqlx::query("SELECT ao.action_id, p.title FROM action_officers ao JOIN posts p ON p.id = ao.post_id ORDER BY ao.action_id, ao.position")
-            .fetch_all(&mut *tx)
-            .await?
-        {
-            if let Some(&i) = action_index.get(&r.try_get::<i64, _>(0)?) {
-                actions[i].officers.push(r.try_get(1)?);
+        self.officers
+            .sort_by_key(|o| (o.action_id, o.position, o.id));
+        for o in self.officers {
+            if let (Some(&i), Some(title)) =
+                (action_index.get(&o.action_id), self.posts.get(&o.post_id))
+            {
+                actions[i].officers.push(title.clone());
             }
         }
-        for r in sqlx::query("SELECT action_id, node_id FROM action_nodes ORDER BY id")
-            .fetch_all(&mut *tx)
-            .await?
-        {
-            if let Some(&i) = action_index.get(&r.try_get::<i64, _>(0)?) {
-                actions[i].node_ids.push(r.try_get(1)?);
+        self.action_nodes.sort_by_key(|l| l.id);
+        for l in self.action_nodes {
+            if let Some(&i) = action_index.get(&l.action_id) {
+                actions[i].node_ids.push(l.node_id);
             }
         }
-        for r in sqlx::query(
-            "SELECT action_id, as_at, status FROM progress_updates WHERE review = 'approved' ORDER BY action_id, as_at, id",
-        )
-        .fetch_all(&mut *tx)
-        .await?
-        {
+        self.updates
+            .sort_by(|a, b| (a.action_id, &a.as_at, a.id).cmp(&(b.action_id, &b.as_at, b.id)));
+        for u in self.updates {
+            if u.review != Review::Approved.as_str() {
+                continue;
+            }
             let (Some(&i), Some(as_at), Some(status)) = (
-                action_index.get(&r.try_get::<i64, _>(0)?),
-                date(r.try_get(1)?),
-                ActionStatus::parse(&r.try_get::<String, _>(2)?),
+                action_index.get(&u.action_id),
+                date(Some(u.as_at)),
+                ActionStatus::parse(&u.status),
             ) else {
                 continue;
             };
-            actions[i].updates.push(UpdateInfo { as_at, status });
+            actions[i].updates.push(UpdateInfo {
+                as_at,
+                status,
+                commentary: u.commentary,
+            });
         }
 
-        let mut indicators = Vec::new();
+        self.indicators
+            .sort_by_key(|i| (i.plan_id, i.position, i.id));
         let mut indicator_index = HashMap::new();
-        for r in sqlx::query("SELECT id, plan_id, code, title, unit, polarity, frequency, aggregation, tolerance FROM indicators ORDER BY plan_id, position")
-            .fetch_all(&mut *tx)
-            .await?
-        {
-            let id: i64 = r.try_get(0)?;
-            indicator_index.insert(id, indicators.len());
+        let mut indicators: Vec<IndicatorInfo> = Vec::with_capacity(self.indicators.len());
+        for i in self.indicators {
+            indicator_index.insert(i.id, indicators.len());
             indicators.push(IndicatorInfo {
-                id,
-                plan_id: r.try_get(1)?,
-                code: r.try_get(2)?,
-                title: r.try_get(3)?,
-                unit: Unit::parse(&r.try_get::<String, _>(4)?).unwrap_or_default(),
-                polarity: Polarity::parse(&r.try_get::<String, _>(5)?).unwrap_or_default(),
-                frequency: r.try_get::<Option<String>, _>(6)?.and_then(|f| Frequency::parse(&f)),
-                aggregation: Aggregation::parse(&r.try_get::<String, _>(7)?).unwrap_or_default(),
-                tolerance: r.try_get(8)?,
+                id: i.id,
+                plan_id: i.plan_id,
+                code: i.code,
+                title: i.title,
+                unit: Unit::parse(&i.unit).unwrap_or_default(),
+                polarity: Polarity::parse(&i.polarity).unwrap_or_default(),
+                frequency: i.frequency.as_deref().and_then(Frequency::parse),
+                aggregation: Aggregation::parse(&i.aggregation).unwrap_or_default(),
+                tolerance: i.tolerance,
                 node_ids: Vec::new(),
                 action_ids: Vec::new(),
                 targets: Vec::new(),
                 values: Vec::new(),
             });
         }
-        for r in
-            sqlx::query("SELECT indicator_id, action_id, node_id FROM indicator_links ORDER BY id")
-                .fetch_all(&mut *tx)
-                .await?
-        {
-            if let Some(&i) = indicator_index.get(&r.try_get::<i64, _>(0)?) {
-                if let Some(action) = r.try_get::<Option<i64>, _>(1)? {
-                    indicators[i].action_ids.push(action);
-                }
-                if let Some(node) = r.try_get::<Option<i64>, _>(2)? {
-                    indicators[i].node_ids.push(node);
-                }
+        self.links.sort_by_key(|l| l.id);
+        for l in self.links {
+            if let Some(&i) = indicator_index.get(&l.indicator_id) {
+                indicators[i].action_ids.extend(l.action_id);
+                indicators[i].node_ids.extend(l.node_id);
             }
         }
-        for r in sqlx::query(
-            "SELECT indicator_id, period, value FROM targets ORDER BY indicator_id, period",
-        )
-        .fetch_all(&mut *tx)
-        .await?
-        {
+        self.targets
+            .sort_by(|a, b| (a.indicator_id, &a.period).cmp(&(b.indicator_id, &b.period)));
+        for t in self.targets {
             if let (Some(&i), Ok(period)) = (
-                indicator_index.get(&r.try_get::<i64, _>(0)?),
-                r.try_get::<String, _>(1)?.parse::<Period>(),
+                indicator_index.get(&t.indicator_id),
+                t.period.parse::<Period>(),
             ) {
-                indicators[i].targets.push((period, r.try_get(2)?));
+                indicators[i].targets.push((period, t.value));
             }
         }
-        for r in sqlx::query("SELECT indicator_id, period, value, text FROM measurements WHERE review = 'approved' ORDER BY indicator_id, period_end").fetch_all(&mut *tx).await? {
-            if let (Some(&i), Ok(period)) = (indicator_index.get(&r.try_get::<i64, _>(0)?), r.try_get::<String, _>(1)?.parse::<Period>()) {
-                indicators[i].values.push(ValueInfo { period, value: r.try_get(2)?, text: r.try_get(3)? });
+        self.measurements.sort_by(|a, b| {
+            (a.indicator_id, &a.period_end, a.id).cmp(&(b.indicator_id, &b.period_end, b.id))
+        });
+        for m in self.measurements {
+            // A value for a period that had not ended was not known yet.
+            if m.review != Review::Approved.as_str() || !known(date(Some(m.period_end))) {
+                continue;
+            }
+            if let (Some(&i), Ok(period)) = (
+                indicator_index.get(&m.indicator_id),
+                m.period.parse::<Period>(),
+            ) {
+                indicators[i].values.push(ValueInfo {
+                    period,
+                    value: m.value,
+                    text: m.text,
+                    note: m.note,
+                });
             }
         }
-        tx.commit().await?;
         Ok(MonitoringData {
             version,
+            known_at,
             organisation,
             plans,
             nodes,

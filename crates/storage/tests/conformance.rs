@@ -1178,3 +1178,73 @@ async fn a_single_sign_on_request_is_taken_once_and_not_after_it_expires() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_read_model_as_known_on_a_past_day_leaves_out_what_was_recorded_later() {
+    for b in backends("known_at").await {
+        let (store, action) = store_with_first_action(&b, "k").await;
+        let yesterday = chrono::Utc::now().date_naive() - chrono::Days::new(1);
+        let before = store.load_monitoring_data().await.unwrap();
+        let known_before = store
+            .load_monitoring_data_known_at(Some(yesterday))
+            .await
+            .unwrap();
+        let updates_of = |data: &goldthread_storage::MonitoringData| {
+            data.actions
+                .iter()
+                .find(|a| a.id == action.id)
+                .map(|a| (a.updates.len(), a.due, a.due_in_force_text.clone()))
+                .unwrap()
+        };
+        assert_eq!(
+            updates_of(&before),
+            updates_of(&known_before),
+            "{}: an import counts from the dates it carries",
+            b.name
+        );
+
+        // Today: an update dated in the past, with a revised due date.
+        let mut p = progress("written late");
+        p.revised_due = Some((
+            FuzzyDate::parse("December 2018", DateContext::default()),
+            "partner withdrew".into(),
+        ));
+        store
+            .record_progress(
+                action.id,
+                action.version,
+                &p,
+                &who("alice"),
+                Review::Approved,
+            )
+            .await
+            .unwrap();
+        let now = store.load_monitoring_data().await.unwrap();
+        let (count, due, due_text) = updates_of(&now);
+        assert_eq!(count, updates_of(&before).0 + 1, "{}", b.name);
+        assert_eq!(due_text.as_deref(), Some("December 2018"), "{}", b.name);
+        assert_eq!(due, Some(day(2018, 12, 31)), "{}", b.name);
+        assert!(
+            now.actions
+                .iter()
+                .find(|a| a.id == action.id)
+                .unwrap()
+                .updates
+                .iter()
+                .any(|u| u.commentary == "written late"),
+            "{}: the commentary is in the read model",
+            b.name
+        );
+        let known = store
+            .load_monitoring_data_known_at(Some(yesterday))
+            .await
+            .unwrap();
+        assert_eq!(
+            updates_of(&known),
+            updates_of(&known_before),
+            "{}: as known yesterday, today's update and revision are not there",
+            b.name
+        );
+        assert_eq!(known.known_at, Some(yesterday));
+    }
+}

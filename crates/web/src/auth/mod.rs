@@ -35,6 +35,28 @@ pub struct AuthConfig {
     pub behind_proxy: bool,
     /// Single sign-on through an OpenID Connect provider, if configured.
     pub sso: Option<sso::SsoConfig>,
+    /// The licence the public open data is published under. (Start-up
+    /// settings of the server live here with the sign-in ones.)
+    pub open_data_licence: Licence,
+}
+
+/// A licence for open data: its name and where it is set out.
+#[derive(Debug, Clone, Serialize)]
+pub struct Licence {
+    pub name: String,
+    pub url: String,
+}
+
+impl Default for Licence {
+    /// The Open Government Licence, as the Local Government Transparency
+    /// Code expects.
+    fn default() -> Self {
+        Licence {
+            name: "Open Government Licence v3.0".into(),
+            url: "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+                .into(),
+        }
+    }
 }
 
 impl Default for AuthConfig {
@@ -46,6 +68,7 @@ impl Default for AuthConfig {
             base_url: "http://127.0.0.1:8080".into(),
             behind_proxy: false,
             sso: None,
+            open_data_licence: Licence::default(),
         }
     }
 }

@@ -24,7 +24,7 @@ pub async fn page(
     let builder = state.clone();
     cached_page(&state, &uri, "", move |data| async move {
         let scope = Scope::from_query(&query, today()).check_plan(&data);
-        let card = dashboard::build(&data, &scope);
+        let card = dashboard::build(&data, &scope, today());
         render(
             &builder,
             "dashboard.html",

@@ -9,8 +9,11 @@ mod dashboard;
 mod history;
 pub mod import;
 mod indicator;
+mod lists;
 mod my_work;
 mod plan;
+mod public;
+mod reports;
 mod risks;
 mod search;
 mod sso;
@@ -50,16 +53,26 @@ pub fn routes() -> RouteTable {
         )
         .get("/password/{token}", Public, get(account::link_form))
         .post("/password/{token}", Public, post(account::set_from_link))
+        .get("/public", Public, get(public::index))
+        .get("/public/plans/{id}", Public, get(public::plan))
+        .get("/public/indicators/{id}", Public, get(public::indicator))
+        .get("/public/data", Public, get(public::data_index))
+        .get("/public/data/{file}", Public, get(public::data_file))
+        .post("/plans/{id}/publish", Edit, post(public::set_published))
         .get("/", Read, get(plan_list))
         .get("/dashboard", Read, get(dashboard::page))
         .get("/plans/{id}", Read, get(plan::page))
         .get("/plans/{id}/history", Read, get(history::plan))
+        .get("/actions", Read, get(lists::actions))
         .get("/actions/{id}", Read, get(action::page))
         .post("/actions/{id}", Record, post(action::record_progress))
         .get("/actions/{id}/history", Read, get(history::action))
+        .get("/indicators", Read, get(lists::indicators))
         .get("/indicators/{id}", Read, get(indicator::page))
         .post("/indicators/{id}", Record, post(indicator::record_value))
         .get("/indicators/{id}/history", Read, get(history::indicator))
+        .get("/reports", Read, get(reports::form))
+        .get("/reports/pack", Read, get(reports::download))
         .get("/risks", Read, get(risks::page))
         .get("/risks/{id}/history", Read, get(history::risk))
         .get("/my-work", Read, get(my_work::page))
@@ -137,7 +150,11 @@ where
     let body = match state.page_cache.get(&key, version) {
         Some(body) => body,
         None => {
-            let data = state.snapshot.get_at(&state.store, version).await?;
+            // A page asked "as at" a past day shows what was known then.
+            let data = match known_at(uri) {
+                Some(day) => Arc::new(state.store.load_monitoring_data_known_at(Some(day)).await?),
+                None => state.snapshot.get_at(&state.store, version).await?,
+            };
             let Html(html) = crate::templates::FOR_CACHE.scope(true, build(data)).await?;
             let body = Bytes::from(html);
             state.page_cache.put(key, version, body.clone());
@@ -147,6 +164,17 @@ where
     let text = std::str::from_utf8(&body).unwrap_or_default();
     let page = crate::templates::personalise(&state.templates, text)?;
     Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response())
+}
+
+/// The past day a status page's `as_at` names, if it names one.
+fn known_at(uri: &Uri) -> Option<chrono::NaiveDate> {
+    let query = uri.query()?;
+    let day = serde_urlencoded::from_str::<Vec<(String, String)>>(query)
+        .ok()?
+        .into_iter()
+        .find(|(name, _)| name == "as_at")
+        .and_then(|(_, value)| chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok())?;
+    (day < today()).then_some(day)
 }
 
 pub(crate) fn today() -> chrono::NaiveDate {

@@ -4,8 +4,8 @@ use super::{render, today};
 use crate::AppState;
 use crate::error::WebError;
 use crate::views::assess;
-use crate::views::dashboard::{ActionLine, action_line};
 use crate::views::scope::{Scope, ScopeOptions, ScopeQuery};
+use crate::views::tree::{ActionLine, action_line};
 use axum::extract::{Query, State};
 use axum::response::Html;
 use goldthread_domain::Review;
@@ -59,7 +59,9 @@ pub async fn page(
         query.officer = Some(post.clone());
     }
     let data = state.snapshot.get(&state.store).await?;
-    let scope = Scope::from_query(&query, today());
+    let mut scope = Scope::from_query(&query, today());
+    // An officer's work is on every plan their post leads in, in force or not.
+    scope.all_plans = true;
     let mut to_update = Vec::new();
     let mut up_to_date = 0;
     let mut values_due = Vec::new();

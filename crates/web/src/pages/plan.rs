@@ -23,6 +23,9 @@ struct Page {
     /// The date of the plan's latest progress report, when the page is
     /// shown as at a later quarter: old plans read best as they were.
     last_reported: Option<chrono::NaiveDate>,
+    /// Whether the plan is public, and whether this role may change that.
+    published: bool,
+    can_publish: bool,
 }
 
 #[derive(Serialize)]
@@ -59,6 +62,7 @@ fn build(
         .ok_or(WebError::NotFound)?;
     let mut scope = Scope::from_query(query, today());
     scope.plan = None; // the page is the plan; the filter list offers the others
+    scope.all_plans = true; // whether it is in force or not
     let tree = tree::build(data, id, &scope);
     let last_reported = data
         .actions
@@ -99,6 +103,10 @@ fn build(
                 .collect(),
             tree,
             last_reported,
+            published: plan.published,
+            can_publish: crate::auth::page_context()
+                .account
+                .is_some_and(|a| a.role >= goldthread_domain::Role::Editor),
         },
     )
 }

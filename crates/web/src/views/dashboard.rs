@@ -1,9 +1,13 @@
-//! The council's health card for a scope and date.
+//! The council's health card for a scope and date: the report pack's
+//! counts and exceptions (built by `goldthread_reports`), each figure a
+//! link to the list behind it, each list saying how many more there are.
 
-use super::assess;
 use super::charts::{self, Bar};
 use super::scope::Scope;
-use goldthread_domain::status::{ActionHealth, IndicatorRag, Rag, Tally, recent_quarters};
+use goldthread_domain::ActionStatus;
+use goldthread_domain::status::{ActionHealth, IndicatorRag, Tally, recent_quarters};
+use goldthread_reports::assess;
+use goldthread_reports::pack::{self, ActionRow, IndicatorRow};
 use goldthread_storage::MonitoringData;
 use serde::Serialize;
 
@@ -13,30 +17,8 @@ pub struct Count {
     pub label: &'static str,
     pub rag: &'static str,
     pub count: usize,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ActionLine {
-    pub id: i64,
-    pub code: Option<String>,
-    pub title: String,
-    pub officers: String,
-    pub due: Option<String>,
-    pub health: &'static str,
-    pub health_label: &'static str,
-    pub rag: &'static str,
-}
-
-#[derive(Debug, Serialize)]
-pub struct IndicatorLine {
-    pub id: i64,
-    pub code: Option<String>,
-    pub title: String,
-    pub period: Option<String>,
-    pub value: Option<String>,
-    pub target: Option<String>,
-    pub rag: &'static str,
-    pub rag_label: &'static str,
+    /// The list of the items counted.
+    pub href: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -47,65 +29,111 @@ pub struct QuarterShare {
     pub percent: Option<f64>,
 }
 
+/// A list on the card: its first rows, how many there are, and where the
+/// whole list is.
+#[derive(Debug, Serialize)]
+pub struct Shortlist<T> {
+    pub rows: Vec<T>,
+    pub total: usize,
+    pub href: String,
+}
+
 #[derive(Debug, Serialize)]
 pub struct Dashboard {
     pub actions_total: usize,
     pub action_counts: Vec<Count>,
     pub indicators_total: usize,
     pub indicator_counts: Vec<Count>,
-    pub overdue: Vec<ActionLine>,
-    pub off_target: Vec<IndicatorLine>,
+    pub overdue_count: usize,
+    /// Overdue, off track and at risk actions, worst first, with commentary.
+    pub exceptions: Shortlist<ActionRow>,
+    pub off_target: Shortlist<IndicatorRow>,
     pub updates_missing: usize,
+    pub updates_missing_href: String,
     pub values_missing: usize,
+    pub values_missing_href: String,
     pub reporting_period: String,
     pub quarters: Vec<QuarterShare>,
     pub chart: String,
+    /// The scope as a query string, for links.
+    pub query: String,
+    /// When no plan is in force on the day: the last day the latest plan
+    /// ran to, to offer the council's picture as it stood then.
+    pub latest_plan_end: Option<chrono::NaiveDate>,
 }
 
 /// How many rows the lists on the card show; the counts are always whole.
 const LIST_LIMIT: usize = 25;
 
-pub fn build(data: &MonitoringData, scope: &Scope) -> Dashboard {
+fn link(path: &str, query: &str, filter: &str) -> String {
+    match (query.is_empty(), filter.is_empty()) {
+        (true, true) => path.to_string(),
+        (true, false) => format!("{path}?{filter}"),
+        (false, true) => format!("{path}?{query}"),
+        (false, false) => format!("{path}?{query}&{filter}"),
+    }
+}
+
+fn shortlist<T>(rows: Vec<T>, href: String) -> Shortlist<T> {
+    let total = rows.len();
+    Shortlist {
+        rows: rows.into_iter().take(LIST_LIMIT).collect(),
+        total,
+        href,
+    }
+}
+
+pub fn build(data: &MonitoringData, scope: &Scope, today: chrono::NaiveDate) -> Dashboard {
     let as_at = scope.as_at;
-    let rules = assess::rules(data);
+    let query = scope.query_string(today);
     let actions = scope.actions(data);
     let mut health = Tally::default();
-    let mut overdue = Vec::new();
+    let mut exceptions = Vec::new();
     let mut updates_missing = 0;
     for action in &actions {
+        let row = pack::action_row(data, action, as_at);
         let a = assess::action(action, as_at);
         health.add(a.health);
         updates_missing += usize::from(a.update_missing);
-        if a.health == ActionHealth::Overdue {
-            overdue.push(action_line(action, a.health));
+        if matches!(
+            a.health,
+            ActionHealth::Overdue | ActionHealth::OffTrack | ActionHealth::AtRisk
+        ) {
+            exceptions.push((a.health, row));
         }
     }
+    // Worst first: overdue, off track, at risk (the order of `ALL`).
+    exceptions.sort_by_key(|(h, _)| ActionHealth::ALL.iter().position(|x| x == h));
     let indicators = scope.indicators(data, &actions);
     let mut rags = Tally::default();
     let mut off_target = Vec::new();
     for indicator in &indicators {
-        let standing = assess::indicator(data, indicator, &rules, as_at);
-        rags.add(standing.rag);
-        if matches!(standing.rag, IndicatorRag::Red | IndicatorRag::Amber) {
-            off_target.push(IndicatorLine {
-                id: indicator.id,
-                code: indicator.code.clone(),
-                title: indicator.title.clone(),
-                period: standing.period.clone(),
-                value: standing.value.map(|v| assess::figure(v, indicator.unit)),
-                target: standing.target.map(|v| assess::figure(v, indicator.unit)),
-                rag: standing.rag.rag().as_str(),
-                rag_label: standing.rag.label(),
-            });
+        let row = pack::indicator_row(data, indicator, as_at);
+        let rag = IndicatorRag::ALL
+            .into_iter()
+            .find(|r| r.as_str() == row.rag_key)
+            .unwrap_or(IndicatorRag::NotDue);
+        rags.add(rag);
+        if matches!(rag, IndicatorRag::Red | IndicatorRag::Amber) {
+            off_target.push((rag, row));
         }
     }
-    off_target.sort_by_key(|l| l.rag != Rag::Red.as_str());
+    off_target.sort_by_key(|(rag, _)| *rag != IndicatorRag::Red);
     let quarters: Vec<QuarterShare> = recent_quarters(as_at, 8)
         .into_iter()
         .map(|q| {
             let day = q.last_day().min(as_at);
+            let start = q.first_day();
             let (mut on_track, mut reported) = (0, 0);
-            for action in actions.iter().filter(|a| a.update_as_at(day).is_some()) {
+            for action in &actions {
+                let Some(update) = action.update_as_at(day) else {
+                    continue;
+                };
+                // Work finished in an earlier quarter is not this
+                // quarter's: counting it would flatter the share.
+                if update.status == ActionStatus::Achieved && update.as_at < start {
+                    continue;
+                }
                 let h = assess::action(action, day).health;
                 if h != ActionHealth::Cancelled {
                     reported += 1;
@@ -133,6 +161,17 @@ pub fn build(data: &MonitoringData, scope: &Scope) -> Dashboard {
         "Bar chart; the same figures are in the table that follows.",
         &bars,
     );
+    let exceptions_href = link("/actions", &query, "");
+    let latest_plan_end =
+        (actions.is_empty() && indicators.is_empty() && scope.plan.is_none() && !scope.all_plans)
+            .then(|| {
+                data.plans
+                    .iter()
+                    .filter_map(|p| p.last_day)
+                    .filter(|end| *end < as_at)
+                    .max()
+            })
+            .flatten();
     Dashboard {
         actions_total: actions.len(),
         action_counts: ActionHealth::ALL
@@ -142,6 +181,7 @@ pub fn build(data: &MonitoringData, scope: &Scope) -> Dashboard {
                 label: h.label(),
                 rag: h.rag().as_str(),
                 count: health.get(h),
+                href: link("/actions", &query, &format!("status={}", h.as_str())),
             })
             .collect(),
         indicators_total: indicators.len(),
@@ -152,27 +192,26 @@ pub fn build(data: &MonitoringData, scope: &Scope) -> Dashboard {
                 label: r.label(),
                 rag: r.rag().as_str(),
                 count: rags.get(r),
+                href: link("/indicators", &query, &format!("rag={}", r.as_str())),
             })
             .collect(),
-        overdue: overdue.into_iter().take(LIST_LIMIT).collect(),
-        off_target: off_target.into_iter().take(LIST_LIMIT).collect(),
+        overdue_count: health.get(ActionHealth::Overdue),
+        exceptions: shortlist(
+            exceptions.into_iter().map(|(_, row)| row).collect(),
+            exceptions_href,
+        ),
+        off_target: shortlist(
+            off_target.into_iter().map(|(_, row)| row).collect(),
+            link("/indicators", &query, "rag=red"),
+        ),
         updates_missing,
+        updates_missing_href: link("/actions", &query, "flag=missing_update"),
         values_missing: rags.get(IndicatorRag::Missing),
+        values_missing_href: link("/indicators", &query, "rag=missing"),
         reporting_period: goldthread_domain::status::reporting_quarter(as_at).to_string(),
         quarters,
         chart,
-    }
-}
-
-pub fn action_line(action: &goldthread_storage::ActionInfo, health: ActionHealth) -> ActionLine {
-    ActionLine {
-        id: action.id,
-        code: action.code.clone(),
-        title: action.title.clone(),
-        officers: action.officers.join("; "),
-        due: action.due.map(|d| d.format("%-d %B %Y").to_string()),
-        health: health.as_str(),
-        health_label: health.label(),
-        rag: health.rag().as_str(),
+        query,
+        latest_plan_end,
     }
 }

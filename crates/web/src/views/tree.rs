@@ -2,12 +2,36 @@
 //! count the actions beneath a node by RAG; they never average colours.
 
 use super::assess;
-use super::dashboard::{ActionLine, action_line};
 use super::scope::Scope;
 use goldthread_domain::status::{ActionHealth, Rag, Tally};
 use goldthread_storage::{MonitoringData, NodeInfo};
 use serde::Serialize;
 use std::collections::HashMap;
+
+#[derive(Debug, Serialize)]
+pub struct ActionLine {
+    pub id: i64,
+    pub code: Option<String>,
+    pub title: String,
+    pub officers: String,
+    pub due: Option<String>,
+    pub health: &'static str,
+    pub health_label: &'static str,
+    pub rag: &'static str,
+}
+
+pub fn action_line(action: &goldthread_storage::ActionInfo, health: ActionHealth) -> ActionLine {
+    ActionLine {
+        id: action.id,
+        code: action.code.clone(),
+        title: action.title.clone(),
+        officers: action.officers.join("; "),
+        due: action.due.map(|d| d.format("%-d %B %Y").to_string()),
+        health: health.as_str(),
+        health_label: health.label(),
+        rag: health.rag().as_str(),
+    }
+}
 
 #[derive(Debug, Serialize)]
 pub struct RagCount {
@@ -204,6 +228,7 @@ mod tests {
             due_text: None,
             original_due: None,
             due: None,
+            due_in_force_text: None,
             officers: vec![],
             node_ids: nodes,
             updates: vec![],
@@ -214,6 +239,7 @@ mod tests {
     fn roll_ups_count_each_action_once_at_every_level() {
         let data = MonitoringData {
             version: 1,
+            known_at: None,
             organisation: Default::default(),
             plans: vec![PlanInfo {
                 id: 1,
@@ -222,6 +248,7 @@ mod tests {
                 owner: None,
                 first_day: None,
                 last_day: None,
+                published: false,
             }],
             nodes: vec![
                 node(10, None, "Priority"),

@@ -13,6 +13,8 @@ pub struct ScopeQuery {
     pub service: Option<String>,
     pub officer: Option<String>,
     pub status: Option<String>,
+    /// `all`: every plan, finished ones too; else only the plans in force.
+    pub plans: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -22,6 +24,9 @@ pub struct Scope {
     pub service: Option<String>,
     pub officer: Option<String>,
     pub status: Option<String>,
+    /// Whether plans that have ended (or not begun) by the as-at day count
+    /// when no plan is chosen; by default only the plans in force do.
+    pub all_plans: bool,
     /// Problems with the query, shown in an error summary.
     pub errors: Vec<(String, String)>,
 }
@@ -106,8 +111,31 @@ impl Scope {
             service: non_empty(&q.service),
             officer: non_empty(&q.officer),
             status: non_empty(&q.status),
+            all_plans: non_empty(&q.plans).as_deref() == Some("all"),
             errors,
         }
+    }
+
+    /// The scope as a query string (without `status`), for links to the
+    /// lists behind a page's figures: `plan=3&as_at=2017-09-30`.
+    pub fn query_string(&self, today: NaiveDate) -> String {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if let Some(plan) = self.plan {
+            pairs.push(("plan", plan.to_string()));
+        }
+        if let Some(service) = &self.service {
+            pairs.push(("service", service.clone()));
+        }
+        if let Some(officer) = &self.officer {
+            pairs.push(("officer", officer.clone()));
+        }
+        if self.as_at != today {
+            pairs.push(("as_at", self.as_at.to_string()));
+        }
+        if self.all_plans {
+            pairs.push(("plans", "all".to_string()));
+        }
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
     }
 
     /// The service code of an action: the letters of its service reference
@@ -116,8 +144,22 @@ impl Scope {
         goldthread_domain::OrgUnit::code_of_reference(action.service_ref.as_deref()?)
     }
 
+    /// Whether a plan's items count: the chosen plan; with none chosen,
+    /// the plans in force on the as-at day (unless all are asked for). A
+    /// plan with no stated years is taken as in force.
+    pub fn includes_plan(&self, data: &MonitoringData, plan_id: i64) -> bool {
+        match self.plan {
+            Some(chosen) => chosen == plan_id,
+            None if self.all_plans => true,
+            None => data.plans.iter().find(|p| p.id == plan_id).is_none_or(|p| {
+                p.first_day.is_none_or(|first| first <= self.as_at)
+                    && p.last_day.is_none_or(|last| self.as_at <= last)
+            }),
+        }
+    }
+
     pub fn includes_action(&self, data: &MonitoringData, action: &ActionInfo) -> bool {
-        if self.plan.is_some_and(|p| p != action.plan_id) {
+        if !self.includes_plan(data, action.plan_id) {
             return false;
         }
         if let Some(officer) = &self.officer
@@ -156,7 +198,7 @@ impl Scope {
         let in_scope: HashSet<i64> = actions.iter().map(|a| a.id).collect();
         data.indicators
             .iter()
-            .filter(|i| self.plan.is_none_or(|p| p == i.plan_id))
+            .filter(|i| self.includes_plan(data, i.plan_id))
             .filter(|i| {
                 !narrowed
                     || i.action_ids.iter().any(|a| in_scope.contains(a))

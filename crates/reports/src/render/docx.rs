@@ -1,0 +1,376 @@
+//! The pack as an editable Word document, as committee clerks want it:
+//! real headings (Word's navigation pane and contents work), real tables
+//! with a heading row, status words beside every colour.
+
+use super::RenderError;
+use crate::pack::{ActionRow, CountRow, IndicatorRow, KeyEntry, ReportPack};
+use docx_rs::{
+    AlignmentType, BreakType, Docx, PageMargin, Paragraph, Run, Shading, Style, StyleType, Table,
+    TableCell, TableRow, WidthType,
+};
+
+/// Text as XML 1.0 allows it: control characters other than tab and line
+/// breaks cannot be written in a Word document, so they are dropped.
+fn clean(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n'))
+        .collect()
+}
+
+fn text_run(text: &str) -> Run {
+    let mut run = Run::new();
+    for (i, line) in clean(text).split('\n').enumerate() {
+        if i > 0 {
+            run = run.add_break(BreakType::TextWrapping);
+        }
+        run = run.add_text(line);
+    }
+    run
+}
+
+fn para(text: &str) -> Paragraph {
+    Paragraph::new().add_run(text_run(text))
+}
+
+fn heading(level: usize, text: &str) -> Paragraph {
+    para(text).style(&format!("Heading{level}"))
+}
+
+/// Word's shading for a RAG colour, with the text colour that reads on it.
+fn shade(rag: &str) -> Option<(&'static str, &'static str)> {
+    match rag {
+        "red" => Some(("D4351C", "FFFFFF")),
+        "amber" => Some(("FFDD00", "0B0C0C")),
+        "green" => Some(("00703C", "FFFFFF")),
+        "blue" => Some(("1D70B8", "FFFFFF")),
+        _ => None,
+    }
+}
+
+fn cell(text: &str) -> TableCell {
+    TableCell::new().add_paragraph(para(text))
+}
+
+fn rag_cell(rag: &str, label: &str) -> TableCell {
+    match shade(rag) {
+        Some((fill, colour)) => TableCell::new()
+            .shading(Shading::new().fill(fill))
+            .add_paragraph(Paragraph::new().add_run(text_run(label).bold().color(colour))),
+        None => cell(label),
+    }
+}
+
+fn number_cell(text: &str) -> TableCell {
+    TableCell::new().add_paragraph(para(text).align(AlignmentType::Right))
+}
+
+fn header_row(names: &[&str]) -> TableRow {
+    TableRow::new(
+        names
+            .iter()
+            .map(|name| {
+                TableCell::new()
+                    .shading(Shading::new().fill("F3F2F1"))
+                    .add_paragraph(Paragraph::new().add_run(text_run(name).bold()))
+            })
+            .collect(),
+    )
+    .cant_split()
+}
+
+fn table(names: &[&str], rows: Vec<TableRow>) -> Table {
+    let mut all = vec![header_row(names)];
+    all.extend(rows);
+    Table::new(all).width(5000, WidthType::Pct)
+}
+
+fn counts_table(pack: &ReportPack, rows: &[CountRow]) -> Table {
+    table(
+        &[
+            "Status",
+            &pack.period,
+            &pack.headline.previous_period,
+            "Change",
+        ],
+        rows.iter()
+            .map(|c| {
+                TableRow::new(vec![
+                    rag_cell(c.rag, c.label),
+                    number_cell(&c.now.to_string()),
+                    number_cell(&c.previous.to_string()),
+                    number_cell(&c.change),
+                ])
+            })
+            .collect(),
+    )
+}
+
+fn key_table(term: &str, entries: &[KeyEntry]) -> Table {
+    table(
+        &[term, "Meaning"],
+        entries
+            .iter()
+            .map(|k| TableRow::new(vec![cell(&k.term), cell(&k.meaning)]))
+            .collect(),
+    )
+}
+
+fn actions_table(rows: &[ActionRow]) -> Table {
+    table(
+        &[
+            "Code",
+            "Action",
+            "Lead officer",
+            "Due",
+            "Revised due",
+            "Status",
+            "Commentary",
+        ],
+        rows.iter()
+            .map(|a| {
+                let mut title = a.title.clone();
+                if !a.flags.is_empty() {
+                    title.push('\n');
+                    title.push_str(&a.flags.join("; "));
+                }
+                let commentary = match &a.update_date {
+                    Some(day) => format!("{day}: {}", a.commentary),
+                    None => a.commentary.clone(),
+                };
+                TableRow::new(vec![
+                    cell(&a.code),
+                    cell(&title),
+                    cell(&a.lead),
+                    cell(&a.due),
+                    cell(a.revised_due.as_deref().unwrap_or("")),
+                    rag_cell(a.rag, a.status_label),
+                    cell(&commentary),
+                ])
+                .cant_split()
+            })
+            .collect(),
+    )
+}
+
+fn indicators_table(rows: &[IndicatorRow]) -> Table {
+    table(
+        &[
+            "Code",
+            "Indicator",
+            "Period",
+            "Value",
+            "Target",
+            "Status",
+            "Direction (previous period)",
+            "Direction (a year before)",
+            "Commentary",
+        ],
+        rows.iter()
+            .map(|i| {
+                TableRow::new(vec![
+                    cell(&i.code),
+                    cell(&i.title),
+                    cell(i.period.as_deref().unwrap_or("")),
+                    number_cell(&i.value_text),
+                    number_cell(&i.target_text),
+                    rag_cell(i.rag, i.rag_label),
+                    cell(i.trend_previous),
+                    cell(i.trend_year),
+                    cell(&i.note),
+                ])
+                .cant_split()
+            })
+            .collect(),
+    )
+}
+
+fn styles(doc: Docx) -> Docx {
+    let mut doc = doc;
+    for (level, size) in [(1, 40), (2, 32), (3, 26), (4, 22)] {
+        doc = doc.add_style(
+            Style::new(format!("Heading{level}"), StyleType::Paragraph)
+                .name(format!("Heading {level}"))
+                .bold()
+                .size(size)
+                .outline_lvl(level - 1),
+        );
+    }
+    doc
+}
+
+pub fn render(pack: &ReportPack) -> Result<Vec<u8>, RenderError> {
+    // A4 with 2 cm margins; the core properties keep docx-rs's fixed
+    // dates, so the same pack gives the same bytes.
+    let mut doc = styles(Docx::new()).page_size(11906, 16838).page_margin(
+        PageMargin::new()
+            .top(1134)
+            .bottom(1134)
+            .left(1134)
+            .right(1134),
+    );
+    doc = doc
+        .add_paragraph(para(&pack.council))
+        .add_paragraph(heading(1, &pack.title));
+    let mut cover = vec![
+        ("Period", format!("{} ({})", pack.period, pack.period_words)),
+        ("Position as at", pack.status_date.clone()),
+        ("Figures known on", pack.known_at.clone()),
+        ("Scope", pack.scope.clone()),
+    ];
+    if let Some(committee) = &pack.committee {
+        cover.insert(0, ("Committee", committee.clone()));
+    }
+    if let Some(author) = &pack.author {
+        cover.push(("Report author", author.clone()));
+    }
+    doc = doc.add_table(
+        Table::new(
+            cover
+                .iter()
+                .map(|(label, value)| {
+                    TableRow::new(vec![
+                        TableCell::new()
+                            .add_paragraph(Paragraph::new().add_run(text_run(label).bold())),
+                        cell(value),
+                    ])
+                })
+                .collect(),
+        )
+        .width(5000, WidthType::Pct),
+    );
+    doc = doc.add_paragraph(heading(2, "Summary"));
+    for p in &pack.summary {
+        doc = doc.add_paragraph(para(p));
+    }
+    doc = doc
+        .add_paragraph(heading(2, "Recommendation"))
+        .add_paragraph(para(&pack.recommendation))
+        .add_paragraph(heading(3, "How the figures are counted"));
+    for (n, m) in pack.method.iter().enumerate() {
+        doc = doc.add_paragraph(para(&format!("{}. {m}", n + 1)));
+    }
+
+    doc = doc
+        .add_paragraph(heading(2, "Performance summary").page_break_before(true))
+        .add_paragraph(para(&format!(
+            "Actions by status: {} in all, {} that cannot be rated.",
+            pack.headline.actions_total, pack.headline.actions_not_rated
+        )))
+        .add_table(counts_table(pack, &pack.headline.actions))
+        .add_paragraph(para(&format!(
+            "Performance indicators by status: {} in all, {} that cannot be rated.",
+            pack.headline.indicators_total, pack.headline.indicators_not_rated
+        )))
+        .add_table(counts_table(pack, &pack.headline.indicators));
+    if !pack.priorities.is_empty() {
+        doc = doc
+            .add_paragraph(heading(3, "By corporate priority"))
+            .add_table(table(
+                &[
+                    "Priority",
+                    "Plan",
+                    "Actions",
+                    "Green",
+                    "Amber",
+                    "Red",
+                    "Complete",
+                    "Not rated",
+                    "Indicators",
+                    "Green",
+                    "Amber",
+                    "Red",
+                    "Not rated",
+                ],
+                pack.priorities
+                    .iter()
+                    .map(|p| {
+                        let mut cells = vec![cell(&p.title), cell(&p.plan)];
+                        cells.extend(
+                            [
+                                p.actions,
+                                p.green,
+                                p.amber,
+                                p.red,
+                                p.complete,
+                                p.not_rated,
+                                p.indicators,
+                                p.indicators_green,
+                                p.indicators_amber,
+                                p.indicators_red,
+                                p.indicators_not_rated,
+                            ]
+                            .iter()
+                            .map(|n| number_cell(&n.to_string())),
+                        );
+                        TableRow::new(cells)
+                    })
+                    .collect(),
+            ));
+    }
+    doc = doc
+        .add_paragraph(heading(3, "Key to performance ratings"))
+        .add_table(key_table("Action status", &pack.action_key))
+        .add_paragraph(para(""))
+        .add_table(key_table("Indicator status", &pack.indicator_key))
+        .add_paragraph(para(""))
+        .add_table(key_table("Direction of travel", &pack.direction_key));
+
+    doc = doc.add_paragraph(heading(2, "Appendix A: Exceptions").page_break_before(true));
+    if pack.exception_actions.is_empty() {
+        doc = doc.add_paragraph(para("No action is off track, at risk, overdue or revised."));
+    } else {
+        doc = doc
+            .add_paragraph(heading(
+                3,
+                "Actions off track, at risk, overdue or with a revised completion date",
+            ))
+            .add_table(actions_table(&pack.exception_actions));
+    }
+    if pack.exception_indicators.is_empty() {
+        doc = doc.add_paragraph(para("Every indicator due met or came near its target."));
+    } else {
+        doc = doc
+            .add_paragraph(heading(
+                3,
+                "Indicators that missed their target, or whose value is missing",
+            ))
+            .add_table(indicators_table(&pack.exception_indicators));
+    }
+    if !pack.missing_updates.is_empty() {
+        doc = doc
+            .add_paragraph(heading(3, "Open actions with no update this quarter"))
+            .add_table(actions_table(&pack.missing_updates));
+    }
+
+    doc = doc.add_paragraph(heading(2, "Appendix B: Progress by plan").page_break_before(true));
+    for plan in &pack.plans {
+        doc = doc.add_paragraph(heading(3, &plan.title));
+        if let Some(owner) = &plan.owner {
+            doc = doc.add_paragraph(para(&format!("Service: {owner}")));
+        }
+        for s in &plan.sections {
+            if s.actions.is_empty() && s.indicators.is_empty() && s.depth > 0 {
+                continue;
+            }
+            let title = if s.label.is_empty() {
+                s.title.clone()
+            } else {
+                format!("{}: {}", s.label, s.title)
+            };
+            doc = doc.add_paragraph(heading(4, &title));
+            if !s.actions.is_empty() {
+                doc = doc.add_table(actions_table(&s.actions));
+            }
+            if !s.indicators.is_empty() {
+                doc = doc
+                    .add_paragraph(para(""))
+                    .add_table(indicators_table(&s.indicators));
+            }
+        }
+    }
+    let mut out = std::io::Cursor::new(Vec::new());
+    doc.build()
+        .pack(&mut out)
+        .map_err(|e| RenderError::Docx(e.to_string()))?;
+    Ok(out.into_inner())
+}

@@ -1,0 +1,103 @@
+//! The pack in each format councils use. Each renderer reads the same
+//! `ReportPack`; none computes a figure of its own.
+
+mod csv;
+mod docx;
+mod html;
+mod xlsx;
+
+use crate::pack::ReportPack;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Print-friendly HTML, one file.
+    Html,
+    /// Every action and indicator row, one CSV table.
+    Csv,
+    /// One sheet per table, frozen headings, number formats.
+    Xlsx,
+    /// An editable Word document.
+    Docx,
+}
+
+impl Format {
+    pub const ALL: [Format; 4] = [Format::Html, Format::Csv, Format::Xlsx, Format::Docx];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Html => "html",
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+            Format::Docx => "docx",
+        }
+    }
+
+    /// As the report page offers it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Html => "Web page to print (HTML)",
+            Format::Csv => "Data (CSV)",
+            Format::Xlsx => "Spreadsheet (Excel .xlsx)",
+            Format::Docx => "Word document (.docx)",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Format> {
+        let text = text.trim().to_ascii_lowercase();
+        Format::ALL.into_iter().find(|f| f.as_str() == text)
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Html => "text/html; charset=utf-8",
+            Format::Csv => "text/csv; charset=utf-8",
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Format::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("the HTML report could not be written: {0}")]
+    Html(#[from] minijinja::Error),
+    #[error("the CSV report could not be written: {0}")]
+    Csv(String),
+    #[error("the Excel report could not be written: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    #[error("the Word report could not be written: {0}")]
+    Docx(String),
+}
+
+pub fn render(pack: &ReportPack, format: Format) -> Result<Vec<u8>, RenderError> {
+    match format {
+        Format::Html => Ok(html::render(pack)?.into_bytes()),
+        Format::Csv => csv::render(pack),
+        Format::Xlsx => xlsx::render(pack),
+        Format::Docx => docx::render(pack),
+    }
+}
+
+/// Every action row of the pack once, in thread order, with its plan and
+/// the heading it sits under.
+pub(crate) fn action_rows(
+    pack: &ReportPack,
+) -> impl Iterator<Item = (&str, &crate::pack::ActionRow)> {
+    pack.plans.iter().flat_map(|plan| {
+        plan.sections
+            .iter()
+            .flat_map(|s| s.actions.iter().map(move |a| (s.title.as_str(), a)))
+    })
+}
+
+pub(crate) fn indicator_rows(
+    pack: &ReportPack,
+) -> impl Iterator<Item = (&str, &crate::pack::IndicatorRow)> {
+    pack.plans.iter().flat_map(|plan| {
+        plan.sections
+            .iter()
+            .flat_map(|s| s.indicators.iter().map(move |i| (s.title.as_str(), i)))
+    })
+}
