@@ -389,3 +389,48 @@ async fn the_import_page_previews_and_stores_only_when_confirmed() {
             .contains("Select a plan document to import")
     );
 }
+
+#[tokio::test]
+async fn every_dashboard_figure_leads_to_a_list_of_exactly_what_it_counts() {
+    let s = Scratch::new();
+    let server = Server::start(&s, &["--demo"]);
+    let web = Browser::admin(&server).await;
+    // The demo's plans have all ended: by default nothing is in force.
+    let (_, card) = get(&web, "/dashboard").await;
+    assert!(
+        card.contains("No plan is in force on"),
+        "the page says why it is empty"
+    );
+    let (_, card) = get(&web, "/dashboard?plans=all").await;
+    let overdue = count_in_row(&card, "status", "overdue");
+    assert!(overdue > 50, "enough to page: {overdue}");
+    assert!(
+        card.contains("actions?plans=all&amp;status=overdue\""),
+        "the count links to its list"
+    );
+    let shown = Regex::new(r"Showing (\d+) to (\d+) of (\d+)").unwrap();
+    let (status, list) = get(&web, "/actions?plans=all&status=overdue").await;
+    assert_eq!(status, 200);
+    let first = shown.captures(&list).expect("the list says what it shows");
+    assert_eq!((&first[1], &first[2]), ("1", "50"));
+    assert_eq!(
+        first[3].parse::<i64>().unwrap(),
+        overdue,
+        "the list has what the figure counts"
+    );
+    assert_eq!(list.matches("href=\"/actions/").count(), 50);
+    let (_, second) = get(&web, "/actions?plans=all&status=overdue&page=2").await;
+    let second = shown.captures(&second).unwrap();
+    assert_eq!(&second[1], "51");
+    let (_, beyond) = get(&web, "/actions?plans=all&status=overdue&page=999").await;
+    assert!(
+        beyond.contains(&format!("of {overdue}")),
+        "a page past the end shows the last"
+    );
+    let missing = count_in_row(&card, "rag", "missing");
+    let (_, values) = get(&web, "/indicators?plans=all&rag=missing").await;
+    let counted = shown
+        .captures(&values)
+        .map_or(0, |c| c[3].parse::<i64>().unwrap());
+    assert_eq!(counted, missing);
+}
