@@ -361,6 +361,24 @@ async fn a_report_as_at_a_past_day_is_unchanged_by_later_changes() {
             )
             .await;
         assert_eq!(status, 303, "{backend}: the late value is recorded");
+        // The pages as known yesterday do not show today's changes either.
+        let (_, now) = web.get(&format!("/actions/{ka1}")).await;
+        assert!(now.contains("Written late: the partner council withdrew."));
+        let (_, then) = web.get(&format!("/actions/{ka1}?as_at={yesterday}")).await;
+        assert!(then.contains("As it was known on"), "{backend}");
+        assert!(
+            !then.contains("Written late") && !then.contains("March 2019"),
+            "{backend}: the action as known yesterday has neither the update nor the revision"
+        );
+        let (_, then) = web
+            .get(&format!("/indicators/{mehpi}?as_at={yesterday}"))
+            .await;
+        assert!(
+            !then.contains("Entered late"),
+            "{backend}: nor the indicator the value"
+        );
+        let (_, now) = web.get(&format!("/indicators/{mehpi}")).await;
+        assert!(now.contains("Entered late"), "{backend}");
         drop(server);
 
         let after: Vec<Vec<u8>> = ["html", "csv"]

@@ -38,6 +38,8 @@ pub struct ProgressForm {
 #[derive(Deserialize)]
 pub struct PageQuery {
     saved: Option<String>,
+    /// A past day: the action as it was known then.
+    as_at: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -54,6 +56,8 @@ struct Page {
     can_record: bool,
     cannot_record: Option<String>,
     statuses: Vec<(&'static str, &'static str)>,
+    /// Shown as known at the end of this past day.
+    past: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -264,18 +268,46 @@ async fn build_page(
     errors: FormErrors,
     conflict: Option<String>,
     saved: Option<&'static str>,
+    past: Option<NaiveDate>,
 ) -> Result<Page, WebError> {
     let detail = state.store.action_detail(id).await?;
     let me = crate::auth::page_context().account;
-    let rights = recording_rights(state, me.as_ref(), Recorded::Action(id)).await?;
+    let mut rights = recording_rights(state, me.as_ref(), Recorded::Action(id)).await?;
     let form = form.unwrap_or_else(|| fresh_form(detail.version));
-    let data = state.snapshot.get(&state.store).await?;
-    let as_at = today();
-    let assessment = data
-        .actions
-        .iter()
-        .find(|a| a.id == id)
-        .map(|a| assessment_view(assess::action(a, as_at), as_at));
+    let data = super::data_as_known(state, past).await?;
+    let as_at = past.unwrap_or_else(today);
+    let known = data.actions.iter().find(|a| a.id == id);
+    let assessment = known.map(|a| assessment_view(assess::action(a, as_at), as_at));
+    let mut action = view(&detail);
+    if let Some(day) = past {
+        // What was known then: its updates to that day, its due date in
+        // force then; the revisions' story and recording are today's.
+        action.updates = known
+            .map(|a| {
+                a.updates
+                    .iter()
+                    .filter(|u| u.as_at <= day)
+                    .map(|u| {
+                        (
+                            u.as_at.format("%-d %B %Y").to_string(),
+                            u.status.label(),
+                            None,
+                            u.commentary.clone(),
+                            None,
+                            None,
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        action.revisions.clear();
+        action.current_due = known.and_then(|a| {
+            (a.due != a.original_due)
+                .then(|| a.due_in_force_text.clone())
+                .flatten()
+        });
+        rights = Err("This is the action as it was known on a past day: progress is recorded on today's page.".into());
+    }
     Ok(Page {
         title: format!(
             "{} {}",
@@ -284,7 +316,7 @@ async fn build_page(
         )
         .trim()
         .to_string(),
-        action: view(&detail),
+        action,
         assessment,
         form,
         errors,
@@ -296,6 +328,7 @@ async fn build_page(
             .iter()
             .map(|s| (s.as_str(), s.label()))
             .collect(),
+        past: past.map(|d| d.format("%-d %B %Y").to_string()),
     })
 }
 
@@ -317,7 +350,8 @@ pub async fn page(
         Some(_) => Some("Progress recorded."),
         None => None,
     };
-    let page = build_page(&state, id, None, FormErrors::default(), None, saved).await?;
+    let past = super::past_day(q.as_at.as_deref());
+    let page = build_page(&state, id, None, FormErrors::default(), None, saved, past).await?;
     Ok(render(&state, "action.html", &page)?.into_response())
 }
 
@@ -437,7 +471,7 @@ pub async fn record_progress(
     let (version, progress) = match validate(&form, plan_first_day) {
         Ok(valid) => valid,
         Err(errors) => {
-            let page = build_page(&state, id, Some(form), errors, None, None).await?;
+            let page = build_page(&state, id, Some(form), errors, None, None, None).await?;
             return Ok((
                 axum::http::StatusCode::BAD_REQUEST,
                 render(&state, "action.html", &page)?,
@@ -487,6 +521,7 @@ pub async fn record_progress(
                 Some(kept),
                 FormErrors::default(),
                 Some(message),
+                None,
                 None,
             )
             .await?;

@@ -13,6 +13,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
 use goldthread_domain::status::{Trend, periods_in_year};
 use goldthread_domain::{FinancialYear, Period, Unit};
 use goldthread_domain::{Review, entry};
@@ -36,6 +37,8 @@ pub struct ValueForm {
 #[derive(Deserialize)]
 pub struct PageQuery {
     saved: Option<String>,
+    /// A past day: the indicator as it was known then.
+    as_at: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -66,6 +69,8 @@ struct Page {
     cannot_record: Option<String>,
     /// Values waiting for sign-off or returned: they do not count yet.
     submissions: Vec<String>,
+    /// Shown as known at the end of this past day.
+    past: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -196,6 +201,7 @@ async fn build_page(
     errors: FormErrors,
     conflict: Option<String>,
     saved: Option<&'static str>,
+    past: Option<NaiveDate>,
 ) -> Result<Page, WebError> {
     let detail = state.store.indicator_detail(id).await?;
     let me = crate::auth::page_context().account;
@@ -215,7 +221,8 @@ async fn build_page(
             Some(format!("{}: {shown}, entered by {by}. {note}.", v.period))
         })
         .collect();
-    let data = state.snapshot.get(&state.store).await?;
+    let data = super::data_as_known(state, past).await?;
+    let as_at = past.unwrap_or_else(today);
     let info = data.indicators.iter().find(|i| i.id == id);
     let rules = assess::rules(&data);
     let unit = info.map_or(Unit::Count, |i| i.unit);
@@ -239,6 +246,9 @@ async fn build_page(
         None => Vec::new(),
     };
     let rights = match rights {
+        Ok(()) if past.is_some() => Err(
+            "This is the indicator as it was known on a past day: values are recorded on today's page.".to_string(),
+        ),
         Ok(()) if open_periods.is_empty() => Err(
             "No period of this indicator is open for values: its plan's years have passed, or none of its periods has begun.".to_string(),
         ),
@@ -250,7 +260,7 @@ async fn build_page(
             .iter()
             .map(|&p| {
                 let value = assess::value_for(info, p);
-                let rag = assess::period_rag(info, p, &rules, today());
+                let rag = assess::period_rag(info, p, &rules, as_at);
                 let trend = |other: Period| {
                     Some(Trend::between(
                         assess::value_for(info, other)?,
@@ -261,8 +271,10 @@ async fn build_page(
                     .map(Trend::label)
                 };
                 let label = p.to_string();
+                // A note belongs to a value known then, not to one entered since.
                 let (note, by) = notes
                     .get(label.as_str())
+                    .filter(|_| value.is_some())
                     .map(|(n, b)| ((*n).clone(), (*b).clone()))
                     .unwrap_or_default();
                 Row {
@@ -349,6 +361,7 @@ async fn build_page(
                 .collect(),
             source,
         },
+        past: past.map(|d| d.format("%-d %B %Y").to_string()),
         periods: open_periods.iter().map(Period::to_string).collect(),
         rows: rows.into_iter().rev().collect(),
         chart,
@@ -387,7 +400,8 @@ pub async fn page(
         None => None,
     };
     cached_page(&state, &uri, variant, move |_| async move {
-        let page = build_page(&builder, id, None, FormErrors::default(), None, saved).await?;
+        let past = super::past_day(q.as_at.as_deref());
+        let page = build_page(&builder, id, None, FormErrors::default(), None, saved, past).await?;
         render(&builder, "indicator.html", &page)
     })
     .await
@@ -443,7 +457,7 @@ pub async fn record_value(
         errors.add("note", "The note must be 2,000 characters or fewer");
     }
     let (Ok(period), Some(value), true) = (period, value, errors.is_empty()) else {
-        let page = build_page(&state, id, Some(form), errors, None, None).await?;
+        let page = build_page(&state, id, Some(form), errors, None, None, None).await?;
         return Ok((
             axum::http::StatusCode::BAD_REQUEST,
             render(&state, "indicator.html", &page)?,
@@ -501,6 +515,7 @@ pub async fn record_value(
                 Some(form),
                 FormErrors::default(),
                 Some(message),
+                None,
                 None,
             )
             .await?;

@@ -166,6 +166,23 @@ where
     Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response())
 }
 
+/// A past day named by a page's `as_at` (today and later are "now").
+pub(crate) fn past_day(as_at: Option<&str>) -> Option<chrono::NaiveDate> {
+    let day = chrono::NaiveDate::parse_from_str(as_at?.trim(), "%Y-%m-%d").ok()?;
+    (day < today()).then_some(day)
+}
+
+/// The monitoring data as known at the end of `day`, or as it stands.
+pub(crate) async fn data_as_known(
+    state: &AppState,
+    day: Option<chrono::NaiveDate>,
+) -> Result<Arc<MonitoringData>, WebError> {
+    Ok(match day {
+        Some(day) => Arc::new(state.store.load_monitoring_data_known_at(Some(day)).await?),
+        None => state.snapshot.get(&state.store).await?,
+    })
+}
+
 /// The past day a status page's `as_at` names, if it names one.
 fn known_at(uri: &Uri) -> Option<chrono::NaiveDate> {
     let query = uri.query()?;
