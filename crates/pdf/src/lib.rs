@@ -81,7 +81,7 @@ pub struct Diagnostic {
     /// The compiler's message, e.g. `unknown variable: foo`.
     pub message: String,
     /// The file it points into: `None` for the main markup, else the name
-    /// of one of [`Document::files`] (with a leading `/`).
+    /// of one of [`Document::files`], e.g. `chart1.svg`.
     pub file: Option<String>,
     /// 1-based line, where the message points into a text file.
     pub line: Option<usize>,
@@ -197,7 +197,7 @@ fn place(world: &MemoryWorld, diagnostic: &SourceDiagnostic) -> Place {
     let Some(id) = diagnostic.span.id() else {
         return (None, None, None);
     };
-    let file = (id != world.main()).then(|| id.vpath().get_with_slash().to_owned());
+    let file = (id != world.main()).then(|| id.vpath().get_without_slash().to_owned());
     let start = world.range(diagnostic.span).map(|range| range.start);
     let line_column = start.and_then(|start| match world.source(id) {
         Ok(source) => source.lines().byte_to_line_column(start),
