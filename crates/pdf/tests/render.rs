@@ -490,3 +490,40 @@ fn bench_fifty_page_table() {
     let pages = pdf_text(&again, "bench_fifty_page_table").map_or(0, |p| p.len());
     eprintln!("{ROWS} rows: {} bytes, {pages} pages", again.len());
 }
+
+#[test]
+fn escaped_lines_that_look_like_markup_stay_text_wherever_they_go() {
+    // Each line, unescaped, would be a heading, a list, an enumeration, a
+    // term, a comment, a label or a code expression.
+    let lines = [
+        "= not a heading",
+        "- not a list",
+        "+ not an enum",
+        "1. not numbered",
+        "/ not: a term",
+        "// not a comment",
+        "<not-a-label>",
+        "#not code",
+    ];
+    let text = lines.join("\n");
+    let escaped = escape(&text);
+    let markup = format!(
+        "{escaped}\n\n- {escaped}\n\n#table(columns: 1, [{escaped}])\n\n#strong[{escaped}]\n"
+    );
+    let pdf = render_pdf(&Document {
+        markup: &markup,
+        files: &[],
+    })
+    .unwrap();
+    let Some(pages) = pdf_text(&pdf, "escaped_lines_…") else {
+        return;
+    };
+    let all = pages.join("\n");
+    for line in lines {
+        let found = all.lines().filter(|l| l.trim().ends_with(line)).count();
+        assert_eq!(
+            found, 4,
+            "{line:?} is not a line of its own in all four places:\n{all}"
+        );
+    }
+}
