@@ -59,7 +59,12 @@ impl MemoryWorld {
                     reason: "it is the main markup's own name".to_owned(),
                 });
             }
-            files.insert(path, Bytes::new(bytes.to_vec()));
+            if files.insert(path, Bytes::new(bytes.to_vec())).is_some() {
+                return Err(PdfError::FileName {
+                    name: (*name).to_owned(),
+                    reason: "it is given twice".to_owned(),
+                });
+            }
         }
         Ok(Self { main, files })
     }

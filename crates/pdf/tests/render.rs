@@ -414,6 +414,14 @@ fn a_bad_file_name_is_refused() {
     })
     .unwrap_err();
     assert!(matches!(err, PdfError::FileName { .. }), "{err:?}");
+    // Two names for one file: the second would silently win.
+    let files: [(&str, &[u8]); 2] = [("chart1.svg", b"<svg/>"), ("./chart1.svg", b"<svg/>")];
+    let err = render_pdf(&Document {
+        markup: "x",
+        files: &files,
+    })
+    .unwrap_err();
+    assert!(err.to_string().contains("given twice"), "{err}");
     let files: [(&str, &[u8]); 1] = [("..\\x.svg", b"")];
     assert!(matches!(
         render_pdf(&Document {
