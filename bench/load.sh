@@ -122,7 +122,7 @@ for backend in $BACKENDS; do
     echo "- $backend generator: $SUMMARY" >>"$NOTES"
     # A reader's account: pages are read signed in, as councillors do.
     echo "violet orchard stream 7" | RUST_LOG=warn timeout 60 "$BIN" user add bench@bench.goldthread.test \
-        --name "Bench Reader" --role viewer --password-stdin "${DB_ARGS[@]}" >/dev/null
+        --name "Bench Reader" --role editor --password-stdin "${DB_ARGS[@]}" >/dev/null
 
     say "$backend: starting the server"
     LOG="$WORK/serve-$backend.log"
@@ -163,9 +163,15 @@ print(max(plans, key=lambda p: (p["kind"] == "service", p["actions"]))["id"])')
         if [ "$size" -gt "$BEST" ]; then BEST=$size; INDICATOR=$id; fi
     done
 
+    # Publish the plan (as an editor does, with the page's form token), so
+    # its public page can be measured: anonymous, cacheable.
+    FORM_TOKEN=$(curl -s --max-time 30 "${CURL_AUTH[@]}" "$BASE/plans/$PLAN" | grep -o 'name="csrf_token" value="[0-9a-f]*"' | head -1 | grep -o '[0-9a-f]\{64\}')
+    curl -s -o /dev/null --max-time 30 "${CURL_AUTH[@]}" --data-urlencode "csrf_token=$FORM_TOKEN" \
+        --data-urlencode "publish=yes" "$BASE/plans/$PLAN/publish"
+
     # /healthz anonymous and signed in: the difference is what looking up
     # the session costs each request.
-    PAGES=("/healthz" "/healthz signed-in" "/dashboard signed-in" "/plans/$PLAN signed-in")
+    PAGES=("/healthz" "/healthz signed-in" "/dashboard signed-in" "/plans/$PLAN signed-in" "/public/plans/$PLAN")
     [ -n "$INDICATOR" ] && PAGES+=("/indicators/$INDICATOR signed-in")
     for entry in "${PAGES[@]}"; do
         read -r page who <<<"$entry"

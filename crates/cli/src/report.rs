@@ -18,7 +18,7 @@ pub struct ReportArgs {
     /// council, plan:ID, service:NAME or officer:POST.
     #[arg(long, default_value = "council")]
     pub scope: String,
-    /// html, csv, xlsx or docx.
+    /// html, csv, xlsx, docx or pdf.
     #[arg(long)]
     pub format: String,
     /// The file to write.

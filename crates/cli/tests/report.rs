@@ -53,6 +53,26 @@ fn report(s: &Scratch, database: &[&str], format: &str, extra: &[&str]) -> Writt
     }
 }
 
+/// The text of a PDF as `pdftotext` reads it, or `None` (saying the check
+/// was skipped) where poppler-utils is missing.
+fn pdf_text(bytes: &[u8]) -> Option<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pack.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    match std::process::Command::new("pdftotext")
+        .args(["-layout", path.to_str().unwrap(), "-"])
+        .output()
+    {
+        Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
+        _ => {
+            eprintln!(
+                "skipped: reading the PDF back (pdftotext from poppler-utils is not installed)"
+            );
+            None
+        }
+    }
+}
+
 /// HTML text as a reader sees it: the escapes the template writes undone.
 fn unescape(html: &str) -> String {
     html.replace("&#x2f;", "/")
@@ -219,6 +239,13 @@ fn the_quarterly_pack_is_written_in_every_format_and_reads_back() {
         ],
     );
     let text = docx_text(&docx.bytes);
+    let package = zip::ZipArchive::new(std::io::Cursor::new(&docx.bytes)).unwrap();
+    let pictures = package
+        .file_names()
+        .map(Result::unwrap)
+        .filter(|name| name.starts_with("word/media/") && name.ends_with(".png"))
+        .count();
+    assert!(pictures > 0, "the indicators' charts are in the Word pack");
     for expected in [
         "Overview & Scrutiny Committee",
         "Policy & Performance",
@@ -228,6 +255,26 @@ fn the_quarterly_pack_is_written_in_every_format_and_reads_back() {
         "Head of Housing and Health",
     ] {
         assert!(text.contains(expected), "the Word pack has {expected}");
+    }
+
+    let pdf = report(
+        &s,
+        &[],
+        "pdf",
+        &["--committee", "Overview & Scrutiny Committee #1 *special*"],
+    );
+    assert!(pdf.bytes.starts_with(b"%PDF"));
+    if let Some(text) = pdf_text(&pdf.bytes) {
+        for expected in [
+            "Overview & Scrutiny Committee #1 *special*",
+            "Performance report: 2017/18 Q2",
+            "Appendix A: Exceptions",
+            "Appendix B: Progress by plan",
+            "Rent collected (%)",
+            "Key to performance ratings",
+        ] {
+            assert!(text.contains(expected), "the PDF pack has {expected}");
+        }
     }
 }
 
@@ -244,7 +291,7 @@ fn a_report_is_refused_clearly_when_asked_for_what_it_cannot_be() {
         ),
         (
             vec!["--period", "2017/18-Q2", "--format", "odt"],
-            "choose one of html, csv, xlsx, docx",
+            "choose one of html, csv, xlsx, docx, pdf",
         ),
         (
             vec![
@@ -314,6 +361,7 @@ async fn a_report_as_at_a_past_day_is_unchanged_by_later_changes() {
             .map(|f| report(&s, &database, f, &as_at).bytes)
             .collect();
         let before_docx = docx_text(&report(&s, &database, "docx", &as_at).bytes);
+        let before_pdf = report(&s, &database, "pdf", &as_at).bytes;
 
         // Today: a late update for the quarter that moves KA.1's due date,
         // and a late value for MEHPI 132's quarter.
@@ -393,6 +441,12 @@ async fn a_report_as_at_a_past_day_is_unchanged_by_later_changes() {
             before_docx,
             docx_text(&report(&s, &database, "docx", &as_at).bytes),
             "{backend}: the Word pack as at {yesterday} says the same"
+        );
+        let after_pdf = report(&s, &database, "pdf", &as_at).bytes;
+        assert_eq!(
+            pdf_text(&before_pdf),
+            pdf_text(&after_pdf),
+            "{backend}: the PDF pack as at {yesterday} says the same"
         );
         let today = unescape(&String::from_utf8(report(&s, &database, "html", &[]).bytes).unwrap());
         assert!(

@@ -20,6 +20,7 @@
 //! tokio's blocking pool). It is CPU-bound: don't call it on an async task.
 
 mod escape;
+mod raster;
 mod world;
 
 use std::fmt;
@@ -32,6 +33,7 @@ use typst_layout::PagedDocument;
 use typst_pdf::PdfOptions;
 
 pub use escape::{escape, string_literal};
+pub use raster::{Png, RasterError, svg_to_png};
 
 use world::MemoryWorld;
 

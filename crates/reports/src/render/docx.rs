@@ -5,9 +5,37 @@
 use super::RenderError;
 use crate::pack::{ActionRow, CountRow, IndicatorRow, KeyEntry, ReportPack};
 use docx_rs::{
-    AlignmentType, BreakType, Docx, PageMargin, Paragraph, Run, Shading, Style, StyleType, Table,
-    TableCell, TableRow, WidthType,
+    AlignmentType, BreakType, Docx, PageMargin, Paragraph, Pic, Run, Shading, Style, StyleType,
+    Table, TableCell, TableRow, WidthType,
 };
+
+/// English Metric Units per CSS pixel (1/96 in).
+const EMU_PER_PX: u32 = 9525;
+
+/// An indicator's chart as a picture paragraph, drawn from the same SVG as
+/// the pages and the PDF; `n` numbers the pictures so the document's ids do
+/// not depend on what else the process has written.
+fn chart(indicator: &IndicatorRow, n: usize) -> Result<Option<Paragraph>, RenderError> {
+    if indicator.chart.is_empty() {
+        return Ok(None);
+    }
+    let png = goldthread_pdf::svg_to_png(&indicator.chart, 2.0)
+        .map_err(|e| RenderError::Docx(format!("the chart of {}: {e}", indicator.title)))?;
+    // Half the page's width, keeping the chart's proportions.
+    let width = 320;
+    let height = png.height * width / png.width.max(1);
+    let pic = Pic::new_with_dimensions(png.bytes, png.width * 2, png.height * 2)
+        .id(format!("rIdChart{n}"))
+        .size(width * EMU_PER_PX, height * EMU_PER_PX);
+    Ok(Some(
+        Paragraph::new()
+            .add_run(Run::new().add_image(pic))
+            .add_run(text_run(&format!(
+                " {} {}: values against targets",
+                indicator.code, indicator.title
+            ))),
+    ))
+}
 
 /// Text as XML 1.0 allows it: control characters other than tab and line
 /// breaks cannot be written in a Word document, so they are dropped.
@@ -343,6 +371,7 @@ pub fn render(pack: &ReportPack) -> Result<Vec<u8>, RenderError> {
     }
 
     doc = doc.add_paragraph(heading(2, "Appendix B: Progress by plan").page_break_before(true));
+    let mut charts = 0;
     for plan in &pack.plans {
         doc = doc.add_paragraph(heading(3, &plan.title));
         if let Some(owner) = &plan.owner {
@@ -365,6 +394,12 @@ pub fn render(pack: &ReportPack) -> Result<Vec<u8>, RenderError> {
                 doc = doc
                     .add_paragraph(para(""))
                     .add_table(indicators_table(&s.indicators));
+                for indicator in &s.indicators {
+                    if let Some(picture) = chart(indicator, charts)? {
+                        charts += 1;
+                        doc = doc.add_paragraph(picture);
+                    }
+                }
             }
         }
     }

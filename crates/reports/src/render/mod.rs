@@ -4,6 +4,7 @@
 mod csv;
 mod docx;
 mod html;
+mod typst;
 mod xlsx;
 
 use crate::pack::ReportPack;
@@ -18,10 +19,18 @@ pub enum Format {
     Xlsx,
     /// An editable Word document.
     Docx,
+    /// A PDF typeset in-process (Typst), with the pages' charts.
+    Pdf,
 }
 
 impl Format {
-    pub const ALL: [Format; 4] = [Format::Html, Format::Csv, Format::Xlsx, Format::Docx];
+    pub const ALL: [Format; 5] = [
+        Format::Html,
+        Format::Csv,
+        Format::Xlsx,
+        Format::Docx,
+        Format::Pdf,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -29,6 +38,7 @@ impl Format {
             Format::Csv => "csv",
             Format::Xlsx => "xlsx",
             Format::Docx => "docx",
+            Format::Pdf => "pdf",
         }
     }
 
@@ -39,6 +49,7 @@ impl Format {
             Format::Csv => "Data (CSV)",
             Format::Xlsx => "Spreadsheet (Excel .xlsx)",
             Format::Docx => "Word document (.docx)",
+            Format::Pdf => "PDF",
         }
     }
 
@@ -55,6 +66,7 @@ impl Format {
             Format::Docx => {
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
             }
+            Format::Pdf => "application/pdf",
         }
     }
 }
@@ -69,6 +81,8 @@ pub enum RenderError {
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
     #[error("the Word report could not be written: {0}")]
     Docx(String),
+    #[error("the PDF report could not be typeset: {0}")]
+    Pdf(#[from] goldthread_pdf::PdfError),
 }
 
 pub fn render(pack: &ReportPack, format: Format) -> Result<Vec<u8>, RenderError> {
@@ -77,6 +91,17 @@ pub fn render(pack: &ReportPack, format: Format) -> Result<Vec<u8>, RenderError>
         Format::Csv => csv::render(pack),
         Format::Xlsx => xlsx::render(pack),
         Format::Docx => docx::render(pack),
+        Format::Pdf => {
+            let (markup, files) = typst::markup(pack);
+            let files: Vec<(&str, &[u8])> = files
+                .iter()
+                .map(|(name, bytes)| (name.as_str(), bytes.as_slice()))
+                .collect();
+            Ok(goldthread_pdf::render_pdf(&goldthread_pdf::Document {
+                markup: &markup,
+                files: &files,
+            })?)
+        }
     }
 }
 
