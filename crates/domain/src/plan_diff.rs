@@ -16,6 +16,7 @@
 use crate::action::{Action, Milestone};
 use crate::document::PlanDraft;
 use crate::indicator::Indicator;
+use crate::names::named;
 use crate::plan::{NodeLevel, PlanKind, ThreadNode};
 use crate::risk::Risk;
 use serde::Serialize;
@@ -32,6 +33,15 @@ pub enum ItemKind {
     Risk,
 }
 
+named!(ItemKind {
+    Priority => "priority",
+    Outcome => "outcome",
+    Objective => "objective",
+    Action => "action",
+    Indicator => "indicator",
+    Risk => "risk",
+});
+
 impl ItemKind {
     pub fn node(level: NodeLevel) -> ItemKind {
         match level {
@@ -46,17 +56,6 @@ impl ItemKind {
             self,
             ItemKind::Priority | ItemKind::Outcome | ItemKind::Objective
         )
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ItemKind::Priority => "priority",
-            ItemKind::Outcome => "outcome",
-            ItemKind::Objective => "objective",
-            ItemKind::Action => "action",
-            ItemKind::Indicator => "indicator",
-            ItemKind::Risk => "risk",
-        }
     }
 }
 
@@ -99,15 +98,11 @@ pub enum PlanChange {
     Changed,
 }
 
-impl PlanChange {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PlanChange::New => "new",
-            PlanChange::Unchanged => "unchanged",
-            PlanChange::Changed => "changed",
-        }
-    }
-}
+named!(PlanChange {
+    New => "new",
+    Unchanged => "unchanged",
+    Changed => "changed",
+});
 
 /// The difference one plan of a file makes to the store.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -621,6 +616,24 @@ pub fn indicator_fields(new: &Indicator, old: &Indicator) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn item_kind_names_are_its_serde_names() {
+        crate::names::assert_names_are_serde_names(
+            &ItemKind::ALL,
+            ItemKind::as_str,
+            ItemKind::parse,
+        );
+    }
+
+    #[test]
+    fn plan_change_names_are_its_serde_names() {
+        crate::names::assert_names_are_serde_names(
+            &PlanChange::ALL,
+            PlanChange::as_str,
+            PlanChange::parse,
+        );
+    }
     use crate::action::{ActionStatus, LeadOfficer, ProgressUpdate};
     use crate::indicator::Measurement;
     use chrono::NaiveDate;
