@@ -81,16 +81,15 @@ impl FromStr for FinancialYear {
             return Err(err());
         }
         let end: i32 = b.parse().map_err(|_| err())?;
-        let end_full = match b.len() {
-            2 => {
-                start - start.rem_euclid(100)
-                    + end
-                    + if end < start.rem_euclid(100) { 100 } else { 0 }
-            }
-            4 => end,
+        // The second year is the next one, in full or by its last two
+        // digits (2099/00).
+        let next = start + 1;
+        let ends_next_year = match b.len() {
+            2 => end == next.rem_euclid(100),
+            4 => end == next,
             _ => return Err(err()),
         };
-        if end_full != start + 1 {
+        if !ends_next_year {
             return Err(err());
         }
         Self::starting(start).ok_or_else(err)
@@ -356,7 +355,8 @@ mod tests {
         ] {
             assert!(bad.parse::<FinancialYear>().is_err(), "{bad}");
         }
-        // Across a century: 1999/00 and 2099/2100.
+        // Across a century: 1999/00 and 2099/2100. A sign is not a year.
+        assert!("2098/-1".parse::<FinancialYear>().is_err());
         assert_eq!("1999/00".parse::<FinancialYear>(), Ok(FinancialYear(1999)));
         assert_eq!(
             "2099/2100".parse::<FinancialYear>(),

@@ -372,14 +372,22 @@ named!(Trend {
 });
 
 impl Trend {
+    /// No trend when either figure is not a number; no change when they
+    /// differ by rounding alone (less than `f64::EPSILON` times the earlier
+    /// figure, or times 1 if that is smaller); else the sign of the change,
+    /// read with the polarity.
     pub fn between(earlier: f64, later: f64, polarity: Polarity) -> Option<Trend> {
         let delta = later - earlier;
+        if delta.is_nan() {
+            return None;
+        }
         if delta.abs() < f64::EPSILON * earlier.abs().max(1.0) {
             return Some(Trend::Same);
         }
+        let rose = delta.is_sign_positive();
         let better = match polarity {
-            Polarity::HigherIsBetter => delta > 0.0,
-            Polarity::LowerIsBetter => delta < 0.0,
+            Polarity::HigherIsBetter => rose,
+            Polarity::LowerIsBetter => !rose,
             Polarity::Neither => return None,
         };
         Some(if better {
@@ -862,6 +870,21 @@ mod tests {
             Trend::between(300.0, 300.01, Polarity::HigherIsBetter),
             Some(Trend::Improving)
         );
+        // The band is strictly less than EPSILON times the figure (at
+        // least 1): the smallest step up from 1 is a change.
+        assert_eq!(
+            Trend::between(1.0, 1.0 + f64::EPSILON, Polarity::HigherIsBetter),
+            Some(Trend::Improving)
+        );
+        assert_eq!(
+            Trend::between(0.0, f64::EPSILON, Polarity::LowerIsBetter),
+            Some(Trend::Worsening)
+        );
+        assert_eq!(
+            Trend::between(f64::NAN, 1.0, Polarity::HigherIsBetter),
+            None
+        );
+        assert_eq!(Trend::between(1.0, f64::NAN, Polarity::LowerIsBetter), None);
     }
 
     #[test]
