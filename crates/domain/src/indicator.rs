@@ -304,9 +304,10 @@ pub fn parse_figure(text: &str) -> Option<Figure> {
     if percent {
         t = t.trim_end_matches('%').trim_end();
     }
+    // A sign alone leaves no digits, which is refused below.
     let (negative, digits) = match t.strip_prefix(['-', '−']) {
-        Some(rest) if !rest.is_empty() => (true, rest.trim_start()),
-        _ => (false, t),
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, t),
     };
     let digits = digits.strip_prefix('£').unwrap_or(digits);
     if digits.is_empty() || !digits.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
@@ -403,9 +404,9 @@ fn read_number_by_pattern(text: &str) -> Option<f64> {
     let caps = re.captures(text)?;
     let digits: String = caps[1].chars().filter(|c| *c != ',').collect();
     let mut value: f64 = digits.parse().ok()?;
-    match caps.get(2).map(|m| m.as_str().to_ascii_lowercase()) {
-        Some(s) if s == "m" => value *= 1_000_000.0,
-        Some(s) if s == "k" => value *= 1_000.0,
+    match caps.get(2).map(|m| m.as_str()) {
+        Some("m" | "M") => value *= 1_000_000.0,
+        Some("k" | "K") => value *= 1_000.0,
         _ => {}
     }
     Some(value)
@@ -537,6 +538,9 @@ mod tests {
             ("-3.25 days", Some(-3.25)),
             ("1,250,000", Some(1_250_000.0)),
             ("12.", Some(12.0)),
+            ("3.5", Some(3.5)),
+            ("1234.5", Some(1234.5)),
+            ("10,000.25 spent", Some(10_000.25)),
             ("v2.5.1", Some(2.5)),
             ("- 4", Some(4.0)),
             ("", None),
@@ -544,10 +548,12 @@ mod tests {
         ] {
             assert_eq!(read_number(text), expected, "{text}");
         }
-        // Other scripts' digits go to the pattern, which reads them as
-        // Rust would not: not a number.
+        // Text with anything but ASCII in it is read by the pattern, to
+        // the same figures ("٣" above is a digit to it, but not a number).
         assert_eq!(read_number("£1.2m ü"), Some(1_200_000.0));
         assert_eq!(read_number("4 k ü"), Some(4_000.0));
+        assert_eq!(read_number("4 K ü"), Some(4_000.0));
+        assert_eq!(read_number("£2M ü"), Some(2_000_000.0));
         assert_eq!(read_number("ü 7"), Some(7.0));
     }
 
