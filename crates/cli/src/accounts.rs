@@ -53,7 +53,7 @@ enum UserCommand {
 }
 
 fn parse_role(text: &str) -> anyhow::Result<Role> {
-    Role::parse(text)
+    Role::parse(&text.trim().to_ascii_lowercase())
         .with_context(|| format!("'{text}' is not a role: use admin, editor, officer or viewer"))
 }
 

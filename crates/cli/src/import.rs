@@ -162,10 +162,6 @@ fn nothing_recognised(read: &ReadDocument) -> bool {
         && c.risks == 0
 }
 
-pub fn source_meta(file_name: &str, bytes: &[u8], read: &ReadDocument) -> SourceMeta {
-    SourceMeta::of(file_name, bytes, read.format.as_str())
-}
-
 /// Reads and stores one document given as bytes.
 pub async fn store_bytes(
     store: &Store,
@@ -175,7 +171,7 @@ pub async fn store_bytes(
     options: ImportOptions,
 ) -> anyhow::Result<ImportOutcome> {
     let read = goldthread_import::read_document(file_name, bytes)?;
-    let meta = source_meta(file_name, bytes, &read);
+    let meta = SourceMeta::of(file_name, bytes, read.format.as_str());
     Ok(store
         .import_document(&meta, &read.document, &Actor::process(actor), options)
         .await?)
@@ -328,7 +324,7 @@ async fn import_one(
             Ok((read, None, Some(diffs)))
         }
         Some(store) => {
-            let meta = source_meta(&name, &bytes, &read);
+            let meta = SourceMeta::of(&name, &bytes, read.format.as_str());
             let outcome = store
                 .import_document(&meta, &read.document, &Actor::process(actor), store_options)
                 .await

@@ -155,7 +155,7 @@ impl AuthArgs {
             );
         }
         let value = |v: &Option<String>| v.as_deref().unwrap_or_default().trim().to_string();
-        let default_role = match self.oidc_default_role.trim() {
+        let default_role = match self.oidc_default_role.trim().to_ascii_lowercase().as_str() {
             "none" => None,
             text => match goldthread_domain::Role::parse(text) {
                 Some(goldthread_domain::Role::Admin) => anyhow::bail!(

@@ -2,6 +2,7 @@
 
 use crate::document::Provenance;
 use crate::fuzzy_date::FuzzyDate;
+use crate::names::named;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -103,33 +104,17 @@ pub enum ActionStatus {
     Cancelled,
 }
 
+named!(ActionStatus {
+    NotStarted => "not_started",
+    OnTrack => "on_track",
+    AtRisk => "at_risk",
+    OffTrack => "off_track",
+    Achieved => "achieved",
+    Deferred => "deferred",
+    Cancelled => "cancelled",
+});
+
 impl ActionStatus {
-    pub const ALL: [ActionStatus; 7] = [
-        ActionStatus::NotStarted,
-        ActionStatus::OnTrack,
-        ActionStatus::AtRisk,
-        ActionStatus::OffTrack,
-        ActionStatus::Achieved,
-        ActionStatus::Deferred,
-        ActionStatus::Cancelled,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActionStatus::NotStarted => "not_started",
-            ActionStatus::OnTrack => "on_track",
-            ActionStatus::AtRisk => "at_risk",
-            ActionStatus::OffTrack => "off_track",
-            ActionStatus::Achieved => "achieved",
-            ActionStatus::Deferred => "deferred",
-            ActionStatus::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             ActionStatus::NotStarted => "Not started",
@@ -156,4 +141,87 @@ pub struct ProgressUpdate {
     pub percent_complete: Option<u8>,
     pub commentary: String,
     pub author: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> FuzzyDate {
+        FuzzyDate::parse(text, crate::DateContext::default())
+    }
+
+    fn revision(from: &str, to: &str) -> DueRevision {
+        DueRevision {
+            from: date(from),
+            to: date(to),
+            reason: None,
+            reported: None,
+        }
+    }
+
+    #[test]
+    fn the_due_date_in_force_is_the_latest_revision_else_the_original() {
+        let mut action = Action {
+            due: Some(date("March 2013")),
+            ..Action::default()
+        };
+        assert_eq!(
+            action.current_due().map(|d| d.text.as_str()),
+            Some("March 2013")
+        );
+        action.revisions = vec![
+            revision("March 2013", "June 2013"),
+            revision("June 2013", "September 2013"),
+        ];
+        assert_eq!(
+            action.current_due().map(|d| d.text.as_str()),
+            Some("September 2013")
+        );
+        // A revision counts even where the plan gave no date at first.
+        action.due = None;
+        assert_eq!(
+            action.current_due().map(|d| d.text.as_str()),
+            Some("September 2013")
+        );
+        assert_eq!(Action::default().current_due(), None);
+    }
+
+    #[test]
+    fn achieved_and_cancelled_actions_need_no_more_work() {
+        assert!(ActionStatus::Achieved.is_closed());
+        assert!(ActionStatus::Cancelled.is_closed());
+        for open in [
+            ActionStatus::NotStarted,
+            ActionStatus::OnTrack,
+            ActionStatus::AtRisk,
+            ActionStatus::OffTrack,
+            ActionStatus::Deferred,
+        ] {
+            assert!(!open.is_closed(), "{open:?}");
+        }
+        let labels = ActionStatus::ALL.map(ActionStatus::label);
+        assert_eq!(
+            labels,
+            [
+                "Not started",
+                "On track",
+                "At risk",
+                "Off track",
+                "Achieved",
+                "Deferred",
+                "Cancelled"
+            ]
+        );
+    }
+
+    #[test]
+    fn action_status_names_are_its_serde_names() {
+        crate::names::assert_names_are_serde_names(
+            &ActionStatus::ALL,
+            ActionStatus::as_str,
+            ActionStatus::parse,
+        );
+        crate::names::assert_names_read_back(&ActionStatus::ALL, ActionStatus::as_str);
+    }
 }

@@ -3,6 +3,7 @@
 
 use crate::action::Action;
 use crate::indicator::Indicator;
+use crate::names::named;
 use crate::plan::{PlanKind, PlanPeriod, PlanStatus, ThreadNode};
 use crate::risk::Risk;
 use serde::{Deserialize, Serialize};
@@ -17,17 +18,13 @@ pub enum SourceFormat {
     Json,
 }
 
-impl SourceFormat {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SourceFormat::Text => "text",
-            SourceFormat::Docx => "docx",
-            SourceFormat::Xlsx => "xlsx",
-            SourceFormat::Csv => "csv",
-            SourceFormat::Json => "json",
-        }
-    }
-}
+named!(SourceFormat {
+    Text => "text",
+    Docx => "docx",
+    Xlsx => "xlsx",
+    Csv => "csv",
+    Json => "json",
+});
 
 /// Where in the source document a record came from, so a user can go from
 /// a record back to the page it was written on.
@@ -116,15 +113,11 @@ pub enum Severity {
     Error,
 }
 
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
+named!(Severity {
+    Info => "info",
+    Warning => "warning",
+    Error => "error",
+});
 
 /// The kinds of data-quality problem an import reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -145,25 +138,21 @@ pub enum FindingKind {
     EmptyDocument,
 }
 
-impl FindingKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FindingKind::DuplicateCode => "duplicate-code",
-            FindingKind::NumberingGap => "numbering-gap",
-            FindingKind::MissingLeadOfficer => "missing-lead-officer",
-            FindingKind::MissingDueDate => "missing-due-date",
-            FindingKind::DateToBeConfirmed => "date-to-be-confirmed",
-            FindingKind::UnreadableDate => "unreadable-date",
-            FindingKind::DueBeforePlanStart => "due-before-plan-start",
-            FindingKind::UnmeasurableMeasure => "unmeasurable-measure",
-            FindingKind::SuspectText => "suspect-text",
-            FindingKind::UnrecognisedTable => "unrecognised-table",
-            FindingKind::UnrecognisedStatus => "unrecognised-status",
-            FindingKind::UndatedProgress => "undated-progress",
-            FindingKind::EmptyDocument => "empty-document",
-        }
-    }
-}
+named!(FindingKind {
+    DuplicateCode => "duplicate-code",
+    NumberingGap => "numbering-gap",
+    MissingLeadOfficer => "missing-lead-officer",
+    MissingDueDate => "missing-due-date",
+    DateToBeConfirmed => "date-to-be-confirmed",
+    UnreadableDate => "unreadable-date",
+    DueBeforePlanStart => "due-before-plan-start",
+    UnmeasurableMeasure => "unmeasurable-measure",
+    SuspectText => "suspect-text",
+    UnrecognisedTable => "unrecognised-table",
+    UnrecognisedStatus => "unrecognised-status",
+    UndatedProgress => "undated-progress",
+    EmptyDocument => "empty-document",
+});
 
 /// One data-quality observation about a document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -226,5 +215,109 @@ impl PlanDocument {
             updates: actions().map(|a| a.updates.len()).sum(),
             risks: self.plans.iter().map(|p| p.risks.len()).sum(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_provenance_reads_as_the_place_a_person_would_look() {
+        assert_eq!(Provenance::line(12).to_string(), "line 12");
+        let row = Provenance {
+            line: Some(4),
+            sheet: Some("KPIs".into()),
+        };
+        assert_eq!(row.to_string(), "KPIs, row 4");
+        let table = Provenance {
+            line: None,
+            sheet: Some("Table 2".into()),
+        };
+        assert_eq!(table.to_string(), "Table 2");
+        assert_eq!(Provenance::default().to_string(), "");
+    }
+
+    #[test]
+    fn counts_add_up_every_plan_of_the_document() {
+        use crate::plan::{NodeLevel, ThreadNode};
+        use crate::{Action, Indicator, Milestone, Risk};
+        let node = |level| ThreadNode {
+            level,
+            label: String::new(),
+            title: "t".into(),
+            strapline: None,
+            code: None,
+            parent: None,
+            provenance: None,
+        };
+        let mut plan = PlanDraft::new("A", PlanKind::Service);
+        plan.nodes = vec![
+            node(NodeLevel::Priority),
+            node(NodeLevel::Outcome),
+            node(NodeLevel::Objective),
+            node(NodeLevel::Objective),
+        ];
+        let milestone = Milestone {
+            title: "m".into(),
+            due: None,
+            completed: None,
+            provenance: None,
+        };
+        plan.actions = vec![
+            Action {
+                milestones: vec![milestone.clone(), milestone],
+                ..Action::default()
+            },
+            Action::default(),
+        ];
+        plan.indicators = vec![Indicator::default()];
+        plan.risks = vec![Risk::default()];
+        let doc = PlanDocument {
+            plans: vec![plan.clone(), plan],
+            ..PlanDocument::default()
+        };
+        let c = doc.counts();
+        assert_eq!(
+            (
+                c.priorities,
+                c.outcomes,
+                c.objectives,
+                c.actions,
+                c.milestones
+            ),
+            (2, 2, 4, 4, 4)
+        );
+        assert_eq!((c.indicators, c.targets, c.updates, c.risks), (2, 0, 0, 2));
+    }
+
+    #[test]
+    fn source_format_names_are_its_serde_names() {
+        crate::names::assert_names_are_serde_names(
+            &SourceFormat::ALL,
+            SourceFormat::as_str,
+            SourceFormat::parse,
+        );
+        crate::names::assert_names_read_back(&SourceFormat::ALL, SourceFormat::as_str);
+    }
+
+    #[test]
+    fn severity_names_are_its_serde_names() {
+        crate::names::assert_names_are_serde_names(
+            &Severity::ALL,
+            Severity::as_str,
+            Severity::parse,
+        );
+        crate::names::assert_names_read_back(&Severity::ALL, Severity::as_str);
+    }
+
+    #[test]
+    fn finding_kind_names_are_its_serde_names() {
+        crate::names::assert_names_are_serde_names(
+            &FindingKind::ALL,
+            FindingKind::as_str,
+            FindingKind::parse,
+        );
+        crate::names::assert_names_read_back(&FindingKind::ALL, FindingKind::as_str);
     }
 }

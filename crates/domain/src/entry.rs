@@ -163,6 +163,58 @@ pub fn check_revised_due(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_may_be_entered_from_the_day_its_period_begins() {
+        let c = ValueContext {
+            today: day(2017, 10, 1),
+            ..ctx(None, Unit::Count)
+        };
+        assert_eq!(
+            check_value(&c, Period::Quarter(fy(2017), Quarter::Q3), 1.0),
+            Ok(())
+        );
+        // The plan's last year is open too.
+        let end = ValueContext {
+            today: day(2019, 1, 1),
+            ..ctx(None, Unit::Count)
+        };
+        assert_eq!(check_value(&end, Period::Year(fy(2017)), 1.0), Ok(()));
+    }
+
+    #[test]
+    fn a_negative_value_is_refused_in_the_words_of_its_unit() {
+        let q = Period::Quarter(fy(2017), Quarter::Q1);
+        for (unit, words) in [
+            (Unit::Count, "count"),
+            (Unit::Days, "number of days"),
+            (Unit::Percent, "percentage"),
+        ] {
+            assert_eq!(
+                check_value(&ctx(None, unit), q, -1.0),
+                Err(EntryProblem::Negative { unit: words })
+            );
+        }
+        assert_eq!(check_value(&ctx(None, Unit::Ratio), q, -0.5), Ok(()));
+    }
+
+    #[test]
+    fn an_update_may_be_dated_today_and_as_early_as_the_earliest_day() {
+        let today = day(2017, 11, 15);
+        assert_eq!(check_update_date(today, None, today), Ok(()));
+        assert_eq!(check_update_date(EARLIEST, None, today), Ok(()));
+        assert_eq!(
+            check_update_date(EARLIEST.pred_opt().unwrap(), None, today),
+            Err(EntryProblem::BeforeEarliest { earliest: EARLIEST })
+        );
+        // A year before a plan began on 1 April 2017 is 1 April 2016.
+        assert_eq!(
+            check_update_date(day(2016, 3, 31), Some(day(2017, 4, 1)), today),
+            Err(EntryProblem::TooEarly {
+                earliest: day(2016, 4, 1)
+            })
+        );
+    }
     use crate::Quarter;
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {

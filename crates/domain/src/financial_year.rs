@@ -81,16 +81,15 @@ impl FromStr for FinancialYear {
             return Err(err());
         }
         let end: i32 = b.parse().map_err(|_| err())?;
-        let end_full = match b.len() {
-            2 => {
-                start - start.rem_euclid(100)
-                    + end
-                    + if end < start.rem_euclid(100) { 100 } else { 0 }
-            }
-            4 => end,
+        // The second year is the next one, in full or by its last two
+        // digits (2099/00).
+        let next = start + 1;
+        let ends_next_year = match b.len() {
+            2 => end == next.rem_euclid(100),
+            4 => end == next,
             _ => return Err(err()),
         };
-        if end_full != start + 1 {
+        if !ends_next_year {
             return Err(err());
         }
         Self::starting(start).ok_or_else(err)
@@ -284,6 +283,208 @@ pub(crate) fn last_of_month(year: i32, month: u32) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn p(text: &str) -> Period {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn financial_years_are_those_people_could_mean() {
+        assert_eq!(FinancialYear::starting(1899), None);
+        assert_eq!(FinancialYear::starting(1900), Some(FinancialYear(1900)));
+        assert_eq!(FinancialYear::starting(2200), Some(FinancialYear(2200)));
+        assert_eq!(FinancialYear::starting(2201), None);
+        assert_eq!(FinancialYear(2017).start_year(), 2017);
+        assert!("1899/00".parse::<FinancialYear>().is_err());
+        assert!("2200/01".parse::<FinancialYear>().is_ok());
+        assert!("2201/02".parse::<FinancialYear>().is_err());
+    }
+
+    #[test]
+    fn a_date_in_january_to_march_belongs_to_the_year_begun_the_april_before() {
+        assert_eq!(
+            FinancialYear::containing(ymd(2017, 3, 31)),
+            FinancialYear(2016)
+        );
+        assert_eq!(
+            FinancialYear::containing(ymd(2017, 4, 1)),
+            FinancialYear(2017)
+        );
+        assert_eq!(
+            FinancialYear::containing(ymd(2017, 12, 31)),
+            FinancialYear(2017)
+        );
+        assert_eq!(
+            FinancialYear::containing(ymd(2018, 1, 1)),
+            FinancialYear(2017)
+        );
+    }
+
+    #[test]
+    fn the_next_and_previous_years_are_one_either_side() {
+        let fy = FinancialYear(2017);
+        assert_eq!(fy.next().to_string(), "2018/19");
+        assert_eq!(fy.previous().to_string(), "2016/17");
+        assert_eq!(fy.quarter(Quarter::Q3).to_string(), "2017/18 Q3");
+        assert_eq!(FinancialYear(1999).to_string(), "1999/00");
+        assert_eq!(FinancialYear(2009).to_string(), "2009/10");
+    }
+
+    #[test]
+    fn financial_years_are_read_as_councils_write_them() {
+        let fy = FinancialYear(2017);
+        for text in [
+            "2017/18",
+            "2017-18",
+            "2017–18",
+            "2017—18",
+            " 2017 / 18 ",
+            "2017/2018",
+        ] {
+            assert_eq!(text.parse::<FinancialYear>(), Ok(fy), "{text}");
+        }
+        for bad in [
+            "2017/2019",
+            "2017/17",
+            "2017/1",
+            "2017/018",
+            "201/18",
+            "02017/18",
+            "2017",
+            "2017/x",
+        ] {
+            assert!(bad.parse::<FinancialYear>().is_err(), "{bad}");
+        }
+        // Across a century: 1999/00 and 2099/2100. A sign is not a year.
+        assert!("2098/-1".parse::<FinancialYear>().is_err());
+        assert_eq!("1999/00".parse::<FinancialYear>(), Ok(FinancialYear(1999)));
+        assert_eq!(
+            "2099/2100".parse::<FinancialYear>(),
+            Ok(FinancialYear(2099))
+        );
+    }
+
+    #[test]
+    fn a_financial_year_is_stored_and_sent_by_its_name() {
+        let fy = FinancialYear(2017);
+        assert_eq!(serde_json::to_value(fy).ok(), Some("2017/18".into()));
+        assert_eq!(String::from(fy), "2017/18");
+        assert_eq!(
+            serde_json::from_str::<FinancialYear>("\"2017/18\"").ok(),
+            Some(fy)
+        );
+        assert!(serde_json::from_str::<FinancialYear>("\"2017/19\"").is_err());
+    }
+
+    #[test]
+    fn quarters_are_numbered_one_to_four_from_april() {
+        assert_eq!(Quarter::ALL.map(Quarter::number), [1, 2, 3, 4]);
+        assert_eq!(Quarter::from_number(0), None);
+        assert_eq!(Quarter::from_number(1), Some(Quarter::Q1));
+        assert_eq!(Quarter::from_number(4), Some(Quarter::Q4));
+        assert_eq!(Quarter::from_number(5), None);
+        for (month, quarter) in [
+            (1, Quarter::Q4),
+            (3, Quarter::Q4),
+            (4, Quarter::Q1),
+            (6, Quarter::Q1),
+            (7, Quarter::Q2),
+            (9, Quarter::Q2),
+            (10, Quarter::Q3),
+            (12, Quarter::Q3),
+        ] {
+            assert_eq!(Quarter::of(ymd(2017, month, 15)), quarter, "month {month}");
+        }
+    }
+
+    #[test]
+    fn each_period_runs_from_its_first_to_its_last_day() {
+        for (text, first, last) in [
+            ("2017/18", ymd(2017, 4, 1), ymd(2018, 3, 31)),
+            ("2017/18 H1", ymd(2017, 4, 1), ymd(2017, 9, 30)),
+            ("2017/18 H2", ymd(2017, 10, 1), ymd(2018, 3, 31)),
+            ("2017/18 Q1", ymd(2017, 4, 1), ymd(2017, 6, 30)),
+            ("2017/18 Q3", ymd(2017, 10, 1), ymd(2017, 12, 31)),
+            ("2017/18 Q4", ymd(2018, 1, 1), ymd(2018, 3, 31)),
+            ("2017-12", ymd(2017, 12, 1), ymd(2017, 12, 31)),
+            ("2020-02", ymd(2020, 2, 1), ymd(2020, 2, 29)),
+        ] {
+            let period = p(text);
+            assert_eq!(
+                (period.first_day(), period.last_day()),
+                (first, last),
+                "{text}"
+            );
+            assert!(period.contains(first) && period.contains(last), "{text}");
+            assert!(!period.contains(first.pred_opt().unwrap()), "{text}");
+            assert!(!period.contains(last.succ_opt().unwrap()), "{text}");
+        }
+        assert_eq!(p("2018-04").financial_year(), FinancialYear(2018));
+        assert_eq!(p("2018-03").financial_year(), FinancialYear(2017));
+        assert_eq!(p("2017/18 H2").financial_year(), FinancialYear(2017));
+        assert_eq!(last_of_month(2019, 12), ymd(2019, 12, 31));
+        assert_eq!(last_of_month(2019, 2), ymd(2019, 2, 28));
+    }
+
+    #[test]
+    fn the_previous_period_is_the_one_just_before_of_the_same_kind() {
+        for (period, previous) in [
+            ("2018-01", "2017-12"),
+            ("2017-05", "2017-04"),
+            ("2017/18 Q3", "2017/18 Q2"),
+            ("2017/18 Q2", "2017/18 Q1"),
+            ("2017/18 Q4", "2017/18 Q3"),
+            ("2017/18 Q1", "2016/17 Q4"),
+            ("2017/18 H2", "2017/18 H1"),
+            ("2017/18 H1", "2016/17 H2"),
+            ("2017/18", "2016/17"),
+        ] {
+            assert_eq!(p(period).previous(), p(previous), "{period}");
+        }
+    }
+
+    #[test]
+    fn the_same_period_a_year_earlier_keeps_its_month_quarter_or_half() {
+        for (period, year_earlier) in [
+            ("2018-02", "2017-02"),
+            ("2017/18 Q3", "2016/17 Q3"),
+            ("2017/18 H2", "2016/17 H2"),
+            ("2017/18 H1", "2016/17 H1"),
+            ("2017/18", "2016/17"),
+        ] {
+            assert_eq!(p(period).year_earlier(), p(year_earlier), "{period}");
+        }
+    }
+
+    #[test]
+    fn period_text_that_is_not_a_period_is_refused() {
+        for bad in [
+            "2017/18 H3",
+            "2017/18 H0",
+            "2017/18 Q0",
+            "2017/18 X1",
+            "2017/18 Q",
+            "17-05",
+            "1800-05",
+            "2017-0",
+            "2017-x",
+            "spring",
+        ] {
+            assert!(bad.parse::<Period>().is_err(), "{bad}");
+        }
+        assert_eq!(
+            p("2017/18 q2"),
+            Period::Quarter(FinancialYear(2017), Quarter::Q2)
+        );
+        assert_eq!(p("2017/18 h1"), Period::Half(FinancialYear(2017), 1));
+        assert_eq!(
+            p("2017-5"),
+            Period::Month {
+                year: 2017,
+                month: 5
+            }
+        );
+    }
 
     #[test]
     fn financial_year_runs_april_to_march() {

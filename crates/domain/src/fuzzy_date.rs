@@ -6,6 +6,7 @@
 //! kept, unresolved, so no record is ever dropped for a bad date.
 
 use crate::financial_year::FinancialYear;
+use crate::names::named;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -35,6 +36,14 @@ pub enum DateReading {
     /// Text that could not be read as a date.
     Unreadable,
 }
+
+named!(DateReading {
+    Span => "span",
+    Recurring => "recurring",
+    Ongoing => "ongoing",
+    ToBeConfirmed => "to_be_confirmed",
+    Unreadable => "unreadable",
+});
 
 /// How often something recurs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,5 +92,38 @@ impl FuzzyDate {
     /// The day by which the thing is due: the latest day the text allows.
     pub fn deadline(&self) -> Option<NaiveDate> {
         self.latest
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_exact_day_is_due_on_that_day_and_read_as_written() {
+        let day = NaiveDate::from_ymd_opt(2017, 3, 7).unwrap();
+        let exact = FuzzyDate::exact(day);
+        assert_eq!(exact.text, "7 March 2017");
+        assert_eq!((exact.earliest, exact.deadline()), (Some(day), Some(day)));
+        assert_eq!((exact.recurrence, exact.reading), (None, DateReading::Span));
+        assert!(exact.is_readable());
+        let parsed = FuzzyDate::parse("7 March 2017", DateContext::default());
+        assert_eq!(parsed, exact);
+        let unreadable = FuzzyDate::parse("when the money comes", DateContext::default());
+        assert!(!unreadable.is_readable());
+        assert_eq!(unreadable.deadline(), None);
+        let summer = FuzzyDate::parse("Summer 2017", DateContext::default());
+        assert!(summer.is_readable());
+        assert_eq!(summer.deadline(), NaiveDate::from_ymd_opt(2017, 8, 31));
+    }
+
+    #[test]
+    fn date_reading_names_are_its_serde_names() {
+        crate::names::assert_names_are_serde_names(
+            &DateReading::ALL,
+            DateReading::as_str,
+            DateReading::parse,
+        );
+        crate::names::assert_names_read_back(&DateReading::ALL, DateReading::as_str);
     }
 }

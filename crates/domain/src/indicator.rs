@@ -2,6 +2,7 @@
 
 use crate::document::Provenance;
 use crate::financial_year::Period;
+use crate::names::named;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -87,20 +88,6 @@ impl fmt::Display for IndicatorCode {
     }
 }
 
-macro_rules! string_enum {
-    ($name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-            pub fn parse(s: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == s)
-            }
-        }
-    };
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Frequency {
@@ -109,7 +96,7 @@ pub enum Frequency {
     HalfYearly,
     Annual,
 }
-string_enum!(Frequency { Monthly => "monthly", Quarterly => "quarterly", HalfYearly => "half_yearly", Annual => "annual" });
+named!(Frequency { Monthly => "monthly", Quarterly => "quarterly", HalfYearly => "half_yearly", Annual => "annual" });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -122,7 +109,7 @@ pub enum Unit {
     Ratio,
     Text,
 }
-string_enum!(Unit { Percent => "percent", Count => "count", Pounds => "pounds", Days => "days", Ratio => "ratio", Text => "text" });
+named!(Unit { Percent => "percent", Count => "count", Pounds => "pounds", Days => "days", Ratio => "ratio", Text => "text" });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -132,7 +119,7 @@ pub enum Polarity {
     LowerIsBetter,
     Neither,
 }
-string_enum!(Polarity { HigherIsBetter => "higher_is_better", LowerIsBetter => "lower_is_better", Neither => "neither" });
+named!(Polarity { HigherIsBetter => "higher_is_better", LowerIsBetter => "lower_is_better", Neither => "neither" });
 
 impl Polarity {
     /// The polarity an indicator's title implies. Most council indicators
@@ -221,7 +208,7 @@ pub enum Aggregation {
     #[default]
     Latest,
 }
-string_enum!(Aggregation { Sum => "sum", Mean => "mean", Latest => "latest" });
+named!(Aggregation { Sum => "sum", Mean => "mean", Latest => "latest" });
 
 impl Aggregation {
     /// The yearly figure from the period values in order; None when empty.
@@ -317,9 +304,10 @@ pub fn parse_figure(text: &str) -> Option<Figure> {
     if percent {
         t = t.trim_end_matches('%').trim_end();
     }
+    // A sign alone leaves no digits, which is refused below.
     let (negative, digits) = match t.strip_prefix(['-', '−']) {
-        Some(rest) if !rest.is_empty() => (true, rest.trim_start()),
-        _ => (false, t),
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, t),
     };
     let digits = digits.strip_prefix('£').unwrap_or(digits);
     if digits.is_empty() || !digits.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
@@ -416,9 +404,9 @@ fn read_number_by_pattern(text: &str) -> Option<f64> {
     let caps = re.captures(text)?;
     let digits: String = caps[1].chars().filter(|c| *c != ',').collect();
     let mut value: f64 = digits.parse().ok()?;
-    match caps.get(2).map(|m| m.as_str().to_ascii_lowercase()) {
-        Some(s) if s == "m" => value *= 1_000_000.0,
-        Some(s) if s == "k" => value *= 1_000.0,
+    match caps.get(2).map(|m| m.as_str()) {
+        Some("m" | "M") => value *= 1_000_000.0,
+        Some("k" | "K") => value *= 1_000.0,
         _ => {}
     }
     Some(value)
@@ -449,6 +437,173 @@ mod period_text {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_code_is_one_to_eight_capitals_then_a_number_of_up_to_twelve_characters() {
+        let read = |t: &str| t.parse::<IndicatorCode>().map(|c| c.to_string());
+        assert_eq!(read("ABCDEFGH 1").as_deref(), Ok("ABCDEFGH 1"));
+        assert!(read("ABCDEFGHI 1").is_err());
+        assert_eq!(read("A1").as_deref(), Ok("A1"));
+        assert_eq!(read("NI 123456789012").as_deref(), Ok("NI 123456789012"));
+        assert!(read("NI 1234567890123").is_err());
+        assert_eq!(read(" NI 1.2.3 ").as_deref(), Ok("NI 1.2.3"));
+        for bad in ["NI 1-2", "NI 1 2", "NI .5", "NI", "Ni 14"] {
+            assert!(read(bad).is_err(), "{bad}");
+        }
+        let code: IndicatorCode = "NI  14".parse().unwrap();
+        assert_eq!(String::from(code.clone()), "NI 14");
+        assert_eq!(
+            serde_json::from_str::<IndicatorCode>("\"NI 14\"").ok(),
+            Some(code)
+        );
+        assert!(serde_json::from_str::<IndicatorCode>("\"14\"").is_err());
+    }
+
+    #[test]
+    fn only_codes_of_four_or_more_letters_ending_pi_imply_a_frequency() {
+        let f = |c: &str| c.parse::<IndicatorCode>().unwrap().implied_frequency();
+        assert_eq!(f("HEHPI 3"), Some(Frequency::HalfYearly));
+        assert_eq!(f("QBPI 1"), Some(Frequency::Quarterly));
+        assert_eq!(f("MPI 1"), None, "three letters");
+        assert_eq!(f("MEHP 1"), None, "not ending PI");
+        assert_eq!(f("XEHPI 1"), None, "no frequency letter");
+    }
+
+    #[test]
+    fn each_sign_in_a_title_implies_its_unit() {
+        for (title, unit) in [
+            ("Rate of recycling %", Unit::Percent),
+            ("Percentage of invoices paid", Unit::Percent),
+            ("Invoices paid, per cent", Unit::Percent),
+            ("Resident satisfaction with parks", Unit::Percent),
+            ("Time taken to relet homes", Unit::Days),
+            ("Days to process claims", Unit::Days),
+            ("Average time to answer calls", Unit::Days),
+            ("£ saved through procurement", Unit::Pounds),
+            ("Cost of agency staff", Unit::Pounds),
+            ("Agency cost per week", Unit::Pounds),
+            ("Homes built", Unit::Count),
+        ] {
+            assert_eq!(Unit::infer(title), unit, "{title}");
+        }
+        assert_eq!(Polarity::infer("Homes built"), Polarity::HigherIsBetter);
+        assert_eq!(Polarity::infer("Crime rate"), Polarity::LowerIsBetter);
+    }
+
+    #[test]
+    fn figures_with_signs_and_spaces_are_read_and_prose_is_not() {
+        let f = |t: &str| parse_figure(t).map(|f| f.value);
+        for (text, expected) in [
+            ("−5", Some(-5.0)),
+            ("- 5", Some(-5.0)),
+            ("-", None),
+            ("£ 1,250", Some(1250.0)),
+            ("-£3", Some(-3.0)),
+            ("1,25", Some(1.25)),
+            ("1,250.5", Some(1250.5)),
+            ("12,345,67", None),
+            (".5", Some(0.5)),
+            ("5 %", Some(5.0)),
+            ("12†", Some(12.0)),
+            (",5", None),
+            ("1,2,3", None),
+            ("1.5,000", None),
+            ("%", None),
+            ("£", None),
+            ("5a", None),
+        ] {
+            assert_eq!(f(text), expected, "{text}");
+        }
+        assert!(
+            f(&"9".repeat(40)).is_some(),
+            "forty characters are a figure"
+        );
+        assert_eq!(f(&"9".repeat(41)), None);
+        let pounds = parse_figure("£5").unwrap();
+        assert!(pounds.pounds && !pounds.percent);
+        let percent = parse_figure("5%").unwrap();
+        assert!(percent.percent && !percent.pounds);
+    }
+
+    #[test]
+    fn numbers_are_read_with_their_millions_and_thousands() {
+        for (text, expected) in [
+            ("£1.2m", Some(1_200_000.0)),
+            ("3 M", Some(3_000_000.0)),
+            ("4k", Some(4_000.0)),
+            ("4 K homes", Some(4_000.0)),
+            ("5 months", Some(5.0)),
+            ("2 kites", Some(2.0)),
+            ("6 m_x", Some(6.0)),
+            ("-3.25 days", Some(-3.25)),
+            ("1,250,000", Some(1_250_000.0)),
+            ("12.", Some(12.0)),
+            ("3.5", Some(3.5)),
+            ("1234.5", Some(1234.5)),
+            ("10,000.25 spent", Some(10_000.25)),
+            ("v2.5.1", Some(2.5)),
+            ("- 4", Some(4.0)),
+            ("", None),
+            ("٣ units", None),
+        ] {
+            assert_eq!(read_number(text), expected, "{text}");
+        }
+        // Text with anything but ASCII in it is read by the pattern, to
+        // the same figures ("٣" above is a digit to it, but not a number).
+        assert_eq!(read_number("£1.2m ü"), Some(1_200_000.0));
+        assert_eq!(read_number("4 k ü"), Some(4_000.0));
+        assert_eq!(read_number("4 K ü"), Some(4_000.0));
+        assert_eq!(read_number("£2M ü"), Some(2_000_000.0));
+        assert_eq!(read_number("ü 7"), Some(7.0));
+    }
+
+    #[test]
+    fn targets_and_values_carry_their_period_as_text() {
+        let target = Target {
+            period: "2017/18 Q2".parse().unwrap(),
+            text: "80%".into(),
+            value: Some(80.0),
+        };
+        let json = serde_json::to_value(&target).unwrap();
+        assert_eq!(json["period"], "2017/18 Q2");
+        assert_eq!(serde_json::from_value::<Target>(json).ok(), Some(target));
+    }
+
+    #[test]
+    fn frequency_names_are_its_serde_names() {
+        crate::names::assert_names_are_serde_names(
+            &Frequency::ALL,
+            Frequency::as_str,
+            Frequency::parse,
+        );
+        crate::names::assert_names_read_back(&Frequency::ALL, Frequency::as_str);
+    }
+
+    #[test]
+    fn unit_names_are_its_serde_names() {
+        crate::names::assert_names_are_serde_names(&Unit::ALL, Unit::as_str, Unit::parse);
+        crate::names::assert_names_read_back(&Unit::ALL, Unit::as_str);
+    }
+
+    #[test]
+    fn polarity_names_are_its_serde_names() {
+        crate::names::assert_names_are_serde_names(
+            &Polarity::ALL,
+            Polarity::as_str,
+            Polarity::parse,
+        );
+        crate::names::assert_names_read_back(&Polarity::ALL, Polarity::as_str);
+    }
+
+    #[test]
+    fn aggregation_names_are_its_serde_names() {
+        crate::names::assert_names_are_serde_names(
+            &Aggregation::ALL,
+            Aggregation::as_str,
+            Aggregation::parse,
+        );
+        crate::names::assert_names_read_back(&Aggregation::ALL, Aggregation::as_str);
+    }
 
     #[test]
     fn indicator_codes_normalise_and_reject_prose() {

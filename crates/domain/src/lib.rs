@@ -14,6 +14,7 @@ pub mod financial_year;
 pub mod fuzzy_date;
 mod fuzzy_date_parser;
 pub mod indicator;
+mod names;
 pub mod organisation;
 pub mod plan;
 pub mod plan_diff;

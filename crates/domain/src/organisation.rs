@@ -1,5 +1,6 @@
 //! The council and its structure.
 
+use crate::names::named;
 use crate::status::StatusRules;
 use serde::{Deserialize, Serialize};
 
@@ -31,21 +32,11 @@ pub enum UnitKind {
     Team,
 }
 
-impl UnitKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UnitKind::Directorate => "directorate",
-            UnitKind::Service => "service",
-            UnitKind::Team => "team",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [UnitKind::Directorate, UnitKind::Service, UnitKind::Team]
-            .into_iter()
-            .find(|k| k.as_str() == s)
-    }
-}
+named!(UnitKind {
+    Directorate => "directorate",
+    Service => "service",
+    Team => "team",
+});
 
 /// A directorate, service or team, with the short code plans use for it
 /// (`HH` for Housing and Health, `CSP`, `RB`).
@@ -73,6 +64,23 @@ impl OrgUnit {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_service_code_is_one_to_eight_capitals() {
+        assert_eq!(OrgUnit::code_of_reference("ABCDEFGH1"), Some("ABCDEFGH"));
+        assert_eq!(OrgUnit::code_of_reference("ABCDEFGHI1"), None);
+        assert_eq!(OrgUnit::code_of_reference("HH"), Some("HH"));
+    }
+
+    #[test]
+    fn unit_kind_names_are_its_serde_names() {
+        crate::names::assert_names_are_serde_names(
+            &UnitKind::ALL,
+            UnitKind::as_str,
+            UnitKind::parse,
+        );
+        crate::names::assert_names_read_back(&UnitKind::ALL, UnitKind::as_str);
+    }
 
     #[test]
     fn service_codes_come_from_references() {

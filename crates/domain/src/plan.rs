@@ -2,6 +2,7 @@
 
 use crate::document::Provenance;
 use crate::financial_year::FinancialYear;
+use crate::names::named;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -17,32 +18,16 @@ pub enum PlanKind {
     Performance,
 }
 
+named!(PlanKind {
+    Corporate => "corporate",
+    CorporateAction => "corporate_action",
+    Service => "service",
+    Operational => "operational",
+    Improvement => "improvement",
+    Performance => "performance",
+});
+
 impl PlanKind {
-    pub const ALL: [PlanKind; 6] = [
-        PlanKind::Corporate,
-        PlanKind::CorporateAction,
-        PlanKind::Service,
-        PlanKind::Operational,
-        PlanKind::Improvement,
-        PlanKind::Performance,
-    ];
-
-    /// The stable name used in storage, the API and the import contract.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PlanKind::Corporate => "corporate",
-            PlanKind::CorporateAction => "corporate_action",
-            PlanKind::Service => "service",
-            PlanKind::Operational => "operational",
-            PlanKind::Improvement => "improvement",
-            PlanKind::Performance => "performance",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             PlanKind::Corporate => "Corporate plan",
@@ -64,25 +49,11 @@ pub enum PlanStatus {
     Archived,
 }
 
-impl PlanStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PlanStatus::Draft => "draft",
-            PlanStatus::Approved => "approved",
-            PlanStatus::Archived => "archived",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            PlanStatus::Draft,
-            PlanStatus::Approved,
-            PlanStatus::Archived,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == s)
-    }
-}
+named!(PlanStatus {
+    Draft => "draft",
+    Approved => "approved",
+    Archived => "archived",
+});
 
 /// The financial years a plan covers, inclusive: a three-year service plan
 /// 2017/18–2019/20 has `from = 2017/18`, `to = 2019/20`.
@@ -128,25 +99,11 @@ pub enum NodeLevel {
     Objective,
 }
 
-impl NodeLevel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NodeLevel::Priority => "priority",
-            NodeLevel::Outcome => "outcome",
-            NodeLevel::Objective => "objective",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            NodeLevel::Priority,
-            NodeLevel::Outcome,
-            NodeLevel::Objective,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == s)
-    }
-}
+named!(NodeLevel {
+    Priority => "priority",
+    Outcome => "outcome",
+    Objective => "objective",
+});
 
 /// One node of the golden thread above the actions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -161,4 +118,75 @@ pub struct ThreadNode {
     /// Index of the parent node in the same plan.
     pub parent: Option<usize>,
     pub provenance: Option<Provenance>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn year(start: i32) -> FinancialYear {
+        FinancialYear::starting(start).unwrap()
+    }
+
+    #[test]
+    fn plan_kinds_have_the_words_pages_show() {
+        assert_eq!(
+            PlanKind::ALL.map(PlanKind::label),
+            [
+                "Corporate plan",
+                "Corporate action plan",
+                "Service plan",
+                "Operational plan",
+                "Improvement plan",
+                "Performance report"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_plan_period_covers_each_year_from_first_to_last() {
+        let three = PlanPeriod {
+            from: year(2017),
+            to: year(2019),
+        };
+        assert_eq!(
+            three.years().collect::<Vec<_>>(),
+            [year(2017), year(2018), year(2019)]
+        );
+        assert_eq!(three.to_string(), "2017/18 to 2019/20");
+        let one = PlanPeriod::single(year(2017));
+        assert_eq!((one.from, one.to), (year(2017), year(2017)));
+        assert_eq!(one.years().collect::<Vec<_>>(), [year(2017)]);
+        assert_eq!(one.to_string(), "2017/18");
+    }
+
+    #[test]
+    fn plan_kind_names_are_its_serde_names() {
+        crate::names::assert_names_are_serde_names(
+            &PlanKind::ALL,
+            PlanKind::as_str,
+            PlanKind::parse,
+        );
+        crate::names::assert_names_read_back(&PlanKind::ALL, PlanKind::as_str);
+    }
+
+    #[test]
+    fn plan_status_names_are_its_serde_names() {
+        crate::names::assert_names_are_serde_names(
+            &PlanStatus::ALL,
+            PlanStatus::as_str,
+            PlanStatus::parse,
+        );
+        crate::names::assert_names_read_back(&PlanStatus::ALL, PlanStatus::as_str);
+    }
+
+    #[test]
+    fn node_level_names_are_its_serde_names() {
+        crate::names::assert_names_are_serde_names(
+            &NodeLevel::ALL,
+            NodeLevel::as_str,
+            NodeLevel::parse,
+        );
+        crate::names::assert_names_read_back(&NodeLevel::ALL, NodeLevel::as_str);
+    }
 }

@@ -16,6 +16,7 @@
 use crate::action::{Action, Milestone};
 use crate::document::PlanDraft;
 use crate::indicator::Indicator;
+use crate::names::named;
 use crate::plan::{NodeLevel, PlanKind, ThreadNode};
 use crate::risk::Risk;
 use serde::Serialize;
@@ -32,6 +33,15 @@ pub enum ItemKind {
     Risk,
 }
 
+named!(ItemKind {
+    Priority => "priority",
+    Outcome => "outcome",
+    Objective => "objective",
+    Action => "action",
+    Indicator => "indicator",
+    Risk => "risk",
+});
+
 impl ItemKind {
     pub fn node(level: NodeLevel) -> ItemKind {
         match level {
@@ -46,17 +56,6 @@ impl ItemKind {
             self,
             ItemKind::Priority | ItemKind::Outcome | ItemKind::Objective
         )
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ItemKind::Priority => "priority",
-            ItemKind::Outcome => "outcome",
-            ItemKind::Objective => "objective",
-            ItemKind::Action => "action",
-            ItemKind::Indicator => "indicator",
-            ItemKind::Risk => "risk",
-        }
     }
 }
 
@@ -99,15 +98,11 @@ pub enum PlanChange {
     Changed,
 }
 
-impl PlanChange {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PlanChange::New => "new",
-            PlanChange::Unchanged => "unchanged",
-            PlanChange::Changed => "changed",
-        }
-    }
-}
+named!(PlanChange {
+    New => "new",
+    Unchanged => "unchanged",
+    Changed => "changed",
+});
 
 /// The difference one plan of a file makes to the store.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -621,6 +616,24 @@ pub fn indicator_fields(new: &Indicator, old: &Indicator) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn item_kind_names_are_its_serde_names() {
+        crate::names::assert_names_are_serde_names(
+            &ItemKind::ALL,
+            ItemKind::as_str,
+            ItemKind::parse,
+        );
+    }
+
+    #[test]
+    fn plan_change_names_are_its_serde_names() {
+        crate::names::assert_names_are_serde_names(
+            &PlanChange::ALL,
+            PlanChange::as_str,
+            PlanChange::parse,
+        );
+    }
     use crate::action::{ActionStatus, LeadOfficer, ProgressUpdate};
     use crate::indicator::Measurement;
     use chrono::NaiveDate;
@@ -786,6 +799,177 @@ mod tests {
         assert_eq!(diff.unmatched.len(), 1);
         assert_eq!(diff.status, PlanChange::Changed);
         assert_eq!(diff.counts(), (0, 0, 0, 1));
+    }
+
+    fn removed(items: &[(ItemKind, usize)]) -> PlanDiff {
+        let mut diff = PlanDiff::new_plan(&PlanDraft::new("P", PlanKind::Service));
+        diff.status = PlanChange::Changed;
+        diff.removed = items
+            .iter()
+            .map(|&(kind, index)| ItemRef {
+                kind,
+                code: None,
+                title: format!("{} {index}", kind.as_str()),
+                index,
+            })
+            .collect();
+        diff
+    }
+
+    #[test]
+    fn a_kept_item_is_the_one_of_that_kind_and_stored_index() {
+        // Stored actions 0 and 1 both removed: keeping action 1 keeps
+        // that one, not the first action.
+        let mut diff = removed(&[(ItemKind::Action, 0), (ItemKind::Action, 1)]);
+        diff.keep(ItemKind::Action, 1);
+        assert_eq!(
+            diff.unmatched.iter().map(|r| r.index).collect::<Vec<_>>(),
+            [1]
+        );
+        assert!(diff.is_removed(ItemKind::Action, 0));
+        assert!(!diff.is_removed(ItemKind::Action, 1));
+        // Added, removed, changed, kept.
+        assert_eq!(diff.counts(), (0, 1, 0, 1));
+        // Actions and indicators are numbered apart: indicator 2 is not
+        // action 2.
+        let mut diff = removed(&[(ItemKind::Action, 2), (ItemKind::Indicator, 2)]);
+        assert!(!diff.is_removed(ItemKind::Risk, 2));
+        diff.keep(ItemKind::Indicator, 2);
+        assert_eq!(
+            diff.unmatched.iter().map(|r| r.kind).collect::<Vec<_>>(),
+            [ItemKind::Indicator]
+        );
+        assert!(diff.is_removed(ItemKind::Action, 2));
+    }
+
+    #[test]
+    fn thread_nodes_of_every_level_share_one_numbering() {
+        // The stored plan's nodes are one list: node 3 is node 3 whether
+        // asked for as a priority or found as an outcome.
+        let mut diff = removed(&[(ItemKind::Outcome, 3)]);
+        assert!(diff.is_removed(ItemKind::Priority, 3));
+        diff.keep(ItemKind::Priority, 3);
+        assert!(diff.removed.is_empty());
+        assert_eq!(diff.unmatched.len(), 1);
+        // But a node is not an action of the same number, either way.
+        let mut diff = removed(&[(ItemKind::Outcome, 2), (ItemKind::Action, 2)]);
+        diff.keep(ItemKind::Action, 2);
+        assert_eq!(
+            diff.unmatched.iter().map(|r| r.kind).collect::<Vec<_>>(),
+            [ItemKind::Action]
+        );
+        assert!(!diff.is_removed(ItemKind::Action, 2));
+        let only_action = removed(&[(ItemKind::Action, 2)]);
+        assert!(!only_action.is_removed(ItemKind::Priority, 2));
+        for kind in [ItemKind::Priority, ItemKind::Outcome, ItemKind::Objective] {
+            assert!(kind.is_node(), "{kind:?}");
+        }
+        for kind in [ItemKind::Action, ItemKind::Indicator, ItemKind::Risk] {
+            assert!(!kind.is_node(), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn a_risk_changes_when_its_rating_or_what_it_threatens_changes() {
+        let mut stored = plan();
+        stored.risks.push(Risk {
+            code: Some("R1".into()),
+            title: "Homes not built".into(),
+            likelihood: Some(3),
+            impact: Some(4),
+            actions: vec![0],
+            nodes: vec![0],
+            ..Risk::default()
+        });
+        let (same, _) = diff_plan(&stored.clone(), Some((1, &stored)));
+        assert_eq!(same.status, PlanChange::Unchanged);
+        let mut file = stored.clone();
+        file.risks[0].likelihood = Some(4);
+        file.risks[0].actions = vec![1];
+        file.risks[0].nodes = vec![];
+        let (diff, _) = diff_plan(&file, Some((1, &stored)));
+        assert_eq!(diff.changed.len(), 1, "{diff:?}");
+        assert_eq!(diff.changed[0].item.kind, ItemKind::Risk);
+        assert_eq!(diff.changed[0].fields, ["likelihood", "actions", "thread"]);
+    }
+
+    #[test]
+    fn a_milestone_completed_or_moved_changes_its_action() {
+        let mut stored = plan();
+        stored.actions[0].milestones.push(Milestone {
+            title: "Site bought".into(),
+            due: None,
+            completed: None,
+            provenance: None,
+        });
+        let mut file = stored.clone();
+        file.actions[0].milestones[0].completed = NaiveDate::from_ymd_opt(2017, 5, 1);
+        let (diff, _) = diff_plan(&file, Some((1, &stored)));
+        assert_eq!(diff.changed.len(), 1, "{diff:?}");
+        assert_eq!(diff.changed[0].fields, ["milestones"]);
+    }
+
+    #[test]
+    fn a_lead_named_twice_is_one_lead_and_a_second_lead_is_a_change() {
+        let stored = plan();
+        let lead = |name: &str| LeadOfficer {
+            name: name.into(),
+            joint: false,
+        };
+        let mut twice = stored.clone();
+        twice.actions[0].lead_officers = vec![lead("Head of Housing"), lead("Head of Housing")];
+        let (diff, _) = diff_plan(&twice, Some((1, &stored)));
+        assert_eq!(diff.status, PlanChange::Unchanged, "{diff:?}");
+        let mut second = stored.clone();
+        second.actions[0].lead_officers = vec![lead("Head of Housing"), lead("Head of Finance")];
+        let (diff, _) = diff_plan(&second, Some((1, &stored)));
+        assert_eq!(diff.changed.len(), 1, "{diff:?}");
+        assert_eq!(diff.changed[0].fields, ["lead_officers"]);
+    }
+
+    #[test]
+    fn only_a_revised_due_date_the_store_lacks_changes_an_action() {
+        let date = |t: &str| crate::FuzzyDate::parse(t, crate::DateContext::default());
+        let revision = |from: &str, to: &str| crate::DueRevision {
+            from: date(from),
+            to: date(to),
+            reason: None,
+            reported: None,
+        };
+        let mut stored = plan();
+        stored.actions[0].revisions = vec![revision("March 2013", "June 2013")];
+        let (same, _) = diff_plan(&stored.clone(), Some((1, &stored)));
+        assert_eq!(same.status, PlanChange::Unchanged, "{same:?}");
+        // Revisions recorded in Goldthread are never dropped by an import.
+        let mut fewer = stored.clone();
+        fewer.actions[0].revisions.clear();
+        let (diff, _) = diff_plan(&fewer, Some((1, &stored)));
+        assert_eq!(diff.status, PlanChange::Unchanged, "{diff:?}");
+        let mut more = stored.clone();
+        more.actions[0]
+            .revisions
+            .push(revision("June 2013", "September 2013"));
+        let (diff, _) = diff_plan(&more, Some((1, &stored)));
+        assert_eq!(diff.changed.len(), 1, "{diff:?}");
+        assert_eq!(diff.changed[0].fields, ["revisions"]);
+    }
+
+    #[test]
+    fn a_reported_status_the_file_gives_must_be_held_but_none_clears_nothing() {
+        use crate::status::Rag;
+        let mut stored = plan();
+        stored.indicators[0].measurements[0].status = Some(Rag::Amber);
+        let with = |status: Option<Rag>| {
+            let mut file = stored.clone();
+            file.indicators[0].measurements[0].status = status;
+            diff_plan(&file, Some((1, &stored))).0
+        };
+        assert_eq!(with(Some(Rag::Amber)).status, PlanChange::Unchanged);
+        let none = with(None);
+        assert_eq!(none.status, PlanChange::Unchanged, "{none:?}");
+        let red = with(Some(Rag::Red));
+        assert_eq!(red.changed.len(), 1, "{red:?}");
+        assert_eq!(red.changed[0].fields, ["measurements"]);
     }
 
     #[test]

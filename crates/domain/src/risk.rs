@@ -27,7 +27,8 @@ pub struct Risk {
 impl Risk {
     /// Likelihood × impact, the usual risk score; None until both are rated.
     pub fn score(&self) -> Option<u16> {
-        score(self.likelihood?.into(), self.impact?.into()).and_then(|s| u16::try_from(s).ok())
+        rated_score(self.likelihood.map(i64::from), self.impact.map(i64::from))
+            .and_then(|s| u16::try_from(s).ok())
     }
 }
 
@@ -35,6 +36,12 @@ impl Risk {
 /// for the register's order and its heat map alike.
 pub fn score(likelihood: i64, impact: i64) -> Option<i64> {
     likelihood.checked_mul(impact)
+}
+
+/// The score of a risk as stored: none until both likelihood and impact
+/// are rated.
+pub fn rated_score(likelihood: Option<i64>, impact: Option<i64>) -> Option<i64> {
+    score(likelihood?, impact?)
 }
 
 /// Where a score falls on a `scale` × `scale` grid: the top two fifths of
@@ -51,6 +58,36 @@ pub fn band(score: i64, scale: i64) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_risk_is_scored_once_both_ratings_are_given() {
+        let rated = super::Risk {
+            likelihood: Some(3),
+            impact: Some(4),
+            ..super::Risk::default()
+        };
+        assert_eq!(rated.score(), Some(12));
+        let half = super::Risk {
+            impact: None,
+            ..rated.clone()
+        };
+        assert_eq!(half.score(), None);
+        assert_eq!(super::Risk::default().score(), None);
+        assert_eq!(super::rated_score(Some(5), Some(5)), Some(25));
+        assert_eq!(super::rated_score(None, Some(5)), None);
+        assert_eq!(super::rated_score(Some(5), None), None);
+    }
+
+    #[test]
+    fn bands_scale_with_the_rating_scale() {
+        // On 3 × 3 the largest score is 9: high from 27/5 (6), medium
+        // from 72/25 (3).
+        assert_eq!(
+            (super::band(9, 3), super::band(6, 3), super::band(5, 3)),
+            ("high", "high", "medium")
+        );
+        assert_eq!((super::band(3, 3), super::band(2, 3)), ("medium", "low"));
+    }
     #[test]
     fn scores_and_bands_follow_the_usual_grid() {
         assert_eq!(super::score(4, 5), Some(20));

@@ -17,6 +17,7 @@
 use crate::action::ActionStatus;
 use crate::financial_year::{FinancialYear, Period, Quarter};
 use crate::indicator::{Aggregation, Frequency, Polarity};
+use crate::names::named;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -51,17 +52,15 @@ pub enum Rag {
     Grey,
 }
 
-impl Rag {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Rag::Red => "red",
-            Rag::Amber => "amber",
-            Rag::Green => "green",
-            Rag::Blue => "blue",
-            Rag::Grey => "grey",
-        }
-    }
+named!(Rag {
+    Red => "red",
+    Amber => "amber",
+    Green => "green",
+    Blue => "blue",
+    Grey => "grey",
+});
 
+impl Rag {
     pub fn label(self) -> &'static str {
         match self {
             Rag::Red => "Red",
@@ -90,37 +89,20 @@ pub enum ActionHealth {
     NoUpdate,
 }
 
+// In the order the dashboard lists them: the worst first.
+named!(ActionHealth {
+    Overdue => "overdue",
+    OffTrack => "off_track",
+    AtRisk => "at_risk",
+    OnTrack => "on_track",
+    Achieved => "achieved",
+    NotStarted => "not_started",
+    NoUpdate => "no_update",
+    Deferred => "deferred",
+    Cancelled => "cancelled",
+});
+
 impl ActionHealth {
-    pub const ALL: [ActionHealth; 9] = [
-        ActionHealth::Overdue,
-        ActionHealth::OffTrack,
-        ActionHealth::AtRisk,
-        ActionHealth::OnTrack,
-        ActionHealth::Achieved,
-        ActionHealth::NotStarted,
-        ActionHealth::NoUpdate,
-        ActionHealth::Deferred,
-        ActionHealth::Cancelled,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActionHealth::Achieved => "achieved",
-            ActionHealth::OnTrack => "on_track",
-            ActionHealth::AtRisk => "at_risk",
-            ActionHealth::OffTrack => "off_track",
-            ActionHealth::Overdue => "overdue",
-            ActionHealth::NotStarted => "not_started",
-            ActionHealth::Deferred => "deferred",
-            ActionHealth::Cancelled => "cancelled",
-            ActionHealth::NoUpdate => "no_update",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|h| h.as_str() == s)
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             ActionHealth::Overdue => "Overdue",
@@ -240,27 +222,16 @@ pub enum IndicatorRag {
     NotDue,
 }
 
+named!(IndicatorRag {
+    Red => "red",
+    Amber => "amber",
+    Green => "green",
+    DataOnly => "data_only",
+    Missing => "missing",
+    NotDue => "not_due",
+});
+
 impl IndicatorRag {
-    pub const ALL: [IndicatorRag; 6] = [
-        IndicatorRag::Red,
-        IndicatorRag::Amber,
-        IndicatorRag::Green,
-        IndicatorRag::DataOnly,
-        IndicatorRag::Missing,
-        IndicatorRag::NotDue,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            IndicatorRag::Green => "green",
-            IndicatorRag::Amber => "amber",
-            IndicatorRag::Red => "red",
-            IndicatorRag::DataOnly => "data_only",
-            IndicatorRag::Missing => "missing",
-            IndicatorRag::NotDue => "not_due",
-        }
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             IndicatorRag::Green => "On target",
@@ -394,15 +365,29 @@ pub enum Trend {
     Same,
 }
 
+named!(Trend {
+    Improving => "improving",
+    Worsening => "worsening",
+    Same => "same",
+});
+
 impl Trend {
+    /// No trend when either figure is not a number; no change when they
+    /// differ by rounding alone (less than `f64::EPSILON` times the earlier
+    /// figure, or times 1 if that is smaller); else the sign of the change,
+    /// read with the polarity.
     pub fn between(earlier: f64, later: f64, polarity: Polarity) -> Option<Trend> {
         let delta = later - earlier;
+        if delta.is_nan() {
+            return None;
+        }
         if delta.abs() < f64::EPSILON * earlier.abs().max(1.0) {
             return Some(Trend::Same);
         }
+        let rose = delta.is_sign_positive();
         let better = match polarity {
-            Polarity::HigherIsBetter => delta > 0.0,
-            Polarity::LowerIsBetter => delta < 0.0,
+            Polarity::HigherIsBetter => rose,
+            Polarity::LowerIsBetter => !rose,
             Polarity::Neither => return None,
         };
         Some(if better {
@@ -458,7 +443,43 @@ impl<K: Ord + Copy> Tally<K> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rag_names_are_its_serde_names() {
+        crate::names::assert_names_are_serde_names(&Rag::ALL, Rag::as_str, Rag::parse);
+        crate::names::assert_names_read_back(&Rag::ALL, Rag::as_str);
+    }
+
+    #[test]
+    fn action_health_names_are_its_serde_names() {
+        crate::names::assert_names_are_serde_names(
+            &ActionHealth::ALL,
+            ActionHealth::as_str,
+            ActionHealth::parse,
+        );
+        crate::names::assert_names_read_back(&ActionHealth::ALL, ActionHealth::as_str);
+    }
+
+    #[test]
+    fn indicator_rag_names_are_its_serde_names() {
+        crate::names::assert_names_are_serde_names(
+            &IndicatorRag::ALL,
+            IndicatorRag::as_str,
+            IndicatorRag::parse,
+        );
+        crate::names::assert_names_read_back(&IndicatorRag::ALL, IndicatorRag::as_str);
+    }
+
+    #[test]
+    fn trend_names_are_its_serde_names() {
+        crate::names::assert_names_are_serde_names(&Trend::ALL, Trend::as_str, Trend::parse);
+        crate::names::assert_names_read_back(&Trend::ALL, Trend::as_str);
+    }
     use crate::financial_year::ymd;
+
+    fn year(start: i32) -> FinancialYear {
+        FinancialYear::starting(start).unwrap()
+    }
 
     fn facts(update: Option<(NaiveDate, ActionStatus)>, due: Option<NaiveDate>) -> ActionFacts {
         ActionFacts {
@@ -466,6 +487,418 @@ mod tests {
             due,
             original_due: due,
         }
+    }
+
+    #[test]
+    fn each_colour_and_state_has_the_words_pages_show() {
+        let rag = [
+            (Rag::Red, "Red"),
+            (Rag::Amber, "Amber"),
+            (Rag::Green, "Green"),
+            (Rag::Blue, "Complete"),
+            (Rag::Grey, "No rating"),
+        ];
+        for (r, words) in rag {
+            assert_eq!(r.label(), words);
+        }
+        let health = [
+            (ActionHealth::Overdue, "Overdue"),
+            (ActionHealth::OffTrack, "Off track"),
+            (ActionHealth::AtRisk, "At risk"),
+            (ActionHealth::OnTrack, "On track"),
+            (ActionHealth::Achieved, "Achieved"),
+            (ActionHealth::NotStarted, "Not started"),
+            (ActionHealth::NoUpdate, "No update"),
+            (ActionHealth::Deferred, "Deferred"),
+            (ActionHealth::Cancelled, "Cancelled"),
+        ];
+        for (h, words) in health {
+            assert_eq!(h.label(), words);
+        }
+        let indicator = [
+            (IndicatorRag::Green, "On target"),
+            (IndicatorRag::Amber, "Near target"),
+            (IndicatorRag::Red, "Off target"),
+            (IndicatorRag::DataOnly, "Data only"),
+            (IndicatorRag::Missing, "Missing"),
+            (IndicatorRag::NotDue, "Not due"),
+        ];
+        for (r, words) in indicator {
+            assert_eq!(r.label(), words);
+        }
+        assert_eq!(Trend::Improving.label(), "Improving");
+        assert_eq!(Trend::Worsening.label(), "Worsening");
+        assert_eq!(Trend::Same.label(), "No change");
+    }
+
+    #[test]
+    fn overdue_and_off_track_are_red_at_risk_amber_on_track_green_achieved_blue() {
+        let expected = [
+            (ActionHealth::Overdue, Rag::Red),
+            (ActionHealth::OffTrack, Rag::Red),
+            (ActionHealth::AtRisk, Rag::Amber),
+            (ActionHealth::OnTrack, Rag::Green),
+            (ActionHealth::Achieved, Rag::Blue),
+            (ActionHealth::NotStarted, Rag::Grey),
+            (ActionHealth::NoUpdate, Rag::Grey),
+            (ActionHealth::Deferred, Rag::Grey),
+            (ActionHealth::Cancelled, Rag::Grey),
+        ];
+        for (health, rag) in expected {
+            assert_eq!(health.rag(), rag, "{health:?}");
+        }
+    }
+
+    #[test]
+    fn only_on_track_and_achieved_actions_count_as_on_track() {
+        let on_track = [ActionHealth::OnTrack, ActionHealth::Achieved];
+        let not = [
+            ActionHealth::Overdue,
+            ActionHealth::OffTrack,
+            ActionHealth::AtRisk,
+            ActionHealth::NotStarted,
+            ActionHealth::NoUpdate,
+            ActionHealth::Deferred,
+            ActionHealth::Cancelled,
+        ];
+        for h in on_track {
+            assert!(h.is_on_track(), "{h:?}");
+        }
+        for h in not {
+            assert!(!h.is_on_track(), "{h:?}");
+        }
+    }
+
+    #[test]
+    fn indicator_states_without_a_judgement_are_grey() {
+        assert_eq!(IndicatorRag::Green.rag(), Rag::Green);
+        assert_eq!(IndicatorRag::Amber.rag(), Rag::Amber);
+        assert_eq!(IndicatorRag::Red.rag(), Rag::Red);
+        for grey in [
+            IndicatorRag::DataOnly,
+            IndicatorRag::Missing,
+            IndicatorRag::NotDue,
+        ] {
+            assert_eq!(grey.rag(), Rag::Grey, "{grey:?}");
+        }
+    }
+
+    #[test]
+    fn an_action_not_overdue_shows_what_its_officer_last_reported() {
+        let as_at = ymd(2017, 8, 15);
+        let update = ymd(2017, 8, 1);
+        for (status, health) in [
+            (ActionStatus::NotStarted, ActionHealth::NotStarted),
+            (ActionStatus::OnTrack, ActionHealth::OnTrack),
+            (ActionStatus::AtRisk, ActionHealth::AtRisk),
+            (ActionStatus::OffTrack, ActionHealth::OffTrack),
+            (ActionStatus::Achieved, ActionHealth::Achieved),
+            (ActionStatus::Deferred, ActionHealth::Deferred),
+            (ActionStatus::Cancelled, ActionHealth::Cancelled),
+        ] {
+            let a = assess_action(
+                &facts(Some((update, status)), Some(ymd(2018, 3, 31))),
+                as_at,
+            );
+            assert_eq!((a.health, a.reported), (health, Some(status)), "{status:?}");
+        }
+        let never = assess_action(&facts(None, None), as_at);
+        assert_eq!(
+            (never.health, never.reported),
+            (ActionHealth::NoUpdate, None)
+        );
+        let never_and_late = assess_action(&facts(None, Some(ymd(2017, 6, 30))), as_at);
+        assert_eq!(never_and_late.health, ActionHealth::Overdue);
+    }
+
+    #[test]
+    fn deferred_and_cancelled_actions_are_never_overdue_nor_missing_an_update() {
+        let due = Some(ymd(2016, 3, 31));
+        let long_after = ymd(2017, 8, 15);
+        for status in [ActionStatus::Deferred, ActionStatus::Cancelled] {
+            let a = assess_action(&facts(Some((ymd(2016, 1, 10), status)), due), long_after);
+            assert_ne!(a.health, ActionHealth::Overdue, "{status:?}");
+            assert!(!a.update_missing, "{status:?}");
+        }
+        // Off track is still work to do: overdue, and an update is owed.
+        let a = assess_action(
+            &facts(Some((ymd(2016, 1, 10), ActionStatus::OffTrack)), due),
+            long_after,
+        );
+        assert_eq!(a.health, ActionHealth::Overdue);
+        assert!(a.update_missing);
+    }
+
+    #[test]
+    fn a_revised_due_date_in_force_decides_overdue_not_the_original() {
+        // Planned for March 2017, revised to March 2018: on track in
+        // August 2017, overdue from April 2018.
+        let f = ActionFacts {
+            latest_update: Some((ymd(2017, 8, 1), ActionStatus::OnTrack)),
+            due: Some(ymd(2018, 3, 31)),
+            original_due: Some(ymd(2017, 3, 31)),
+        };
+        assert_eq!(
+            assess_action(&f, ymd(2017, 8, 15)).health,
+            ActionHealth::OnTrack
+        );
+        assert_eq!(
+            assess_action(&f, ymd(2018, 4, 1)).health,
+            ActionHealth::Overdue
+        );
+    }
+
+    #[test]
+    fn an_update_on_the_first_day_of_the_quarter_counts_for_it() {
+        // Q2 2017/18 runs 1 July to 30 September.
+        let f = facts(Some((ymd(2017, 7, 1), ActionStatus::OnTrack)), None);
+        assert!(!assess_action(&f, ymd(2017, 9, 30)).update_missing);
+        assert!(assess_action(&f, ymd(2017, 10, 1)).update_missing);
+        let day_before = facts(Some((ymd(2017, 6, 30), ActionStatus::OnTrack)), None);
+        assert!(assess_action(&day_before, ymd(2017, 7, 1)).update_missing);
+    }
+
+    #[test]
+    fn no_slippage_when_the_due_date_has_not_moved_and_negative_when_brought_forward() {
+        let unmoved = facts(None, Some(ymd(2013, 3, 31)));
+        assert_eq!(assess_action(&unmoved, ymd(2013, 1, 1)).slippage_days, None);
+        let forward = ActionFacts {
+            latest_update: None,
+            due: Some(ymd(2013, 3, 31)),
+            original_due: Some(ymd(2013, 6, 30)),
+        };
+        // 30 June back to 31 March: April 30 + May 31 + June 30 days.
+        assert_eq!(
+            assess_action(&forward, ymd(2013, 1, 1)).slippage_days,
+            Some(-91)
+        );
+        let no_original = ActionFacts {
+            original_due: None,
+            ..forward
+        };
+        assert_eq!(
+            assess_action(&no_original, ymd(2013, 1, 1)).slippage_days,
+            None
+        );
+    }
+
+    #[test]
+    fn recent_quarters_are_as_many_as_asked_ending_with_the_current_one() {
+        let d = ymd(2017, 10, 5);
+        let one = recent_quarters(d, 1);
+        assert_eq!(one, vec![Period::Quarter(year(2017), Quarter::Q3)]);
+        let four: Vec<String> = recent_quarters(d, 4)
+            .iter()
+            .map(Period::to_string)
+            .collect();
+        assert_eq!(
+            four,
+            ["2016/17 Q4", "2017/18 Q1", "2017/18 Q2", "2017/18 Q3"]
+        );
+    }
+
+    #[test]
+    fn the_amber_band_is_the_tolerance_of_the_targets_size_whatever_their_signs() {
+        let hi = Polarity::HigherIsBetter;
+        // A variance target of -100: -104 misses it by 4, inside 5% of 100.
+        assert_eq!(
+            judge_value(-104.0, Some(-100.0), hi, 0.05),
+            IndicatorRag::Amber
+        );
+        assert_eq!(
+            judge_value(-106.0, Some(-100.0), hi, 0.05),
+            IndicatorRag::Red
+        );
+        // A tolerance written as -5% is still a 5% band.
+        assert_eq!(
+            judge_value(76.0, Some(80.0), hi, -0.05),
+            IndicatorRag::Amber
+        );
+        // Beating the target is green however far.
+        assert_eq!(
+            judge_value(500.0, Some(80.0), hi, 0.05),
+            IndicatorRag::Green
+        );
+        assert_eq!(
+            judge_value(1.0, Some(10.0), Polarity::LowerIsBetter, 0.05),
+            IndicatorRag::Green
+        );
+    }
+
+    #[test]
+    fn the_collection_deadline_is_the_period_end_plus_the_grace_days() {
+        let q1: Period = "2017/18 Q1".parse().unwrap();
+        let rules = StatusRules {
+            amber_tolerance: 0.05,
+            collection_grace_days: 10,
+        };
+        assert_eq!(collection_deadline(q1, &rules), ymd(2017, 7, 10));
+        assert_eq!(
+            collection_deadline(q1, &StatusRules::default()),
+            ymd(2017, 7, 30)
+        );
+        let hi = Polarity::HigherIsBetter;
+        assert_eq!(
+            assess_period(q1, None, None, hi, 0.05, &rules, ymd(2017, 7, 10)),
+            IndicatorRag::NotDue
+        );
+        assert_eq!(
+            assess_period(q1, None, None, hi, 0.05, &rules, ymd(2017, 7, 11)),
+            IndicatorRag::Missing
+        );
+        // A value entered is judged, even before its deadline.
+        assert_eq!(
+            assess_period(q1, Some(0.5), Some(1.0), hi, 0.05, &rules, ymd(2017, 7, 1)),
+            IndicatorRag::Red
+        );
+    }
+
+    #[test]
+    fn each_frequency_collects_its_periods_of_the_year_in_order() {
+        let fy = year(2017);
+        let names = |f| {
+            periods_in_year(f, fy)
+                .iter()
+                .map(Period::to_string)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names(Frequency::Monthly),
+            [
+                "2017-04", "2017-05", "2017-06", "2017-07", "2017-08", "2017-09", "2017-10",
+                "2017-11", "2017-12", "2018-01", "2018-02", "2018-03"
+            ]
+        );
+        assert_eq!(
+            names(Frequency::Quarterly),
+            ["2017/18 Q1", "2017/18 Q2", "2017/18 Q3", "2017/18 Q4"]
+        );
+        assert_eq!(names(Frequency::HalfYearly), ["2017/18 H1", "2017/18 H2"]);
+        assert_eq!(names(Frequency::Annual), ["2017/18"]);
+    }
+
+    #[test]
+    fn a_period_is_complete_from_its_last_day() {
+        let latest = |f, d| latest_complete_period(f, d).map(|p: Period| p.to_string());
+        let q = Frequency::Quarterly;
+        assert_eq!(latest(q, ymd(2017, 9, 29)).as_deref(), Some("2017/18 Q1"));
+        assert_eq!(latest(q, ymd(2017, 9, 30)).as_deref(), Some("2017/18 Q2"));
+        // Early in a year, the latest complete period is last year's.
+        assert_eq!(latest(q, ymd(2017, 4, 1)).as_deref(), Some("2016/17 Q4"));
+        assert_eq!(
+            latest(Frequency::Annual, ymd(2017, 4, 1)).as_deref(),
+            Some("2016/17")
+        );
+        assert_eq!(
+            latest(Frequency::HalfYearly, ymd(2017, 10, 5)).as_deref(),
+            Some("2017/18 H1")
+        );
+        assert_eq!(
+            latest(Frequency::Monthly, ymd(2017, 4, 1)).as_deref(),
+            Some("2017-03")
+        );
+    }
+
+    #[test]
+    fn a_summed_years_target_is_shared_evenly_and_a_periods_own_target_wins() {
+        let fy = year(2017);
+        let year = [(Period::Year(fy), Some(1200.0))];
+        let may = Period::Month {
+            year: 2017,
+            month: 5,
+        };
+        assert_eq!(
+            target_for(may, &year, Aggregation::Sum, Frequency::Monthly),
+            Some(100.0)
+        );
+        assert_eq!(
+            target_for(
+                Period::Half(fy, 2),
+                &year,
+                Aggregation::Sum,
+                Frequency::HalfYearly
+            ),
+            Some(600.0)
+        );
+        assert_eq!(
+            target_for(may, &year, Aggregation::Latest, Frequency::Monthly),
+            Some(1200.0)
+        );
+        // A period said to have no target has none, whatever the year's.
+        let q3 = Period::Quarter(fy, Quarter::Q3);
+        let with_none = [(Period::Year(fy), Some(400.0)), (q3, None)];
+        assert_eq!(
+            target_for(q3, &with_none, Aggregation::Sum, Frequency::Quarterly),
+            None
+        );
+    }
+
+    #[test]
+    fn a_falling_figure_improves_when_lower_is_better_and_worsens_when_higher_is() {
+        assert_eq!(
+            Trend::between(75.0, 70.0, Polarity::LowerIsBetter),
+            Some(Trend::Improving)
+        );
+        assert_eq!(
+            Trend::between(75.0, 70.0, Polarity::HigherIsBetter),
+            Some(Trend::Worsening)
+        );
+        assert_eq!(
+            Trend::between(70.0, 70.0, Polarity::HigherIsBetter),
+            Some(Trend::Same)
+        );
+        assert_eq!(
+            Trend::between(0.0, -2.0, Polarity::HigherIsBetter),
+            Some(Trend::Worsening)
+        );
+    }
+
+    #[test]
+    fn a_difference_of_rounding_alone_is_no_change_even_on_large_figures() {
+        // 0.1 × 3 × 1000 is 300.00000000000006 in floating point.
+        let computed = 0.1 * 3.0 * 1000.0;
+        assert_eq!(
+            Trend::between(300.0, computed, Polarity::HigherIsBetter),
+            Some(Trend::Same)
+        );
+        assert_eq!(
+            Trend::between(0.3, 0.1 + 0.2, Polarity::LowerIsBetter),
+            Some(Trend::Same)
+        );
+        // A real change on a large figure is one.
+        assert_eq!(
+            Trend::between(300.0, 300.01, Polarity::HigherIsBetter),
+            Some(Trend::Improving)
+        );
+        // The band is strictly less than EPSILON times the figure (at
+        // least 1): the smallest step up from 1 is a change.
+        assert_eq!(
+            Trend::between(1.0, 1.0 + f64::EPSILON, Polarity::HigherIsBetter),
+            Some(Trend::Improving)
+        );
+        assert_eq!(
+            Trend::between(0.0, f64::EPSILON, Polarity::LowerIsBetter),
+            Some(Trend::Worsening)
+        );
+        assert_eq!(
+            Trend::between(f64::NAN, 1.0, Polarity::HigherIsBetter),
+            None
+        );
+        assert_eq!(Trend::between(1.0, f64::NAN, Polarity::LowerIsBetter), None);
+    }
+
+    #[test]
+    fn a_tally_adds_up_every_child_once() {
+        let mut t = Tally::default();
+        for r in [Rag::Red, Rag::Red, Rag::Amber] {
+            t.add(r);
+        }
+        assert_eq!((t.get(Rag::Red), t.get(Rag::Amber), t.total()), (2, 1, 3));
+        let mut both = Tally::default();
+        both.merge(&t);
+        both.merge(&t);
+        assert_eq!((both.get(Rag::Red), both.total()), (4, 6));
+        assert_eq!(Tally::<Rag>::default().total(), 0);
     }
 
     #[test]

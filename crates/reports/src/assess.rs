@@ -97,17 +97,39 @@ pub fn indicator(
             trend_year: None,
         };
     };
-    let value = value_for(indicator, period);
-    let trend = |other: Period| {
-        Some(Trend::between(
-            value_for(indicator, other)?,
-            value?,
-            indicator.polarity,
-        ))
-        .flatten()
-    };
+    let standing = period_standing(indicator, period, rules, as_at);
     IndicatorStanding {
         period: Some(period.to_string()),
+        value: standing.value,
+        target: standing.target,
+        rag: standing.rag,
+        trend_previous: standing.trend_previous,
+        trend_year: standing.trend_year,
+    }
+}
+
+/// An indicator's standing in one period: its value and target there, the
+/// RAG as at a date, and the trend from the period before and from the
+/// same period a year earlier.
+#[derive(Debug, Clone, Copy)]
+pub struct PeriodStanding {
+    pub value: Option<f64>,
+    pub target: Option<f64>,
+    pub rag: IndicatorRag,
+    pub trend_previous: Option<Trend>,
+    pub trend_year: Option<Trend>,
+}
+
+pub fn period_standing(
+    indicator: &IndicatorInfo,
+    period: Period,
+    rules: &StatusRules,
+    as_at: NaiveDate,
+) -> PeriodStanding {
+    let value = value_for(indicator, period);
+    let trend =
+        |other: Period| Trend::between(value_for(indicator, other)?, value?, indicator.polarity);
+    PeriodStanding {
         value,
         target: target(indicator, period),
         rag: period_rag(indicator, period, rules, as_at),

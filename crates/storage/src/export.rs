@@ -43,7 +43,7 @@ fn fuzzy(row: &AnyRow, prefix: &str) -> Result<Option<FuzzyDate>, StoreError> {
         latest: date(row.try_get(format!("{prefix}_latest").as_str())?),
         recurrence: recurrence.and_then(|r| serde_json::from_str(&r).ok()),
         reading: reading
-            .and_then(|r| serde_json::from_value(serde_json::Value::String(r)).ok())
+            .and_then(|r| DateReading::parse(&r))
             .unwrap_or(DateReading::Span),
     }))
 }
@@ -58,9 +58,9 @@ fn revision_date(text: String, earliest: Option<String>, latest: Option<String>)
     }
 }
 
-/// A stored reported status, by its serde name.
+/// A stored reported status, by its name.
 fn rag(text: &str) -> Option<goldthread_domain::status::Rag> {
-    serde_json::from_value(serde_json::Value::String(text.to_string())).ok()
+    goldthread_domain::status::Rag::parse(text)
 }
 
 fn corrupt(entity: &'static str, id: i64, field: &'static str, value: &str) -> StoreError {
@@ -109,14 +109,10 @@ impl Store {
                 let severity: String = r.try_get("severity")?;
                 let kind: String = r.try_get("kind")?;
                 doc.findings.push(Finding {
-                    severity: serde_json::from_value::<Severity>(serde_json::Value::String(
-                        severity.clone(),
-                    ))
-                    .map_err(|_| corrupt("findings", id, "severity", &severity))?,
-                    kind: serde_json::from_value::<FindingKind>(serde_json::Value::String(
-                        kind.clone(),
-                    ))
-                    .map_err(|_| corrupt("findings", id, "kind", &kind))?,
+                    severity: Severity::parse(&severity)
+                        .ok_or_else(|| corrupt("findings", id, "severity", &severity))?,
+                    kind: FindingKind::parse(&kind)
+                        .ok_or_else(|| corrupt("findings", id, "kind", &kind))?,
                     message: r.try_get("message")?,
                     provenance: provenance(&r)?,
                 });

@@ -555,10 +555,7 @@ pub(crate) fn due_columns(due: Option<&FuzzyDate>) -> [(&'static str, Val); 5] {
         ("due_latest", date_text(due.and_then(|d| d.latest))),
         (
             "due_reading",
-            Val::Text(
-                due.and_then(|d| serde_json::to_value(d.reading).ok())
-                    .and_then(|v| v.as_str().map(str::to_string)),
-            ),
+            Val::Text(due.map(|d| d.reading.as_str().to_string())),
         ),
         (
             "due_recurrence",

@@ -259,31 +259,21 @@ async fn build_page(
         Some(info) => periods
             .iter()
             .map(|&p| {
-                let value = assess::value_for(info, p);
-                let rag = assess::period_rag(info, p, &rules, as_at);
-                let trend = |other: Period| {
-                    Some(Trend::between(
-                        assess::value_for(info, other)?,
-                        value?,
-                        info.polarity,
-                    ))
-                    .flatten()
-                    .map(Trend::label)
-                };
+                let standing = assess::period_standing(info, p, &rules, as_at);
                 let label = p.to_string();
                 // A note belongs to a value known then, not to one entered since.
                 let (note, by) = notes
                     .get(label.as_str())
-                    .filter(|_| value.is_some())
+                    .filter(|_| standing.value.is_some())
                     .map(|(n, b)| ((*n).clone(), (*b).clone()))
                     .unwrap_or_default();
                 Row {
-                    value: value.map(|v| assess::figure(v, unit)),
-                    target: assess::target(info, p).map(|v| assess::figure(v, unit)),
-                    rag: rag.rag().as_str(),
-                    rag_label: rag.label(),
-                    trend_previous: trend(p.previous()),
-                    trend_year: trend(p.year_earlier()),
+                    value: standing.value.map(|v| assess::figure(v, unit)),
+                    target: standing.target.map(|v| assess::figure(v, unit)),
+                    rag: standing.rag.rag().as_str(),
+                    rag_label: standing.rag.label(),
+                    trend_previous: standing.trend_previous.map(Trend::label),
+                    trend_year: standing.trend_year.map(Trend::label),
                     note,
                     recorded_by: by,
                     period: label,

@@ -64,10 +64,7 @@ pub async fn page(State(state): State<AppState>) -> Result<Html<String>, WebErro
     let risks = risks
         .into_iter()
         .map(|r| RiskView {
-            score: r
-                .likelihood
-                .zip(r.impact)
-                .and_then(|(l, i)| risk::score(l, i)),
+            score: risk::rated_score(r.likelihood, r.impact),
             id: r.id,
             plan_id: r.plan_id,
             plan_title: r.plan_title,
@@ -90,28 +87,4 @@ pub async fn page(State(state): State<AppState>) -> Result<Html<String>, WebErro
             risks,
         },
     )
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn bands_scale_with_the_rating_scale() {
-        assert_eq!(
-            (
-                super::risk::band(15, 5),
-                super::risk::band(14, 5),
-                super::risk::band(8, 5),
-                super::risk::band(7, 5)
-            ),
-            ("high", "medium", "medium", "low")
-        );
-        assert_eq!(
-            (
-                super::risk::band(9, 3),
-                super::risk::band(4, 3),
-                super::risk::band(2, 3)
-            ),
-            ("high", "medium", "low")
-        );
-    }
 }
