@@ -1,32 +1,75 @@
 //! The import report: the `--json` contract and the one-line summary.
 //! Wire shapes live here, at the edge, not in the domain.
 
-use goldthread_domain::{Action, FuzzyDate, Indicator, Period, PlanChange, PlanDiff, PlanDraft};
+use goldthread_domain::{
+    Action, Finding, FuzzyDate, Indicator, Period, PlanChange, PlanDiff, PlanDraft,
+};
 use goldthread_import::ReadDocument;
 use goldthread_storage::{ImportOutcome, ImportStatus};
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 /// One document's report, borrowed from what was read and serialised
-/// straight to the output: a large plan is never copied into a JSON tree.
+/// straight to the output: a large plan is never copied into a JSON tree,
+/// and its actions, indicators, findings and risks are written one at a
+/// time as they are turned into their report (`serialize_with`), never
+/// held as a list.
 /// Fields are in alphabetical order, as the report has always listed them.
 /// `plans_diff` is the per-plan difference with the stored plans: null when
 /// no database was consulted (a dry run without one).
 #[derive(Serialize)]
 pub struct DocumentReport<'a> {
-    actions: Vec<ActionReport<'a>>,
+    #[serde(serialize_with = "actions")]
+    actions: &'a [PlanDraft],
     counts: Counts,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
     file: &'a str,
-    findings: Vec<FindingReport<'a>>,
+    #[serde(serialize_with = "findings")]
+    findings: &'a [Finding],
     format: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     import: Option<&'a ImportOutcome>,
-    indicators: Vec<IndicatorReport<'a>>,
+    #[serde(serialize_with = "indicators")]
+    indicators: &'a [PlanDraft],
     plans: Vec<PlanReport<'a>>,
     plans_diff: Option<&'a [PlanDiff]>,
-    risks: Vec<Placed<'a>>,
+    #[serde(serialize_with = "risks")]
+    risks: &'a [PlanDraft],
     tables: &'a [goldthread_import::TableLayout],
+}
+
+fn actions<S: Serializer>(plans: &&[PlanDraft], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(
+        plans
+            .iter()
+            .flat_map(|p| p.actions.iter().map(move |a| action_report(p, a))),
+    )
+}
+
+fn findings<S: Serializer>(findings: &&[Finding], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(findings.iter().map(|f| FindingReport {
+        kind: f.kind.as_str(),
+        line: f.provenance.as_ref().and_then(|p| p.line),
+        message: &f.message,
+        severity: f.severity.as_str(),
+        sheet: f.provenance.as_ref().and_then(|p| p.sheet.as_deref()),
+    }))
+}
+
+fn indicators<S: Serializer>(plans: &&[PlanDraft], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(
+        plans
+            .iter()
+            .flat_map(|p| &p.indicators)
+            .map(indicator_report),
+    )
+}
+
+fn risks<S: Serializer>(plans: &&[PlanDraft], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(plans.iter().flat_map(|p| &p.risks).map(|r| Placed {
+        line: r.provenance.as_ref().and_then(|p| p.line),
+        title: &r.title,
+    }))
 }
 
 impl DocumentReport<'_> {
@@ -161,11 +204,7 @@ pub fn document_report<'a>(
     let doc = &read.document;
     let c = doc.counts();
     DocumentReport {
-        actions: doc
-            .plans
-            .iter()
-            .flat_map(|p| p.actions.iter().map(move |a| action_report(p, a)))
-            .collect(),
+        actions: &doc.plans,
         counts: Counts {
             actions: c.actions,
             indicators: c.indicators,
@@ -179,36 +218,13 @@ pub fn document_report<'a>(
         },
         error: None,
         file,
-        findings: doc
-            .findings
-            .iter()
-            .map(|f| FindingReport {
-                kind: f.kind.as_str(),
-                line: f.provenance.as_ref().and_then(|p| p.line),
-                message: &f.message,
-                severity: f.severity.as_str(),
-                sheet: f.provenance.as_ref().and_then(|p| p.sheet.as_deref()),
-            })
-            .collect(),
+        findings: &doc.findings,
         format: read.format.as_str(),
         import: outcome,
-        indicators: doc
-            .plans
-            .iter()
-            .flat_map(|p| &p.indicators)
-            .map(indicator_report)
-            .collect(),
+        indicators: &doc.plans,
         plans: doc.plans.iter().map(plan_report).collect(),
         plans_diff: diffs,
-        risks: doc
-            .plans
-            .iter()
-            .flat_map(|p| &p.risks)
-            .map(|r| Placed {
-                line: r.provenance.as_ref().and_then(|p| p.line),
-                title: &r.title,
-            })
-            .collect(),
+        risks: &doc.plans,
         tables: &read.tables,
     }
 }

@@ -15,7 +15,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Reading a plan makes many small strings; mimalloc serves them with a
-/// fraction of the system allocator's work (BENCHMARKS.md, importer).
+/// fraction of the system allocator's work (BENCHMARKS.md, importer). It is
+/// built without transparent huge pages (the workspace's Cargo.toml).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -51,9 +51,11 @@ pub fn blocks(
                     if matches!(cell.get_value(), DataRef::Empty) {
                         continue;
                     }
+                    // Converted once: the cell's text is copied out of the
+                    // reader here and moved from then on.
                     cells.push((
                         cell.get_position(),
-                        text_of(&Data::from(cell.get_value().clone())),
+                        text_of(Data::from(cell.get_value().clone())),
                     ));
                     if cells.len().is_multiple_of(65_536) {
                         budget.check(file_name, "reading the workbook")?;
@@ -134,11 +136,11 @@ fn extent(cells: &[((u32, u32), String)]) -> Option<((u32, u32), u32)> {
     Some(((first, last), last_col))
 }
 
-fn text_of(data: &Data) -> String {
+fn text_of(data: Data) -> String {
     match data {
-        Data::String(s) => s.clone(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s,
         Data::Int(i) => i.to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
         Data::Float(f) => f.to_string(),
         Data::Bool(b) => b.to_string(),
         Data::DateTime(dt) => {
@@ -148,7 +150,6 @@ fn text_of(data: &Data) -> String {
                 _ => dt.to_string(),
             }
         }
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Error(e) => format!("#{e:?}"),
         Data::Empty => String::new(),
     }

@@ -242,8 +242,22 @@ impl Profile {
     }
 }
 
-/// What a heading alone says a column is.
+/// What a heading alone says a column is. Remembered per heading: every
+/// run of rows has its first row asked whether it heads a data table, and
+/// a plan repeats its tables' headings (at each page break, in each
+/// section), which cost more to read than to look up.
 pub fn heading_role(heading: &str) -> Option<ColumnRole> {
+    thread_local! {
+        static READINGS: crate::memo::Memory<(), Option<ColumnRole>> = Default::default();
+    }
+    // Headings are short; a long cell asked about is read, not kept.
+    if heading.len() > 200 {
+        return read_heading_role(heading);
+    }
+    crate::memo::remembered(&READINGS, (), heading, read_heading_role)
+}
+
+fn read_heading_role(heading: &str) -> Option<ColumnRole> {
     let h = normalise(heading);
     if h.is_empty() {
         return None;
