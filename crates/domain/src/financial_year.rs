@@ -249,6 +249,18 @@ impl FromStr for Period {
                 _ => Err(err()),
             };
         }
+        // A month as a period is written `2011-12` (December 2011), a year
+        // `2011/12`: the month's exact form is read first, so a month whose
+        // number matches the next year's digits is still that month.
+        if let Some((y, m)) = s.split_once('-')
+            && y.len() == 4
+            && m.len() == 2
+            && let (Ok(year), Ok(month)) = (y.parse::<i32>(), m.parse::<u32>())
+            && (1..=12).contains(&month)
+            && FinancialYear::starting(year).is_some()
+        {
+            return Ok(Period::Month { year, month });
+        }
         if let Ok(fy) = s.parse::<FinancialYear>() {
             return Ok(Period::Year(fy));
         }
@@ -355,6 +367,15 @@ mod tests {
         ] {
             assert!(bad.parse::<FinancialYear>().is_err(), "{bad}");
         }
+        // December 2011 is shown 2011-12 and read back as that month, not
+        // as the year 2011/12 (shown 2011/12); found by the fuzzer.
+        for month in ["2011-12", "2101-02"] {
+            let period: Period = month.parse().unwrap();
+            assert!(matches!(period, Period::Month { .. }), "{month}");
+            assert_eq!(period.to_string().parse::<Period>(), Ok(period));
+        }
+        assert_eq!("2101-2".parse::<Period>().unwrap().to_string(), "2101-02");
+        assert!(matches!("2017-18".parse::<Period>(), Ok(Period::Year(_))));
         // Across a century: 1999/00 and 2099/2100. A sign is not a year.
         assert!("2098/-1".parse::<FinancialYear>().is_err());
         assert_eq!("1999/00".parse::<FinancialYear>(), Ok(FinancialYear(1999)));
