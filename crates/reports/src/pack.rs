@@ -114,6 +114,42 @@ pub struct PriorityRow {
     pub indicators_not_rated: usize,
 }
 
+impl PriorityRow {
+    /// The table's headings: the priority, its plan, then `figures`.
+    pub const HEADINGS: [&'static str; 13] = [
+        "Priority",
+        "Plan",
+        "Actions",
+        "Green",
+        "Amber",
+        "Red",
+        "Complete",
+        "Not rated",
+        "Indicators",
+        "Indicators green",
+        "Indicators amber",
+        "Indicators red",
+        "Indicators not rated",
+    ];
+
+    /// The counts, in the order of `HEADINGS` after the first two.
+    pub fn figures(&self) -> [usize; 11] {
+        [
+            self.actions,
+            self.green,
+            self.amber,
+            self.red,
+            self.complete,
+            self.not_rated,
+            self.indicators,
+            self.indicators_green,
+            self.indicators_amber,
+            self.indicators_red,
+            self.indicators_not_rated,
+        ]
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ActionRow {
     pub id: i64,

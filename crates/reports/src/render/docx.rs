@@ -3,7 +3,7 @@
 //! with a heading row, status words beside every colour.
 
 use super::RenderError;
-use crate::pack::{ActionRow, CountRow, IndicatorRow, KeyEntry, ReportPack};
+use crate::pack::{ActionRow, CountRow, IndicatorRow, KeyEntry, PriorityRow, ReportPack};
 use docx_rs::{
     AlignmentType, BreakType, Docx, PageMargin, Paragraph, Pic, Run, Shading, Style, StyleType,
     Table, TableCell, TableRow, WidthType,
@@ -294,42 +294,12 @@ pub fn render(pack: &ReportPack) -> Result<Vec<u8>, RenderError> {
         doc = doc
             .add_paragraph(heading(3, "By corporate priority"))
             .add_table(table(
-                &[
-                    "Priority",
-                    "Plan",
-                    "Actions",
-                    "Green",
-                    "Amber",
-                    "Red",
-                    "Complete",
-                    "Not rated",
-                    "Indicators",
-                    "Green",
-                    "Amber",
-                    "Red",
-                    "Not rated",
-                ],
+                &PriorityRow::HEADINGS,
                 pack.priorities
                     .iter()
                     .map(|p| {
                         let mut cells = vec![cell(&p.title), cell(&p.plan)];
-                        cells.extend(
-                            [
-                                p.actions,
-                                p.green,
-                                p.amber,
-                                p.red,
-                                p.complete,
-                                p.not_rated,
-                                p.indicators,
-                                p.indicators_green,
-                                p.indicators_amber,
-                                p.indicators_red,
-                                p.indicators_not_rated,
-                            ]
-                            .iter()
-                            .map(|n| number_cell(&n.to_string())),
-                        );
+                        cells.extend(p.figures().iter().map(|n| number_cell(&n.to_string())));
                         TableRow::new(cells)
                     })
                     .collect(),

@@ -3,7 +3,7 @@
 //! images, status words beside every colour. Every piece of council text
 //! passes through `content` (or `string`), so nothing in it is markup.
 
-use crate::pack::{ActionRow, CountRow, IndicatorRow, KeyEntry, ReportPack};
+use crate::pack::{ActionRow, CountRow, IndicatorRow, KeyEntry, PriorityRow, ReportPack};
 use std::fmt::Write;
 
 /// Council text as Typst content.
@@ -224,42 +224,12 @@ pub fn markup(pack: &ReportPack) -> (String, Vec<(String, Vec<u8>)>) {
         table(
             &mut out,
             "(2fr, 1fr, auto, auto, auto, auto, auto, auto, auto, auto, auto, auto, auto)",
-            &[
-                "Priority",
-                "Plan",
-                "Actions",
-                "Green",
-                "Amber",
-                "Red",
-                "Complete",
-                "Not rated",
-                "Indicators",
-                "Green",
-                "Amber",
-                "Red",
-                "Not rated",
-            ],
+            &PriorityRow::HEADINGS,
             pack.priorities
                 .iter()
                 .map(|p| {
                     let mut row = vec![cell(&p.title), cell(&p.plan)];
-                    row.extend(
-                        [
-                            p.actions,
-                            p.green,
-                            p.amber,
-                            p.red,
-                            p.complete,
-                            p.not_rated,
-                            p.indicators,
-                            p.indicators_green,
-                            p.indicators_amber,
-                            p.indicators_red,
-                            p.indicators_not_rated,
-                        ]
-                        .iter()
-                        .map(|n| number_cell(&n.to_string())),
-                    );
+                    row.extend(p.figures().iter().map(|n| number_cell(&n.to_string())));
                     row
                 })
                 .collect(),

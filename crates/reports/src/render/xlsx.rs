@@ -2,7 +2,7 @@
 //! and filterable, figures as numbers with a number format.
 
 use super::{RenderError, action_rows, indicator_rows};
-use crate::pack::{CountRow, ReportPack};
+use crate::pack::{CountRow, PriorityRow, ReportPack};
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 fn headings(sheet: &mut Worksheet, names: &[&str], bold: &Format) -> Result<(), XlsxError> {
@@ -81,42 +81,13 @@ pub fn render(pack: &ReportPack) -> Result<Vec<u8>, RenderError> {
     )?;
 
     let sheet = workbook.add_worksheet().set_name("Priorities")?;
-    let names = [
-        "Priority",
-        "Plan",
-        "Actions",
-        "Green",
-        "Amber",
-        "Red",
-        "Complete",
-        "Not rated",
-        "Indicators",
-        "Indicators green",
-        "Indicators amber",
-        "Indicators red",
-        "Indicators not rated",
-    ];
+    let names = PriorityRow::HEADINGS;
     headings(sheet, &names, &bold)?;
     for (r, p) in pack.priorities.iter().enumerate() {
         let r = r as u32 + 1;
         sheet.write_string(r, 0, &p.title)?;
         sheet.write_string(r, 1, &p.plan)?;
-        for (c, n) in [
-            p.actions,
-            p.green,
-            p.amber,
-            p.red,
-            p.complete,
-            p.not_rated,
-            p.indicators,
-            p.indicators_green,
-            p.indicators_amber,
-            p.indicators_red,
-            p.indicators_not_rated,
-        ]
-        .into_iter()
-        .enumerate()
-        {
+        for (c, n) in p.figures().into_iter().enumerate() {
             sheet.write_number(r, c as u16 + 2, n as f64)?;
         }
     }
