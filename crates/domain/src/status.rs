@@ -79,6 +79,8 @@ pub enum ActionHealth {
     Achieved,
     OnTrack,
     AtRisk,
+    /// Under way to a due date later than the plan first gave.
+    Revised,
     OffTrack,
     /// Past its due date in force and not achieved.
     Overdue,
@@ -94,6 +96,7 @@ named!(ActionHealth {
     Overdue => "overdue",
     OffTrack => "off_track",
     AtRisk => "at_risk",
+    Revised => "revised",
     OnTrack => "on_track",
     Achieved => "achieved",
     NotStarted => "not_started",
@@ -107,6 +110,7 @@ impl ActionHealth {
         match self {
             ActionHealth::Overdue => "Overdue",
             ActionHealth::NoUpdate => "No update",
+            ActionHealth::Revised => "Revised completion date",
             other => ActionStatus::parse(other.as_str()).map_or("Unknown", ActionStatus::label),
         }
     }
@@ -114,7 +118,7 @@ impl ActionHealth {
     pub fn rag(self) -> Rag {
         match self {
             ActionHealth::Overdue | ActionHealth::OffTrack => Rag::Red,
-            ActionHealth::AtRisk => Rag::Amber,
+            ActionHealth::AtRisk | ActionHealth::Revised => Rag::Amber,
             ActionHealth::OnTrack => Rag::Green,
             ActionHealth::Achieved => Rag::Blue,
             ActionHealth::NotStarted
@@ -155,8 +159,16 @@ pub struct ActionAssessment {
 
 pub fn assess_action(facts: &ActionFacts, as_at: NaiveDate) -> ActionAssessment {
     let reported = facts.latest_update.map(|(_, status)| status);
-    let closed =
-        reported.is_some_and(ActionStatus::is_closed) || reported == Some(ActionStatus::Deferred);
+    let slippage_days = match (facts.original_due, facts.due) {
+        (Some(original), Some(due)) if due != original => Some((due - original).num_days()),
+        _ => None,
+    };
+    // A due date moved later is slippage that councils report in its own
+    // right ("revised completion date"). Work put back to a new date is
+    // still work with a deadline: only deferral with no new date closes it.
+    let slipped = slippage_days.is_some_and(|days| days > 0);
+    let closed = reported.is_some_and(ActionStatus::is_closed)
+        || (reported == Some(ActionStatus::Deferred) && !slipped);
     let overdue = !closed && facts.due.is_some_and(|due| due < as_at);
     let health = if overdue {
         ActionHealth::Overdue
@@ -164,6 +176,9 @@ pub fn assess_action(facts: &ActionFacts, as_at: NaiveDate) -> ActionAssessment 
         match reported {
             None => ActionHealth::NoUpdate,
             Some(ActionStatus::Achieved) => ActionHealth::Achieved,
+            Some(ActionStatus::OnTrack | ActionStatus::Deferred) if slipped => {
+                ActionHealth::Revised
+            }
             Some(ActionStatus::OnTrack) => ActionHealth::OnTrack,
             Some(ActionStatus::AtRisk) => ActionHealth::AtRisk,
             Some(ActionStatus::OffTrack) => ActionHealth::OffTrack,
@@ -177,10 +192,6 @@ pub fn assess_action(facts: &ActionFacts, as_at: NaiveDate) -> ActionAssessment 
         && !facts
             .latest_update
             .is_some_and(|(date, _)| period.contains(date));
-    let slippage_days = match (facts.original_due, facts.due) {
-        (Some(original), Some(due)) if due != original => Some((due - original).num_days()),
-        _ => None,
-    };
     ActionAssessment {
         health,
         rag: health.rag(),
@@ -505,6 +516,7 @@ mod tests {
             (ActionHealth::Overdue, "Overdue"),
             (ActionHealth::OffTrack, "Off track"),
             (ActionHealth::AtRisk, "At risk"),
+            (ActionHealth::Revised, "Revised completion date"),
             (ActionHealth::OnTrack, "On track"),
             (ActionHealth::Achieved, "Achieved"),
             (ActionHealth::NotStarted, "Not started"),
@@ -537,6 +549,7 @@ mod tests {
             (ActionHealth::Overdue, Rag::Red),
             (ActionHealth::OffTrack, Rag::Red),
             (ActionHealth::AtRisk, Rag::Amber),
+            (ActionHealth::Revised, Rag::Amber),
             (ActionHealth::OnTrack, Rag::Green),
             (ActionHealth::Achieved, Rag::Blue),
             (ActionHealth::NotStarted, Rag::Grey),
@@ -556,6 +569,7 @@ mod tests {
             ActionHealth::Overdue,
             ActionHealth::OffTrack,
             ActionHealth::AtRisk,
+            ActionHealth::Revised,
             ActionHealth::NotStarted,
             ActionHealth::NoUpdate,
             ActionHealth::Deferred,
@@ -611,6 +625,63 @@ mod tests {
         assert_eq!(never_and_late.health, ActionHealth::Overdue);
     }
 
+    fn revised(
+        update: (NaiveDate, ActionStatus),
+        original: NaiveDate,
+        due: NaiveDate,
+        as_at: NaiveDate,
+    ) -> ActionAssessment {
+        assess_action(
+            &ActionFacts {
+                latest_update: Some(update),
+                due: Some(due),
+                original_due: Some(original),
+            },
+            as_at,
+        )
+    }
+
+    #[test]
+    fn a_due_date_moved_later_is_a_revised_completion_date_until_it_too_passes() {
+        let original = ymd(2013, 6, 30);
+        let new_due = ymd(2014, 3, 31);
+        let as_at = ymd(2013, 9, 30);
+        let update = ymd(2013, 9, 1);
+        for status in [ActionStatus::OnTrack, ActionStatus::Deferred] {
+            let a = revised((update, status), original, new_due, as_at);
+            assert_eq!(a.health, ActionHealth::Revised, "{status:?}");
+            assert_eq!(a.rag, Rag::Amber);
+            assert_eq!(a.slippage_days, Some(274));
+            // Past the revised date it is overdue, deferred or not.
+            let late = revised((update, status), original, new_due, ymd(2014, 4, 1));
+            assert_eq!(late.health, ActionHealth::Overdue, "{status:?}");
+            assert!(late.update_missing, "{status:?}: it still owes updates");
+        }
+        // On the revised date itself it is not yet overdue.
+        let last_day = revised((update, ActionStatus::OnTrack), original, new_due, new_due);
+        assert_eq!(last_day.health, ActionHealth::Revised);
+        // Worse news, and completion, say more than the slippage.
+        for (status, health) in [
+            (ActionStatus::AtRisk, ActionHealth::AtRisk),
+            (ActionStatus::OffTrack, ActionHealth::OffTrack),
+            (ActionStatus::Achieved, ActionHealth::Achieved),
+            (ActionStatus::NotStarted, ActionHealth::NotStarted),
+            (ActionStatus::Cancelled, ActionHealth::Cancelled),
+        ] {
+            let a = revised((update, status), original, new_due, as_at);
+            assert_eq!(a.health, health, "{status:?}");
+        }
+        // A date brought forward is not slippage.
+        let earlier = revised(
+            (update, ActionStatus::OnTrack),
+            new_due,
+            ymd(2013, 12, 31),
+            as_at,
+        );
+        assert_eq!(earlier.health, ActionHealth::OnTrack);
+        assert_eq!(earlier.slippage_days, Some(-90));
+    }
+
     #[test]
     fn deferred_and_cancelled_actions_are_never_overdue_nor_missing_an_update() {
         let due = Some(ymd(2016, 3, 31));
@@ -631,8 +702,8 @@ mod tests {
 
     #[test]
     fn a_revised_due_date_in_force_decides_overdue_not_the_original() {
-        // Planned for March 2017, revised to March 2018: on track in
-        // August 2017, overdue from April 2018.
+        // Planned for March 2017, revised to March 2018: within its revised
+        // date in August 2017, overdue from April 2018.
         let f = ActionFacts {
             latest_update: Some((ymd(2017, 8, 1), ActionStatus::OnTrack)),
             due: Some(ymd(2018, 3, 31)),
@@ -640,7 +711,7 @@ mod tests {
         };
         assert_eq!(
             assess_action(&f, ymd(2017, 8, 15)).health,
-            ActionHealth::OnTrack
+            ActionHealth::Revised
         );
         assert_eq!(
             assess_action(&f, ymd(2018, 4, 1)).health,

@@ -801,7 +801,10 @@ fn action_meaning(health: ActionHealth) -> &'static str {
         ActionHealth::OffTrack => "Not progressing as planned.",
         ActionHealth::Overdue => "Past its due date in force and not achieved.",
         ActionHealth::NotStarted => "Not started, and not yet due.",
-        ActionHealth::Deferred => "Put back by decision, to a later date or plan.",
+        ActionHealth::Revised => {
+            "Under way to a completion date later than the plan first gave: slippage, within the revised date."
+        }
+        ActionHealth::Deferred => "Put back by decision, with no new date in this plan.",
         ActionHealth::Cancelled => "Stopped by decision.",
         ActionHealth::NoUpdate => "The lead officer has never reported on it.",
     }
