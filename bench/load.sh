@@ -152,9 +152,9 @@ for backend in $BACKENDS; do
     echo "- $backend cold /dashboard (loads the monitoring data): $(awk -v s="$cold" 'BEGIN { printf "%.0f", s * 1000 }') ms" >>"$NOTES"
 
     # The largest service plan, and its indicator with the biggest page.
-    PLAN=$(curl -sf --max-time 30 "${CURL_AUTH[@]}" "$BASE/api/v1/plans" | python3 -c '
+    PLAN=$(curl -sf --max-time 30 "${CURL_AUTH[@]}" "$BASE/api/v1/plans?limit=1000" | python3 -c '
 import json, sys
-plans = json.load(sys.stdin)
+plans = json.load(sys.stdin)["items"]
 print(max(plans, key=lambda p: (p["kind"] == "service", p["actions"]))["id"])')
     INDICATOR=
     BEST=0

@@ -74,7 +74,7 @@ async fn every_page_type_passes_axe_and_an_officer_can_update_by_keyboard_and_mo
         .json()
         .await
         .unwrap();
-    let plan = plans
+    let plan = plans["items"]
         .as_array()
         .unwrap()
         .iter()

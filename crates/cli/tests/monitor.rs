@@ -13,15 +13,7 @@ async fn post(web: &Browser, path: &str, form: &[(&str, &str)]) -> (u16, String,
 }
 
 async fn plan_id(web: &Browser, pick: impl Fn(&serde_json::Value) -> bool) -> i64 {
-    let plans: serde_json::Value = web
-        .http
-        .get(web.url("/api/v1/plans"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let plans = web.api_plans().await;
     plans
         .as_array()
         .unwrap()
@@ -69,7 +61,7 @@ async fn follow_the_thread_record_progress_and_a_value_and_see_the_dashboard_cha
     let mehpi = link_id(&action, "indicators", "MEHPI 132");
 
     let (_, before) = get(&web, &format!("/dashboard?plan={plan}")).await;
-    let on_track_before = count_in_row(&before, "status", "on_track");
+    let revised_before = count_in_row(&before, "status", "revised");
 
     // Record progress on KA.1.
     let version = hidden(&action, "version");
@@ -102,9 +94,9 @@ async fn follow_the_thread_record_progress_and_a_value_and_see_the_dashboard_cha
 
     let (_, after) = get(&web, &format!("/dashboard?plan={plan}")).await;
     assert_eq!(
-        count_in_row(&after, "status", "on_track"),
-        on_track_before + 1,
-        "the dashboard counts KA.1 as on track now"
+        count_in_row(&after, "status", "revised"),
+        revised_before + 1,
+        "on track to a later date than planned, KA.1 counts as a revised completion date"
     );
 
     // Record a value for MEHPI 132.
@@ -224,10 +216,13 @@ async fn the_2013_improvement_plan_shows_its_statuses_as_at_30_september_2013() 
     let achieved = count_in_row(&card, "status", "achieved");
     let on_track = count_in_row(&card, "status", "on_track");
     assert_eq!((achieved, on_track), (13, 11));
+    // And the one its column gives a revised completion date is shown so.
+    assert_eq!(count_in_row(&card, "status", "revised"), 1);
     let total: i64 = [
         "achieved",
         "on_track",
         "at_risk",
+        "revised",
         "off_track",
         "overdue",
         "not_started",
@@ -308,16 +303,7 @@ async fn the_import_page_previews_and_stores_only_when_confirmed() {
     let s = Scratch::new();
     let server = Server::start(&s, &[]);
     let web = Browser::admin(&server).await;
-    let plans = || async {
-        web.http
-            .get(web.url("/api/v1/plans"))
-            .send()
-            .await
-            .unwrap()
-            .json::<serde_json::Value>()
-            .await
-            .unwrap()
-    };
+    let plans = || web.api_plans();
     let upload =
         |bytes: Vec<u8>| async { Ok::<_, ()>(web.upload("service plan.txt", bytes).await) };
     let bytes = std::fs::read(sample(SAMPLE_002)).unwrap();

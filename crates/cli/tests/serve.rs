@@ -25,7 +25,7 @@ async fn serve_demo_lists_the_sample_plans_with_their_actions() {
         .json()
         .await
         .unwrap();
-    let plans = plans.as_array().expect("a JSON array");
+    let plans = plans["items"].as_array().expect("a JSON array");
     assert!(plans.len() >= 5, "one plan or more per sample: {plans:?}");
     for plan in plans {
         for field in ["id", "title", "kind", "actions", "indicators"] {
@@ -78,7 +78,7 @@ async fn demo_does_not_load_twice_and_unknown_pages_are_404() {
             .json()
             .await
             .unwrap();
-        plans.as_array().unwrap().len()
+        plans["items"].as_array().unwrap().len()
     };
     let server = Server::start_as_is(&s, &["--demo"]);
     let web = Browser::admin(&server).await;
@@ -92,7 +92,7 @@ async fn demo_does_not_load_twice_and_unknown_pages_are_404() {
         .await
         .unwrap();
     assert_eq!(
-        plans.as_array().unwrap().len(),
+        plans["items"].as_array().unwrap().len(),
         count,
         "restarting with --demo adds nothing"
     );

@@ -6,6 +6,7 @@ mod util;
 mod webdriver;
 
 mod access;
+mod api;
 mod browser;
 mod cli;
 mod hostile;

@@ -296,16 +296,18 @@ impl Browser {
         )
     }
 
-    /// The plans as the JSON API lists them.
+    /// The plans as the JSON API lists them (the items of its first page).
     pub async fn api_plans(&self) -> serde_json::Value {
-        self.http
-            .get(self.url("/api/v1/plans"))
+        let page: serde_json::Value = self
+            .http
+            .get(self.url("/api/v1/plans?limit=1000"))
             .send()
             .await
             .unwrap()
             .json()
             .await
-            .unwrap()
+            .unwrap();
+        page["items"].clone()
     }
 
     /// Uploads a file to the import page (the token rides in the URL, as

@@ -37,7 +37,7 @@ use std::sync::Arc;
 /// Every route with the access it asks for (see `auth::routes`).
 pub fn routes() -> RouteTable {
     use Access::*;
-    RouteTable::default()
+    crate::api::routes(RouteTable::default())
         .get("/healthz", Public, get(|| async { "ok" }))
         .get("/assets/{*path}", Public, get(crate::assets::serve))
         .get("/sign-in", Public, get(account::sign_in_form))
@@ -112,7 +112,6 @@ pub fn routes() -> RouteTable {
             Administer,
             post(admin::revoke_token),
         )
-        .get("/api/v1/plans", Read, get(crate::api::list_plans))
 }
 
 /// Renders a page from anything serialisable.
