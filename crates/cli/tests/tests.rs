@@ -14,6 +14,7 @@ mod monitor;
 mod oidc;
 mod public;
 mod report;
+mod roundtrip;
 mod serve;
 mod tables;
 mod xss;
