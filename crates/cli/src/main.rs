@@ -6,6 +6,7 @@ mod demo;
 mod generate;
 mod import;
 mod import_report;
+mod progress;
 mod report;
 
 use anyhow::Context;
@@ -68,6 +69,8 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// A plan's progress through Excel: export a workbook, import it filled in.
+    Progress(progress::ProgressArgs),
     /// Write the quarterly performance report pack for a period and scope.
     Report(report::ReportArgs),
     /// Fill a database with a deterministic, realistic large council for benchmarks.
@@ -305,6 +308,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Import(args) => import::run(args).await,
+        Command::Progress(args) => progress::run(args).await,
         Command::User(args) => accounts::run(args).await,
         Command::Routes { json } => {
             let rules = goldthread_web::route_rules();

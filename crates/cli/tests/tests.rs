@@ -15,6 +15,7 @@ mod monitor;
 mod oidc;
 mod public;
 mod report;
+mod roundtrip;
 mod serve;
 mod tables;
 mod xss;

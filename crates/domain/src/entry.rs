@@ -116,6 +116,35 @@ pub fn check_value(ctx: &ValueContext, period: Period, value: f64) -> Result<(),
     Ok(())
 }
 
+/// The periods a value may be entered for, newest first (at most 36): the
+/// indicator's frequency's (annual when unknown), begun, and within its
+/// plan's years, or this year and last without a plan period. The form's
+/// period list and the progress workbook's rows both come from here.
+pub fn open_periods(ctx: &ValueContext) -> Vec<Period> {
+    let now = FinancialYear::containing(ctx.today);
+    let (first, last) = match ctx.plan {
+        Some((first, last)) => (
+            FinancialYear::containing(first).previous(),
+            FinancialYear::containing(last).min(now),
+        ),
+        None => (now.previous(), now),
+    };
+    let frequency = ctx.frequency.unwrap_or(Frequency::Annual);
+    let mut periods = Vec::new();
+    let mut year = first;
+    while year <= last {
+        periods.extend(
+            crate::status::periods_in_year(frequency, year)
+                .into_iter()
+                .filter(|p| check_value(ctx, *p, 0.0).is_ok()),
+        );
+        year = year.next();
+    }
+    periods.reverse();
+    periods.truncate(36);
+    periods
+}
+
 /// Checks the date a progress update is as at: not in the future, and not
 /// more than a year before the plan began (nor before [`EARLIEST`]).
 pub fn check_update_date(
@@ -318,6 +347,21 @@ mod tests {
         assert_eq!(
             check_value(&ctx(None, Unit::Count), q, f64::NAN),
             Err(EntryProblem::NotFinite)
+        );
+    }
+
+    #[test]
+    fn open_periods_are_the_begun_periods_of_the_plans_years_newest_first() {
+        let c = ctx(Some(Frequency::Quarterly), Unit::Count);
+        let open = open_periods(&c);
+        // 2016/17 (the baseline year) Q1 to 2017/18 Q3, which began in October.
+        assert_eq!(open.len(), 7);
+        assert_eq!(open[0], Period::Quarter(fy(2017), Quarter::Q3));
+        assert_eq!(open[6], Period::Quarter(fy(2016), Quarter::Q1));
+        let annual = ctx(None, Unit::Count);
+        assert_eq!(
+            open_periods(&annual),
+            vec![Period::Year(fy(2017)), Period::Year(fy(2016))]
         );
     }
 

@@ -33,6 +33,7 @@ mod xlsx;
 use goldthread_domain::{Finding, FindingKind, PlanDocument, PlanKind, Severity, SourceFormat};
 pub use limits::Limits;
 pub use tables::{Mapping, MappingError, ReadOptions, TableLayout};
+pub use xlsx::{SheetCells, sheet_cells};
 
 /// Files larger than this are refused before any parsing (the default of
 /// [`Limits::file_bytes`]).

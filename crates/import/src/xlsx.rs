@@ -27,6 +27,84 @@ pub fn blocks(
     limits: &Limits,
     budget: &Budget,
 ) -> Result<Vec<Block<'static>>, ImportError> {
+    let mut out = Vec::new();
+    each_sheet(file_name, bytes, limits, budget, |name, cells, extent| {
+        let Some(((first_row, last_row), last_col)) = extent else {
+            out.push(Block::Blank);
+            return;
+        };
+        // Every row is as wide as the sheet's last column (its empty cells
+        // from column A on keep each value under its heading).
+        let width = last_col as usize + 1;
+        let sheet: Rc<str> = Rc::from(name);
+        let mut cells = cells.into_iter().peekable();
+        for row in first_row..=last_row {
+            let mut texts: Vec<Cow<'static, str>> = Vec::new();
+            while let Some(((_, col), text)) = cells.next_if(|&((r, _), _)| r == row) {
+                if texts.is_empty() {
+                    texts = vec![Cow::Borrowed(""); width];
+                }
+                texts[col as usize] = Cow::Owned(text);
+            }
+            let line = u32::try_from(row as usize + 1).unwrap_or(u32::MAX);
+            // An empty row folds into a blank, with nothing allocated.
+            out.push(Block::row(
+                texts,
+                Place {
+                    line,
+                    sheet: Some(sheet.clone()),
+                },
+            ));
+        }
+        out.push(Block::Blank);
+    })?;
+    Ok(out)
+}
+
+/// One sheet's cells that hold something, as text, in place order (row,
+/// then column, from 0).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetCells {
+    pub name: String,
+    pub cells: Vec<((u32, u32), String)>,
+}
+
+/// Every sheet's cells, read within `limits` as a plan document is (the
+/// container, the references, the extent): for callers that read a
+/// workbook by its cells rather than as a plan.
+pub fn sheet_cells(
+    file_name: &str,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<Vec<SheetCells>, ImportError> {
+    if bytes.len() > limits.file_bytes {
+        return Err(ImportError::TooLarge {
+            file: file_name.to_string(),
+            size: bytes.len(),
+            limit: limits.file_bytes,
+        });
+    }
+    crate::limits::check_container(file_name, bytes, limits)?;
+    let budget = Budget::start(limits);
+    let mut out = Vec::new();
+    each_sheet(file_name, bytes, limits, &budget, |name, cells, _| {
+        out.push(SheetCells {
+            name: name.to_string(),
+            cells,
+        });
+    })?;
+    Ok(out)
+}
+
+/// Hands each sheet's cells (sorted by place) and extent to `sheet`, after
+/// checking the sheet against the limits.
+fn each_sheet(
+    file_name: &str,
+    bytes: &[u8],
+    limits: &Limits,
+    budget: &Budget,
+    mut sheet: impl FnMut(&str, Vec<((u32, u32), String)>, Option<((u32, u32), u32)>),
+) -> Result<(), ImportError> {
     let err = |message: String| ImportError::Spreadsheet {
         file: file_name.to_string(),
         message,
@@ -36,7 +114,6 @@ pub fn blocks(
     // binary .xlsb) are not ones Goldthread reads.
     let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
         .map_err(|e: calamine::XlsxError| err(e.to_string()))?;
-    let mut out = Vec::new();
     let mut sheet_cells = 0u64;
     for name in workbook.sheet_names() {
         let sheet_err = |e: calamine::XlsxError| err(format!("sheet \"{name}\": {e}"));
@@ -64,67 +141,44 @@ pub fn blocks(
             }
         }
         budget.check(file_name, "reading the workbook")?;
-        let Some(((first_row, last_row), last_col)) = extent(&cells) else {
-            out.push(Block::Blank);
-            continue;
-        };
-        // A sheet's extent can promise more rows than any return.
-        let height = (last_row - first_row) as usize + 1;
-        if height > limits.rows {
-            return Err(ImportError::Limit {
-                file: file_name.to_string(),
-                limit: "rows",
-                found: format!("sheet \"{name}\" has {height} rows"),
-                max: format!("{} rows", limits.rows),
-            });
-        }
-        // Every row is as wide as the sheet's last column (its empty cells
-        // from column A on keep each value under its heading).
-        let width = last_col as usize + 1;
-        let spans = height as u64 * width as u64;
-        let before = sheet_cells;
-        sheet_cells = sheet_cells.saturating_add(spans);
-        if sheet_cells > limits.sheet_cells {
-            let with = if before > 0 {
-                format!(", {sheet_cells} with the sheets before it")
-            } else {
-                String::new()
-            };
-            return Err(ImportError::Limit {
-                file: file_name.to_string(),
-                limit: "sheet cells",
-                found: format!(
-                    "sheet \"{name}\" spans {height} rows by {width} columns ({spans} cells{with})"
-                ),
-                max: format!("{} cells", limits.sheet_cells),
-            });
-        }
-        // In place order; of two cells at one place the later wins, as in
-        // calamine's own ranges.
-        cells.sort_by_key(|&(place, _)| place);
-        let sheet: Rc<str> = Rc::from(name.as_str());
-        let mut cells = cells.into_iter().peekable();
-        for row in first_row..=last_row {
-            let mut texts: Vec<Cow<'static, str>> = Vec::new();
-            while let Some(((_, col), text)) = cells.next_if(|&((r, _), _)| r == row) {
-                if texts.is_empty() {
-                    texts = vec![Cow::Borrowed(""); width];
-                }
-                texts[col as usize] = Cow::Owned(text);
+        let span = extent(&cells);
+        if let Some(((first_row, last_row), last_col)) = span {
+            // A sheet's extent can promise more rows than any return.
+            let height = (last_row - first_row) as usize + 1;
+            if height > limits.rows {
+                return Err(ImportError::Limit {
+                    file: file_name.to_string(),
+                    limit: "rows",
+                    found: format!("sheet \"{name}\" has {height} rows"),
+                    max: format!("{} rows", limits.rows),
+                });
             }
-            let line = u32::try_from(row as usize + 1).unwrap_or(u32::MAX);
-            // An empty row folds into a blank, with nothing allocated.
-            out.push(Block::row(
-                texts,
-                Place {
-                    line,
-                    sheet: Some(sheet.clone()),
-                },
-            ));
+            let width = last_col as usize + 1;
+            let spans = height as u64 * width as u64;
+            let before = sheet_cells;
+            sheet_cells = sheet_cells.saturating_add(spans);
+            if sheet_cells > limits.sheet_cells {
+                let with = if before > 0 {
+                    format!(", {sheet_cells} with the sheets before it")
+                } else {
+                    String::new()
+                };
+                return Err(ImportError::Limit {
+                    file: file_name.to_string(),
+                    limit: "sheet cells",
+                    found: format!(
+                        "sheet \"{name}\" spans {height} rows by {width} columns ({spans} cells{with})"
+                    ),
+                    max: format!("{} cells", limits.sheet_cells),
+                });
+            }
+            // In place order; of two cells at one place the later wins, as
+            // in calamine's own ranges.
+            cells.sort_by_key(|&(place, _)| place);
         }
-        out.push(Block::Blank);
+        sheet(&name, cells, span);
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The rows a sheet's cells span, and its last column.

@@ -23,6 +23,7 @@ mod pending;
 mod read;
 mod review;
 mod sso;
+mod stamps;
 mod version;
 mod write;
 
@@ -36,7 +37,7 @@ pub use error::StoreError;
 pub use history::{Actor, HistoryEntry};
 pub use import::{ImportOptions, ImportOutcome, ImportStatus, SourceMeta, nothing_recognised};
 pub use mappings::SavedMapping;
-pub use monitor::{NewMeasurement, NewProgress};
+pub use monitor::{NewMeasurement, NewProgress, Recording};
 pub use monitoring::{
     ActionInfo, IndicatorInfo, MonitoringData, NodeInfo, PlanInfo, UpdateInfo, ValueInfo,
 };
@@ -44,6 +45,7 @@ pub use pending::{PendingLimits, PendingUpload};
 pub use read::{ActionRow, PlanSummary};
 pub use review::{ChangeFilter, Submission, SubmissionRow};
 pub use sso::{SSO_REQUEST_LIMIT, SsoRequest};
+pub use stamps::{PlanStamps, ValueStamp};
 
 use sqlx::{Any, AnyPool, Transaction};
 use std::path::Path;

@@ -46,45 +46,15 @@ impl Store {
         review: Review,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        let conn: &mut AnyConnection = &mut tx;
-        let plan_id = plan_of(conn, "actions", action_id).await?;
-        let at = now_text();
-        let ctx = ChangeContext {
+        progress_in(
+            &mut tx,
+            action_id,
+            expected_version,
+            progress,
             actor,
-            at: &at,
-            plan_id: Some(plan_id),
-            origin: Origin::Edit,
-        };
-        if let Some((to, reason)) = &progress.revised_due {
-            let row =
-                sqlx::query("SELECT due_text, due_earliest, due_latest FROM actions WHERE id = $1")
-                    .bind(action_id)
-                    .fetch_one(&mut *conn)
-                    .await?;
-            let current = current_due(conn, action_id, &row).await?;
-            let position: i64 =
-                sqlx::query("SELECT COUNT(*) FROM due_revisions WHERE action_id = $1")
-                    .bind(action_id)
-                    .fetch_one(&mut *conn)
-                    .await?
-                    .try_get(0)?;
-            let revision = DueRevision {
-                from: current,
-                to: to.clone(),
-                reason: Some(reason.clone()),
-                reported: Some(progress.as_at),
-            };
-            insert_revision(conn, ctx, action_id, position as usize, &revision).await?;
-        }
-        write::touch(conn, ctx, "actions", action_id, expected_version).await?;
-        let update = ProgressUpdate {
-            as_at: progress.as_at,
-            status: progress.status,
-            percent_complete: progress.percent_complete,
-            commentary: progress.commentary.clone(),
-            author: Some(actor.name.clone()),
-        };
-        insert_update(conn, ctx, action_id, &update, review).await?;
+            review,
+        )
+        .await?;
         self.commit_write(tx).await?;
         Ok(())
     }
@@ -101,67 +71,15 @@ impl Store {
         review: Review,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        let conn: &mut AnyConnection = &mut tx;
-        let plan_id = plan_of(conn, "indicators", indicator_id).await?;
-        let at = now_text();
-        let ctx = ChangeContext {
+        measurement_in(
+            &mut tx,
+            indicator_id,
+            measurement,
+            expected_version,
             actor,
-            at: &at,
-            plan_id: Some(plan_id),
-            origin: Origin::Edit,
-        };
-        let existing = sqlx::query(
-            "SELECT id, version FROM measurements WHERE indicator_id = $1 AND period = $2",
+            review,
         )
-        .bind(indicator_id)
-        .bind(measurement.period.to_string())
-        .fetch_optional(&mut *conn)
         .await?;
-        match (existing, expected_version) {
-            (Some(row), expected) => {
-                let id: i64 = row.try_get(0)?;
-                // Someone else entered a value while this user was typing one.
-                let expected = expected.unwrap_or(0);
-                write::update_versioned(
-                    conn,
-                    ctx,
-                    "measurements",
-                    id,
-                    expected,
-                    &[
-                        ("value", Val::Real(measurement.value)),
-                        ("text", measurement.text.clone().into()),
-                        ("note", measurement.note.clone().into()),
-                        ("recorded_by", actor.name.as_str().into()),
-                        ("recorded_at", at.as_str().into()),
-                        ("account_id", actor.account_id.into()),
-                        ("review", review.as_str().into()),
-                        ("reviewed_by", Val::Text(None)),
-                        ("reviewed_at", Val::Text(None)),
-                        ("review_comment", Val::Text(None)),
-                    ],
-                )
-                .await?;
-            }
-            (None, Some(_)) => {
-                return Err(StoreError::NotFound {
-                    entity: "measurements",
-                    id: indicator_id,
-                });
-            }
-            (None, None) => {
-                let m = Measurement {
-                    period: measurement.period,
-                    value: measurement.value,
-                    text: measurement.text.clone(),
-                    note: measurement.note.clone(),
-                    status: None,
-                    recorded_by: Some(actor.name.clone()),
-                    recorded_at: None,
-                };
-                insert_measurement(conn, ctx, indicator_id, &m, review).await?;
-            }
-        }
         self.commit_write(tx).await?;
         Ok(())
     }
@@ -211,6 +129,190 @@ impl Store {
             ],
         )
         .await?;
+        self.commit_write(tx).await?;
+        Ok(())
+    }
+}
+
+/// [`Store::record_progress`] inside the caller's transaction.
+async fn progress_in(
+    conn: &mut AnyConnection,
+    action_id: i64,
+    expected_version: i64,
+    progress: &NewProgress,
+    actor: &Actor,
+    review: Review,
+) -> Result<(), StoreError> {
+    let plan_id = plan_of(conn, "actions", action_id).await?;
+    let at = now_text();
+    let ctx = ChangeContext {
+        actor,
+        at: &at,
+        plan_id: Some(plan_id),
+        origin: Origin::Edit,
+    };
+    if let Some((to, reason)) = &progress.revised_due {
+        let row =
+            sqlx::query("SELECT due_text, due_earliest, due_latest FROM actions WHERE id = $1")
+                .bind(action_id)
+                .fetch_one(&mut *conn)
+                .await?;
+        let current = current_due(conn, action_id, &row).await?;
+        let position: i64 = sqlx::query("SELECT COUNT(*) FROM due_revisions WHERE action_id = $1")
+            .bind(action_id)
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get(0)?;
+        let revision = DueRevision {
+            from: current,
+            to: to.clone(),
+            reason: Some(reason.clone()),
+            reported: Some(progress.as_at),
+        };
+        insert_revision(conn, ctx, action_id, position as usize, &revision).await?;
+    }
+    write::touch(conn, ctx, "actions", action_id, expected_version).await?;
+    let update = ProgressUpdate {
+        as_at: progress.as_at,
+        status: progress.status,
+        percent_complete: progress.percent_complete,
+        commentary: progress.commentary.clone(),
+        author: Some(actor.name.clone()),
+    };
+    insert_update(conn, ctx, action_id, &update, review).await
+}
+
+/// [`Store::record_measurement`] inside the caller's transaction.
+async fn measurement_in(
+    conn: &mut AnyConnection,
+    indicator_id: i64,
+    measurement: &NewMeasurement,
+    expected_version: Option<i64>,
+    actor: &Actor,
+    review: Review,
+) -> Result<(), StoreError> {
+    let plan_id = plan_of(conn, "indicators", indicator_id).await?;
+    let at = now_text();
+    let ctx = ChangeContext {
+        actor,
+        at: &at,
+        plan_id: Some(plan_id),
+        origin: Origin::Edit,
+    };
+    let existing =
+        sqlx::query("SELECT id, version FROM measurements WHERE indicator_id = $1 AND period = $2")
+            .bind(indicator_id)
+            .bind(measurement.period.to_string())
+            .fetch_optional(&mut *conn)
+            .await?;
+    match (existing, expected_version) {
+        (Some(row), expected) => {
+            let id: i64 = row.try_get(0)?;
+            // Someone else entered a value while this user was typing one.
+            let expected = expected.unwrap_or(0);
+            write::update_versioned(
+                conn,
+                ctx,
+                "measurements",
+                id,
+                expected,
+                &[
+                    ("value", Val::Real(measurement.value)),
+                    ("text", measurement.text.clone().into()),
+                    ("note", measurement.note.clone().into()),
+                    ("recorded_by", actor.name.as_str().into()),
+                    ("recorded_at", at.as_str().into()),
+                    ("account_id", actor.account_id.into()),
+                    ("review", review.as_str().into()),
+                    ("reviewed_by", Val::Text(None)),
+                    ("reviewed_at", Val::Text(None)),
+                    ("review_comment", Val::Text(None)),
+                ],
+            )
+            .await?;
+        }
+        (None, Some(_)) => {
+            return Err(StoreError::NotFound {
+                entity: "measurements",
+                id: indicator_id,
+            });
+        }
+        (None, None) => {
+            let m = Measurement {
+                period: measurement.period,
+                value: measurement.value,
+                text: measurement.text.clone(),
+                note: measurement.note.clone(),
+                status: None,
+                recorded_by: Some(actor.name.clone()),
+                recorded_at: None,
+            };
+            insert_measurement(conn, ctx, indicator_id, &m, review).await?;
+        }
+    }
+    Ok(())
+}
+/// One progress update or value of a batch ([`Store::record_all`]).
+#[derive(Debug, Clone)]
+pub enum Recording {
+    Progress {
+        action_id: i64,
+        expected_version: i64,
+        progress: NewProgress,
+    },
+    Value {
+        indicator_id: i64,
+        /// The version of the value replaced; `None` for a new one.
+        expected_version: Option<i64>,
+        measurement: NewMeasurement,
+    },
+}
+
+impl Store {
+    /// Records every update and value as [`Store::record_progress`] and
+    /// [`Store::record_measurement`] do, in one transaction: all of them,
+    /// or (on the first conflict or error) none.
+    pub async fn record_all(
+        &self,
+        recordings: &[Recording],
+        actor: &Actor,
+        review: Review,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        for recording in recordings {
+            match recording {
+                Recording::Progress {
+                    action_id,
+                    expected_version,
+                    progress,
+                } => {
+                    progress_in(
+                        &mut tx,
+                        *action_id,
+                        *expected_version,
+                        progress,
+                        actor,
+                        review,
+                    )
+                    .await?
+                }
+                Recording::Value {
+                    indicator_id,
+                    expected_version,
+                    measurement,
+                } => {
+                    measurement_in(
+                        &mut tx,
+                        *indicator_id,
+                        measurement,
+                        *expected_version,
+                        actor,
+                        review,
+                    )
+                    .await?
+                }
+            }
+        }
         self.commit_write(tx).await?;
         Ok(())
     }

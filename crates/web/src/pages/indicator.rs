@@ -85,39 +85,15 @@ struct IndicatorView {
     source: Option<String>,
 }
 
-/// The periods shown: from the first value or target to the current
-/// period, at most the latest 40.
-/// The periods a value may be entered for, newest first: its frequency's,
-/// begun, and within its plan's years (the rule the form is checked by).
+/// The periods a value may be entered for, newest first (the rule the
+/// form is checked by).
 fn open_periods(info: &IndicatorInfo, plan: Option<&goldthread_storage::PlanInfo>) -> Vec<Period> {
-    let ctx = entry::ValueContext {
+    entry::open_periods(&entry::ValueContext {
         frequency: info.frequency,
         unit: info.unit,
         plan: plan.and_then(|p| p.first_day.zip(p.last_day)),
         today: today(),
-    };
-    let now = FinancialYear::containing(today());
-    let (first, last) = match ctx.plan {
-        Some((first, last)) => (
-            FinancialYear::containing(first).previous(),
-            FinancialYear::containing(last).min(now),
-        ),
-        None => (now.previous(), now),
-    };
-    let frequency = assess::frequency(info);
-    let mut periods = Vec::new();
-    let mut year = first;
-    while year <= last {
-        periods.extend(
-            periods_in_year(frequency, year)
-                .into_iter()
-                .filter(|p| entry::check_value(&ctx, *p, 0.0).is_ok()),
-        );
-        year = year.next();
-    }
-    periods.reverse();
-    periods.truncate(36);
-    periods
+    })
 }
 
 /// The periods the table and chart show: from the first with a value or

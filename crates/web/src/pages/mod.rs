@@ -12,6 +12,7 @@ mod indicator;
 mod lists;
 mod my_work;
 mod plan;
+mod progress;
 mod public;
 mod reports;
 mod risks;
@@ -63,6 +64,20 @@ pub fn routes() -> RouteTable {
         .get("/dashboard", Read, get(dashboard::page))
         .get("/plans/{id}", Read, get(plan::page))
         .get("/plans/{id}/history", Read, get(history::plan))
+        .get("/plans/{id}/progress.xlsx", Record, get(progress::download))
+        .get("/plans/{id}/progress", Record, get(progress::form))
+        .post(
+            "/plans/{id}/progress",
+            Record,
+            post(progress::upload).layer(axum::extract::DefaultBodyLimit::max(
+                progress::MAX_UPLOAD_BYTES,
+            )),
+        )
+        .post(
+            "/plans/{id}/progress/{token}",
+            Record,
+            post(progress::decide),
+        )
         .get("/actions", Read, get(lists::actions))
         .get("/actions/{id}", Read, get(action::page))
         .post("/actions/{id}", Record, post(action::record_progress))

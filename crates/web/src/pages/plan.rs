@@ -26,6 +26,8 @@ struct Page {
     /// Whether the plan is public, and whether this role may change that.
     published: bool,
     can_publish: bool,
+    /// Whether this role may record progress (the workbook's links).
+    can_record: bool,
 }
 
 #[derive(Serialize)]
@@ -107,6 +109,9 @@ fn build(
             can_publish: crate::auth::page_context()
                 .account
                 .is_some_and(|a| a.role >= goldthread_domain::Role::Editor),
+            can_record: crate::auth::page_context()
+                .account
+                .is_some_and(|a| a.role >= goldthread_domain::Role::Officer),
         },
     )
 }
