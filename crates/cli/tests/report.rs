@@ -457,3 +457,72 @@ async fn a_report_as_at_a_past_day_is_unchanged_by_later_changes() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_report_page_downloads_the_pack_and_says_when_it_has_arrived() {
+    let s = Scratch::new();
+    let server = Server::start(&s, &["--demo"]);
+    let web = Browser::admin(&server).await;
+    let (status, page) = web.get("/reports").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("data-download-progress") && page.contains("/assets/download.js"));
+    assert!(page.contains(r#"role="status""#), "progress is announced");
+    let script = web
+        .http
+        .get(web.url("/assets/download.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        script.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+    assert!(script.text().await.unwrap().contains("goldthread_download"));
+
+    let pack = web
+        .http
+        .get(web.url(
+            "/reports/pack?period=2017%2F18-Q2&scope=council&format=csv&download_token=1733071234567",
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pack.status(), 200);
+    assert_eq!(
+        pack.headers()["content-disposition"],
+        r#"attachment; filename="performance-report-2017-18-Q2.csv""#
+    );
+    let cookie = pack.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(
+        cookie.starts_with("goldthread_download=1733071234567;")
+            && cookie.contains("Path=/reports"),
+        "{cookie}"
+    );
+    let body = pack.text().await.unwrap();
+    let rows = csv::Reader::from_reader(body.as_bytes()).records().count();
+    assert!(rows > 10 && body.contains("KA.1"), "{body}");
+
+    // A hostile token is not echoed, and a bad period is the form again.
+    let hostile =
+        web.http
+            .get(web.url(
+                "/reports/pack?period=2017%2F18-Q2&format=csv&download_token=1%3B%20Path%3D%2F",
+            ))
+            .send()
+            .await
+            .unwrap();
+    assert!(hostile.headers().get("set-cookie").is_none());
+    let bad = web
+        .http
+        .get(web.url("/reports/pack?period=Q9&format=csv&download_token=99"))
+        .send()
+        .await
+        .unwrap();
+    assert!(bad.headers().get("set-cookie").is_none());
+    assert!(
+        bad.text()
+            .await
+            .unwrap()
+            .contains("is not a reporting period")
+    );
+}

@@ -22,6 +22,8 @@ pub struct ReportQuery {
     pub format: Option<String>,
     pub as_at: Option<String>,
     pub committee: Option<String>,
+    /// The page's script names each download, to be told when it arrives.
+    pub download_token: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -205,7 +207,7 @@ pub async fn download(
         period.to_string().replace(['/', ' '], "-"),
         format.as_str()
     );
-    Ok((
+    let mut response = (
         [
             (header::CONTENT_TYPE, format.content_type().to_string()),
             (
@@ -215,5 +217,47 @@ pub async fn download(
         ],
         bytes,
     )
-        .into_response())
+        .into_response();
+    if let Some(arrived) = download_cookie(query.download_token.as_deref()) {
+        response.headers_mut().append(header::SET_COOKIE, arrived);
+    }
+    Ok(response)
+}
+
+/// The cookie that tells the report page's script its download has
+/// arrived: the token it sent, if it is one (digits only, as the script
+/// makes them), readable by script, for a minute, on the report pages only.
+fn download_cookie(token: Option<&str>) -> Option<header::HeaderValue> {
+    let token = token?.trim();
+    if token.is_empty() || token.len() > 40 || !token.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    header::HeaderValue::from_str(&format!(
+        "goldthread_download={token}; Path=/reports; Max-Age=60; SameSite=Strict"
+    ))
+    .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::download_cookie;
+
+    #[test]
+    fn only_a_token_of_digits_is_echoed_into_the_cookie() {
+        let cookie = download_cookie(Some("1733071234567123456789")).unwrap();
+        assert_eq!(
+            cookie.to_str().unwrap(),
+            "goldthread_download=1733071234567123456789; Path=/reports; Max-Age=60; SameSite=Strict"
+        );
+        for hostile in [
+            "",
+            "12; Path=/",
+            "abc",
+            "1\r\nSet-Cookie: x=1",
+            &"9".repeat(41),
+        ] {
+            assert!(download_cookie(Some(hostile)).is_none(), "{hostile:?}");
+        }
+        assert!(download_cookie(None).is_none());
+    }
 }
