@@ -22,6 +22,10 @@ fn lines_cell(first: &str, lines: &[String]) -> TableCell {
     cell
 }
 
+/// The action table's column widths in twentieths of a point, across the
+/// landscape page's 26.7 cm: the long texts get the room.
+const ACTION_COLUMNS: [usize; 6] = [1000, 3000, 2000, 1600, 3000, 4500];
+
 fn actions_table(actions: &[ActionEntry]) -> Table {
     table(
         &ActionEntry::HEADINGS,
@@ -55,6 +59,7 @@ fn actions_table(actions: &[ActionEntry]) -> Table {
             })
             .collect(),
     )
+    .set_grid(ACTION_COLUMNS.to_vec())
 }
 
 fn indicators_table(plan: &PrintedPlan, indicators: &[IndicatorEntry]) -> Table {
