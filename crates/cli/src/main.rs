@@ -7,6 +7,7 @@ mod generate;
 mod import;
 mod import_report;
 mod progress;
+mod plan_document;
 mod report;
 
 use anyhow::Context;
@@ -73,6 +74,8 @@ enum Command {
     Progress(progress::ProgressArgs),
     /// Write the quarterly performance report pack for a period and scope.
     Report(report::ReportArgs),
+    /// Write a plan as the document a committee approves (Word, PDF or HTML).
+    PlanDocument(plan_document::PlanDocumentArgs),
     /// Fill a database with a deterministic, realistic large council for benchmarks.
     Generate(generate::GenerateArgs),
     /// Copy a live SQLite database to FILE consistently.
@@ -341,12 +344,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let json = goldthread_import::to_interchange_json(&doc);
             match output {
                 Some(path) => {
-                    // Write beside, then rename: a failed export never leaves half a file.
-                    let partial = path.with_extension("partial");
-                    std::fs::write(&partial, json.as_bytes())
-                        .with_context(|| format!("cannot write {}", partial.display()))?;
-                    std::fs::rename(&partial, &path)
-                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    write_into_place(&path, json.as_bytes())?;
                     eprintln!("exported {} plan(s) to {}", doc.plans.len(), path.display());
                 }
                 None => {
@@ -370,6 +368,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             report::run(args).await?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::PlanDocument(args) => {
+            plan_document::run(args).await?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Backup { database, file } => {
             let store = database.open().await?;
             store
@@ -380,6 +382,15 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Writes `bytes` beside `path`, then renames the file into place: a
+/// failed run never leaves half a file where the whole one should be.
+pub fn write_into_place(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let partial = path.with_extension("partial");
+    std::fs::write(&partial, bytes)
+        .with_context(|| format!("cannot write {}", partial.display()))?;
+    std::fs::rename(&partial, path).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Logs go to stderr; `RUST_LOG` overrides the default of info.

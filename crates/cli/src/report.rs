@@ -80,11 +80,7 @@ pub async fn run(args: ReportArgs) -> anyhow::Result<()> {
     let pack = pack::build(&data, &request).map_err(|e| anyhow!("--scope: {e}"))?;
     progress.step(&format!("writing {}", format.as_str()));
     let bytes = render::render(&pack, format)?;
-    let partial = args.out.with_extension("partial");
-    std::fs::write(&partial, &bytes)
-        .with_context(|| format!("cannot write {}", partial.display()))?;
-    std::fs::rename(&partial, &args.out)
-        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    crate::write_into_place(&args.out, &bytes)?;
     progress.finish();
     eprintln!(
         "wrote {} ({} actions, {} indicators, {} exceptions) to {}",

@@ -4,7 +4,6 @@
 
 use crate::util::*;
 use regex::Regex;
-use std::io::Read;
 
 /// The samples that make the demo council, imported through the CLI.
 fn import_samples(s: &Scratch, database: &[&str]) {
@@ -53,26 +52,6 @@ fn report(s: &Scratch, database: &[&str], format: &str, extra: &[&str]) -> Writt
     }
 }
 
-/// The text of a PDF as `pdftotext` reads it, or `None` (saying the check
-/// was skipped) where poppler-utils is missing.
-fn pdf_text(bytes: &[u8]) -> Option<String> {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("pack.pdf");
-    std::fs::write(&path, bytes).unwrap();
-    match std::process::Command::new("pdftotext")
-        .args(["-layout", path.to_str().unwrap(), "-"])
-        .output()
-    {
-        Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
-        _ => {
-            eprintln!(
-                "skipped: reading the PDF back (pdftotext from poppler-utils is not installed)"
-            );
-            None
-        }
-    }
-}
-
 /// HTML text as a reader sees it: the escapes the template writes undone.
 fn unescape(html: &str) -> String {
     html.replace("&#x2f;", "/")
@@ -81,23 +60,6 @@ fn unescape(html: &str) -> String {
         .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&amp;", "&")
-}
-
-/// The text of a Word document's body, tags dropped.
-fn docx_text(bytes: &[u8]) -> String {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip package");
-    let mut xml = String::new();
-    zip.by_name("word/document.xml")
-        .expect("a document part")
-        .read_to_string(&mut xml)
-        .unwrap();
-    let paragraphs = Regex::new(r"</w:p>").unwrap().replace_all(&xml, "\n");
-    let text = Regex::new(r"<[^>]+>").unwrap().replace_all(&paragraphs, "");
-    text.replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
 }
 
 #[test]
@@ -264,7 +226,7 @@ fn the_quarterly_pack_is_written_in_every_format_and_reads_back() {
         &["--committee", "Overview & Scrutiny Committee #1 *special*"],
     );
     assert!(pdf.bytes.starts_with(b"%PDF"));
-    if let Some(text) = pdf_text(&pdf.bytes) {
+    if let Some(text) = pdf_text(&pdf.bytes, "-layout") {
         for expected in [
             "Overview & Scrutiny Committee #1 *special*",
             "Performance report: 2017/18 Q2",
@@ -444,8 +406,8 @@ async fn a_report_as_at_a_past_day_is_unchanged_by_later_changes() {
         );
         let after_pdf = report(&s, &database, "pdf", &as_at).bytes;
         assert_eq!(
-            pdf_text(&before_pdf),
-            pdf_text(&after_pdf),
+            pdf_text(&before_pdf, "-layout"),
+            pdf_text(&after_pdf, "-layout"),
             "{backend}: the PDF pack as at {yesterday} says the same"
         );
         let today = unescape(&String::from_utf8(report(&s, &database, "html", &[]).bytes).unwrap());

@@ -13,6 +13,7 @@ mod hostile;
 mod import;
 mod monitor;
 mod oidc;
+mod plan_document;
 mod public;
 mod report;
 mod roundtrip;

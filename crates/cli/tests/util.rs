@@ -73,6 +73,7 @@ pub fn sample(name: &str) -> PathBuf {
 pub const SAMPLE_000: &str = "000_448249757217ab33.txt";
 pub const SAMPLE_002: &str = "002_0acedfc7f13a67a4.txt";
 pub const SAMPLE_003: &str = "003_7622686e2fdd218b.txt";
+pub const SAMPLE_001: &str = "001_4d6717adc43464d8.txt";
 
 /// A running `goldthread serve`, stopped when dropped.
 pub struct Server {
@@ -403,4 +404,52 @@ pub async fn open_store(scratch: &Scratch, database: &[String]) -> goldthread_st
         }
     }
     .expect("open the test database")
+}
+
+/// The text of a PDF as `pdftotext` reads it with `option` (`-layout`, or
+/// `-raw` for the order the text was set in), or `None` (saying the check
+/// was skipped) where poppler-utils is missing.
+pub fn pdf_text(bytes: &[u8], option: &str) -> Option<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("document.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    match std::process::Command::new("pdftotext")
+        .args([option, path.to_str().unwrap(), "-"])
+        .output()
+    {
+        Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
+        _ => {
+            eprintln!(
+                "skipped: reading the PDF back (pdftotext from poppler-utils is not installed)"
+            );
+            None
+        }
+    }
+}
+
+/// The XML of a Word document's body.
+pub fn docx_xml(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip package");
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .expect("a document part")
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml
+}
+
+/// The text of a Word document's body, tags dropped: a paragraph or a line
+/// break a line.
+pub fn docx_text(bytes: &[u8]) -> String {
+    let xml = docx_xml(bytes);
+    let breaks = Regex::new(r"</w:p>|<w:br[^>]*>")
+        .unwrap()
+        .replace_all(&xml, "\n");
+    let text = Regex::new(r"<[^>]+>").unwrap().replace_all(&breaks, "");
+    text.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
 }

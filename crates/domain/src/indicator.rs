@@ -121,6 +121,41 @@ pub enum Polarity {
 }
 named!(Polarity { HigherIsBetter => "higher_is_better", LowerIsBetter => "lower_is_better", Neither => "neither" });
 
+impl Frequency {
+    /// As a plan's indicator table words it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Frequency::Monthly => "Monthly",
+            Frequency::Quarterly => "Quarterly",
+            Frequency::HalfYearly => "Half-yearly",
+            Frequency::Annual => "Annual",
+        }
+    }
+}
+
+impl Unit {
+    pub fn label(self) -> &'static str {
+        match self {
+            Unit::Percent => "Percentage",
+            Unit::Count => "Number",
+            Unit::Pounds => "Pounds (£)",
+            Unit::Days => "Days",
+            Unit::Ratio => "Ratio",
+            Unit::Text => "Text",
+        }
+    }
+}
+
+impl Polarity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Polarity::HigherIsBetter => "Higher is better",
+            Polarity::LowerIsBetter => "Lower is better",
+            Polarity::Neither => "Neither higher nor lower is better",
+        }
+    }
+}
+
 impl Polarity {
     /// The polarity an indicator's title implies. Most council indicators
     /// count good things (higher is better); those that time a process or
@@ -567,6 +602,33 @@ mod tests {
         let json = serde_json::to_value(&target).unwrap();
         assert_eq!(json["period"], "2017/18 Q2");
         assert_eq!(serde_json::from_value::<Target>(json).ok(), Some(target));
+    }
+
+    #[test]
+    fn frequency_unit_and_polarity_have_the_words_a_plan_prints() {
+        assert_eq!(
+            Frequency::ALL.map(Frequency::label),
+            ["Monthly", "Quarterly", "Half-yearly", "Annual"]
+        );
+        assert_eq!(
+            Unit::ALL.map(Unit::label),
+            [
+                "Percentage",
+                "Number",
+                "Pounds (£)",
+                "Days",
+                "Ratio",
+                "Text"
+            ]
+        );
+        assert_eq!(
+            Polarity::ALL.map(Polarity::label),
+            [
+                "Higher is better",
+                "Lower is better",
+                "Neither higher nor lower is better"
+            ]
+        );
     }
 
     #[test]

@@ -55,6 +55,16 @@ named!(PlanStatus {
     Archived => "archived",
 });
 
+impl PlanStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            PlanStatus::Draft => "Draft",
+            PlanStatus::Approved => "Approved",
+            PlanStatus::Archived => "Archived",
+        }
+    }
+}
+
 /// The financial years a plan covers, inclusive: a three-year service plan
 /// 2017/18–2019/20 has `from = 2017/18`, `to = 2019/20`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -140,6 +150,10 @@ mod tests {
                 "Improvement plan",
                 "Performance report"
             ]
+        );
+        assert_eq!(
+            PlanStatus::ALL.map(PlanStatus::label),
+            ["Draft", "Approved", "Archived"]
         );
     }
 

@@ -1,13 +1,16 @@
 //! The pack as an editable Word document, as committee clerks want it:
 //! real headings (Word's navigation pane and contents work), real tables
-//! with a heading row, status words beside every colour.
+//! with a heading row repeated on every page, status words beside every
+//! colour. The building blocks (`para`, `heading`, `cell`, `table`,
+//! `styles`, `package`) are shared with the plan document.
 
 use super::RenderError;
 use crate::pack::{ActionRow, CountRow, IndicatorRow, KeyEntry, PriorityRow, ReportPack};
 use docx_rs::{
-    AlignmentType, BreakType, Docx, PageMargin, Paragraph, Pic, Run, Shading, Style, StyleType,
-    Table, TableCell, TableRow, WidthType,
+    AlignmentType, BreakType, Docx, HeightRule, PageMargin, Paragraph, Pic, Run, Shading, Style,
+    StyleType, Table, TableCell, TableRow, WidthType,
 };
+use std::io::{Cursor, Read, Write};
 
 /// English Metric Units per CSS pixel (1/96 in).
 const EMU_PER_PX: u32 = 9525;
@@ -45,7 +48,7 @@ fn clean(text: &str) -> String {
         .collect()
 }
 
-fn text_run(text: &str) -> Run {
+pub(super) fn text_run(text: &str) -> Run {
     let mut run = Run::new();
     for (i, line) in clean(text).split('\n').enumerate() {
         if i > 0 {
@@ -56,11 +59,11 @@ fn text_run(text: &str) -> Run {
     run
 }
 
-fn para(text: &str) -> Paragraph {
+pub(super) fn para(text: &str) -> Paragraph {
     Paragraph::new().add_run(text_run(text))
 }
 
-fn heading(level: usize, text: &str) -> Paragraph {
+pub(super) fn heading(level: usize, text: &str) -> Paragraph {
     para(text).style(&format!("Heading{level}"))
 }
 
@@ -75,7 +78,7 @@ fn shade(rag: &str) -> Option<(&'static str, &'static str)> {
     }
 }
 
-fn cell(text: &str) -> TableCell {
+pub(super) fn cell(text: &str) -> TableCell {
     TableCell::new().add_paragraph(para(text))
 }
 
@@ -92,6 +95,8 @@ fn number_cell(text: &str) -> TableCell {
     TableCell::new().add_paragraph(para(text).align(AlignmentType::Right))
 }
 
+/// A table's heading row, marked so that `package` makes Word repeat it at
+/// the top of every page the table runs onto.
 fn header_row(names: &[&str]) -> TableRow {
     TableRow::new(
         names
@@ -104,9 +109,11 @@ fn header_row(names: &[&str]) -> TableRow {
             .collect(),
     )
     .cant_split()
+    .height_rule(HeightRule::AtLeast)
+    .row_height(HEADING_ROW_MARK)
 }
 
-fn table(names: &[&str], rows: Vec<TableRow>) -> Table {
+pub(super) fn table(names: &[&str], rows: Vec<TableRow>) -> Table {
     let mut all = vec![header_row(names)];
     all.extend(rows);
     Table::new(all).width(5000, WidthType::Pct)
@@ -212,9 +219,9 @@ fn indicators_table(rows: &[IndicatorRow]) -> Table {
     )
 }
 
-fn styles(doc: Docx) -> Docx {
+pub(super) fn styles(doc: Docx) -> Docx {
     let mut doc = doc;
-    for (level, size) in [(1, 40), (2, 32), (3, 26), (4, 22)] {
+    for (level, size) in [(1, 40), (2, 32), (3, 26), (4, 22), (5, 20), (6, 20)] {
         doc = doc.add_style(
             Style::new(format!("Heading{level}"), StyleType::Paragraph)
                 .name(format!("Heading {level}"))
@@ -373,9 +380,70 @@ pub fn render(pack: &ReportPack) -> Result<Vec<u8>, RenderError> {
             }
         }
     }
-    let mut out = std::io::Cursor::new(Vec::new());
-    doc.build()
-        .pack(&mut out)
-        .map_err(|e| RenderError::Docx(e.to_string()))?;
-    Ok(out.into_inner())
+    package(doc)
+}
+
+/// A heading row's minimum height, in twentieths of a point: too small to
+/// change how the row looks, and written by no other row, so `package` can
+/// find the heading rows in the XML.
+const HEADING_ROW_MARK: f32 = 1.0;
+
+/// The document as a `.docx` file, its tables' heading rows marked to
+/// repeat on every page (`w:tblHeader`, which docx-rs 0.4 cannot write:
+/// the marked rows' XML is rewritten once packed).
+pub(super) fn package(doc: Docx) -> Result<Vec<u8>, RenderError> {
+    let failed = |e: &dyn std::fmt::Display| RenderError::Docx(e.to_string());
+    let mut packed = Cursor::new(Vec::new());
+    doc.build().pack(&mut packed).map_err(|e| failed(&e))?;
+    let mut archive = zip::ZipArchive::new(packed).map_err(|e| failed(&e))?;
+    let mark = format!(
+        "<w:trHeight w:val=\"{HEADING_ROW_MARK}\" w:hRule=\"{}\" />",
+        HeightRule::AtLeast
+    );
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for n in 0..archive.len() {
+        let mut part = archive.by_index(n).map_err(|e| failed(&e))?;
+        let name = part.name().map_err(|e| failed(&e))?.into_owned();
+        if name != "word/document.xml" {
+            out.raw_copy_file(part).map_err(|e| failed(&e))?;
+            continue;
+        }
+        let mut xml = String::new();
+        part.read_to_string(&mut xml).map_err(|e| failed(&e))?;
+        drop(part);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .last_modified_time(zip::DateTime::default());
+        out.start_file(name, options).map_err(|e| failed(&e))?;
+        out.write_all(xml.replace(&mark, "<w:tblHeader />").as_bytes())
+            .map_err(|e| failed(&e))?;
+    }
+    Ok(out.finish().map_err(|e| failed(&e))?.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_table_heading_row_repeats_on_every_page() {
+        let doc = Docx::new().add_table(table(
+            &["Code", "Action"],
+            vec![TableRow::new(vec![cell("KA.1"), cell("Set up")])],
+        ));
+        let bytes = package(doc).unwrap();
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        archive
+            .by_name("word/document.xml")
+            .unwrap()
+            .read_to_string(&mut xml)
+            .unwrap();
+        assert_eq!(xml.matches("<w:tblHeader />").count(), 1, "{xml}");
+        assert!(!xml.contains("w:trHeight"), "the mark is gone: {xml}");
+        assert!(
+            xml.find("<w:tblHeader />") < xml.find("KA.1"),
+            "on the heading row, not the data row"
+        );
+    }
 }

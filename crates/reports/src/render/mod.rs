@@ -1,13 +1,17 @@
-//! The pack in each format councils use. Each renderer reads the same
-//! `ReportPack`; none computes a figure of its own.
+//! The pack, and the plan document, in each format councils use. Each
+//! renderer reads the same `ReportPack` (or `PrintedPlan`); none computes
+//! a figure of its own.
 
 mod csv;
 mod docx;
 mod html;
+mod plan_docx;
+mod plan_typst;
 mod typst;
 mod xlsx;
 
 use crate::pack::ReportPack;
+use crate::plan_document::PrintedPlan;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -53,6 +57,10 @@ impl Format {
         }
     }
 
+    /// The formats a plan document is written in: it is a document to
+    /// read and edit, not a table of figures.
+    pub const PLAN_DOCUMENT: [Format; 3] = [Format::Docx, Format::Pdf, Format::Html];
+
     pub fn parse(text: &str) -> Option<Format> {
         let text = text.trim().to_ascii_lowercase();
         Format::ALL.into_iter().find(|f| f.as_str() == text)
@@ -73,16 +81,18 @@ impl Format {
 
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
-    #[error("the HTML report could not be written: {0}")]
+    #[error("the HTML document could not be written: {0}")]
     Html(#[from] minijinja::Error),
     #[error("the CSV report could not be written: {0}")]
     Csv(String),
     #[error("the Excel report could not be written: {0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
-    #[error("the Word report could not be written: {0}")]
+    #[error("the Word document could not be written: {0}")]
     Docx(String),
-    #[error("the PDF report could not be typeset: {0}")]
+    #[error("the PDF could not be typeset: {0}")]
     Pdf(#[from] goldthread_pdf::PdfError),
+    #[error("a plan document is not written as {}: choose docx, pdf or html", .0.as_str())]
+    NotForPlans(Format),
 }
 
 pub fn render(pack: &ReportPack, format: Format) -> Result<Vec<u8>, RenderError> {
@@ -93,16 +103,30 @@ pub fn render(pack: &ReportPack, format: Format) -> Result<Vec<u8>, RenderError>
         Format::Docx => docx::render(pack),
         Format::Pdf => {
             let (markup, files) = typst::markup(pack);
-            let files: Vec<(&str, &[u8])> = files
-                .iter()
-                .map(|(name, bytes)| (name.as_str(), bytes.as_slice()))
-                .collect();
-            Ok(goldthread_pdf::render_pdf(&goldthread_pdf::Document {
-                markup: &markup,
-                files: &files,
-            })?)
+            typeset(&markup, &files)
         }
     }
+}
+
+/// The plan document in `format`, one of `Format::PLAN_DOCUMENT`.
+pub fn render_plan(plan: &PrintedPlan, format: Format) -> Result<Vec<u8>, RenderError> {
+    match format {
+        Format::Docx => plan_docx::render(plan),
+        Format::Pdf => typeset(&plan_typst::markup(plan), &[]),
+        Format::Html => Ok(html::render_plan(plan)?.into_bytes()),
+        Format::Csv | Format::Xlsx => Err(RenderError::NotForPlans(format)),
+    }
+}
+
+fn typeset(markup: &str, files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, RenderError> {
+    let files: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(name, bytes)| (name.as_str(), bytes.as_slice()))
+        .collect();
+    Ok(goldthread_pdf::render_pdf(&goldthread_pdf::Document {
+        markup,
+        files: &files,
+    })?)
 }
 
 /// Every action row of the pack once, in thread order, with its plan and

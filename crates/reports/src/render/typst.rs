@@ -7,12 +7,12 @@ use crate::pack::{ActionRow, CountRow, IndicatorRow, KeyEntry, PriorityRow, Repo
 use std::fmt::Write;
 
 /// Council text as Typst content.
-fn content(text: &str) -> String {
+pub(super) fn content(text: &str) -> String {
     goldthread_pdf::escape(text)
 }
 
 /// Council text as a Typst string literal.
-fn string(text: &str) -> String {
+pub(super) fn string(text: &str) -> String {
     goldthread_pdf::string_literal(text)
 }
 
@@ -26,7 +26,7 @@ fn fill(rag: &str) -> Option<(&'static str, &'static str)> {
     }
 }
 
-fn cell(text: &str) -> String {
+pub(super) fn cell(text: &str) -> String {
     format!("[{}]", content(text))
 }
 
@@ -45,7 +45,7 @@ fn number_cell(text: &str) -> String {
 }
 
 /// A table whose heading row repeats on every page it runs over.
-fn table(out: &mut String, columns: &str, names: &[&str], rows: Vec<Vec<String>>) {
+pub(super) fn table(out: &mut String, columns: &str, names: &[&str], rows: Vec<Vec<String>>) {
     let _ = writeln!(out, "#table(\n  columns: {columns},");
     let heads: Vec<String> = names
         .iter()
@@ -163,15 +163,20 @@ fn indicators_table(out: &mut String, rows: &[IndicatorRow]) {
     );
 }
 
+/// The page set-up of a council document: A4 landscape (wide tables fit),
+/// page numbers, British English, table headings bold. No date: the same
+/// document gives the same bytes.
+pub(super) fn preamble(title: &str) -> String {
+    format!(
+        "#set document(title: {}, date: none)\n#set page(paper: \"a4\", flipped: true, margin: 1.5cm, numbering: \"1\")\n#set text(size: 9pt, lang: \"en\", region: \"gb\")\n#set table(inset: 4pt, stroke: 0.5pt + rgb(\"#b1b4b6\"))\n#show table.cell.where(y: 0): set text(weight: \"bold\")\n\n",
+        string(title)
+    )
+}
+
 /// The markup, and the chart files it reads (`chart-ID.svg`).
 pub fn markup(pack: &ReportPack) -> (String, Vec<(String, Vec<u8>)>) {
-    let mut out = String::new();
+    let mut out = preamble(&pack.title);
     let mut files = Vec::new();
-    let _ = writeln!(
-        out,
-        "#set document(title: {}, date: none)\n#set page(paper: \"a4\", flipped: true, margin: 1.5cm, numbering: \"1\")\n#set text(size: 9pt, lang: \"en\", region: \"gb\")\n#set table(inset: 4pt, stroke: 0.5pt + rgb(\"#b1b4b6\"))\n#show table.cell.where(y: 0): set text(weight: \"bold\")\n",
-        string(&pack.title)
-    );
     let _ = writeln!(
         out,
         "{}\n\n= {}\n",

@@ -13,6 +13,7 @@ mod lists;
 mod my_work;
 mod plan;
 mod progress;
+mod plan_document;
 mod public;
 mod reports;
 mod risks;
@@ -56,6 +57,16 @@ pub fn routes() -> RouteTable {
         .post("/password/{token}", Public, post(account::set_from_link))
         .get("/public", Public, get(public::index))
         .get("/public/plans/{id}", Public, get(public::plan))
+        .get(
+            "/public/plans/{id}/document.docx",
+            Public,
+            get(plan_document::public_docx),
+        )
+        .get(
+            "/public/plans/{id}/document.pdf",
+            Public,
+            get(plan_document::public_pdf),
+        )
         .get("/public/indicators/{id}", Public, get(public::indicator))
         .get("/public/data", Public, get(public::data_index))
         .get("/public/data/{file}", Public, get(public::data_file))
@@ -78,6 +89,8 @@ pub fn routes() -> RouteTable {
             Record,
             post(progress::decide),
         )
+        .get("/plans/{id}/document.docx", Read, get(plan_document::docx))
+        .get("/plans/{id}/document.pdf", Read, get(plan_document::pdf))
         .get("/actions", Read, get(lists::actions))
         .get("/actions/{id}", Read, get(action::page))
         .post("/actions/{id}", Record, post(action::record_progress))
