@@ -120,6 +120,8 @@ async fn every_page_type_passes_axe_and_an_officer_can_update_by_keyboard_and_mo
         format!("/public/plans/{plan}"),
         format!("/public/indicators/{indicator}"),
         "/public/data".into(),
+        "/public/reports".into(),
+        format!("/plans/{plan}/progress"),
     ];
     let mut failures = Vec::new();
     for page in &pages {

@@ -188,3 +188,122 @@ async fn only_published_plans_are_public_in_pages_and_open_data() {
     let (_, csv) = public.get("/public/data/actions.csv").await;
     assert_eq!(csv.lines().count(), 1);
 }
+
+#[tokio::test]
+async fn a_published_report_is_public_and_does_not_change_afterwards() {
+    for (backend, database) in databases("published_report").await {
+        let s = Scratch::new();
+        let mut args: Vec<&str> = database.iter().map(String::as_str).collect();
+        args.push("--demo");
+        let server = Server::start(&s, &args);
+        let editor = Browser::admin(&server).await;
+        let public = Browser::anonymous(&server).await;
+        let yesterday = (chrono::Utc::now().date_naive() - chrono::Days::new(1)).to_string();
+
+        let (_, listing) = public.get("/public/reports").await;
+        assert!(
+            listing.contains("No reports have been published yet."),
+            "{backend}"
+        );
+        // A period that is not one is refused, and nothing is published.
+        let (status, page, _) = editor
+            .post(
+                "/reports/publish",
+                &[("period", "Q9"), ("scope", "council")],
+            )
+            .await;
+        assert_eq!(status, 400, "{backend}");
+        assert!(page.contains("is not a reporting period"));
+
+        let (status, _, location) = editor
+            .post(
+                "/reports/publish",
+                &[
+                    ("period", "2017/18-Q2"),
+                    ("scope", "council"),
+                    ("as_at", yesterday.as_str()),
+                    ("committee", "Overview and Scrutiny Committee"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 303, "{backend}");
+        let location = location.unwrap();
+        let id = location.rsplit('=').next().unwrap().to_string();
+        let (_, reports_page) = editor.get(&location).await;
+        assert!(reports_page.contains("Report published."), "{backend}");
+
+        let (status, listing) = public.get("/public/reports").await;
+        assert_eq!(status, 200);
+        assert!(
+            listing.contains(&format!("/public/reports/{id}")),
+            "{backend}: listed for residents"
+        );
+        let html = |path: String| {
+            let http = public.http.clone();
+            let url = public.url(&path);
+            async move {
+                let response = http.get(url).send().await.unwrap();
+                assert_eq!(response.status(), 200, "{path}");
+                assert!(
+                    response.headers()["cache-control"]
+                        .to_str()
+                        .unwrap()
+                        .starts_with("public")
+                );
+                response.bytes().await.unwrap().to_vec()
+            }
+        };
+        let before = html(format!("/public/reports/{id}")).await;
+        let text = String::from_utf8_lossy(&before).to_string();
+        assert!(
+            text.contains("Overview and Scrutiny Committee"),
+            "{backend}"
+        );
+        let pdf = html(format!("/public/reports/{id}/report.pdf")).await;
+        assert!(pdf.starts_with(b"%PDF"), "{backend}");
+
+        // Today's change does not alter the report as known yesterday.
+        let plans = editor.api_plans().await;
+        let plan = plans
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["title"].as_str().unwrap().contains("2017/18") && p["kind"] == "service")
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let (_, tree) = editor.get(&format!("/plans/{plan}")).await;
+        let ka1 = link_id(&tree, "actions", "KA.1 ");
+        let (_, action) = editor.get(&format!("/actions/{ka1}")).await;
+        let version = hidden(&action, "version");
+        let (status, _, _) = editor
+            .post(
+                &format!("/actions/{ka1}"),
+                &[
+                    ("version", version.as_str()),
+                    ("status", "off_track"),
+                    ("as_at", "2017-09-30"),
+                    ("commentary", "Written after publication."),
+                ],
+            )
+            .await;
+        assert_eq!(status, 303, "{backend}");
+        let after = html(format!("/public/reports/{id}")).await;
+        assert!(
+            before == after,
+            "{backend}: the published report is unchanged"
+        );
+
+        // Withdrawn, it is gone from the public pages.
+        let (status, _, _) = editor
+            .post(&format!("/reports/published/{id}/withdraw"), &[])
+            .await;
+        assert_eq!(status, 303, "{backend}");
+        assert_eq!(public.get(&format!("/public/reports/{id}")).await.0, 404);
+        let (_, listing) = public.get("/public/reports").await;
+        assert!(
+            !listing.contains(&format!("/public/reports/{id}")),
+            "{backend}"
+        );
+    }
+}

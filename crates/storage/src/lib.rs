@@ -20,6 +20,7 @@ pub mod migrations;
 mod monitor;
 mod monitoring;
 mod pending;
+mod published;
 mod read;
 mod review;
 mod sso;
@@ -42,6 +43,7 @@ pub use monitoring::{
     ActionInfo, IndicatorInfo, MonitoringData, NodeInfo, PlanInfo, UpdateInfo, ValueInfo,
 };
 pub use pending::{PendingLimits, PendingUpload};
+pub use published::{NewPublishedReport, PublishedReport};
 pub use read::{ActionRow, PlanSummary};
 pub use review::{ChangeFilter, Submission, SubmissionRow};
 pub use sso::{SSO_REQUEST_LIMIT, SsoRequest};

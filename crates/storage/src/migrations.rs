@@ -56,6 +56,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "plans published to the public",
         sql: include_str!("migrations/0008_publication.sql"),
     },
+    Migration {
+        version: 9,
+        name: "report packs published to the public",
+        sql: include_str!("migrations/0009_published_reports.sql"),
+    },
 ];
 
 impl Backend {

@@ -26,6 +26,7 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "indicators_list.html",
     "public_base.html",
     "public_index.html",
+    "public_reports.html",
     "public_plan.html",
     "public_indicator.html",
     "public_data.html",

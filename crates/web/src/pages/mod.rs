@@ -12,8 +12,8 @@ mod indicator;
 mod lists;
 mod my_work;
 mod plan;
-mod progress;
 mod plan_document;
+mod progress;
 mod public;
 mod reports;
 mod risks;
@@ -69,6 +69,13 @@ pub fn routes() -> RouteTable {
         )
         .get("/public/indicators/{id}", Public, get(public::indicator))
         .get("/public/data", Public, get(public::data_index))
+        .get("/public/reports", Public, get(public::reports))
+        .get("/public/reports/{id}", Public, get(public::report_html))
+        .get(
+            "/public/reports/{id}/report.pdf",
+            Public,
+            get(public::report_pdf),
+        )
         .get("/public/data/{file}", Public, get(public::data_file))
         .post("/plans/{id}/publish", Edit, post(public::set_published))
         .get("/", Read, get(plan_list))
@@ -101,6 +108,12 @@ pub fn routes() -> RouteTable {
         .get("/indicators/{id}/history", Read, get(history::indicator))
         .get("/reports", Read, get(reports::form))
         .get("/reports/pack", Read, get(reports::download))
+        .post("/reports/publish", Edit, post(reports::publish))
+        .post(
+            "/reports/published/{id}/withdraw",
+            Edit,
+            post(reports::withdraw),
+        )
         .get("/risks", Read, get(risks::page))
         .get("/risks/{id}/history", Read, get(history::risk))
         .get("/my-work", Read, get(my_work::page))

@@ -591,3 +591,108 @@ pub async fn set_published(
     state.store.set_published(id, publish, &me.actor()).await?;
     Ok(axum::response::Redirect::to(&format!("/plans/{id}")).into_response())
 }
+
+#[derive(Serialize)]
+struct ReportsPage {
+    title: &'static str,
+    council: String,
+    reports: Vec<super::reports::PublishedView>,
+}
+
+/// The report packs editors published, newest first.
+pub async fn reports(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let reports: Vec<_> = state
+        .store
+        .published_reports()
+        .await?
+        .iter()
+        .map(super::reports::PublishedView::of)
+        .collect();
+    let builder = state.clone();
+    cached(&state, &uri, &headers, HTML, move |data| {
+        page(
+            &builder,
+            "public_reports.html",
+            &ReportsPage {
+                title: "Performance reports",
+                council: data.organisation.name.clone(),
+                reports,
+            },
+        )
+    })
+    .await
+}
+
+pub async fn report_html(
+    State(state): State<AppState>,
+    RecordId(id): RecordId,
+) -> Result<Response, WebError> {
+    published_report(&state, id, goldthread_reports::Format::Html).await
+}
+
+pub async fn report_pdf(
+    State(state): State<AppState>,
+    RecordId(id): RecordId,
+) -> Result<Response, WebError> {
+    published_report(&state, id, goldthread_reports::Format::Pdf).await
+}
+
+/// A published report, rebuilt from its request as known at the end of
+/// its day (so it is the same whenever it is asked for), and kept in the
+/// page cache; withdrawn or never published, it is 404.
+async fn published_report(
+    state: &AppState,
+    id: i64,
+    format: goldthread_reports::Format,
+) -> Result<Response, WebError> {
+    let report = state.store.published_report(id).await?;
+    let version = state.store.data_version().await?;
+    let key = format!("public-report|{id}|{}|{}", format.as_str(), today());
+    let body = match state.page_cache.get(&key, version) {
+        Some(body) => body,
+        None => {
+            let stored = |what: &str| {
+                WebError::Internal(format!("published report {id} has an unreadable {what}"))
+            };
+            let request = goldthread_reports::ReportRequest {
+                period: goldthread_reports::period::parse_reporting_period(&report.request.period)
+                    .map_err(|_| stored("period"))?,
+                scope: goldthread_reports::ScopeChoice::parse(&report.request.scope)
+                    .map_err(|_| stored("scope"))?,
+                known_at: report.request.known_at.parse().map_err(|_| stored("day"))?,
+                committee: report.request.committee.clone(),
+                author: Some(report.published_by.clone()),
+            };
+            let bytes = super::reports::build(state, request, format)
+                .await?
+                .map_err(WebError::Internal)?;
+            let body = Bytes::from(bytes);
+            state.page_cache.put(key, version, body.clone());
+            body
+        }
+    };
+    let mut response = (
+        [(
+            header::CACHE_CONTROL,
+            format!("public, max-age={MAX_AGE_SECONDS}"),
+        )],
+        body,
+    )
+        .into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
+    if format == goldthread_reports::Format::Pdf {
+        headers.insert(
+            header::CONTENT_DISPOSITION,
+            HeaderValue::from_static("inline; filename=\"performance-report.pdf\""),
+        );
+    }
+    Ok(response)
+}

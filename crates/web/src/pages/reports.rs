@@ -6,6 +6,7 @@
 use super::{render, today};
 use crate::AppState;
 use crate::error::WebError;
+use crate::extract::RecordId;
 use crate::forms::FieldError;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
@@ -13,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use goldthread_domain::Period;
 use goldthread_reports::{Format, ReportRequest, ScopeChoice, pack, period, render as formats};
+use goldthread_storage::NewPublishedReport;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -24,6 +26,8 @@ pub struct ReportQuery {
     pub committee: Option<String>,
     /// The page's script names each download, to be told when it arrives.
     pub download_token: Option<String>,
+    /// The report just published, to say so.
+    pub published: Option<i64>,
 }
 
 #[derive(Serialize)]
@@ -41,6 +45,38 @@ struct Page<'a> {
     scopes: Vec<Choice>,
     formats: Vec<Choice>,
     today: String,
+    /// The reports on the public pages, and whether this role may publish.
+    published: Vec<PublishedView>,
+    can_publish: bool,
+    just_published: Option<i64>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct PublishedView {
+    pub id: i64,
+    pub title: String,
+    pub known_at: String,
+    pub published: String,
+    pub published_by: String,
+}
+
+impl PublishedView {
+    pub(crate) fn of(report: &goldthread_storage::PublishedReport) -> PublishedView {
+        let period = period::parse_reporting_period(&report.request.period)
+            .map(|p| format!("{p} ({})", period::period_in_words(p)))
+            .unwrap_or_else(|_| report.request.period.clone());
+        let scope = match report.request.scope.as_str() {
+            "council" => "the whole council".to_string(),
+            other => other.replacen(':', ": ", 1),
+        };
+        PublishedView {
+            id: report.id,
+            title: format!("Performance report {period}, {scope}"),
+            known_at: report.request.known_at.clone(),
+            published: report.published_at.get(..10).unwrap_or("").to_string(),
+            published_by: report.published_by.clone(),
+        }
+    }
 }
 
 /// The last eight quarters and the last three years, newest first.
@@ -110,6 +146,17 @@ async fn form_page(
                 })
                 .collect(),
             today: today().to_string(),
+            published: state
+                .store
+                .published_reports()
+                .await?
+                .iter()
+                .map(PublishedView::of)
+                .collect(),
+            can_publish: crate::auth::page_context()
+                .account
+                .is_some_and(|a| a.role >= goldthread_domain::Role::Editor),
+            just_published: query.published,
         },
     )?;
     Ok((status, page).into_response())
@@ -129,25 +176,33 @@ fn error(field: &str, message: String) -> FieldError {
     }
 }
 
-/// Builds the pack asked for and sends it as a download; a question that
-/// cannot be answered is the form again with what was wrong.
-pub async fn download(
-    State(state): State<AppState>,
-    Query(query): Query<ReportQuery>,
-) -> Result<Response, WebError> {
+/// A report request read from the form, checked.
+struct Asked {
+    period: Period,
+    scope: ScopeChoice,
+    /// The scope as given (`council`, `plan:3`), to keep with a
+    /// published report.
+    scope_text: String,
+    format: Option<Format>,
+    known_at: NaiveDate,
+    committee: Option<String>,
+}
+
+fn read(query: &ReportQuery, need_format: bool) -> Result<Asked, Vec<FieldError>> {
     let mut errors = Vec::new();
     let text = |v: &Option<String>| v.as_deref().unwrap_or("").trim().to_string();
     let period = period::parse_reporting_period(&text(&query.period))
         .map_err(|e| errors.push(error("period", e)))
         .ok();
-    let scope = match text(&query.scope) {
-        t if t.is_empty() => Some(ScopeChoice::Council),
-        t => ScopeChoice::parse(&t)
-            .map_err(|e| errors.push(error("scope", e)))
-            .ok(),
+    let scope_text = match text(&query.scope) {
+        t if t.is_empty() => "council".to_string(),
+        t => t,
     };
+    let scope = ScopeChoice::parse(&scope_text)
+        .map_err(|e| errors.push(error("scope", e)))
+        .ok();
     let format = Format::parse(&text(&query.format));
-    if format.is_none() {
+    if need_format && format.is_none() {
         errors.push(error("format", "Choose a format".into()));
     }
     let known_at = match text(&query.as_at) {
@@ -170,37 +225,42 @@ pub async fn download(
             }
         },
     };
-    let (Some(period), Some(scope), Some(format), Some(known_at)) =
-        (period, scope, format, known_at)
-    else {
-        return form_page(&state, &query, errors).await;
+    match (period, scope, known_at) {
+        (Some(period), Some(scope), Some(known_at)) if errors.is_empty() => Ok(Asked {
+            period,
+            scope,
+            scope_text,
+            format,
+            known_at,
+            committee: Some(text(&query.committee)).filter(|c| !c.is_empty()),
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// Builds the pack asked for and sends it as a download; a question that
+/// cannot be answered is the form again with what was wrong.
+pub async fn download(
+    State(state): State<AppState>,
+    Query(query): Query<ReportQuery>,
+) -> Result<Response, WebError> {
+    let asked = match read(&query, true) {
+        Ok(asked) => asked,
+        Err(errors) => return form_page(&state, &query, errors).await,
     };
-    let data = if known_at < today() {
-        std::sync::Arc::new(
-            state
-                .store
-                .load_monitoring_data_known_at(Some(known_at))
-                .await?,
-        )
-    } else {
-        state.snapshot.get(&state.store).await?
+    let (period, Some(format)) = (asked.period, asked.format) else {
+        return form_page(&state, &query, Vec::new()).await;
     };
-    let committee = Some(text(&query.committee)).filter(|c| !c.is_empty());
     let request = ReportRequest {
         period,
-        scope,
-        known_at,
-        committee,
+        scope: asked.scope,
+        known_at: asked.known_at,
+        committee: asked.committee,
         author: crate::auth::page_context().account.map(|a| a.name.clone()),
     };
-    let built = tokio::task::spawn_blocking(move || {
-        pack::build(&data, &request).map(|pack| formats::render(&pack, format))
-    })
-    .await
-    .map_err(|e| WebError::Internal(format!("the report task failed: {e}")))?;
-    let bytes = match built {
+    let bytes = match build(&state, request, format).await? {
         Err(message) => return form_page(&state, &query, vec![error("scope", message)]).await,
-        Ok(rendered) => rendered.map_err(|e| WebError::Internal(e.to_string()))?,
+        Ok(bytes) => bytes,
     };
     let name = format!(
         "performance-report-{}.{}",
@@ -222,6 +282,83 @@ pub async fn download(
         response.headers_mut().append(header::SET_COOKIE, arrived);
     }
     Ok(response)
+}
+
+/// Publishes the report asked for to the public pages: the request is
+/// kept, and the public copy is rebuilt from what was known at the end of
+/// its day, so it does not change afterwards. A scope the data cannot
+/// answer is refused here, not found later by the public.
+pub async fn publish(
+    State(state): State<AppState>,
+    crate::auth::Me(me): crate::auth::Me,
+    axum::Form(query): axum::Form<ReportQuery>,
+) -> Result<Response, WebError> {
+    let asked = match read(&query, false) {
+        Ok(asked) => asked,
+        Err(errors) => return form_page(&state, &query, errors).await,
+    };
+    let check = ReportRequest {
+        period: asked.period,
+        scope: asked.scope.clone(),
+        known_at: asked.known_at,
+        committee: asked.committee.clone(),
+        author: None,
+    };
+    let data = state.snapshot.get(&state.store).await?;
+    if let Err(message) = pack::build(&data, &check) {
+        return form_page(&state, &query, vec![error("scope", message)]).await;
+    }
+    let id = state
+        .store
+        .publish_report(
+            &NewPublishedReport {
+                period: asked.period.to_string().replace(' ', "-"),
+                scope: asked.scope_text,
+                known_at: asked.known_at.to_string(),
+                committee: asked.committee,
+            },
+            &me.actor(),
+        )
+        .await?;
+    Ok(axum::response::Redirect::to(&format!("/reports?published={id}")).into_response())
+}
+
+pub async fn withdraw(
+    State(state): State<AppState>,
+    crate::auth::Me(me): crate::auth::Me,
+    RecordId(id): RecordId,
+) -> Result<Response, WebError> {
+    state.store.withdraw_report(id, &me.actor()).await?;
+    Ok(axum::response::Redirect::to("/reports#published").into_response())
+}
+
+/// Builds the pack as known at the end of `request.known_at` and renders
+/// it, on the blocking pool. The inner error is a scope the data cannot
+/// answer (a plan that does not exist), said to the person.
+pub(crate) async fn build(
+    state: &AppState,
+    request: ReportRequest,
+    format: Format,
+) -> Result<Result<Vec<u8>, String>, WebError> {
+    let data = if request.known_at < today() {
+        std::sync::Arc::new(
+            state
+                .store
+                .load_monitoring_data_known_at(Some(request.known_at))
+                .await?,
+        )
+    } else {
+        state.snapshot.get(&state.store).await?
+    };
+    let built = tokio::task::spawn_blocking(move || {
+        pack::build(&data, &request).map(|pack| formats::render(&pack, format))
+    })
+    .await
+    .map_err(|e| WebError::Internal(format!("the report task failed: {e}")))?;
+    match built {
+        Err(message) => Ok(Err(message)),
+        Ok(rendered) => Ok(Ok(rendered.map_err(|e| WebError::Internal(e.to_string()))?)),
+    }
 }
 
 /// The cookie that tells the report page's script its download has
