@@ -161,7 +161,8 @@ async fn every_page_type_passes_axe_and_an_officer_can_update_by_keyboard_and_mo
     browser
         .goto(&server.url(&format!("/dashboard?plan={plan}")))
         .await;
-    let on_track_before = on_track_count(&browser).await;
+    // On track to a later date than planned: a revised completion date.
+    let revised_before = status_count(&browser, "revised").await;
     browser
         .goto(&server.url(&format!("/actions/{action}")))
         .await;
@@ -203,23 +204,24 @@ async fn every_page_type_passes_axe_and_an_officer_can_update_by_keyboard_and_mo
         .goto(&server.url(&format!("/dashboard?plan={plan}")))
         .await;
     assert_eq!(
-        on_track_count(&browser).await,
-        on_track_before + 1,
+        status_count(&browser, "revised").await,
+        revised_before + 1,
         "the dashboard shows the new status"
     );
 }
 
-async fn on_track_count(browser: &Session<'_>) -> i64 {
+/// The dashboard's count of actions with a status.
+async fn status_count(browser: &Session<'_>, status: &str) -> i64 {
     let text = browser
         .execute(
-            "return document.querySelector('[data-status=\"on_track\"] td').textContent",
-            json!([]),
+            "return document.querySelector('[data-status=\"' + arguments[0] + '\"] td').textContent",
+            json!([status]),
         )
         .await;
     // The cell is a link: the figure, then words for screen readers.
     text.as_str()
         .and_then(|t| t.split_whitespace().next()?.parse().ok())
-        .expect("the on-track count")
+        .expect("the status count")
 }
 
 async fn wait_for_url(browser: &Session<'_>, ending: &str) {
