@@ -85,6 +85,14 @@ enum Command {
         /// The new file to write.
         file: PathBuf,
     },
+    /// Put a backup in place as the data directory's database (the server
+    /// must be stopped); the database there now is kept aside.
+    Restore {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// The backup file to restore.
+        file: PathBuf,
+    },
 }
 
 /// How sign-in sessions and cookies behave.
@@ -254,6 +262,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 anyhow::bail!("session timeouts must be at least a minute and an hour");
             }
             let sso = auth.sso()?;
+            // A server holds its data directory, so a restore (or a second
+            // server) cannot swap the database from under it.
+            let _data_dir_lock = match &database.database_url {
+                None => Some(goldthread_storage::lock_data_dir(&database.data_dir)?),
+                Some(_) => None,
+            };
             let store = database.open().await?;
             let mut demo_accounts = Vec::new();
             if demo {
@@ -374,11 +388,43 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Backup { database, file } => {
             let store = database.open().await?;
-            store
+            let check = store
                 .backup_to(&file)
                 .await
                 .with_context(|| format!("backup to {} failed", file.display()))?;
-            eprintln!("backed up to {}", file.display());
+            eprintln!(
+                "backed up to {}: {} bytes, integrity check ok, schema {}, {} plans, {} actions",
+                file.display(),
+                check.bytes,
+                check.schema_version,
+                check.plans,
+                check.actions
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { database, file } => {
+            if database.database_url.is_some() {
+                anyhow::bail!(
+                    "restore puts a backup in a data directory; for PostgreSQL use pg_restore"
+                );
+            }
+            let restored = goldthread_storage::restore_data_dir(&database.data_dir, &file)
+                .await
+                .with_context(|| format!("restore of {} refused", file.display()))?;
+            if let Some(aside) = &restored.kept_aside {
+                eprintln!(
+                    "the database that was in place is kept at {}",
+                    aside.display()
+                );
+            }
+            eprintln!(
+                "restored {} into {}: integrity check ok, schema {}, {} plans, {} actions",
+                file.display(),
+                database.data_dir.display(),
+                restored.check.schema_version,
+                restored.check.plans,
+                restored.check.actions
+            );
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -9,6 +9,7 @@
 //! - a document is imported in one transaction: all of it or none of it.
 
 mod accounts;
+mod backup;
 mod connect;
 mod detail;
 mod error;
@@ -29,6 +30,10 @@ mod version;
 mod write;
 
 pub use accounts::{Account, AccountChange, ApiToken, NewAccount, SessionRecord, normalise_email};
+pub use backup::{
+    BackupCheck, DATABASE_FILE, DataDirLock, Restored, check_sqlite_file, lock_data_dir,
+    restore_data_dir,
+};
 pub use connect::{Backend, redact, sqlite_url};
 pub use detail::{
     ActionDetail, IndicatorDetail, MeasurementRow, MilestoneRow, RevisionRow, RiskRow, SearchHit,
@@ -90,7 +95,7 @@ impl Store {
                 data_dir.display()
             ))
         })?;
-        Store::open(&sqlite_url(&data_dir.join("goldthread.sqlite"))).await
+        Store::open(&sqlite_url(&data_dir.join(DATABASE_FILE))).await
     }
 
     pub fn backend(&self) -> Backend {
@@ -120,26 +125,6 @@ impl Store {
         let result = tx.commit().await;
         self.version.forget();
         Ok(result?)
-    }
-
-    /// Copies a live SQLite database to `target` consistently (`VACUUM INTO`).
-    pub async fn backup_to(&self, target: &Path) -> Result<(), StoreError> {
-        if self.backend != Backend::Sqlite {
-            return Err(StoreError::Invalid(
-                "backup copies SQLite databases; for PostgreSQL use pg_dump".into(),
-            ));
-        }
-        if target.exists() {
-            return Err(StoreError::Invalid(format!(
-                "{} already exists; choose a new file",
-                target.display()
-            )));
-        }
-        sqlx::query("VACUUM INTO $1")
-            .bind(target.display().to_string())
-            .execute(&self.pool)
-            .await?;
-        Ok(())
     }
 }
 
