@@ -116,3 +116,85 @@ fn unescape(html: &str) -> String {
         .replace("&gt;", ">")
         .replace("&amp;", "&")
 }
+
+/// Several stateless servers on one PostgreSQL: started at the same moment
+/// on an empty database they migrate it once between them (an advisory
+/// lock), and a change made through one is seen through the other.
+#[tokio::test]
+async fn two_servers_share_one_postgres() {
+    let Some((_, database)) = databases("two_servers")
+        .await
+        .into_iter()
+        .find(|(backend, _)| *backend == "postgres")
+    else {
+        return; // `databases` has said that PostgreSQL was skipped.
+    };
+    let s = Scratch::new();
+    let args: Vec<String> = database.clone();
+    let (first, second) = std::thread::scope(|scope| {
+        let a = scope.spawn(|| {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            Server::start_as_is(&s, &args)
+        });
+        let b = scope.spawn(|| {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            Server::start_as_is(&s, &args)
+        });
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    let store = open_store(&s, &database).await;
+    assert!(store.account_count().await.is_ok(), "one schema, migrated");
+    let db: Vec<&str> = database.iter().map(String::as_str).collect();
+    let added = add_account(&s, &db, ADMIN_EMAIL, "admin", &[], ADMIN_PASSWORD);
+    assert!(added.status.success());
+    let file = sample(SAMPLE_002);
+    let imported = s.run(&[&["import", file.to_str().unwrap()][..], &db[..]].concat());
+    assert!(imported.status.success());
+
+    let one = Browser::admin(&first).await;
+    let other = Browser::admin(&second).await;
+    let plan = one.api_plans().await[0]["id"].as_i64().unwrap();
+    let (_, tree) = other.get(&format!("/plans/{plan}")).await;
+    let action = link_id(&tree, "actions", "KA.1 ");
+    // The other server has the action page cached before the change.
+    let (_, before) = other.get(&format!("/actions/{action}")).await;
+    let version = hidden(&before, "version");
+    let (status, _, _) = one
+        .post(
+            &format!("/actions/{action}"),
+            &[
+                ("version", version.as_str()),
+                ("status", "at_risk"),
+                ("as_at", "2017-09-30"),
+                ("commentary", "Recorded through the first server."),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303);
+    // Seen through the other within its 50 ms version cache (a second here).
+    let started = std::time::Instant::now();
+    loop {
+        let (_, page) = other.get(&format!("/actions/{action}")).await;
+        if page.contains("Recorded through the first server.") {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(1),
+            "the second server still shows the old page"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    // A stale form on the other server is a conflict, not a lost update.
+    let (status, _, _) = other
+        .post(
+            &format!("/actions/{action}"),
+            &[
+                ("version", version.as_str()),
+                ("status", "on_track"),
+                ("as_at", "2017-09-30"),
+                ("commentary", "Typed on the second server meanwhile."),
+            ],
+        )
+        .await;
+    assert_eq!(status, 409);
+}

@@ -90,15 +90,43 @@ impl Backend {
     }
 }
 
-/// Applies every migration not yet applied. Safe to call on every start.
+/// The PostgreSQL advisory lock servers take to migrate one at a time
+/// ("gold" in ASCII).
+const MIGRATION_LOCK: i64 = 0x676f_6c64;
+
+/// Applies every migration not yet applied. Safe to call on every start,
+/// and by several servers starting at once on one PostgreSQL: they take an
+/// advisory lock in turn, and each after the first finds nothing to do.
 pub async fn migrate(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
+    let mut conn = pool.acquire().await?;
+    if backend == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(MIGRATION_LOCK)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let result = apply(&mut conn, backend).await;
+    if backend == Backend::Postgres {
+        let unlocked = sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(MIGRATION_LOCK)
+            .execute(&mut *conn)
+            .await;
+        if unlocked.is_err() {
+            // A session lock must not go back to the pool with it.
+            let _ = sqlx::Connection::close(conn.detach()).await;
+        }
+    }
+    result
+}
+
+async fn apply(conn: &mut sqlx::AnyConnection, backend: Backend) -> Result<(), StoreError> {
     sqlx::query(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
     )
-    .execute(pool)
+    .execute(&mut *conn)
     .await?;
     let applied: Vec<i64> = sqlx::query("SELECT version FROM schema_migrations ORDER BY version")
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?
         .iter()
         .map(|row| row.try_get::<i64, _>(0))
@@ -112,7 +140,7 @@ pub async fn migrate(pool: &AnyPool, backend: Backend) -> Result<(), StoreError>
         });
     }
     for migration in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
-        let mut tx = pool.begin().await?;
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
         // raw_sql runs a script of several statements in one call.
         sqlx::raw_sql(AssertSqlSafe(backend.expand(migration.sql)))
             .execute(&mut *tx)
