@@ -305,7 +305,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .sso
                 .as_ref()
                 .map(|_| goldthread_web::auth::sso::redirect_uri(&config.base_url));
-            let app = goldthread_web::Application::from_listener(store, listener, config)?;
+            let app = goldthread_web::Application::from_listener(store.clone(), listener, config)?;
             tracing::info!(%addr, "goldthread listening");
             if no_accounts {
                 eprintln!(
@@ -322,6 +322,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             eprintln!("Goldthread is running at http://{addr}/ (Ctrl-C to stop)");
             app.run_until_stopped().await?;
+            // Every connection returned and the database closed cleanly
+            // (on SQLite, the write-ahead log checkpointed into the file).
+            store.close().await;
+            eprintln!("stopped");
             Ok(ExitCode::SUCCESS)
         }
         Command::Import(args) => import::run(args).await,

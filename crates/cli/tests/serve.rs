@@ -198,3 +198,38 @@ async fn two_servers_share_one_postgres() {
         .await;
     assert_eq!(status, 409);
 }
+
+/// SIGTERM: the server stops taking connections, finishes the request in
+/// flight, closes the database and exits with success.
+#[tokio::test]
+async fn sigterm_finishes_the_request_in_flight_then_stops() {
+    let s = Scratch::new();
+    let mut server = Server::start(&s, &["--demo"]);
+    let web = Browser::admin(&server).await;
+    // A council-wide PDF pack: long enough to be in flight at the signal.
+    let in_flight = {
+        let http = web.http.clone();
+        let url = web.url("/reports/pack?period=2017%2F18-Q2&scope=council&format=pdf");
+        tokio::spawn(async move { http.get(url).send().await.unwrap() })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    server.signal("TERM");
+    let response = in_flight.await.unwrap();
+    assert_eq!(response.status(), 200, "the request in flight is answered");
+    assert!(response.bytes().await.unwrap().starts_with(b"%PDF"));
+    let status = tokio::task::spawn_blocking(move || {
+        let status = server.wait_for_exit(std::time::Duration::from_secs(20));
+        (status, server)
+    })
+    .await
+    .unwrap();
+    let (status, server) = status;
+    assert!(
+        status.is_some_and(|s| s.success()),
+        "the server stopped cleanly: {status:?}"
+    );
+    assert!(
+        client().get(server.url("/healthz")).send().await.is_err(),
+        "and takes no more connections"
+    );
+}

@@ -96,14 +96,37 @@ impl Application {
         self.listener.local_addr()
     }
 
-    /// Serves until Ctrl-C (or SIGTERM), then lets requests in flight finish.
+    /// Serves until Ctrl-C (or SIGTERM), then stops taking connections and
+    /// lets requests in flight finish, for at most [`SHUTDOWN_GRACE`].
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+        let signal = async move {
+            shutdown_signal().await;
+            tracing::info!("stopping: finishing the requests in flight");
+            let _ = stopping.send(());
+        };
+        let serving = std::future::IntoFuture::into_future(
+            axum::serve(self.listener, service).with_graceful_shutdown(signal),
+        );
+        let deadline = async move {
+            match stopped.await {
+                Ok(()) => tokio::time::sleep(SHUTDOWN_GRACE).await,
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            result = serving => result,
+            () = deadline => {
+                tracing::warn!(
+                    "requests still in flight {} s after the signal; stopping anyway",
+                    SHUTDOWN_GRACE.as_secs()
+                );
+                Ok(())
+            }
+        }
     }
 }
 
@@ -129,6 +152,10 @@ pub fn router(state: AppState) -> Router {
 pub fn route_rules() -> Vec<auth::routes::RouteRule> {
     pages::routes().rules().to_vec()
 }
+
+/// How long requests in flight may take to finish once the server is
+/// asked to stop (a load balancer's drain is usually shorter).
+pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(30);
 
 async fn shutdown_signal() {
     let ctrl_c = async {
