@@ -9,6 +9,7 @@
 //! - a document is imported in one transaction: all of it or none of it.
 
 mod accounts;
+mod authoring;
 mod connect;
 mod detail;
 mod error;
@@ -28,6 +29,7 @@ mod version;
 mod write;
 
 pub use accounts::{Account, AccountChange, ApiToken, NewAccount, SessionRecord, normalise_email};
+pub use authoring::{ActionFields, ActionForEdit, IndicatorFields, PlanOutline};
 pub use connect::{Backend, redact, sqlite_url};
 pub use detail::{
     ActionDetail, IndicatorDetail, MeasurementRow, MilestoneRow, RevisionRow, RiskRow, SearchHit,
