@@ -426,6 +426,15 @@ async fn an_editor_adds_an_action_and_removes_it_but_not_one_with_progress() {
             .await;
         assert_eq!(status, 303, "{backend}");
         assert_eq!(location, Some(format!("/plans/{plan}?removed=1")));
+        let (_, page) = council
+            .editor
+            .get(&format!("/plans/{plan}?removed=1"))
+            .await;
+        assert!(page.contains("Action removed."), "{backend}");
+        assert!(
+            !page.contains("Replace the town centre litter bins"),
+            "{backend}"
+        );
         assert_eq!(
             council.editor.get(&format!("/actions/{id}")).await.0,
             404,
