@@ -7,6 +7,7 @@ mod webdriver;
 
 mod access;
 mod api;
+mod authoring;
 mod browser;
 mod cli;
 mod hostile;

@@ -506,7 +506,7 @@ pub(crate) async fn ensure_organisation(
 
 /// The id of the organisation's record in `table` whose `column` is
 /// `value` (a post by title, a unit by name), created if missing.
-async fn ensure_named(
+pub(crate) async fn ensure_named(
     conn: &mut AnyConnection,
     ctx: ChangeContext<'_>,
     table: &'static str,
@@ -775,7 +775,7 @@ async fn insert_action(
     Ok(id)
 }
 
-async fn insert_officers(
+pub(crate) async fn insert_officers(
     conn: &mut AnyConnection,
     ctx: ChangeContext<'_>,
     organisation_id: i64,
@@ -805,7 +805,7 @@ async fn insert_officers(
     Ok(())
 }
 
-async fn insert_milestones(
+pub(crate) async fn insert_milestones(
     conn: &mut AnyConnection,
     ctx: ChangeContext<'_>,
     action_id: i64,
@@ -870,7 +870,7 @@ fn indicator_columns(position: usize, indicator: &Indicator) -> Vec<(&'static st
     ]
 }
 
-async fn insert_targets(
+pub(crate) async fn insert_targets(
     conn: &mut AnyConnection,
     ctx: ChangeContext<'_>,
     indicator_id: i64,
@@ -968,7 +968,7 @@ async fn insert_risk(
 }
 
 /// Whether a column value is the one a record (as JSON) holds.
-fn same_value(value: &Val, held: &serde_json::Value) -> bool {
+pub(crate) fn same_value(value: &Val, held: &serde_json::Value) -> bool {
     match value {
         Val::Int(None) | Val::Real(None) | Val::Text(None) => held.is_null(),
         Val::Int(Some(i)) => held.as_i64() == Some(*i) || held.as_f64() == Some(*i as f64),
@@ -1007,7 +1007,7 @@ async fn update_if_changed(
 }
 
 /// Deletes (through `write.rs`) the rows of `table` whose `column` is `id`.
-async fn delete_where(
+pub(crate) async fn delete_where(
     conn: &mut AnyConnection,
     ctx: ChangeContext<'_>,
     table: &'static str,

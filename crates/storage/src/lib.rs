@@ -9,6 +9,7 @@
 //! - a document is imported in one transaction: all of it or none of it.
 
 mod accounts;
+mod authoring;
 mod backup;
 mod connect;
 mod detail;
@@ -30,6 +31,7 @@ mod version;
 mod write;
 
 pub use accounts::{Account, AccountChange, ApiToken, NewAccount, SessionRecord, normalise_email};
+pub use authoring::{ActionFields, ActionForEdit, IndicatorFields, PlanOutline};
 pub use backup::{
     BackupCheck, DATABASE_FILE, DataDirLock, Restored, check_sqlite_file, lock_data_dir,
     restore_data_dir,

@@ -46,6 +46,9 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "admin_tokens.html",
     "approvals.html",
     "changes.html",
+    "action_edit.html",
+    "action_remove.html",
+    "indicator_edit.html",
 );
 
 #[allow(

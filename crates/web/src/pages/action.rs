@@ -38,6 +38,8 @@ pub struct ProgressForm {
 #[derive(Deserialize)]
 pub struct PageQuery {
     saved: Option<String>,
+    /// Back from the edit form: "added" for a new action.
+    edited: Option<String>,
     /// A past day: the action as it was known then.
     as_at: Option<String>,
 }
@@ -55,6 +57,8 @@ struct Page {
     /// why not.
     can_record: bool,
     cannot_record: Option<String>,
+    /// Whether the account may edit the plan (editors and above).
+    can_edit: bool,
     statuses: Vec<(&'static str, &'static str)>,
     /// Shown as known at the end of this past day.
     past: Option<String>,
@@ -306,13 +310,19 @@ async fn build_page(
                 .then(|| a.due_in_force_text.clone())
                 .flatten()
         });
+        // Its code and title as known then: an edit made since is undone.
+        if let Some(a) = known {
+            action.code = a.code.clone();
+            action.title = a.title.clone();
+            action.due_text = a.due_text.clone();
+        }
         rights = Err("This is the action as it was known on a past day: progress is recorded on today's page.".into());
     }
     Ok(Page {
         title: format!(
             "{} {}",
-            detail.code.clone().unwrap_or_default(),
-            detail.title
+            action.code.clone().unwrap_or_default(),
+            action.title
         )
         .trim()
         .to_string(),
@@ -324,6 +334,7 @@ async fn build_page(
         saved,
         can_record: rights.is_ok(),
         cannot_record: rights.err(),
+        can_edit: past.is_none() && super::authoring::may_edit(),
         statuses: ActionStatus::ALL
             .iter()
             .map(|s| (s.as_str(), s.label()))
@@ -345,10 +356,12 @@ pub async fn page(
     RecordId(id): RecordId,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, WebError> {
-    let saved = match q.saved.as_deref() {
-        Some("pending") => Some("Progress submitted. It counts once it is signed off."),
-        Some(_) => Some("Progress recorded."),
-        None => None,
+    let saved = match (q.saved.as_deref(), q.edited.as_deref()) {
+        (Some("pending"), _) => Some("Progress submitted. It counts once it is signed off."),
+        (Some(_), _) => Some("Progress recorded."),
+        (None, Some("added")) => Some("Action added."),
+        (None, Some(_)) => Some("Changes saved."),
+        (None, None) => None,
     };
     let past = super::past_day(q.as_at.as_deref());
     let page = build_page(&state, id, None, FormErrors::default(), None, saved, past).await?;

@@ -37,6 +37,8 @@ pub struct ValueForm {
 #[derive(Deserialize)]
 pub struct PageQuery {
     saved: Option<String>,
+    /// Back from the edit form.
+    edited: Option<String>,
     /// A past day: the indicator as it was known then.
     as_at: Option<String>,
 }
@@ -67,6 +69,8 @@ struct Page {
     saved: Option<&'static str>,
     can_record: bool,
     cannot_record: Option<String>,
+    /// Whether the account may edit the plan (editors and above).
+    can_edit: bool,
     /// Values waiting for sign-off or returned: they do not count yet.
     submissions: Vec<String>,
     /// Shown as known at the end of this past day.
@@ -337,6 +341,7 @@ async fn build_page(
         saved,
         can_record: rights.is_ok(),
         cannot_record: rights.err(),
+        can_edit: past.is_none() && super::authoring::may_edit(),
         submissions,
     })
 }
@@ -360,10 +365,11 @@ pub async fn page(
         Ok(()) => "may-record",
         Err(_) => "read-only",
     };
-    let saved = match q.saved.as_deref() {
-        Some("pending") => Some("Value submitted. It counts once it is signed off."),
-        Some(_) => Some("Value recorded."),
-        None => None,
+    let saved = match (q.saved.as_deref(), q.edited.is_some()) {
+        (Some("pending"), _) => Some("Value submitted. It counts once it is signed off."),
+        (Some(_), _) => Some("Value recorded."),
+        (None, true) => Some("Changes saved."),
+        (None, false) => None,
     };
     cached_page(&state, &uri, variant, move |_| async move {
         let past = super::past_day(q.as_at.as_deref());

@@ -5,6 +5,7 @@ mod account;
 mod action;
 mod admin;
 mod approvals;
+mod authoring;
 mod dashboard;
 mod history;
 pub mod import;
@@ -102,10 +103,34 @@ pub fn routes() -> RouteTable {
         .get("/actions/{id}", Read, get(action::page))
         .post("/actions/{id}", Record, post(action::record_progress))
         .get("/actions/{id}/history", Read, get(history::action))
+        .get("/actions/{id}/edit", Edit, get(authoring::edit_action_form))
+        .post("/actions/{id}/edit", Edit, post(authoring::edit_action))
+        .get(
+            "/actions/{id}/remove",
+            Edit,
+            get(authoring::remove_action_form),
+        )
+        .post("/actions/{id}/remove", Edit, post(authoring::remove_action))
+        .get(
+            "/plans/{id}/actions/new",
+            Edit,
+            get(authoring::new_action_form),
+        )
+        .post("/plans/{id}/actions/new", Edit, post(authoring::add_action))
         .get("/indicators", Read, get(lists::indicators))
         .get("/indicators/{id}", Read, get(indicator::page))
         .post("/indicators/{id}", Record, post(indicator::record_value))
         .get("/indicators/{id}/history", Read, get(history::indicator))
+        .get(
+            "/indicators/{id}/edit",
+            Edit,
+            get(authoring::edit_indicator_form),
+        )
+        .post(
+            "/indicators/{id}/edit",
+            Edit,
+            post(authoring::edit_indicator),
+        )
         .get("/reports", Read, get(reports::form))
         .get("/reports/pack", Read, get(reports::download))
         .post("/reports/publish", Edit, post(reports::publish))

@@ -28,6 +28,8 @@ struct Page {
     can_publish: bool,
     /// Whether this role may record progress (the workbook's links).
     can_record: bool,
+    /// An action of the plan was just removed.
+    removed: bool,
 }
 
 #[derive(Serialize)]
@@ -45,8 +47,12 @@ pub async fn page(
     Query(query): Query<ScopeQuery>,
 ) -> Result<Response, WebError> {
     let builder = state.clone();
+    // Back from removing one of its actions (the page cache keys on the query).
+    let removed = uri
+        .query()
+        .is_some_and(|q| q.split('&').any(|p| p == "removed=1"));
     cached_page(&state, &uri, "", move |data| async move {
-        build(&builder, &data, id, &query)
+        build(&builder, &data, id, &query, removed)
     })
     .await
 }
@@ -56,6 +62,7 @@ fn build(
     data: &MonitoringData,
     id: i64,
     query: &ScopeQuery,
+    removed: bool,
 ) -> Result<Html<String>, WebError> {
     let plan: &PlanInfo = data
         .plans
@@ -112,6 +119,7 @@ fn build(
             can_record: crate::auth::page_context()
                 .account
                 .is_some_and(|a| a.role >= goldthread_domain::Role::Officer),
+            removed,
         },
     )
 }

@@ -1,0 +1,627 @@
+//! Plan authoring over HTTP against the real server, on SQLite and
+//! PostgreSQL: an editor corrects an action and an indicator, adds and
+//! removes an action; the pages, the API, the history and the "as at"
+//! view all tell the same story; stale forms, bad input and other roles
+//! are refused.
+
+use crate::util::*;
+use regex::Regex;
+
+const PASSWORD: &str = "amber falcon meadow";
+
+fn email(role: &str) -> String {
+    format!("{role}@authoring.goldthread.test")
+}
+
+struct Council {
+    scratch: Scratch,
+    database: Vec<String>,
+    _server: Server,
+    editor: Browser,
+    officer: Browser,
+    viewer: Browser,
+}
+
+impl Council {
+    async fn start(database: Vec<String>) -> Council {
+        let scratch = Scratch::new();
+        let db: Vec<&str> = database.iter().map(String::as_str).collect();
+        for role in ["editor", "officer", "viewer"] {
+            let posts: &[&str] = if role == "officer" {
+                &["Head of Housing and Health"]
+            } else {
+                &[]
+            };
+            let out = add_account(&scratch, &db, &email(role), role, posts, PASSWORD);
+            assert!(out.status.success());
+        }
+        let mut args = vec!["--demo"];
+        args.extend(&db);
+        let server = Server::start(&scratch, &args);
+        let editor = Browser::sign_in(&server, &email("editor"), PASSWORD).await;
+        let officer = Browser::sign_in(&server, &email("officer"), PASSWORD).await;
+        let viewer = Browser::sign_in(&server, &email("viewer"), PASSWORD).await;
+        Council {
+            scratch,
+            database,
+            _server: server,
+            editor,
+            officer,
+            viewer,
+        }
+    }
+
+    async fn find(&self, kind: &str, code: &str) -> i64 {
+        let (_, html) = self
+            .editor
+            .get(&format!("/search?q={}", code.replace(' ', "+")))
+            .await;
+        link_id(&html.replace("&#x2f;", "/"), kind, code)
+    }
+
+    async fn api(&self, path: &str) -> serde_json::Value {
+        let response = self
+            .editor
+            .http
+            .get(self.editor.url(path))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.json().await.unwrap()
+    }
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#x2f;", "/")
+        .replace("&amp;", "&")
+}
+
+fn textarea(html: &str, name: &str) -> String {
+    let re = Regex::new(&format!(
+        r#"(?s)<textarea[^>]*name="{name}"[^>]*>(.*?)</textarea>"#
+    ))
+    .unwrap();
+    unescape(&re.captures(html).unwrap_or_else(|| panic!("no {name}"))[1])
+}
+
+/// The edit form as the page fills it in: every field, the checked nodes.
+fn action_form(html: &str) -> Vec<(String, String)> {
+    let mut form: Vec<(String, String)> = ["version", "code", "title", "due"]
+        .iter()
+        .map(|n| (n.to_string(), unescape(&hidden(html, n))))
+        .collect();
+    for name in [
+        "description",
+        "lead_officers",
+        "milestones",
+        "target",
+        "critical_success_factors",
+    ] {
+        form.push((name.to_string(), textarea(html, name)));
+    }
+    let checked = Regex::new(r#"name="nodes" type="checkbox" value="(\d+)" checked"#).unwrap();
+    for c in checked.captures_iter(html) {
+        form.push(("nodes".to_string(), c[1].to_string()));
+    }
+    form
+}
+
+/// The first group of `pattern`'s first match in `text`.
+fn capture(pattern: &str, text: &str) -> String {
+    Regex::new(pattern)
+        .unwrap()
+        .captures(text)
+        .unwrap_or_else(|| panic!("no {pattern} in {text}"))[1]
+        .to_string()
+}
+
+fn periods_re() -> Regex {
+    Regex::new(r#"name="(period_\d+)" value="([^"]*)""#).unwrap()
+}
+
+fn set(form: &mut [(String, String)], name: &str, value: &str) {
+    for field in form.iter_mut().filter(|(n, _)| n == name) {
+        field.1 = value.to_string();
+    }
+}
+
+async fn post(
+    web: &Browser,
+    path: &str,
+    form: &[(String, String)],
+) -> (u16, String, Option<String>) {
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    web.post(path, &pairs).await
+}
+
+#[tokio::test]
+async fn an_editor_corrects_an_action_and_the_page_api_history_and_past_views_agree() {
+    for (backend, database) in databases("authoring_action").await {
+        let council = Council::start(database).await;
+        let id = council.find("actions", "KA.1 ").await;
+        let before = council.api(&format!("/api/v1/actions/{id}")).await;
+        let old_title = before["title"].as_str().unwrap().to_string();
+
+        // The link shows to editors only.
+        let (_, page) = council.editor.get(&format!("/actions/{id}")).await;
+        assert!(
+            page.contains(&format!(r#"href="/actions/{id}/edit""#)),
+            "{backend}"
+        );
+        let (_, page) = council.officer.get(&format!("/actions/{id}")).await;
+        assert!(
+            !page.contains("Edit this action"),
+            "{backend}: not for officers"
+        );
+
+        let (status, html) = council.editor.get(&format!("/actions/{id}/edit")).await;
+        assert_eq!(status, 200, "{backend}");
+        let fresh = action_form(&html);
+        assert!(
+            fresh.iter().any(|(n, _)| n == "nodes"),
+            "{backend}: its thread is ticked"
+        );
+
+        // Bad input is refused field by field, keeping what was typed.
+        let cases = [
+            ("title", "   ".to_string(), "Enter the title of the action"),
+            (
+                "title",
+                "x".repeat(10_000),
+                "Title must be 500 characters or fewer",
+            ),
+            (
+                "due",
+                "when the money comes".to_string(),
+                "cannot be read as a date",
+            ),
+        ];
+        for (field, value, message) in cases {
+            let mut form = fresh.clone();
+            set(&mut form, field, &value);
+            let (status, html, _) =
+                post(&council.editor, &format!("/actions/{id}/edit"), &form).await;
+            assert_eq!(status, 400, "{backend}: {field}");
+            assert!(html.contains("govuk-error-summary"), "{backend}: {field}");
+            assert!(html.contains(message), "{backend}: {field}: {message}");
+            assert!(
+                html.contains(&format!(r##"href="#{field}""##)),
+                "{backend}: summary links the field"
+            );
+        }
+        let mut form = fresh.clone();
+        set(&mut form, "due", "when the money comes");
+        set(&mut form, "title", "Kept as typed");
+        let (_, html, _) = post(&council.editor, &format!("/actions/{id}/edit"), &form).await;
+        assert!(
+            html.contains(r#"value="Kept as typed""#),
+            "{backend}: typed text kept"
+        );
+        assert!(
+            html.contains(r#"value="when the money comes""#),
+            "{backend}"
+        );
+
+        // Officers and viewers may not edit.
+        for (who, web) in [("officer", &council.officer), ("viewer", &council.viewer)] {
+            assert_eq!(
+                web.get(&format!("/actions/{id}/edit")).await.0,
+                403,
+                "{backend}: {who}"
+            );
+            let (status, _, _) = post(web, &format!("/actions/{id}/edit"), &fresh).await;
+            assert_eq!(status, 403, "{backend}: {who} posts");
+        }
+
+        // The editor fixes the title and the due date.
+        let new_title = format!("Corrected: {old_title}");
+        let mut form = fresh.clone();
+        set(&mut form, "title", &new_title);
+        set(&mut form, "due", "March 2027");
+        let (status, _, location) =
+            post(&council.editor, &format!("/actions/{id}/edit"), &form).await;
+        assert_eq!(status, 303, "{backend}");
+        assert_eq!(
+            location.as_deref(),
+            Some(format!("/actions/{id}?edited=1").as_str())
+        );
+        let (_, page) = council.editor.get(&format!("/actions/{id}?edited=1")).await;
+        assert!(page.contains("Changes saved."), "{backend}");
+        assert!(
+            page.contains(&unescape_free(&new_title)),
+            "{backend}: the page has the new title"
+        );
+
+        let after = council.api(&format!("/api/v1/actions/{id}")).await;
+        assert_eq!(after["title"], new_title.as_str(), "{backend}");
+        assert_eq!(after["due_text"], "March 2027", "{backend}");
+        assert_eq!(after["original_due_date"], "2027-03-31", "{backend}");
+        if before["due_date"] == before["original_due_date"] {
+            assert_eq!(
+                after["due_date"], "2027-03-31",
+                "{backend}: no revision in force"
+            );
+        }
+
+        // The history has before and after, with who.
+        let (_, history) = council.editor.get(&format!("/actions/{id}/history")).await;
+        assert!(history.contains("Test editor"), "{backend}: the actor");
+        assert!(
+            history.contains(&format!("<del>{}</del>", unescape_free(&old_title))),
+            "{backend}: before"
+        );
+        assert!(
+            history.contains(&format!("<ins>{}</ins>", unescape_free(&new_title))),
+            "{backend}: after"
+        );
+
+        // As known yesterday, the action had its old title.
+        let yesterday = (chrono::Utc::now().date_naive() - chrono::Days::new(1)).to_string();
+        let (_, past) = council
+            .editor
+            .get(&format!("/actions/{id}?as_at={yesterday}"))
+            .await;
+        assert_eq!(
+            unescape(&capture(
+                r#"<h1 class="govuk-heading-l">([^<]*)</h1>"#,
+                &past
+            )),
+            old_title,
+            "{backend}: the past view undoes the edit"
+        );
+        let past_api = council
+            .api(&format!("/api/v1/actions/{id}?as_at={yesterday}"))
+            .await;
+        assert_eq!(
+            past_api["title"],
+            old_title.as_str(),
+            "{backend}: and so does the API"
+        );
+
+        // A form opened before the edit is a conflict that keeps the text.
+        let mut stale = fresh.clone();
+        set(&mut stale, "title", "My stale typing");
+        let (status, html, _) = post(&council.editor, &format!("/actions/{id}/edit"), &stale).await;
+        assert_eq!(status, 409, "{backend}");
+        assert!(
+            html.contains("Someone else changed this action"),
+            "{backend}"
+        );
+        assert!(
+            html.contains(r#"value="My stale typing""#),
+            "{backend}: typed text kept"
+        );
+        let now = council.api(&format!("/api/v1/actions/{id}")).await;
+        assert_eq!(
+            now["title"],
+            new_title.as_str(),
+            "{backend}: nothing overwritten"
+        );
+
+        // Saving the same again changes nothing and writes no history.
+        let store = open_store(&council.scratch, &council.database).await;
+        let (_, html) = council.editor.get(&format!("/actions/{id}/edit")).await;
+        let rows = store.count("history").await.unwrap();
+        let (status, _, _) = post(
+            &council.editor,
+            &format!("/actions/{id}/edit"),
+            &action_form(&html),
+        )
+        .await;
+        assert_eq!(status, 303, "{backend}");
+        assert_eq!(
+            store.count("history").await.unwrap(),
+            rows,
+            "{backend}: no empty edits"
+        );
+    }
+}
+
+/// Text as it appears in the page (the templates escape `&` and quotes).
+fn unescape_free(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('\'', "&#x27;")
+        .replace('"', "&quot;")
+        .replace('/', "&#x2f;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[tokio::test]
+async fn an_editor_adds_an_action_and_removes_it_but_not_one_with_progress() {
+    for (backend, database) in databases("authoring_add").await {
+        let council = Council::start(database).await;
+        let ka1 = council.find("actions", "KA.1 ").await;
+        let plan = council.api(&format!("/api/v1/actions/{ka1}")).await["plan_id"]
+            .as_i64()
+            .unwrap();
+        let (_, page) = council.editor.get(&format!("/plans/{plan}")).await;
+        assert!(
+            page.contains(&format!(r#"href="/plans/{plan}/actions/new""#)),
+            "{backend}"
+        );
+        let (status, html) = council
+            .editor
+            .get(&format!("/plans/{plan}/actions/new"))
+            .await;
+        assert_eq!(status, 200, "{backend}");
+        assert!(
+            html.contains("has no lead officer"),
+            "{backend}: findings as it stands"
+        );
+        assert_eq!(
+            council
+                .viewer
+                .get(&format!("/plans/{plan}/actions/new"))
+                .await
+                .0,
+            403,
+            "{backend}"
+        );
+
+        let node = capture(r#"name="nodes" type="checkbox" value="(\d+)""#, &html);
+        let form: Vec<(String, String)> = [
+            ("code", "KA.1"),
+            ("title", "Replace the town centre litter bins"),
+            ("lead_officers", "Head of Environmental Services"),
+            ("due", "June 2027"),
+            (
+                "milestones",
+                "Order placed | January 2027\nBins installed | June 2027",
+            ),
+            ("nodes", node.as_str()),
+        ]
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect();
+        let (status, _, location) = post(
+            &council.editor,
+            &format!("/plans/{plan}/actions/new"),
+            &form,
+        )
+        .await;
+        assert_eq!(status, 303, "{backend}");
+        let location = location.unwrap();
+        let id: i64 = capture(r"^/actions/(\d+)\?edited=added$", &location)
+            .parse()
+            .unwrap();
+        let (_, page) = council.editor.get(&location).await;
+        assert!(page.contains("Action added."), "{backend}");
+        assert!(
+            page.contains("Replace the town centre litter bins"),
+            "{backend}"
+        );
+        assert!(page.contains("Bins installed"), "{backend}: milestones");
+        assert!(page.contains("Head of Environmental Services"), "{backend}");
+        let (_, edit) = council.editor.get(&format!("/actions/{id}/edit")).await;
+        assert!(
+            edit.contains("action code KA.1 is used twice in this plan"),
+            "{backend}: a duplicate code is a finding"
+        );
+        let api = council.api(&format!("/api/v1/actions/{id}")).await;
+        assert_eq!(api["due_date"], "2027-06-30", "{backend}");
+
+        // Removing it asks first, then records the removal.
+        let (status, confirm) = council.editor.get(&format!("/actions/{id}/remove")).await;
+        assert_eq!(status, 200, "{backend}");
+        assert!(confirm.contains("Remove action"), "{backend}");
+        let version = hidden(&confirm, "version");
+        assert_eq!(
+            council
+                .officer
+                .post(&format!("/actions/{id}/remove"), &[("version", &version)])
+                .await
+                .0,
+            403,
+            "{backend}: officers may not remove"
+        );
+        let (status, _, location) = council
+            .editor
+            .post(&format!("/actions/{id}/remove"), &[("version", &version)])
+            .await;
+        assert_eq!(status, 303, "{backend}");
+        assert_eq!(location, Some(format!("/plans/{plan}?removed=1")));
+        let (_, page) = council
+            .editor
+            .get(&format!("/plans/{plan}?removed=1"))
+            .await;
+        assert!(page.contains("Action removed."), "{backend}");
+        assert!(
+            !page.contains("Replace the town centre litter bins"),
+            "{backend}"
+        );
+        assert_eq!(
+            council.editor.get(&format!("/actions/{id}")).await.0,
+            404,
+            "{backend}"
+        );
+        let store = open_store(&council.scratch, &council.database).await;
+        let history = store.record_history("actions", id).await.unwrap();
+        let removal = history
+            .iter()
+            .find(|h| h.operation == "delete" && h.entity == "actions")
+            .expect("the removal is in the history");
+        assert!(removal.actor.contains("Test editor"), "{backend}");
+        assert_eq!(
+            removal.before.as_ref().unwrap()["title"],
+            "Replace the town centre litter bins",
+            "{backend}"
+        );
+
+        // An action with progress updates is not removed.
+        let (_, page) = council.editor.get(&format!("/actions/{ka1}")).await;
+        let today = chrono::Utc::now().date_naive().to_string();
+        let (status, _, _) = council
+            .editor
+            .post(
+                &format!("/actions/{ka1}"),
+                &[
+                    ("version", &hidden(&page, "version")),
+                    ("status", "on_track"),
+                    ("as_at", &today),
+                    ("commentary", "Reported to committee"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 303, "{backend}: progress recorded");
+        let (_, confirm) = council.editor.get(&format!("/actions/{ka1}/remove")).await;
+        assert!(confirm.contains("cannot be removed"), "{backend}");
+        let version = hidden(
+            &council.editor.get(&format!("/actions/{ka1}/edit")).await.1,
+            "version",
+        );
+        let (status, _, _) = council
+            .editor
+            .post(&format!("/actions/{ka1}/remove"), &[("version", &version)])
+            .await;
+        assert_eq!(status, 409, "{backend}");
+        assert_eq!(
+            council.editor.get(&format!("/actions/{ka1}")).await.0,
+            200,
+            "{backend}"
+        );
+    }
+}
+
+/// The RAG tag of an indicator page's newest row.
+fn newest_rag(html: &str) -> String {
+    let re = Regex::new(r#"<tr class="govuk-table__row" data-period="[^"]+"><th[^>]*>[^<]*</th><td class="govuk-table__cell govuk-table__cell--numeric">([^<]*)</td>.*?govuk-tag--(\w+)"#).unwrap();
+    re.captures_iter(html)
+        .find(|c| &c[1] != "–")
+        .unwrap_or_else(|| panic!("a row with a value: {html}"))[2]
+        .to_string()
+}
+
+#[tokio::test]
+async fn an_editor_changes_an_indicators_targets_and_its_rag_follows() {
+    for (backend, database) in databases("authoring_indicator").await {
+        let council = Council::start(database).await;
+        let id = council.find("indicators", "MEHPI 132").await;
+        let (_, page) = council.editor.get(&format!("/indicators/{id}")).await;
+        assert!(
+            page.contains(&format!(r#"href="/indicators/{id}/edit""#)),
+            "{backend}"
+        );
+        let (_, page) = council.viewer.get(&format!("/indicators/{id}")).await;
+        assert!(!page.contains("Edit this indicator"), "{backend}");
+        assert_eq!(
+            council
+                .officer
+                .get(&format!("/indicators/{id}/edit"))
+                .await
+                .0,
+            403
+        );
+
+        // A value in the plan's last year, recorded as an import would.
+        let store = open_store(&council.scratch, &council.database).await;
+        store
+            .record_measurement(
+                id,
+                &goldthread_storage::NewMeasurement {
+                    period: "2019-12".parse().unwrap(),
+                    value: Some(50.0),
+                    text: None,
+                    note: None,
+                },
+                None,
+                &goldthread_storage::Actor::process("test"),
+                goldthread_domain::Review::Approved,
+            )
+            .await
+            .unwrap();
+        let (status, html) = council.editor.get(&format!("/indicators/{id}/edit")).await;
+        assert_eq!(status, 200, "{backend}");
+        let periods: Vec<(String, String)> = periods_re()
+            .captures_iter(&html)
+            .map(|c| (c[1].to_string(), unescape(&c[2])))
+            .collect();
+        assert!(!periods.is_empty(), "{backend}: a target per year");
+        let selected = |name: &str| {
+            Regex::new(&format!(
+                r#"(?s)name="{name}">.*?<option value="([^"]*)" selected>"#
+            ))
+            .unwrap()
+            .captures(&html)
+            .map(|c| c[1].to_string())
+            .unwrap_or_default()
+        };
+        let form_with = |target: &str, polarity: &str| {
+            let mut form: Vec<(String, String)> = vec![
+                ("version".into(), hidden(&html, "version")),
+                ("code".into(), unescape(&hidden(&html, "code"))),
+                ("title".into(), unescape(&hidden(&html, "title"))),
+                ("unit".into(), selected("unit")),
+                ("polarity".into(), polarity.to_string()),
+                ("frequency".into(), selected("frequency")),
+                ("baseline".into(), unescape(&hidden(&html, "baseline"))),
+            ];
+            for (name, period) in &periods {
+                form.push((name.clone(), period.clone()));
+                form.push((name.replace("period", "target"), target.to_string()));
+            }
+            form
+        };
+
+        // A bad code and no unit are refused by field.
+        let mut bad = form_with("1", "higher_is_better");
+        set(&mut bad, "code", "not a code");
+        set(&mut bad, "unit", "");
+        let (status, body, _) =
+            post(&council.editor, &format!("/indicators/{id}/edit"), &bad).await;
+        assert_eq!(status, 400, "{backend}");
+        assert!(
+            body.contains("Enter the code as capital letters"),
+            "{backend}"
+        );
+        assert!(body.contains("Select the unit"), "{backend}");
+
+        // An easy target: on target.
+        let (status, _, _) = post(
+            &council.editor,
+            &format!("/indicators/{id}/edit"),
+            &form_with("1", "higher_is_better"),
+        )
+        .await;
+        assert_eq!(status, 303, "{backend}");
+        let (_, page) = council
+            .editor
+            .get(&format!("/indicators/{id}?edited=1"))
+            .await;
+        assert!(page.contains("Changes saved."), "{backend}");
+        assert_eq!(newest_rag(&page), "green", "{backend}: beats a target of 1");
+
+        // A target out of reach: off target. The form is now stale.
+        let stale = form_with("1000000", "higher_is_better");
+        let (status, body, _) =
+            post(&council.editor, &format!("/indicators/{id}/edit"), &stale).await;
+        assert_eq!(status, 409, "{backend}: a stale form");
+        assert!(
+            body.contains(r#"value="1000000""#),
+            "{backend}: typed targets kept"
+        );
+        let mut fresh = stale;
+        set(&mut fresh, "version", &hidden(&body, "version"));
+        let (status, _, _) = post(&council.editor, &format!("/indicators/{id}/edit"), &fresh).await;
+        assert_eq!(status, 303, "{backend}");
+        let (_, page) = council.editor.get(&format!("/indicators/{id}")).await;
+        assert_eq!(
+            newest_rag(&page),
+            "red",
+            "{backend}: misses a target of a million"
+        );
+        let (_, history) = council
+            .editor
+            .get(&format!("/indicators/{id}/history"))
+            .await;
+        assert!(
+            history.contains("1000000"),
+            "{backend}: the targets' history"
+        );
+    }
+}

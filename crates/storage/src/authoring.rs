@@ -1,0 +1,608 @@
+//! Plan authoring: correcting and extending a stored plan by hand. Every
+//! change goes through `write.rs` with `origin = 'edit'`, so the history
+//! has who, when, before and after, and the "as at" overlay undoes it for
+//! any day before it was made.
+
+use crate::error::StoreError;
+use crate::history::{self, Actor, ChangeContext, Origin};
+use crate::import::{
+    delete_where, due_columns, ensure_organisation, insert_milestones, insert_officers,
+    insert_targets, same_value,
+};
+use crate::write::{self, Val};
+use crate::{Store, now_text};
+use goldthread_domain::{Frequency, FuzzyDate, LeadOfficer, Milestone, Polarity, Target, Unit};
+use sqlx::{AnyConnection, Row};
+
+/// What a person may change of an action.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionFields {
+    pub code: Option<String>,
+    pub title: String,
+    pub description: Option<String>,
+    pub target: Option<String>,
+    pub critical_success_factors: Option<String>,
+    pub due: Option<FuzzyDate>,
+    /// Lead officers' posts, in order.
+    pub lead_officers: Vec<String>,
+    /// Milestones in order: title and due date.
+    pub milestones: Vec<(String, Option<FuzzyDate>)>,
+    /// The plan's thread nodes the action serves.
+    pub nodes: Vec<i64>,
+}
+
+/// An action as its edit form shows it.
+#[derive(Debug, Clone)]
+pub struct ActionForEdit {
+    pub id: i64,
+    pub plan_id: i64,
+    pub plan_title: String,
+    pub version: i64,
+    pub code: Option<String>,
+    pub title: String,
+    pub description: Option<String>,
+    pub target: Option<String>,
+    pub critical_success_factors: Option<String>,
+    pub due_text: Option<String>,
+    pub lead_officers: Vec<String>,
+    /// Title and due date as written.
+    pub milestones: Vec<(String, Option<String>)>,
+    pub nodes: Vec<i64>,
+    /// Progress updates recorded on it (removal is refused if any).
+    pub updates: i64,
+}
+
+/// A plan's parts an authoring form chooses among or checks against.
+#[derive(Debug, Clone)]
+pub struct PlanOutline {
+    pub id: i64,
+    pub title: String,
+    /// The financial year the plan starts in and ends in ("2017/18").
+    pub period_from: Option<String>,
+    pub period_to: Option<String>,
+    /// Thread nodes in reading order: id, level, label, title.
+    pub nodes: Vec<(i64, String, String, String)>,
+    /// The plan's actions: id and code.
+    pub action_codes: Vec<(i64, Option<String>)>,
+}
+
+/// What a person may change of an indicator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorFields {
+    pub code: Option<String>,
+    pub title: String,
+    pub unit: Unit,
+    pub polarity: Polarity,
+    pub frequency: Option<Frequency>,
+    /// Baseline as written and its figure.
+    pub baseline: Option<(String, Option<f64>)>,
+    /// Every target the indicator is to have, by period; others are removed.
+    pub targets: Vec<Target>,
+}
+
+impl Store {
+    /// An action's editable fields, as stored.
+    pub async fn action_for_edit(&self, id: i64) -> Result<ActionForEdit, StoreError> {
+        let row = sqlx::query(
+            "SELECT a.plan_id, p.title AS plan_title, a.version, a.code, a.title, a.description, a.target, \
+             a.critical_success_factors, a.due_text FROM actions a JOIN plans p ON p.id = a.plan_id WHERE a.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound { entity: "actions", id })?;
+        let mut conn = self.pool.acquire().await?;
+        let conn: &mut AnyConnection = &mut conn;
+        let lead_officers = officers_of(conn, id).await?;
+        let milestones = sqlx::query(
+            "SELECT title, due_text FROM milestones WHERE action_id = $1 ORDER BY position, id",
+        )
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect::<Result<_, sqlx::Error>>()?;
+        let nodes = nodes_of(conn, id).await?;
+        let updates: i64 =
+            sqlx::query("SELECT COUNT(*) FROM progress_updates WHERE action_id = $1")
+                .bind(id)
+                .fetch_one(&mut *conn)
+                .await?
+                .try_get(0)?;
+        Ok(ActionForEdit {
+            id,
+            plan_id: row.try_get("plan_id")?,
+            plan_title: row.try_get("plan_title")?,
+            version: row.try_get("version")?,
+            code: row.try_get("code")?,
+            title: row.try_get("title")?,
+            description: row.try_get("description")?,
+            target: row.try_get("target")?,
+            critical_success_factors: row.try_get("critical_success_factors")?,
+            due_text: row.try_get("due_text")?,
+            lead_officers,
+            milestones,
+            nodes,
+            updates,
+        })
+    }
+
+    /// A plan's thread nodes and action codes.
+    pub async fn plan_outline(&self, plan_id: i64) -> Result<PlanOutline, StoreError> {
+        let plan = sqlx::query("SELECT title, period_from, period_to FROM plans WHERE id = $1")
+            .bind(plan_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound {
+                entity: "plans",
+                id: plan_id,
+            })?;
+        let nodes = sqlx::query(
+            "SELECT id, level, label, title FROM nodes WHERE plan_id = $1 ORDER BY position, id",
+        )
+        .bind(plan_id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
+        .collect::<Result<_, sqlx::Error>>()?;
+        let action_codes =
+            sqlx::query("SELECT id, code FROM actions WHERE plan_id = $1 ORDER BY position, id")
+                .bind(plan_id)
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+                .collect::<Result<_, sqlx::Error>>()?;
+        Ok(PlanOutline {
+            id: plan_id,
+            title: plan.try_get(0)?,
+            period_from: plan.try_get(1)?,
+            period_to: plan.try_get(2)?,
+            nodes,
+            action_codes,
+        })
+    }
+
+    /// Changes an action the user saw at `expected_version`: its own
+    /// fields, lead officers, milestones (a milestone kept by title keeps
+    /// its completion) and thread links. Nothing changed writes nothing.
+    pub async fn edit_action(
+        &self,
+        id: i64,
+        expected_version: i64,
+        fields: &ActionFields,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let conn: &mut AnyConnection = &mut tx;
+        let before =
+            history::record_json(conn, "actions", id)
+                .await?
+                .ok_or(StoreError::NotFound {
+                    entity: "actions",
+                    id,
+                })?;
+        let plan_id = before
+            .get("plan_id")
+            .and_then(serde_json::Value::as_i64)
+            .unwrap_or(0);
+        let current = before
+            .get("version")
+            .and_then(serde_json::Value::as_i64)
+            .unwrap_or(0);
+        if current != expected_version {
+            // Refused with who changed it and when; nothing is written.
+            return write::update_versioned(
+                conn,
+                ctx_for(actor, "", plan_id),
+                "actions",
+                id,
+                expected_version,
+                &[],
+            )
+            .await;
+        }
+        check_nodes(conn, plan_id, &fields.nodes).await?;
+        let at = now_text();
+        let ctx = ctx_for(actor, &at, plan_id);
+        let changed: Vec<(&'static str, Val)> = own_columns(fields)
+            .into_iter()
+            .filter(|(name, value)| {
+                !same_value(value, before.get(*name).unwrap_or(&serde_json::Value::Null))
+            })
+            .collect();
+        let mut children = false;
+        if officers_of(conn, id).await? != fields.lead_officers {
+            delete_where(conn, ctx, "action_officers", "action_id", id).await?;
+            let organisation = ensure_organisation(conn, ctx).await?;
+            insert_officers(conn, ctx, organisation, id, &lead_officers(fields)).await?;
+            children = true;
+        }
+        children |= sync_milestones(conn, ctx, id, &fields.milestones).await?;
+        children |= sync_nodes(conn, ctx, id, &fields.nodes).await?;
+        if changed.is_empty() && !children {
+            return Ok(());
+        }
+        // The action's version moves with any change to it or its parts,
+        // so a form opened before is told.
+        write::update_versioned(conn, ctx, "actions", id, expected_version, &changed).await?;
+        self.commit_write(tx).await
+    }
+
+    /// Adds an action at the end of a plan; returns its id.
+    pub async fn add_action(
+        &self,
+        plan_id: i64,
+        fields: &ActionFields,
+        actor: &Actor,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let conn: &mut AnyConnection = &mut tx;
+        let position: i64 =
+            sqlx::query("SELECT COALESCE(MAX(position), -1) + 1 FROM actions WHERE plan_id = $1")
+                .bind(plan_id)
+                .fetch_one(&mut *conn)
+                .await?
+                .try_get(0)?;
+        sqlx::query("SELECT id FROM plans WHERE id = $1")
+            .bind(plan_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(StoreError::NotFound {
+                entity: "plans",
+                id: plan_id,
+            })?;
+        check_nodes(conn, plan_id, &fields.nodes).await?;
+        let at = now_text();
+        let ctx = ctx_for(actor, &at, plan_id);
+        let mut columns: Vec<(&'static str, Val)> = vec![
+            ("plan_id", plan_id.into()),
+            ("position", position.into()),
+            ("related", "[]".into()),
+        ];
+        columns.extend(own_columns(fields));
+        let id = write::insert(conn, ctx, "actions", &columns).await?;
+        let organisation = ensure_organisation(conn, ctx).await?;
+        insert_officers(conn, ctx, organisation, id, &lead_officers(fields)).await?;
+        sync_milestones(conn, ctx, id, &fields.milestones).await?;
+        sync_nodes(conn, ctx, id, &fields.nodes).await?;
+        self.commit_write(tx).await?;
+        Ok(id)
+    }
+
+    /// Removes an action the user saw at `expected_version`, with its
+    /// milestones, officers and links; each row's last state stays in the
+    /// history. An action with progress updates is refused: those updates
+    /// have been reported (to committee, in packs) and a council expects
+    /// what it reported to stay traceable; such an action is closed by
+    /// recording it as completed or no longer required, not removed.
+    pub async fn remove_action(
+        &self,
+        id: i64,
+        expected_version: i64,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let conn: &mut AnyConnection = &mut tx;
+        let row = sqlx::query("SELECT plan_id, version FROM actions WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(StoreError::NotFound {
+                entity: "actions",
+                id,
+            })?;
+        let plan_id: i64 = row.try_get(0)?;
+        let current: i64 = row.try_get(1)?;
+        let at = now_text();
+        let ctx = ctx_for(actor, &at, plan_id);
+        if current != expected_version {
+            return write::update_versioned(conn, ctx, "actions", id, expected_version, &[]).await;
+        }
+        let updates: i64 =
+            sqlx::query("SELECT COUNT(*) FROM progress_updates WHERE action_id = $1")
+                .bind(id)
+                .fetch_one(&mut *conn)
+                .await?
+                .try_get(0)?;
+        if updates > 0 {
+            return Err(StoreError::Invalid(format!(
+                "this action has {updates} progress update{}: it cannot be removed",
+                if updates == 1 { "" } else { "s" }
+            )));
+        }
+        for table in [
+            "milestones",
+            "due_revisions",
+            "action_officers",
+            "action_nodes",
+            "indicator_links",
+            "risk_links",
+        ] {
+            delete_where(conn, ctx, table, "action_id", id).await?;
+        }
+        write::delete(conn, ctx, "actions", id).await?;
+        self.commit_write(tx).await
+    }
+
+    /// Changes an indicator the user saw at `expected_version`: its own
+    /// fields and its targets (by period: changed ones updated, new ones
+    /// added, ones no longer given removed).
+    pub async fn edit_indicator(
+        &self,
+        id: i64,
+        expected_version: i64,
+        fields: &IndicatorFields,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let conn: &mut AnyConnection = &mut tx;
+        let before =
+            history::record_json(conn, "indicators", id)
+                .await?
+                .ok_or(StoreError::NotFound {
+                    entity: "indicators",
+                    id,
+                })?;
+        let plan_id = before
+            .get("plan_id")
+            .and_then(serde_json::Value::as_i64)
+            .unwrap_or(0);
+        let current = before
+            .get("version")
+            .and_then(serde_json::Value::as_i64)
+            .unwrap_or(0);
+        let at = now_text();
+        let ctx = ctx_for(actor, &at, plan_id);
+        if current != expected_version {
+            return write::update_versioned(conn, ctx, "indicators", id, expected_version, &[])
+                .await;
+        }
+        let columns: Vec<(&'static str, Val)> = vec![
+            ("code", fields.code.clone().into()),
+            ("title", fields.title.as_str().into()),
+            ("unit", fields.unit.as_str().into()),
+            ("polarity", fields.polarity.as_str().into()),
+            (
+                "frequency",
+                Val::Text(fields.frequency.map(|f| f.as_str().to_string())),
+            ),
+            (
+                "baseline_text",
+                Val::Text(fields.baseline.as_ref().map(|b| b.0.clone())),
+            ),
+            (
+                "baseline_value",
+                Val::Real(fields.baseline.as_ref().and_then(|b| b.1)),
+            ),
+        ];
+        let changed: Vec<(&'static str, Val)> = columns
+            .into_iter()
+            .filter(|(name, value)| {
+                !same_value(value, before.get(*name).unwrap_or(&serde_json::Value::Null))
+            })
+            .collect();
+        let stored = sqlx::query(
+            "SELECT id, period, text, value, version FROM targets WHERE indicator_id = $1",
+        )
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut targets_changed = false;
+        let mut new_targets = Vec::new();
+        for target in &fields.targets {
+            let period = target.period.to_string();
+            let held = stored
+                .iter()
+                .find(|r| r.try_get::<String, _>(1).ok().as_deref() == Some(period.as_str()));
+            match held {
+                None => new_targets.push(target.clone()),
+                Some(row) => {
+                    let text: String = row.try_get(2)?;
+                    let value: Option<f64> = row.try_get(3)?;
+                    if text != target.text || value != target.value {
+                        write::update_versioned(
+                            conn,
+                            ctx,
+                            "targets",
+                            row.try_get(0)?,
+                            row.try_get(4)?,
+                            &[
+                                ("text", target.text.as_str().into()),
+                                ("value", Val::Real(target.value)),
+                            ],
+                        )
+                        .await?;
+                        targets_changed = true;
+                    }
+                }
+            }
+        }
+        for row in &stored {
+            let period: String = row.try_get(1)?;
+            if !fields
+                .targets
+                .iter()
+                .any(|t| t.period.to_string() == period)
+            {
+                write::delete(conn, ctx, "targets", row.try_get(0)?).await?;
+                targets_changed = true;
+            }
+        }
+        if !new_targets.is_empty() {
+            insert_targets(conn, ctx, id, &new_targets).await?;
+            targets_changed = true;
+        }
+        if changed.is_empty() && !targets_changed {
+            return Ok(());
+        }
+        write::update_versioned(conn, ctx, "indicators", id, expected_version, &changed).await?;
+        self.commit_write(tx).await
+    }
+}
+
+fn ctx_for<'a>(actor: &'a Actor, at: &'a str, plan_id: i64) -> ChangeContext<'a> {
+    ChangeContext {
+        actor,
+        at,
+        plan_id: Some(plan_id),
+        origin: Origin::Edit,
+    }
+}
+
+fn own_columns(fields: &ActionFields) -> Vec<(&'static str, Val)> {
+    let mut columns: Vec<(&'static str, Val)> = vec![
+        ("code", fields.code.clone().into()),
+        ("title", fields.title.as_str().into()),
+        ("description", fields.description.clone().into()),
+        ("target", fields.target.clone().into()),
+        (
+            "critical_success_factors",
+            fields.critical_success_factors.clone().into(),
+        ),
+    ];
+    columns.extend(due_columns(fields.due.as_ref()));
+    columns
+}
+
+fn lead_officers(fields: &ActionFields) -> Vec<LeadOfficer> {
+    let joint = fields.lead_officers.len() > 1;
+    fields
+        .lead_officers
+        .iter()
+        .map(|name| LeadOfficer {
+            name: name.clone(),
+            joint,
+        })
+        .collect()
+}
+
+async fn officers_of(conn: &mut AnyConnection, id: i64) -> Result<Vec<String>, StoreError> {
+    Ok(sqlx::query(
+        "SELECT p.title FROM action_officers ao JOIN posts p ON p.id = ao.post_id WHERE ao.action_id = $1 ORDER BY ao.position, ao.id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| r.try_get(0))
+    .collect::<Result<_, _>>()?)
+}
+
+async fn nodes_of(conn: &mut AnyConnection, id: i64) -> Result<Vec<i64>, StoreError> {
+    Ok(
+        sqlx::query("SELECT node_id FROM action_nodes WHERE action_id = $1 ORDER BY node_id")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()?,
+    )
+}
+
+/// Refuses thread nodes that are not the plan's.
+async fn check_nodes(
+    conn: &mut AnyConnection,
+    plan_id: i64,
+    nodes: &[i64],
+) -> Result<(), StoreError> {
+    let plan_nodes: Vec<i64> = sqlx::query("SELECT id FROM nodes WHERE plan_id = $1")
+        .bind(plan_id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, _>>()?;
+    match nodes.iter().find(|n| !plan_nodes.contains(n)) {
+        Some(n) => Err(StoreError::Invalid(format!(
+            "thread node {n} is not part of this plan"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Rewrites an action's milestones if they differ from `wanted`; a
+/// milestone kept (same title) keeps its completion date. Whether it
+/// changed anything.
+async fn sync_milestones(
+    conn: &mut AnyConnection,
+    ctx: ChangeContext<'_>,
+    id: i64,
+    wanted: &[(String, Option<FuzzyDate>)],
+) -> Result<bool, StoreError> {
+    let stored = sqlx::query(
+        "SELECT title, due_text, completed FROM milestones WHERE action_id = $1 ORDER BY position, id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut held: Vec<(String, Option<String>, Option<String>)> = Vec::new();
+    for row in &stored {
+        held.push((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?));
+    }
+    let same = held.len() == wanted.len()
+        && held.iter().zip(wanted).all(|((title, due, _), (t, d))| {
+            title == t && due.as_deref() == d.as_ref().map(|d| d.text.as_str())
+        });
+    if same {
+        return Ok(false);
+    }
+    delete_where(conn, ctx, "milestones", "action_id", id).await?;
+    let milestones: Vec<Milestone> = wanted
+        .iter()
+        .map(|(title, due)| Milestone {
+            title: title.clone(),
+            due: due.clone(),
+            completed: held
+                .iter()
+                .find(|(t, _, _)| t == title)
+                .and_then(|(_, _, done)| done.as_deref())
+                .and_then(|d| d.parse().ok()),
+            provenance: None,
+        })
+        .collect();
+    insert_milestones(conn, ctx, id, &milestones).await?;
+    Ok(true)
+}
+
+/// Links an action to exactly `wanted` of its plan's nodes. Whether it
+/// changed anything.
+async fn sync_nodes(
+    conn: &mut AnyConnection,
+    ctx: ChangeContext<'_>,
+    id: i64,
+    wanted: &[i64],
+) -> Result<bool, StoreError> {
+    let rows = sqlx::query("SELECT id, node_id FROM action_nodes WHERE action_id = $1")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut changed = false;
+    let mut held = Vec::new();
+    for row in &rows {
+        let (link, node): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+        if wanted.contains(&node) {
+            held.push(node);
+        } else {
+            write::delete(conn, ctx, "action_nodes", link).await?;
+            changed = true;
+        }
+    }
+    for node in wanted {
+        if !held.contains(node) {
+            held.push(*node);
+            write::insert(
+                conn,
+                ctx,
+                "action_nodes",
+                &[("action_id", id.into()), ("node_id", (*node).into())],
+            )
+            .await?;
+            changed = true;
+        }
+    }
+    Ok(changed)
+}

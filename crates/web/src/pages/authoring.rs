@@ -1,0 +1,982 @@
+//! Plan authoring for editors: correct an action or an indicator, add an
+//! action to a plan, remove one. Each form keeps what the person typed when
+//! it is refused (400 for the checks, 409 when someone else changed the
+//! record first) and shows the plan's data-quality findings as they stand.
+
+use super::render;
+use crate::AppState;
+use crate::auth::Me;
+use crate::error::WebError;
+use crate::extract::RecordId;
+use crate::forms::{FormErrors, parse_figure};
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use goldthread_domain::{
+    DateContext, DateReading, FinancialYear, Frequency, FuzzyDate, IndicatorCode, Period, Polarity,
+    Target, Unit,
+};
+use goldthread_storage::{ActionFields, IndicatorFields, PlanOutline, StoreError};
+use serde::{Deserialize, Serialize};
+
+const MAX_TITLE: usize = 500;
+const MAX_CODE: usize = 30;
+const MAX_TEXT: usize = 10_000;
+const MAX_LINE: usize = 200;
+const MAX_LINES: usize = 50;
+
+/// The action form as typed. Read from the raw pairs: the thread nodes
+/// are a group of checkboxes sharing one name.
+#[derive(Debug, Default, Clone, Serialize)]
+struct ActionForm {
+    version: String,
+    code: String,
+    title: String,
+    description: String,
+    lead_officers: String,
+    due: String,
+    milestones: String,
+    target: String,
+    critical_success_factors: String,
+    nodes: Vec<String>,
+}
+
+impl ActionForm {
+    fn from_pairs(pairs: Vec<(String, String)>) -> ActionForm {
+        let mut form = ActionForm::default();
+        for (name, value) in pairs {
+            match name.as_str() {
+                "version" => form.version = value,
+                "code" => form.code = value,
+                "title" => form.title = value,
+                "description" => form.description = value,
+                "lead_officers" => form.lead_officers = value,
+                "due" => form.due = value,
+                "milestones" => form.milestones = value,
+                "target" => form.target = value,
+                "critical_success_factors" => form.critical_success_factors = value,
+                "nodes" => form.nodes.push(value),
+                _ => {}
+            }
+        }
+        form
+    }
+}
+
+#[derive(Serialize)]
+struct ActionPage {
+    title: String,
+    /// `None` for a new action.
+    action_id: Option<i64>,
+    action_title: Option<String>,
+    plan_id: i64,
+    plan_title: String,
+    form: ActionForm,
+    errors: FormErrors,
+    conflict: Option<String>,
+    findings: Vec<String>,
+    /// id, "Level: title", checked.
+    nodes: Vec<(String, String, bool)>,
+    saved: bool,
+}
+
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty())
+}
+
+fn optional(text: &str) -> Option<String> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_string())
+}
+
+fn date_context(outline: &PlanOutline) -> DateContext {
+    DateContext {
+        financial_year: outline
+            .period_from
+            .as_deref()
+            .and_then(|y| y.parse::<FinancialYear>().ok()),
+    }
+}
+
+fn limit(errors: &mut FormErrors, field: &str, label: &str, text: &str, max: usize) {
+    if text.chars().count() > max {
+        errors.add(
+            field,
+            format!("{label} must be {} characters or fewer", thousands(max)),
+        );
+    }
+}
+
+fn thousands(n: usize) -> String {
+    if n >= 1000 {
+        format!("{},{:03}", n / 1000, n % 1000)
+    } else {
+        n.to_string()
+    }
+}
+
+const DATE_EXAMPLES: &str = "like 31 March 2018, March 2018, Q3 2017/18 or 2017/18";
+
+/// Checks the form; the fields to store, or every problem by field.
+fn validate_action(form: &ActionForm, outline: &PlanOutline) -> Result<ActionFields, FormErrors> {
+    let mut errors = FormErrors::default();
+    let title = form.title.trim();
+    if title.is_empty() {
+        errors.add("title", "Enter the title of the action");
+    }
+    limit(&mut errors, "title", "Title", title, MAX_TITLE);
+    limit(&mut errors, "code", "Code", form.code.trim(), MAX_CODE);
+    limit(
+        &mut errors,
+        "description",
+        "Description",
+        &form.description,
+        MAX_TEXT,
+    );
+    limit(&mut errors, "target", "Target", &form.target, MAX_TEXT);
+    limit(
+        &mut errors,
+        "critical_success_factors",
+        "Critical success factors",
+        &form.critical_success_factors,
+        MAX_TEXT,
+    );
+    let context = date_context(outline);
+    let officers: Vec<String> = lines(&form.lead_officers).map(str::to_string).collect();
+    if officers.len() > MAX_LINES || officers.iter().any(|o| o.chars().count() > MAX_LINE) {
+        errors.add(
+            "lead_officers",
+            format!("Lead officers: up to {MAX_LINES} posts, each {MAX_LINE} characters or fewer"),
+        );
+    }
+    let due = match form.due.trim() {
+        "" => None,
+        text if text.chars().count() > MAX_LINE => {
+            errors.add(
+                "due",
+                format!("Due date must be {MAX_LINE} characters or fewer"),
+            );
+            None
+        }
+        text => {
+            let due = FuzzyDate::parse(text, context);
+            if due.reading == DateReading::Unreadable {
+                errors.add(
+                    "due",
+                    format!(
+                        "\"{text}\" cannot be read as a date: enter the due date {DATE_EXAMPLES}"
+                    ),
+                );
+            }
+            Some(due)
+        }
+    };
+    let mut milestones = Vec::new();
+    let mut milestone_lines = 0;
+    for line in lines(&form.milestones) {
+        milestone_lines += 1;
+        let (title, due) = match line.rsplit_once('|') {
+            Some((title, due)) => (title.trim(), due.trim()),
+            None => (line, ""),
+        };
+        if title.is_empty() || title.chars().count() > MAX_TITLE || due.chars().count() > MAX_LINE {
+            errors.add(
+                "milestones",
+                format!("Each milestone needs a title of {MAX_TITLE} characters or fewer"),
+            );
+            break;
+        }
+        let due = optional(due).map(|d| FuzzyDate::parse(&d, context));
+        if let Some(d) = &due
+            && d.reading == DateReading::Unreadable
+        {
+            errors.add(
+                "milestones",
+                format!(
+                    "Milestone \"{title}\": \"{}\" cannot be read as a date: enter it {DATE_EXAMPLES}",
+                    d.text
+                ),
+            );
+        }
+        milestones.push((title.to_string(), due));
+    }
+    if milestone_lines > MAX_LINES {
+        errors.add(
+            "milestones",
+            format!("An action can have up to {MAX_LINES} milestones"),
+        );
+    }
+    let mut nodes = Vec::new();
+    for node in &form.nodes {
+        match node.parse::<i64>() {
+            Ok(id) if outline.nodes.iter().any(|n| n.0 == id) => {
+                if !nodes.contains(&id) {
+                    nodes.push(id);
+                }
+            }
+            _ => {
+                errors.add(
+                    "nodes",
+                    "Choose only among this plan's priorities and outcomes",
+                );
+                break;
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(ActionFields {
+        code: optional(&form.code),
+        title: title.to_string(),
+        description: optional(&form.description),
+        target: optional(&form.target),
+        critical_success_factors: optional(&form.critical_success_factors),
+        due,
+        lead_officers: officers,
+        milestones,
+        nodes,
+    })
+}
+
+/// The data-quality findings of the action as the form has it, in the
+/// importer's words.
+fn findings(form: &ActionForm, outline: &PlanOutline, action_id: Option<i64>) -> Vec<String> {
+    let code = form.code.trim();
+    let who = if code.is_empty() {
+        let title: String = form.title.trim().chars().take(60).collect();
+        format!("action \"{title}\"")
+    } else {
+        format!("action {code}")
+    };
+    let mut out = Vec::new();
+    if lines(&form.lead_officers).next().is_none() {
+        out.push(format!("{who} has no lead officer"));
+    }
+    let context = date_context(outline);
+    let due = form.due.trim();
+    if due.is_empty() && !form.milestones.contains('|') {
+        out.push(format!("{who} has no due date"));
+    } else if !due.is_empty() && FuzzyDate::parse(due, context).reading == DateReading::Unreadable {
+        out.push(format!("{who} due date \"{due}\" cannot be read as a date"));
+    }
+    if !code.is_empty()
+        && outline
+            .action_codes
+            .iter()
+            .any(|(id, c)| Some(*id) != action_id && c.as_deref() == Some(code))
+    {
+        out.push(format!("action code {code} is used twice in this plan"));
+    }
+    out
+}
+
+fn node_choices(outline: &PlanOutline, chosen: &[String]) -> Vec<(String, String, bool)> {
+    outline
+        .nodes
+        .iter()
+        .map(|(id, _, label, title)| {
+            let id = id.to_string();
+            let checked = chosen.contains(&id);
+            (id, format!("{label}: {title}"), checked)
+        })
+        .collect()
+}
+
+fn action_page(
+    outline: &PlanOutline,
+    action: Option<(i64, String)>,
+    form: ActionForm,
+    errors: FormErrors,
+    conflict: Option<String>,
+    saved: bool,
+) -> ActionPage {
+    let action_id = action.as_ref().map(|a| a.0);
+    ActionPage {
+        title: match &action {
+            Some((_, title)) => format!("Edit action: {title}"),
+            None => format!("Add an action to {}", outline.title),
+        },
+        action_id,
+        action_title: action.map(|a| a.1),
+        plan_id: outline.id,
+        plan_title: outline.title.clone(),
+        findings: findings(&form, outline, action_id),
+        nodes: node_choices(outline, &form.nodes),
+        form,
+        errors,
+        conflict,
+        saved,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SavedQuery {
+    saved: Option<String>,
+}
+
+pub async fn edit_action_form(
+    State(state): State<AppState>,
+    RecordId(id): RecordId,
+    Query(q): Query<SavedQuery>,
+) -> Result<Response, WebError> {
+    let action = state.store.action_for_edit(id).await?;
+    let outline = state.store.plan_outline(action.plan_id).await?;
+    let form = ActionForm {
+        version: action.version.to_string(),
+        code: action.code.clone().unwrap_or_default(),
+        title: action.title.clone(),
+        description: action.description.clone().unwrap_or_default(),
+        lead_officers: action.lead_officers.join("\n"),
+        due: action.due_text.clone().unwrap_or_default(),
+        milestones: action
+            .milestones
+            .iter()
+            .map(|(title, due)| match due {
+                Some(due) => format!("{title} | {due}"),
+                None => title.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        target: action.target.clone().unwrap_or_default(),
+        critical_success_factors: action.critical_success_factors.clone().unwrap_or_default(),
+        nodes: action.nodes.iter().map(ToString::to_string).collect(),
+    };
+    let page = action_page(
+        &outline,
+        Some((id, action.title)),
+        form,
+        FormErrors::default(),
+        None,
+        q.saved.is_some(),
+    );
+    Ok(render(&state, "action_edit.html", &page)?.into_response())
+}
+
+pub async fn edit_action(
+    State(state): State<AppState>,
+    RecordId(id): RecordId,
+    Me(me): Me,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let action = state.store.action_for_edit(id).await?;
+    let outline = state.store.plan_outline(action.plan_id).await?;
+    let form = ActionForm::from_pairs(pairs);
+    let refuse = |form: ActionForm, errors: FormErrors, conflict: Option<String>| {
+        action_page(
+            &outline,
+            Some((id, action.title.clone())),
+            form,
+            errors,
+            conflict,
+            false,
+        )
+    };
+    let Ok(version) = form.version.trim().parse::<i64>() else {
+        let mut errors = FormErrors::default();
+        errors.add(
+            "title",
+            "The form was incomplete: reload the page and try again",
+        );
+        let page = refuse(form, errors, None);
+        return Ok((
+            StatusCode::BAD_REQUEST,
+            render(&state, "action_edit.html", &page)?,
+        )
+            .into_response());
+    };
+    let fields = match validate_action(&form, &outline) {
+        Ok(fields) => fields,
+        Err(errors) => {
+            let page = refuse(form, errors, None);
+            return Ok((
+                StatusCode::BAD_REQUEST,
+                render(&state, "action_edit.html", &page)?,
+            )
+                .into_response());
+        }
+    };
+    match state
+        .store
+        .edit_action(id, version, &fields, &me.actor())
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/actions/{id}?edited=1")).into_response()),
+        Err(StoreError::Conflict {
+            changed_by,
+            changed_at,
+            current,
+            ..
+        }) => {
+            let mut kept = form;
+            kept.version = current.to_string();
+            let page = refuse(
+                kept,
+                FormErrors::default(),
+                Some(conflict_message(&changed_by, &changed_at)),
+            );
+            Ok((
+                StatusCode::CONFLICT,
+                render(&state, "action_edit.html", &page)?,
+            )
+                .into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// What a stale form says: who got there first, and that nothing typed is lost.
+fn conflict_message(changed_by: &str, changed_at: &str) -> String {
+    format!(
+        "{changed_by} changed this at {} while you were editing. Your changes have not been saved. \
+         Open the record in another tab to read theirs; what you typed is still in the form, so you can save it again.",
+        changed_at.get(..16).unwrap_or(changed_at).replace('T', " ")
+    )
+}
+
+pub async fn new_action_form(
+    State(state): State<AppState>,
+    RecordId(plan_id): RecordId,
+) -> Result<Response, WebError> {
+    let outline = state.store.plan_outline(plan_id).await?;
+    let page = action_page(
+        &outline,
+        None,
+        ActionForm::default(),
+        FormErrors::default(),
+        None,
+        false,
+    );
+    Ok(render(&state, "action_edit.html", &page)?.into_response())
+}
+
+pub async fn add_action(
+    State(state): State<AppState>,
+    RecordId(plan_id): RecordId,
+    Me(me): Me,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let outline = state.store.plan_outline(plan_id).await?;
+    let form = ActionForm::from_pairs(pairs);
+    let fields = match validate_action(&form, &outline) {
+        Ok(fields) => fields,
+        Err(errors) => {
+            let page = action_page(&outline, None, form, errors, None, false);
+            return Ok((
+                StatusCode::BAD_REQUEST,
+                render(&state, "action_edit.html", &page)?,
+            )
+                .into_response());
+        }
+    };
+    let id = state
+        .store
+        .add_action(plan_id, &fields, &me.actor())
+        .await?;
+    Ok(Redirect::to(&format!("/actions/{id}?edited=added")).into_response())
+}
+
+#[derive(Serialize)]
+struct RemovePage {
+    title: String,
+    action_id: i64,
+    action_title: String,
+    plan_id: i64,
+    plan_title: String,
+    version: i64,
+    updates: i64,
+    conflict: Option<String>,
+}
+
+pub async fn remove_action_form(
+    State(state): State<AppState>,
+    RecordId(id): RecordId,
+) -> Result<Response, WebError> {
+    let page = remove_page(&state, id, None).await?;
+    Ok(render(&state, "action_remove.html", &page)?.into_response())
+}
+
+async fn remove_page(
+    state: &AppState,
+    id: i64,
+    conflict: Option<String>,
+) -> Result<RemovePage, WebError> {
+    let action = state.store.action_for_edit(id).await?;
+    let name = match &action.code {
+        Some(code) => format!("{code} {}", action.title),
+        None => action.title.clone(),
+    };
+    Ok(RemovePage {
+        title: format!("Remove action: {name}"),
+        action_id: id,
+        action_title: name,
+        plan_id: action.plan_id,
+        plan_title: action.plan_title,
+        version: action.version,
+        updates: action.updates,
+        conflict,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct RemoveForm {
+    #[serde(default)]
+    version: String,
+}
+
+pub async fn remove_action(
+    State(state): State<AppState>,
+    RecordId(id): RecordId,
+    Me(me): Me,
+    Form(form): Form<RemoveForm>,
+) -> Result<Response, WebError> {
+    let page = remove_page(&state, id, None).await?;
+    let Ok(version) = form.version.trim().parse::<i64>() else {
+        return Err(WebError::BadRequest(
+            "The confirmation was incomplete: open the remove page again.".into(),
+        ));
+    };
+    if page.updates > 0 {
+        return Ok((
+            StatusCode::CONFLICT,
+            render(&state, "action_remove.html", &page)?,
+        )
+            .into_response());
+    }
+    match state.store.remove_action(id, version, &me.actor()).await {
+        Ok(()) => Ok(Redirect::to(&format!("/plans/{}?removed=1", page.plan_id)).into_response()),
+        Err(StoreError::Conflict {
+            changed_by,
+            changed_at,
+            ..
+        }) => {
+            let page =
+                remove_page(&state, id, Some(conflict_message(&changed_by, &changed_at))).await?;
+            Ok((
+                StatusCode::CONFLICT,
+                render(&state, "action_remove.html", &page)?,
+            )
+                .into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The indicator form as typed; targets as `target_N` with `period_N`.
+#[derive(Debug, Default, Clone, Serialize)]
+struct IndicatorForm {
+    version: String,
+    code: String,
+    title: String,
+    unit: String,
+    polarity: String,
+    frequency: String,
+    baseline: String,
+    /// Period, target as typed.
+    targets: Vec<(String, String)>,
+}
+
+impl IndicatorForm {
+    fn from_pairs(pairs: Vec<(String, String)>) -> IndicatorForm {
+        let mut form = IndicatorForm::default();
+        let mut periods: Vec<(usize, String)> = Vec::new();
+        let mut texts: Vec<(usize, String)> = Vec::new();
+        for (name, value) in pairs {
+            match name.as_str() {
+                "version" => form.version = value,
+                "code" => form.code = value,
+                "title" => form.title = value,
+                "unit" => form.unit = value,
+                "polarity" => form.polarity = value,
+                "frequency" => form.frequency = value,
+                "baseline" => form.baseline = value,
+                other => {
+                    let index = |prefix: &str| {
+                        other
+                            .strip_prefix(prefix)
+                            .and_then(|n| n.parse::<usize>().ok())
+                            .filter(|n| *n < MAX_LINES)
+                    };
+                    if let Some(n) = index("period_") {
+                        periods.push((n, value));
+                    } else if let Some(n) = index("target_") {
+                        texts.push((n, value));
+                    }
+                }
+            }
+        }
+        periods.sort();
+        for (n, period) in periods {
+            let text = texts
+                .iter()
+                .find(|(m, _)| *m == n)
+                .map(|(_, t)| t.clone())
+                .unwrap_or_default();
+            form.targets.push((period, text));
+        }
+        form
+    }
+}
+
+#[derive(Serialize)]
+struct IndicatorPage {
+    title: String,
+    indicator_id: i64,
+    indicator_title: String,
+    plan_id: i64,
+    plan_title: String,
+    form: IndicatorForm,
+    errors: FormErrors,
+    conflict: Option<String>,
+    units: Vec<(&'static str, &'static str)>,
+    polarities: Vec<(&'static str, &'static str)>,
+    frequencies: Vec<(&'static str, &'static str)>,
+}
+
+fn indicator_page(
+    id: i64,
+    indicator_title: String,
+    outline: &PlanOutline,
+    form: IndicatorForm,
+    errors: FormErrors,
+    conflict: Option<String>,
+) -> IndicatorPage {
+    IndicatorPage {
+        title: format!("Edit indicator: {indicator_title}"),
+        indicator_id: id,
+        indicator_title,
+        plan_id: outline.id,
+        plan_title: outline.title.clone(),
+        form,
+        errors,
+        conflict,
+        units: Unit::ALL.iter().map(|u| (u.as_str(), u.label())).collect(),
+        polarities: Polarity::ALL
+            .iter()
+            .map(|p| (p.as_str(), p.label()))
+            .collect(),
+        frequencies: Frequency::ALL
+            .iter()
+            .map(|f| (f.as_str(), f.label()))
+            .collect(),
+    }
+}
+
+/// Each financial year of the plan, then any other period a target is
+/// held for.
+fn target_periods(outline: &PlanOutline, held: &[(String, String)]) -> Vec<(String, String)> {
+    let year = |y: &Option<String>| y.as_deref().and_then(|y| y.parse::<FinancialYear>().ok());
+    let mut out: Vec<(String, String)> = Vec::new();
+    if let Some(first) = year(&outline.period_from) {
+        let last = year(&outline.period_to).unwrap_or(first);
+        let mut y = first;
+        while y <= last && out.len() < 10 {
+            out.push((y.to_string(), String::new()));
+            y = y.next();
+        }
+    }
+    for (period, text) in held {
+        match out.iter_mut().find(|(p, _)| p == period) {
+            Some(slot) => slot.1 = text.clone(),
+            None => out.push((period.clone(), text.clone())),
+        }
+    }
+    out
+}
+
+pub async fn edit_indicator_form(
+    State(state): State<AppState>,
+    RecordId(id): RecordId,
+) -> Result<Response, WebError> {
+    let indicator = state.store.indicator_detail(id).await?;
+    let outline = state.store.plan_outline(indicator.plan_id).await?;
+    let held: Vec<(String, String)> = indicator
+        .targets
+        .iter()
+        .map(|(period, text, _)| (period.clone(), text.clone()))
+        .collect();
+    let form = IndicatorForm {
+        version: indicator.version.to_string(),
+        code: indicator.code.clone().unwrap_or_default(),
+        title: indicator.title.clone(),
+        unit: indicator.unit.clone(),
+        polarity: indicator.polarity.clone(),
+        frequency: indicator.frequency.clone().unwrap_or_default(),
+        baseline: indicator.baseline_text.clone().unwrap_or_default(),
+        targets: target_periods(&outline, &held),
+    };
+    let page = indicator_page(
+        id,
+        indicator.title,
+        &outline,
+        form,
+        FormErrors::default(),
+        None,
+    );
+    Ok(render(&state, "indicator_edit.html", &page)?.into_response())
+}
+
+fn validate_indicator(form: &IndicatorForm) -> Result<(i64, IndicatorFields), FormErrors> {
+    let mut errors = FormErrors::default();
+    let version = form.version.trim().parse::<i64>();
+    if version.is_err() {
+        errors.add(
+            "title",
+            "The form was incomplete: reload the page and try again",
+        );
+    }
+    let code = match form.code.trim() {
+        "" => None,
+        text => match text.parse::<IndicatorCode>() {
+            Ok(code) => Some(code.as_str().to_string()),
+            Err(_) => {
+                errors.add(
+                    "code",
+                    "Enter the code as capital letters then a number, like MEHPI 132, or leave it empty",
+                );
+                None
+            }
+        },
+    };
+    let title = form.title.trim();
+    if title.is_empty() {
+        errors.add("title", "Enter the title of the indicator");
+    }
+    limit(&mut errors, "title", "Title", title, MAX_TITLE);
+    let unit = Unit::parse(form.unit.trim());
+    if unit.is_none() {
+        errors.add("unit", "Select the unit the indicator is measured in");
+    }
+    let polarity = Polarity::parse(form.polarity.trim());
+    if polarity.is_none() {
+        errors.add("polarity", "Select whether higher or lower is better");
+    }
+    let frequency = match form.frequency.trim() {
+        "" => None,
+        text => {
+            let f = Frequency::parse(text);
+            if f.is_none() {
+                errors.add("frequency", "Select how often the indicator is measured");
+            }
+            f
+        }
+    };
+    limit(
+        &mut errors,
+        "baseline",
+        "Baseline",
+        &form.baseline,
+        MAX_LINE,
+    );
+    let baseline = optional(&form.baseline).map(|text| {
+        let value = parse_figure(&text);
+        (text, value)
+    });
+    let mut targets = Vec::new();
+    for (n, (period, text)) in form.targets.iter().enumerate() {
+        let Ok(period) = period.trim().parse::<Period>() else {
+            errors.add(
+                format!("target_{n}"),
+                "The form was incomplete: reload the page and try again",
+            );
+            continue;
+        };
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        if text.chars().count() > MAX_LINE {
+            errors.add(
+                format!("target_{n}"),
+                format!("Target for {period} must be {MAX_LINE} characters or fewer"),
+            );
+            continue;
+        }
+        targets.push(Target {
+            period,
+            text: text.to_string(),
+            value: parse_figure(text),
+        });
+    }
+    match (version, unit, polarity) {
+        (Ok(version), Some(unit), Some(polarity)) if errors.is_empty() => Ok((
+            version,
+            IndicatorFields {
+                code,
+                title: title.to_string(),
+                unit,
+                polarity,
+                frequency,
+                baseline,
+                targets,
+            },
+        )),
+        _ => Err(errors),
+    }
+}
+
+pub async fn edit_indicator(
+    State(state): State<AppState>,
+    RecordId(id): RecordId,
+    Me(me): Me,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let indicator = state.store.indicator_detail(id).await?;
+    let outline = state.store.plan_outline(indicator.plan_id).await?;
+    let form = IndicatorForm::from_pairs(pairs);
+    let (version, fields) = match validate_indicator(&form) {
+        Ok(valid) => valid,
+        Err(errors) => {
+            let page = indicator_page(id, indicator.title, &outline, form, errors, None);
+            return Ok((
+                StatusCode::BAD_REQUEST,
+                render(&state, "indicator_edit.html", &page)?,
+            )
+                .into_response());
+        }
+    };
+    match state
+        .store
+        .edit_indicator(id, version, &fields, &me.actor())
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/indicators/{id}?edited=1")).into_response()),
+        Err(StoreError::Conflict {
+            changed_by,
+            changed_at,
+            current,
+            ..
+        }) => {
+            let mut kept = form;
+            kept.version = current.to_string();
+            let page = indicator_page(
+                id,
+                indicator.title,
+                &outline,
+                kept,
+                FormErrors::default(),
+                Some(conflict_message(&changed_by, &changed_at)),
+            );
+            Ok((
+                StatusCode::CONFLICT,
+                render(&state, "indicator_edit.html", &page)?,
+            )
+                .into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Whether the signed-in account may edit plans: pages show their
+/// "Edit" links only then.
+pub(crate) fn may_edit() -> bool {
+    crate::auth::page_context()
+        .account
+        .is_some_and(|a| goldthread_domain::Access::Edit.allows(Some(a.role)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outline() -> PlanOutline {
+        PlanOutline {
+            id: 1,
+            title: "Plan".into(),
+            period_from: Some("2017/18".into()),
+            period_to: Some("2018/19".into()),
+            nodes: vec![(7, "priority".into(), "Priority".into(), "Health".into())],
+            action_codes: vec![(1, Some("KA.1".into())), (2, Some("KA.2".into()))],
+        }
+    }
+
+    #[test]
+    fn an_action_form_is_read_and_checked_with_every_problem_named() {
+        let form = ActionForm::from_pairs(vec![
+            ("title".into(), "  ".into()),
+            ("due".into(), "when the money comes".into()),
+            ("nodes".into(), "8".into()),
+            ("milestones".into(), "Consult | someday soon maybe".into()),
+        ]);
+        let errors = validate_action(&form, &outline()).unwrap_err();
+        let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["title", "due", "milestones", "nodes"]);
+        let long = ActionForm {
+            title: "x".repeat(10_000),
+            ..ActionForm::default()
+        };
+        let errors = validate_action(&long, &outline()).unwrap_err();
+        assert_eq!(errors.0[0].message, "Title must be 500 characters or fewer");
+    }
+
+    #[test]
+    fn a_good_action_form_gives_its_fields() {
+        let form = ActionForm::from_pairs(vec![
+            ("code".into(), "KA.3".into()),
+            ("title".into(), "Open the new leisure centre".into()),
+            ("due".into(), "March 2018".into()),
+            (
+                "lead_officers".into(),
+                "Head of Leisure\n\nHead of Finance".into(),
+            ),
+            (
+                "milestones".into(),
+                "Contract let | June 2017\nDoors open".into(),
+            ),
+            ("nodes".into(), "7".into()),
+        ]);
+        let fields = validate_action(&form, &outline()).unwrap();
+        assert_eq!(fields.lead_officers, ["Head of Leisure", "Head of Finance"]);
+        assert_eq!(fields.milestones.len(), 2);
+        assert_eq!(fields.milestones[1].1, None);
+        assert_eq!(fields.nodes, [7]);
+        assert_eq!(
+            fields.due.and_then(|d| d.latest).map(|d| d.to_string()),
+            Some("2018-03-31".into())
+        );
+    }
+
+    #[test]
+    fn findings_name_a_missing_officer_an_unreadable_date_and_a_duplicate_code() {
+        let form = ActionForm {
+            code: "KA.2".into(),
+            title: "Thing".into(),
+            due: "when the money comes".into(),
+            ..ActionForm::default()
+        };
+        assert_eq!(
+            findings(&form, &outline(), Some(1)),
+            [
+                "action KA.2 has no lead officer",
+                "action KA.2 due date \"when the money comes\" cannot be read as a date",
+                "action code KA.2 is used twice in this plan",
+            ]
+        );
+        assert!(
+            findings(&form, &outline(), Some(2))
+                .iter()
+                .all(|f| !f.contains("twice")),
+            "its own code is not a duplicate"
+        );
+    }
+
+    #[test]
+    fn an_indicator_form_reads_targets_by_index() {
+        let form = IndicatorForm::from_pairs(vec![
+            ("version".into(), "3".into()),
+            ("title".into(), "Households".into()),
+            ("unit".into(), "percent".into()),
+            ("polarity".into(), "higher_is_better".into()),
+            ("period_1".into(), "2018/19".into()),
+            ("target_1".into(), "85%".into()),
+            ("period_0".into(), "2017/18".into()),
+            ("target_0".into(), "".into()),
+        ]);
+        let (version, fields) = validate_indicator(&form).unwrap();
+        assert_eq!(version, 3);
+        assert_eq!(fields.targets.len(), 1, "an empty target is none");
+        assert_eq!(fields.targets[0].period.to_string(), "2018/19");
+        assert_eq!(fields.targets[0].value, Some(85.0));
+    }
+}
