@@ -10,6 +10,7 @@ mod api;
 mod authoring;
 mod browser;
 mod cli;
+mod durability;
 mod hostile;
 mod import;
 mod monitor;

@@ -1,0 +1,159 @@
+//! Durability: a server killed with SIGKILL in the middle of many
+//! concurrent writes loses nothing it acknowledged, and leaves nothing
+//! half-written: every update has its history row, on both databases.
+
+use crate::util::*;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+const WRITERS: usize = 8;
+
+#[tokio::test]
+async fn a_kill_during_concurrent_writes_loses_nothing_acknowledged() {
+    for (backend, database) in databases("kill_writes").await {
+        let s = Scratch::new();
+        let mut args: Vec<&str> = database.iter().map(String::as_str).collect();
+        args.push("--demo");
+        let server = Server::start(&s, &args);
+        let web = Browser::admin(&server).await;
+        let plans = web.api_plans().await;
+        let plan = plans
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["title"].as_str().unwrap().contains("2017/18") && p["kind"] == "service")
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let page: serde_json::Value = web
+            .http
+            .get(web.url(&format!("/api/v1/actions?plan={plan}&limit={WRITERS}")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let actions: Vec<i64> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(actions.len(), WRITERS);
+
+        // Each writer updates its own action as fast as it can, keeping
+        // the commentary of every update the server acknowledged.
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut writers = Vec::new();
+        for (n, action) in actions.iter().copied().enumerate() {
+            let stop = stop.clone();
+            let web = Browser::admin(&server).await;
+            writers.push(tokio::spawn(async move {
+                let mut acknowledged = Vec::new();
+                let mut i = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    let Ok(page) = web
+                        .http
+                        .get(web.url(&format!("/actions/{action}")))
+                        .send()
+                        .await
+                    else {
+                        break;
+                    };
+                    let Ok(page) = page.text().await else { break };
+                    let version = hidden(&page, "version");
+                    let commentary = format!("writer {n} update {i}");
+                    let mut form = vec![
+                        ("version", version.as_str()),
+                        ("status", "on_track"),
+                        ("as_at", "2017-09-30"),
+                        ("commentary", commentary.as_str()),
+                    ];
+                    form.push(("csrf_token", &web.csrf));
+                    match web
+                        .http
+                        .post(web.url(&format!("/actions/{action}")))
+                        .form(&form)
+                        .send()
+                        .await
+                    {
+                        Ok(r) if r.status() == 303 => acknowledged.push(commentary),
+                        Ok(r) => panic!("writer {n}: {}", r.status()),
+                        Err(_) => break, // the server is gone: not acknowledged
+                    }
+                    i += 1;
+                }
+                (action, acknowledged)
+            }));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        server.signal("KILL");
+        stop.store(true, Ordering::Relaxed);
+        let mut acknowledged = Vec::new();
+        for writer in writers {
+            acknowledged.push(writer.await.unwrap());
+        }
+        drop(server);
+        let total: usize = acknowledged.iter().map(|(_, a)| a.len()).sum();
+        assert!(total >= WRITERS, "{backend}: the writers wrote ({total})");
+
+        // Restarted, every acknowledged update is there.
+        let server = Server::start_as_is(&s, &args[..args.len() - 1]);
+        let web = Browser::admin(&server).await;
+        for (action, written) in &acknowledged {
+            let updates: serde_json::Value = web
+                .http
+                .get(web.url(&format!("/api/v1/updates?action={action}&limit=1000")))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let stored: BTreeSet<&str> = updates["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|u| u["commentary"].as_str().unwrap())
+                .collect();
+            for commentary in written {
+                assert!(
+                    stored.contains(commentary.as_str()),
+                    "{backend}: '{commentary}' was acknowledged, then lost"
+                );
+            }
+        }
+        // Nothing half there: each update has the history row written with it.
+        let updates = count(&s, &database, "SELECT COUNT(*) FROM progress_updates").await;
+        let inserts = count(
+            &s,
+            &database,
+            "SELECT COUNT(*) FROM history WHERE entity = 'progress_updates' AND operation = 'insert'",
+        )
+        .await;
+        assert_eq!(updates, inserts, "{backend}: every update has its history");
+        eprintln!("{backend}: {total} updates acknowledged before the kill, all kept");
+    }
+}
+
+/// One number from the server's database, read beside it.
+async fn count(s: &Scratch, database: &[String], sql: &'static str) -> i64 {
+    use sqlx::{Connection, Row};
+    sqlx::any::install_default_drivers();
+    let url = match database {
+        [_, url] => url.clone(),
+        _ => format!(
+            "sqlite://{}",
+            s.path()
+                .join("goldthread-data")
+                .join("goldthread.sqlite")
+                .display()
+        ),
+    };
+    let mut conn = sqlx::AnyConnection::connect(&url).await.unwrap();
+    let n: i64 = sqlx::query(sql).fetch_one(&mut conn).await.unwrap().get(0);
+    conn.close().await.unwrap();
+    n
+}
