@@ -98,6 +98,12 @@ const MIGRATION_LOCK: i64 = 0x676f_6c64;
 /// and by several servers starting at once on one PostgreSQL: they take an
 /// advisory lock in turn, and each after the first finds nothing to do.
 pub async fn migrate(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
+    migrate_to(pool, backend, i64::MAX).await
+}
+
+/// Applies the migrations up to and including `last`: a database as an
+/// earlier release left it (the migration tests build one at each).
+pub async fn migrate_to(pool: &AnyPool, backend: Backend, last: i64) -> Result<(), StoreError> {
     let mut conn = pool.acquire().await?;
     if backend == Backend::Postgres {
         sqlx::query("SELECT pg_advisory_lock($1)")
@@ -105,7 +111,7 @@ pub async fn migrate(pool: &AnyPool, backend: Backend) -> Result<(), StoreError>
             .execute(&mut *conn)
             .await?;
     }
-    let result = apply(&mut conn, backend).await;
+    let result = apply(&mut conn, backend, last).await;
     if backend == Backend::Postgres {
         let unlocked = sqlx::query("SELECT pg_advisory_unlock($1)")
             .bind(MIGRATION_LOCK)
@@ -119,7 +125,11 @@ pub async fn migrate(pool: &AnyPool, backend: Backend) -> Result<(), StoreError>
     result
 }
 
-async fn apply(conn: &mut sqlx::AnyConnection, backend: Backend) -> Result<(), StoreError> {
+async fn apply(
+    conn: &mut sqlx::AnyConnection,
+    backend: Backend,
+    last: i64,
+) -> Result<(), StoreError> {
     sqlx::query(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
     )
@@ -139,7 +149,10 @@ async fn apply(conn: &mut sqlx::AnyConnection, backend: Backend) -> Result<(), S
             known: MIGRATIONS.len() as i64,
         });
     }
-    for migration in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
+    for migration in MIGRATIONS
+        .iter()
+        .filter(|m| m.version <= last && !applied.contains(&m.version))
+    {
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
         // raw_sql runs a script of several statements in one call.
         sqlx::raw_sql(AssertSqlSafe(backend.expand(migration.sql)))

@@ -1248,3 +1248,89 @@ async fn the_read_model_as_known_on_a_past_day_leaves_out_what_was_recorded_late
         assert_eq!(known.known_at, Some(yesterday));
     }
 }
+
+/// Data as the first release stored it: one of each record the status
+/// pages read, in the columns the first schema had (each the first of its
+/// table, so the references to id 1 hold).
+const FIRST_RELEASE_DATA: &str = "
+INSERT INTO organisations (name, amber_tolerance) VALUES ('Anytown Council', 0.05);
+INSERT INTO plans (organisation_id, title, kind, status, period_from, period_to)
+    VALUES (1, 'Housing Service Plan 2017/18', 'service', 'approved', '2017-04-01', '2018-03-31');
+INSERT INTO actions (plan_id, position, code, title, due_text, due_earliest, due_latest)
+    VALUES (1, 0, 'HS1', 'Open the new housing advice hub', 'March 2018', '2018-03-01', '2018-03-31');
+INSERT INTO progress_updates (action_id, as_at, status, commentary, recorded_at)
+    VALUES (1, '2017-09-30', 'at_risk', 'Lease not yet signed.', '2017-10-02T09:00:00.000000Z');
+INSERT INTO indicators (plan_id, position, code, title, unit, polarity, frequency, aggregation)
+    VALUES (1, 0, 'HS 01', 'Households kept out of temporary accommodation', 'count', 'higher_is_better', 'annual', 'sum');
+INSERT INTO targets (indicator_id, period, text, value) VALUES (1, '2017/18', '120', 120);
+INSERT INTO measurements (indicator_id, period, period_end, value, recorded_at)
+    VALUES (1, '2017/18', '2018-03-31', 131, '2018-04-20T09:00:00.000000Z');
+";
+
+#[tokio::test]
+async fn a_database_left_at_any_earlier_schema_migrates_with_nothing_lost() {
+    use goldthread_storage::migrations::{MIGRATIONS, migrate_to};
+    sqlx::any::install_default_drivers();
+    let newest = MIGRATIONS.last().map_or(0, |m| m.version);
+    for version in 1..newest {
+        for backend in backends(&format!("from_schema_{version}")).await {
+            let kind = goldthread_storage::Backend::from_url(&backend.url).unwrap();
+            let pool = AnyPool::connect(&backend.url).await.unwrap();
+            migrate_to(&pool, kind, version).await.unwrap();
+            sqlx::raw_sql(FIRST_RELEASE_DATA)
+                .execute(&pool)
+                .await
+                .unwrap();
+            pool.close().await;
+
+            let at = format!("{} from schema {version}", backend.name);
+            let store = Store::open(&backend.url).await.unwrap();
+            let data = store.load_monitoring_data().await.unwrap();
+            assert_eq!(data.organisation.name, "Anytown Council", "{at}");
+            assert_eq!(data.plans.len(), 1, "{at}");
+            assert_eq!(data.plans[0].title, "Housing Service Plan 2017/18", "{at}");
+            assert!(
+                !data.plans[0].published,
+                "{at}: not published by the migration"
+            );
+            let action = &data.actions[0];
+            assert_eq!(action.code.as_deref(), Some("HS1"), "{at}");
+            assert_eq!(action.due, Some(day(2018, 3, 31)), "{at}");
+            assert_eq!(
+                action.updates.len(),
+                1,
+                "{at}: the update, counted as approved"
+            );
+            assert_eq!(action.updates[0].status, ActionStatus::AtRisk, "{at}");
+            assert_eq!(
+                action.updates[0].commentary, "Lease not yet signed.",
+                "{at}"
+            );
+            let indicator = &data.indicators[0];
+            assert_eq!(indicator.code.as_deref(), Some("HS 01"), "{at}");
+            assert_eq!(indicator.targets.len(), 1, "{at}");
+            assert_eq!(indicator.targets[0].1, Some(120.0), "{at}");
+            assert_eq!(indicator.values.len(), 1, "{at}");
+            assert_eq!(indicator.values[0].value, Some(131.0), "{at}");
+            // And it takes new writes on the migrated schema.
+            let version_now = store.plan_actions(1).await.unwrap()[0].version;
+            store
+                .record_progress(
+                    1,
+                    version_now,
+                    &NewProgress {
+                        as_at: day(2017, 12, 31),
+                        status: ActionStatus::OnTrack,
+                        percent_complete: None,
+                        commentary: "Lease signed.".into(),
+                        revised_due: None,
+                    },
+                    &goldthread_storage::Actor::process("migration test"),
+                    Review::Approved,
+                )
+                .await
+                .unwrap();
+            store.close().await;
+        }
+    }
+}
