@@ -157,3 +157,77 @@ async fn count(s: &Scratch, database: &[String], sql: &'static str) -> i64 {
     conn.close().await.unwrap();
     n
 }
+
+/// A large plan: sample 002's text again and again, its action codes
+/// renumbered so each copy's actions are new ones.
+fn large_plan(copies: usize) -> String {
+    let text = std::fs::read_to_string(sample(SAMPLE_002)).unwrap();
+    let code = regex::Regex::new(r"(?m)^KA\.(\d+)").unwrap();
+    let mut n = 0;
+    let mut out = String::new();
+    for _ in 0..copies {
+        out.push_str(&code.replace_all(&text, |_: &regex::Captures| {
+            n += 1;
+            format!("KA.{n}")
+        }));
+        out.push('\n');
+    }
+    out
+}
+
+/// An import killed while it writes leaves the database as it was: the
+/// kill comes once the write-ahead log starts to grow (the import's
+/// transaction is under way), and afterwards the database is whole and
+/// holds what it held before.
+#[test]
+fn an_import_killed_while_it_writes_leaves_the_database_as_it_was() {
+    let s = Scratch::new();
+    assert!(
+        s.run(&["import", sample(SAMPLE_000).to_str().unwrap()])
+            .status
+            .success()
+    );
+    let plans_before = s.run(&["export"]).stdout;
+    let data = s.path().join("goldthread-data");
+    let wal = data.join("goldthread.sqlite-wal");
+    let wal_size = || std::fs::metadata(&wal).map_or(0, |m| m.len());
+    let big = s.write("large plan.txt", large_plan(40).as_bytes());
+    let start_size = wal_size();
+    let mut import = s
+        .command()
+        .args(["import", big.to_str().unwrap()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut killed_mid_write = false;
+    while started.elapsed() < std::time::Duration::from_secs(120) {
+        if import.try_wait().unwrap().is_some() {
+            break;
+        }
+        if wal_size() > start_size + 64 * 1024 {
+            import.kill().unwrap();
+            killed_mid_write = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let _ = import.wait();
+    assert!(
+        killed_mid_write,
+        "the import finished before it could be killed"
+    );
+    // Reopened: whole, and as it was.
+    let check = s.run(&["backup", "after-kill.sqlite"]);
+    assert!(
+        String::from_utf8_lossy(&check.stderr).contains("integrity check ok"),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert_eq!(
+        s.run(&["export"]).stdout,
+        plans_before,
+        "the killed import left nothing behind"
+    );
+}
