@@ -6,8 +6,8 @@ mod demo;
 mod generate;
 mod import;
 mod import_report;
-mod progress;
 mod plan_document;
+mod progress;
 mod report;
 
 use anyhow::Context;
