@@ -3,7 +3,7 @@
 //! [`Store::data_version`], which moves with every write.
 
 use crate::Store;
-use crate::error::StoreError;
+use crate::error::{Record, StoreError};
 use crate::history::row_to_json;
 use chrono::NaiveDate;
 use goldthread_domain::status::StatusRules;
@@ -115,27 +115,33 @@ pub struct MonitoringData {
     pub indicators: Vec<IndicatorInfo>,
 }
 
-fn date(text: Option<String>) -> Option<NaiveDate> {
-    text.and_then(|t| t.parse().ok())
-}
-
 /// The council's settings; the defaults until the first import creates it.
 async fn read_organisation(conn: &mut sqlx::AnyConnection) -> Result<Organisation, StoreError> {
-    let row = sqlx::query("SELECT name, amber_tolerance, collection_grace_days, risk_scale FROM organisations ORDER BY id LIMIT 1")
+    let row = sqlx::query("SELECT name, amber_tolerance, collection_grace_days, risk_scale, id FROM organisations ORDER BY id LIMIT 1")
         .fetch_optional(&mut *conn)
         .await?;
     let Some(r) = row else {
         return Ok(Organisation::default());
     };
+    let id: i64 = r.try_get(4)?;
+    let scale: i64 = r.try_get(3)?;
+    let risk_scale = u8::try_from(scale)
+        .ok()
+        .filter(|s| (2..=10).contains(s))
+        .ok_or_else(|| {
+            Record::new("organisations", id).corrupt(
+                "risk_scale",
+                &scale.to_string(),
+                "a risk scale from 2 to 10",
+            )
+        })?;
     Ok(Organisation {
         name: r.try_get(0)?,
         rules: StatusRules {
             amber_tolerance: r.try_get(1)?,
             collection_grace_days: r.try_get(2)?,
         },
-        risk_scale: u8::try_from(r.try_get::<i64, _>(3)?)
-            .unwrap_or(5)
-            .clamp(2, 10),
+        risk_scale,
     })
 }
 
@@ -285,9 +291,16 @@ async fn rows<T: DeserializeOwned>(
         .collect()
 }
 
+/// A row in its JSON form as `T`; a row that does not fit (a column of
+/// the wrong type) is named by its id.
 fn decode<T: DeserializeOwned>(json: serde_json::Value) -> Result<T, StoreError> {
-    serde_json::from_value(json)
-        .map_err(|e| StoreError::Invalid(format!("a stored row could not be read: {e}")))
+    let id = json.get("id").and_then(serde_json::Value::as_i64);
+    serde_json::from_value(json).map_err(|e| {
+        StoreError::Invalid(match id {
+            Some(id) => format!("stored row {id} could not be read: {e}"),
+            None => format!("a stored row could not be read: {e}"),
+        })
+    })
 }
 
 trait Keyed {
@@ -520,8 +533,17 @@ struct Tables {
     measurements: Vec<MeasurementRow>,
 }
 
-fn year_of(text: Option<&str>) -> Option<FinancialYear> {
-    text.and_then(|p| p.parse::<FinancialYear>().ok())
+/// A plan's first or last financial year, NULL for a plan with no period.
+fn year_of(
+    plan: Record,
+    field: &'static str,
+    text: Option<&str>,
+) -> Result<Option<FinancialYear>, StoreError> {
+    plan.read_optional(field, text, "a financial year", |t| t.parse().ok())
+}
+
+fn period_of(at: Record, text: &str) -> Result<Period, StoreError> {
+    at.read("period", text, "a period", |t| t.parse().ok())
 }
 
 impl Tables {
@@ -539,16 +561,21 @@ impl Tables {
         let plans = self
             .plans
             .iter()
-            .map(|p| PlanInfo {
-                id: p.id,
-                title: p.title.clone(),
-                kind: p.kind.clone(),
-                owner: p.owner_unit_id.and_then(|u| self.units.get(&u).cloned()),
-                first_day: year_of(p.period_from.as_deref()).map(FinancialYear::first_day),
-                last_day: year_of(p.period_to.as_deref()).map(FinancialYear::last_day),
-                published: p.published_at.is_some(),
+            .map(|p| {
+                let at = Record::new("plans", p.id);
+                Ok(PlanInfo {
+                    id: p.id,
+                    title: p.title.clone(),
+                    kind: p.kind.clone(),
+                    owner: p.owner_unit_id.and_then(|u| self.units.get(&u).cloned()),
+                    first_day: year_of(at, "period_from", p.period_from.as_deref())?
+                        .map(FinancialYear::first_day),
+                    last_day: year_of(at, "period_to", p.period_to.as_deref())?
+                        .map(FinancialYear::last_day),
+                    published: p.published_at.is_some(),
+                })
             })
-            .collect();
+            .collect::<Result<_, StoreError>>()?;
         self.nodes.sort_by_key(|n| (n.plan_id, n.position, n.id));
         let nodes = self
             .nodes
@@ -568,7 +595,8 @@ impl Tables {
         let mut action_index = HashMap::new();
         let mut actions: Vec<ActionInfo> = Vec::with_capacity(self.actions.len());
         for a in self.actions {
-            let due = date(a.due_latest);
+            let due = Record::new("actions", a.id)
+                .optional_date("due_latest", a.due_latest.as_deref())?;
             action_index.insert(a.id, actions.len());
             actions.push(ActionInfo {
                 id: a.id,
@@ -588,12 +616,15 @@ impl Tables {
         self.revisions
             .sort_by_key(|r| (r.action_id, r.position, r.id));
         for r in self.revisions {
+            let at = Record::new("due_revisions", r.id);
+            let reported = at.optional_date("reported", r.reported.as_deref())?;
+            let to_latest = at.optional_date("to_latest", r.to_latest.as_deref())?;
             // A revision a document reports on a later day was not known yet.
-            if !known(date(r.reported)) {
+            if !known(reported) {
                 continue;
             }
             if let Some(&i) = action_index.get(&r.action_id) {
-                actions[i].due = date(r.to_latest);
+                actions[i].due = to_latest;
                 actions[i].due_in_force_text = Some(r.to_text);
             }
         }
@@ -615,14 +646,13 @@ impl Tables {
         self.updates
             .sort_by(|a, b| (a.action_id, &a.as_at, a.id).cmp(&(b.action_id, &b.as_at, b.id)));
         for u in self.updates {
-            if u.review != Review::Approved.as_str() {
-                continue;
-            }
-            let (Some(&i), Some(as_at), Some(status)) = (
-                action_index.get(&u.action_id),
-                date(Some(u.as_at)),
-                ActionStatus::parse(&u.status),
-            ) else {
+            let at = Record::new("progress_updates", u.id);
+            let review = at.read("review", &u.review, "a review state", Review::parse)?;
+            let as_at = at.date("as_at", &u.as_at)?;
+            let status = at.read("status", &u.status, "an action status", ActionStatus::parse)?;
+            // Only approved updates count; one for an action not known on
+            // the day read (created later) is not shown.
+            let (Review::Approved, Some(&i)) = (review, action_index.get(&u.action_id)) else {
                 continue;
             };
             actions[i].updates.push(UpdateInfo {
@@ -637,16 +667,27 @@ impl Tables {
         let mut indicator_index = HashMap::new();
         let mut indicators: Vec<IndicatorInfo> = Vec::with_capacity(self.indicators.len());
         for i in self.indicators {
+            let at = Record::new("indicators", i.id);
             indicator_index.insert(i.id, indicators.len());
             indicators.push(IndicatorInfo {
                 id: i.id,
                 plan_id: i.plan_id,
+                unit: at.read("unit", &i.unit, "a unit", Unit::parse)?,
+                polarity: at.read("polarity", &i.polarity, "a polarity", Polarity::parse)?,
+                frequency: at.read_optional(
+                    "frequency",
+                    i.frequency.as_deref(),
+                    "a frequency",
+                    Frequency::parse,
+                )?,
+                aggregation: at.read(
+                    "aggregation",
+                    &i.aggregation,
+                    "an aggregation",
+                    Aggregation::parse,
+                )?,
                 code: i.code,
                 title: i.title,
-                unit: Unit::parse(&i.unit).unwrap_or_default(),
-                polarity: Polarity::parse(&i.polarity).unwrap_or_default(),
-                frequency: i.frequency.as_deref().and_then(Frequency::parse),
-                aggregation: Aggregation::parse(&i.aggregation).unwrap_or_default(),
                 tolerance: i.tolerance,
                 node_ids: Vec::new(),
                 action_ids: Vec::new(),
@@ -664,10 +705,8 @@ impl Tables {
         self.targets
             .sort_by(|a, b| (a.indicator_id, &a.period).cmp(&(b.indicator_id, &b.period)));
         for t in self.targets {
-            if let (Some(&i), Ok(period)) = (
-                indicator_index.get(&t.indicator_id),
-                t.period.parse::<Period>(),
-            ) {
+            let period = period_of(Record::new("targets", t.id), &t.period)?;
+            if let Some(&i) = indicator_index.get(&t.indicator_id) {
                 indicators[i].targets.push((period, t.value));
             }
         }
@@ -675,14 +714,15 @@ impl Tables {
             (a.indicator_id, &a.period_end, a.id).cmp(&(b.indicator_id, &b.period_end, b.id))
         });
         for m in self.measurements {
+            let at = Record::new("measurements", m.id);
+            let period = period_of(at, &m.period)?;
+            let period_end = at.date("period_end", &m.period_end)?;
+            let review = at.read("review", &m.review, "a review state", Review::parse)?;
             // A value for a period that had not ended was not known yet.
-            if m.review != Review::Approved.as_str() || !known(date(Some(m.period_end))) {
+            if review != Review::Approved || !known(Some(period_end)) {
                 continue;
             }
-            if let (Some(&i), Ok(period)) = (
-                indicator_index.get(&m.indicator_id),
-                m.period.parse::<Period>(),
-            ) {
+            if let Some(&i) = indicator_index.get(&m.indicator_id) {
                 indicators[i].values.push(ValueInfo {
                     period,
                     value: m.value,
