@@ -1417,3 +1417,40 @@ async fn a_null_that_means_none_still_loads_as_none() {
         assert_eq!(doc.plans[0].period, None, "{}", b.name);
     }
 }
+
+#[tokio::test]
+async fn detail_pages_name_a_stored_value_they_cannot_read() {
+    for b in backends("corrupt_detail").await {
+        let (store, pool) = store_with_a_value(&b, "d").await;
+        let action = first_id(&pool, "actions").await;
+        let indicator = first_id(&pool, "indicators").await;
+        let detail = store.action_detail(action).await.unwrap();
+        assert_eq!(
+            detail.updates[0].status,
+            ActionStatus::OnTrack,
+            "{}",
+            b.name
+        );
+        assert_eq!(detail.updates[0].review, Review::Approved, "{}", b.name);
+        for (table, column, bad, expected) in [
+            ("progress_updates", "status", "wobbly", "an action status"),
+            ("progress_updates", "as_at", "June", "a date"),
+            ("progress_updates", "review", "maybe", "a review state"),
+            ("measurements", "review", "maybe", "a review state"),
+        ] {
+            let (id, before) = set_raw(&pool, table, column, Some(bad)).await;
+            let err = match table {
+                "measurements" => store.indicator_detail(indicator).await.unwrap_err(),
+                _ => store.action_detail(action).await.unwrap_err(),
+            };
+            assert_eq!(
+                err.to_string(),
+                format!("{table} {id}: {column} '{bad}' is not {expected}"),
+                "{}",
+                b.name
+            );
+            set_raw(&pool, table, column, before.as_deref()).await;
+        }
+        store.indicator_detail(indicator).await.unwrap();
+    }
+}

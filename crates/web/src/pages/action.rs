@@ -156,14 +156,13 @@ fn view(detail: &ActionDetail) -> ActionView {
             .updates
             .iter()
             .map(|u| {
-                let status = ActionStatus::parse(&u.status).map_or("Unknown", ActionStatus::label);
                 (
-                    long_date(&u.as_at),
-                    status,
+                    u.as_at.format("%-d %B %Y").to_string(),
+                    u.status.label(),
                     u.percent_complete,
                     u.commentary.clone(),
                     u.author.clone(),
-                    review_note(&u.review, u.review_comment.as_deref()),
+                    review_note(u.review, u.review_comment.as_deref()),
                 )
             })
             .collect(),
@@ -200,11 +199,11 @@ fn assessment_view(a: ActionAssessment, as_at: NaiveDate) -> AssessmentView {
 }
 
 /// How an update's sign-off shows beside it: nothing once approved.
-pub(crate) fn review_note(review: &str, comment: Option<&str>) -> Option<String> {
-    match Review::parse(review) {
-        Some(Review::Approved) | None => None,
-        Some(Review::Pending) => Some(Review::Pending.label().to_string()),
-        Some(Review::Returned) => Some(match comment {
+pub(crate) fn review_note(review: Review, comment: Option<&str>) -> Option<String> {
+    match review {
+        Review::Approved => None,
+        Review::Pending => Some(Review::Pending.label().to_string()),
+        Review::Returned => Some(match comment {
             Some(c) => format!("Returned: {c}"),
             None => "Returned".to_string(),
         }),
