@@ -68,3 +68,34 @@ fn backup_copies_a_live_database() {
     // A second backup to the same file is refused rather than overwriting.
     assert!(!s.run(&["backup", "copy.sqlite"]).status.success());
 }
+
+#[test]
+fn user_add_refuses_a_password_of_spaces_and_says_why() {
+    let s = Scratch::new();
+    for password in ["            ", "1221 2112 1221"] {
+        let out = add_account(
+            &s,
+            &[],
+            "spaces@tests.goldthread.test",
+            "viewer",
+            &[],
+            password,
+        );
+        assert!(!out.status.success(), "{password:?} was accepted");
+        assert!(
+            String::from_utf8_lossy(&out.stderr)
+                .contains("Password must use at least 5 different characters, not counting spaces"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = add_account(
+        &s,
+        &[],
+        "spaces@tests.goldthread.test",
+        "viewer",
+        &[],
+        "river otter lantern",
+    );
+    assert!(out.status.success());
+}
