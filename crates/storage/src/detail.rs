@@ -39,7 +39,7 @@ pub struct MilestoneRow {
     pub title: String,
     pub due_text: Option<String>,
     pub due_latest: Option<String>,
-    pub completed: Option<String>,
+    pub completed: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone)]
@@ -60,7 +60,7 @@ pub struct RevisionRow {
     pub to_text: String,
     pub to_latest: Option<String>,
     pub reason: Option<String>,
-    pub reported: Option<String>,
+    pub reported: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone)]
@@ -176,7 +176,15 @@ impl Store {
         .await?
         .ok_or(StoreError::NotFound { entity: "actions", id })?;
         let officers = self.rows("SELECT p.title FROM action_officers ao JOIN posts p ON p.id = ao.post_id WHERE ao.action_id = $1 ORDER BY ao.position", id, |r| Ok(r.try_get(0)?)).await?;
-        let milestones = self.rows("SELECT title, due_text, due_latest, completed FROM milestones WHERE action_id = $1 ORDER BY position", id, |r| Ok(MilestoneRow { title: r.try_get(0)?, due_text: r.try_get(1)?, due_latest: r.try_get(2)?, completed: r.try_get(3)? })).await?;
+        let milestones = self.rows("SELECT title, due_text, due_latest, completed, id FROM milestones WHERE action_id = $1 ORDER BY position", id, |r| {
+            let completed: Option<String> = r.try_get(3)?;
+            Ok(MilestoneRow {
+                title: r.try_get(0)?,
+                due_text: r.try_get(1)?,
+                due_latest: r.try_get(2)?,
+                completed: Record::new("milestones", r.try_get(4)?).optional_date("completed", completed.as_deref())?,
+            })
+        }).await?;
         let updates = self.rows("SELECT as_at, status, percent_complete, commentary, author, recorded_at, review, review_comment, id FROM progress_updates WHERE action_id = $1 ORDER BY as_at DESC, id DESC", id, |r| {
             let at = Record::new("progress_updates", r.try_get(8)?);
             let as_at: String = r.try_get(0)?;
@@ -193,7 +201,16 @@ impl Store {
                 review_comment: r.try_get(7)?,
             })
         }).await?;
-        let revisions = self.rows("SELECT from_text, to_text, to_latest, reason, reported FROM due_revisions WHERE action_id = $1 ORDER BY position", id, |r| Ok(RevisionRow { from_text: r.try_get(0)?, to_text: r.try_get(1)?, to_latest: r.try_get(2)?, reason: r.try_get(3)?, reported: r.try_get(4)? })).await?;
+        let revisions = self.rows("SELECT from_text, to_text, to_latest, reason, reported, id FROM due_revisions WHERE action_id = $1 ORDER BY position", id, |r| {
+            let reported: Option<String> = r.try_get(4)?;
+            Ok(RevisionRow {
+                from_text: r.try_get(0)?,
+                to_text: r.try_get(1)?,
+                to_latest: r.try_get(2)?,
+                reason: r.try_get(3)?,
+                reported: Record::new("due_revisions", r.try_get(5)?).optional_date("reported", reported.as_deref())?,
+            })
+        }).await?;
         let indicators = self.rows("SELECT i.id, i.code, i.title FROM indicator_links l JOIN indicators i ON i.id = l.indicator_id WHERE l.action_id = $1 ORDER BY i.id", id, |r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).await?;
         let risks = self.rows("SELECT r.id, r.title FROM risk_links l JOIN risks r ON r.id = l.risk_id WHERE l.action_id = $1 ORDER BY r.id", id, |r| Ok((r.try_get(0)?, r.try_get(1)?))).await?;
         let nodes = self.rows("SELECT n.id, n.label, n.title FROM action_nodes l JOIN nodes n ON n.id = l.node_id WHERE l.action_id = $1 ORDER BY n.position", id, |r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).await?;

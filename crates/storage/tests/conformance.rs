@@ -1437,6 +1437,7 @@ async fn detail_pages_name_a_stored_value_they_cannot_read() {
             ("progress_updates", "as_at", "June", "a date"),
             ("progress_updates", "review", "maybe", "a review state"),
             ("measurements", "review", "maybe", "a review state"),
+            ("milestones", "completed", "done", "a date"),
         ] {
             let (id, before) = set_raw(&pool, table, column, Some(bad)).await;
             let err = match table {

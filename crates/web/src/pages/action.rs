@@ -101,10 +101,8 @@ struct ActionView {
     nodes: Vec<(String, String)>,
 }
 
-fn long_date(iso: &str) -> String {
-    iso.parse::<NaiveDate>()
-        .map(|d| d.format("%-d %B %Y").to_string())
-        .unwrap_or_else(|_| iso.to_string())
+fn long_date(day: NaiveDate) -> String {
+    day.format("%-d %B %Y").to_string()
 }
 
 fn view(detail: &ActionDetail) -> ActionView {
@@ -136,7 +134,7 @@ fn view(detail: &ActionDetail) -> ActionView {
                 (
                     m.title.clone(),
                     m.due_text.clone(),
-                    m.completed.as_deref().map(long_date),
+                    m.completed.map(long_date),
                 )
             })
             .collect(),
@@ -148,7 +146,7 @@ fn view(detail: &ActionDetail) -> ActionView {
                     r.from_text.clone(),
                     r.to_text.clone(),
                     r.reason.clone(),
-                    r.reported.as_deref().map(long_date),
+                    r.reported.map(long_date),
                 )
             })
             .collect(),
@@ -157,7 +155,7 @@ fn view(detail: &ActionDetail) -> ActionView {
             .iter()
             .map(|u| {
                 (
-                    u.as_at.format("%-d %B %Y").to_string(),
+                    long_date(u.as_at),
                     u.status.label(),
                     u.percent_complete,
                     u.commentary.clone(),
