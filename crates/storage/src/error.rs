@@ -36,6 +36,10 @@ pub enum StoreError {
         /// What the value should be, with its article: "a period".
         expected: &'static str,
     },
+    /// A stored row (or the history's copy of one) that does not fit the
+    /// record's shape: a column missing or of the wrong type. Says which.
+    #[error("{0}")]
+    UnreadableRow(String),
     #[error("{0}")]
     Invalid(String),
 }

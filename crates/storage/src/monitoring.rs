@@ -195,23 +195,24 @@ impl Store {
             None => Overlay::default(),
         };
         let units: HashMap<i64, String> =
-            rows::<NamedRow>(&mut tx, "SELECT id, name FROM org_units")
+            rows::<NamedRow>("org_units", &mut tx, "SELECT id, name FROM org_units")
                 .await?
                 .into_iter()
                 .map(|r| (r.id, r.name))
                 .collect();
         let posts: HashMap<i64, String> =
-            rows::<NamedRow>(&mut tx, "SELECT id, title AS name FROM posts")
+            rows::<NamedRow>("posts", &mut tx, "SELECT id, title AS name FROM posts")
                 .await?
                 .into_iter()
                 .map(|r| (r.id, r.name))
                 .collect();
-        let plans = overlay.apply("plans", rows::<PlanRow>(&mut tx, "SELECT id, title, kind, owner_unit_id, period_from, period_to, published_at FROM plans").await?)?;
-        let nodes = overlay.apply("nodes", rows::<NodeRow>(&mut tx, "SELECT id, plan_id, parent_id, position, level, label, title, strapline FROM nodes").await?)?;
-        let actions = overlay.apply("actions", rows::<ActionRow>(&mut tx, "SELECT id, plan_id, position, code, title, due_text, due_latest, service_ref FROM actions").await?)?;
+        let plans = overlay.apply("plans", rows::<PlanRow>("plans", &mut tx, "SELECT id, title, kind, owner_unit_id, period_from, period_to, published_at FROM plans").await?)?;
+        let nodes = overlay.apply("nodes", rows::<NodeRow>("nodes", &mut tx, "SELECT id, plan_id, parent_id, position, level, label, title, strapline FROM nodes").await?)?;
+        let actions = overlay.apply("actions", rows::<ActionRow>("actions", &mut tx, "SELECT id, plan_id, position, code, title, due_text, due_latest, service_ref FROM actions").await?)?;
         let revisions = overlay.apply(
             "due_revisions",
             rows::<RevisionRow>(
+                "due_revisions",
                 &mut tx,
                 "SELECT id, action_id, position, to_text, to_latest, reported FROM due_revisions",
             )
@@ -220,6 +221,7 @@ impl Store {
         let officers = overlay.apply(
             "action_officers",
             rows::<OfficerRow>(
+                "action_officers",
                 &mut tx,
                 "SELECT id, action_id, post_id, position FROM action_officers",
             )
@@ -227,21 +229,27 @@ impl Store {
         )?;
         let action_nodes = overlay.apply(
             "action_nodes",
-            rows::<ActionNodeRow>(&mut tx, "SELECT id, action_id, node_id FROM action_nodes")
-                .await?,
+            rows::<ActionNodeRow>(
+                "action_nodes",
+                &mut tx,
+                "SELECT id, action_id, node_id FROM action_nodes",
+            )
+            .await?,
         )?;
         let updates = overlay.apply(
             "progress_updates",
             rows::<UpdateRow>(
+                "progress_updates",
                 &mut tx,
                 "SELECT id, action_id, as_at, status, commentary, review FROM progress_updates",
             )
             .await?,
         )?;
-        let indicators = overlay.apply("indicators", rows::<IndicatorRow>(&mut tx, "SELECT id, plan_id, position, code, title, unit, polarity, frequency, aggregation, tolerance FROM indicators").await?)?;
+        let indicators = overlay.apply("indicators", rows::<IndicatorRow>("indicators", &mut tx, "SELECT id, plan_id, position, code, title, unit, polarity, frequency, aggregation, tolerance FROM indicators").await?)?;
         let links = overlay.apply(
             "indicator_links",
             rows::<LinkRow>(
+                "indicator_links",
                 &mut tx,
                 "SELECT id, indicator_id, action_id, node_id FROM indicator_links",
             )
@@ -250,12 +258,13 @@ impl Store {
         let targets = overlay.apply(
             "targets",
             rows::<TargetRow>(
+                "targets",
                 &mut tx,
                 "SELECT id, indicator_id, period, value FROM targets",
             )
             .await?,
         )?;
-        let measurements = overlay.apply("measurements", rows::<MeasurementRow>(&mut tx, "SELECT id, indicator_id, period, period_end, value, text, note, review FROM measurements").await?)?;
+        let measurements = overlay.apply("measurements", rows::<MeasurementRow>("measurements", &mut tx, "SELECT id, indicator_id, period, period_end, value, text, note, review FROM measurements").await?)?;
         tx.commit().await?;
         let tables = Tables {
             units,
@@ -280,6 +289,7 @@ impl Store {
 /// history keeps, so a row read now and a row restored from the history
 /// are decoded by one definition.
 async fn rows<T: DeserializeOwned>(
+    entity: &str,
     conn: &mut sqlx::AnyConnection,
     sql: &'static str,
 ) -> Result<Vec<T>, StoreError> {
@@ -287,18 +297,18 @@ async fn rows<T: DeserializeOwned>(
         .fetch_all(&mut *conn)
         .await?
         .iter()
-        .map(|r| decode(row_to_json(r)))
+        .map(|r| decode(entity, row_to_json(r)))
         .collect()
 }
 
-/// A row in its JSON form as `T`; a row that does not fit (a column of
-/// the wrong type) is named by its id.
-fn decode<T: DeserializeOwned>(json: serde_json::Value) -> Result<T, StoreError> {
+/// A row of `entity` in its JSON form as `T`; a row that does not fit (a
+/// column of the wrong type, one missing) is named by table and id.
+fn decode<T: DeserializeOwned>(entity: &str, json: serde_json::Value) -> Result<T, StoreError> {
     let id = json.get("id").and_then(serde_json::Value::as_i64);
     serde_json::from_value(json).map_err(|e| {
-        StoreError::Invalid(match id {
-            Some(id) => format!("stored row {id} could not be read: {e}"),
-            None => format!("a stored row could not be read: {e}"),
+        StoreError::UnreadableRow(match id {
+            Some(id) => format!("{entity} {id} could not be read: {e}"),
+            None => format!("a row of {entity} could not be read: {e}"),
         })
     })
 }
@@ -479,7 +489,7 @@ impl Overlay {
                 .try_get::<Option<String>, _>(2)?
                 .map(|text| serde_json::from_str(&text))
                 .transpose()
-                .map_err(|e| StoreError::Invalid(format!("history of {} {} could not be read: {e}", key.0, key.1)))?;
+                .map_err(|e| StoreError::UnreadableRow(format!("history of {} {} could not be read: {e}", key.0, key.1)))?;
             earlier.insert(key, before);
         }
         Ok(Overlay { earlier })
@@ -502,7 +512,7 @@ impl Overlay {
             match self.earlier.get(&(entity.to_string(), row.id())) {
                 None => out.push(row),
                 Some(None) => {}
-                Some(Some(before)) => out.push(decode(before.clone())?),
+                Some(Some(before)) => out.push(decode(entity, before.clone())?),
             }
         }
         for ((table, id), before) in &self.earlier {
@@ -510,7 +520,7 @@ impl Overlay {
                 && !seen.contains(id)
                 && let Some(before) = before
             {
-                out.push(decode(before.clone())?);
+                out.push(decode(entity, before.clone())?);
             }
         }
         Ok(out)
