@@ -254,4 +254,34 @@ async fn a_backup_taken_under_writes_restores_and_bad_backups_are_refused() {
     let server = Server::start_as_is(&s, &[]);
     let health = client().get(server.url("/healthz")).send().await.unwrap();
     assert_eq!(health.status(), 200);
+
+#[test]
+fn user_add_refuses_a_password_of_spaces_and_says_why() {
+    let s = Scratch::new();
+    for password in ["            ", "1221 2112 1221"] {
+        let out = add_account(
+            &s,
+            &[],
+            "spaces@tests.goldthread.test",
+            "viewer",
+            &[],
+            password,
+        );
+        assert!(!out.status.success(), "{password:?} was accepted");
+        assert!(
+            String::from_utf8_lossy(&out.stderr)
+                .contains("Password must use at least 5 different characters, not counting spaces"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = add_account(
+        &s,
+        &[],
+        "spaces@tests.goldthread.test",
+        "viewer",
+        &[],
+        "river otter lantern",
+    );
+    assert!(out.status.success());
 }

@@ -420,3 +420,39 @@ async fn every_dashboard_figure_leads_to_a_list_of_exactly_what_it_counts() {
         .map_or(0, |c| c[3].parse::<i64>().unwrap());
     assert_eq!(counted, missing);
 }
+
+#[tokio::test]
+async fn a_stored_value_the_domain_cannot_read_is_a_500_page_and_the_log_names_it() {
+    let s = Scratch::new();
+    let server = Server::start(&s, &["--demo"]);
+    // Corrupt an indicator's unit behind the server's back, before any
+    // page has been computed (a raw UPDATE does not move the data version).
+    sqlx::any::install_default_drivers();
+    let database = s.path().join("goldthread-data").join("goldthread.sqlite");
+    let pool = sqlx::AnyPool::connect(&goldthread_storage::sqlite_url(&database))
+        .await
+        .unwrap();
+    let id: i64 = sqlx::Row::try_get(
+        &sqlx::query("SELECT MIN(id) FROM indicators")
+            .fetch_one(&pool)
+            .await
+            .unwrap(),
+        0,
+    )
+    .unwrap();
+    sqlx::query("UPDATE indicators SET unit = 'furlongs' WHERE id = $1")
+        .bind(id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+
+    let web = Browser::admin(&server).await;
+    let (status, page) = get(&web, "/dashboard").await;
+    assert_eq!(status, 500, "{page}");
+    assert!(page.contains("Sorry, there is a problem with the service"));
+    assert!(!page.contains("furlongs"), "the detail stays in the log");
+    let message = format!("indicators {id}: unit 'furlongs' is not a unit");
+    let line = server.log_line(&message);
+    assert!(line.is_some(), "no log line says {message}");
+}

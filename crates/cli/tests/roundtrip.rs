@@ -245,7 +245,7 @@ async fn a_plans_progress_goes_through_excel_and_back_with_conflicts_left_alone(
             .iter()
             .find(|u| u.commentary == "Awaiting the partner council's sign-off")
             .expect("overwritten");
-        assert_eq!(latest.status, "at_risk");
+        assert_eq!(latest.status, goldthread_domain::ActionStatus::AtRisk);
         assert_eq!(latest.author.as_deref(), Some("the officer"));
         let history = store.history_of("actions", ka1_id).await.unwrap();
         assert!(

@@ -79,6 +79,8 @@ pub const SAMPLE_001: &str = "001_4d6717adc43464d8.txt";
 pub struct Server {
     child: Child,
     pub base: String,
+    /// What the server has written to stderr since it started listening.
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Server {
@@ -110,6 +112,8 @@ impl Server {
             .expect("spawn server");
         let stderr = child.stderr.take().expect("stderr");
         let (tx, rx) = std::sync::mpsc::channel();
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = log.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 if let Some(rest) = line.strip_prefix("Goldthread is running at ") {
@@ -122,6 +126,9 @@ impl Server {
                     let _ = tx.send(Ok(url));
                 } else {
                     eprintln!("server: {line}");
+                    if let Ok(mut kept) = kept.lock() {
+                        kept.push(line.clone());
+                    }
                     if line.starts_with("error:") {
                         let _ = tx.send(Err(line));
                     }
@@ -137,7 +144,24 @@ impl Server {
                 panic!("server did not start within 60 s");
             }
         };
-        Server { child, base }
+        Server { child, base, log }
+    }
+
+    /// Waits up to five seconds for a line of the server's log containing
+    /// `text`, and returns it.
+    pub fn log_line(&self, text: &str) -> Option<String> {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let found = self
+                .log
+                .lock()
+                .ok()
+                .and_then(|log| log.iter().find(|l| l.contains(text)).cloned());
+            if found.is_some() || Instant::now() > deadline {
+                return found;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     pub fn url(&self, path: &str) -> String {

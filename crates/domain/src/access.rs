@@ -156,6 +156,12 @@ impl Review {
 pub const MIN_PASSWORD_LENGTH: usize = 12;
 /// Long enough for any passphrase; bounds the hashing work.
 pub const MAX_PASSWORD_LENGTH: usize = 256;
+/// The fewest different characters a password may be made of, not
+/// counting spaces and without case. Twelve characters from four symbols
+/// ("1221 2112 1221", "abba cddc abba", or twelve spaces: none) are about 2^24
+/// guesses, a few seconds' work offline, and no phrase of real words has
+/// so few letters; five rules those out and refuses no passphrase.
+pub const MIN_DISTINCT_CHARACTERS: usize = 5;
 
 /// Why a password is refused, in words for the person choosing it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -168,12 +174,17 @@ pub enum PasswordProblem {
     Common,
     #[error("Password must not contain your email address or name")]
     Personal,
+    #[error(
+        "Password must use at least {MIN_DISTINCT_CHARACTERS} different characters, not counting spaces"
+    )]
+    TooFewCharacters,
 }
 
 /// Checks a new password against the rule: a minimum length, not on the
 /// deny-list of common passwords (compared without case, spaces or a
 /// trailing run of digits and symbols, so "Password123!" counts as
-/// "password"), and not the account's own email or name.
+/// "password"), not the account's own email or name, and made of at least
+/// [`MIN_DISTINCT_CHARACTERS`] different characters (so never only spaces).
 pub fn check_password(password: &str, email: &str, name: &str) -> Result<(), PasswordProblem> {
     let length = password.chars().count();
     if length < MIN_PASSWORD_LENGTH {
@@ -203,6 +214,10 @@ pub fn check_password(password: &str, email: &str, name: &str) -> Result<(), Pas
         || (name.len() >= 4 && squashed.contains(&name))
     {
         return Err(PasswordProblem::Personal);
+    }
+    let distinct: std::collections::BTreeSet<char> = squashed.chars().collect();
+    if distinct.len() < MIN_DISTINCT_CHARACTERS {
+        return Err(PasswordProblem::TooFewCharacters);
     }
     Ok(())
 }
@@ -366,5 +381,23 @@ mod tests {
         // No composition rules: a long phrase of lower-case words is fine.
         assert_eq!(ok("correct horse battery staple"), Ok(()));
         assert_eq!(ok("river otter lantern"), Ok(()));
+    }
+
+    #[test]
+    fn a_password_has_five_different_characters_besides_spaces() {
+        let ok = |p: &str| check_password(p, "jo.bloggs@council.gov.uk", "Jo Bloggs");
+        let few = Err(PasswordProblem::TooFewCharacters);
+        assert_eq!(ok(&" ".repeat(12)), few);
+        assert_eq!(ok("\t \u{a0}  \t  \u{2003}   "), few);
+        assert_eq!(ok("1221 2112 1221"), few);
+        assert_eq!(ok("aabb ccdd aabb"), few);
+        // Case does not make a character different.
+        assert_eq!(ok("Abdc abcd DCBA"), few);
+        assert_eq!(ok("abcde abcde ab"), Ok(()));
+        assert_eq!(ok("12345 1234 5123"), Ok(()));
+        assert_eq!(
+            PasswordProblem::TooFewCharacters.to_string(),
+            "Password must use at least 5 different characters, not counting spaces"
+        );
     }
 }

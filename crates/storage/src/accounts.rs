@@ -6,7 +6,7 @@
 //! secrets or noise, not records a council audits). Tokens of every kind
 //! arrive here already hashed: the database never holds one that works.
 
-use crate::error::StoreError;
+use crate::error::{Record, StoreError};
 use crate::history::{Actor, ChangeContext, Origin};
 use crate::write::{self, Val};
 use crate::{Store, now_text};
@@ -78,12 +78,7 @@ pub fn normalise_email(email: &str) -> String {
 }
 
 fn role_of(text: &str, id: i64) -> Result<Role, StoreError> {
-    Role::parse(text).ok_or_else(|| StoreError::Corrupt {
-        entity: "accounts",
-        id,
-        field: "role",
-        message: format!("'{text}' is not a role"),
-    })
+    Record::new("accounts", id).read("role", text, "a role", Role::parse)
 }
 
 impl Store {

@@ -3,7 +3,9 @@
 //! and search.
 
 use crate::Store;
-use crate::error::StoreError;
+use crate::error::{Record, StoreError};
+use chrono::NaiveDate;
+use goldthread_domain::{ActionStatus, Review};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -37,19 +39,18 @@ pub struct MilestoneRow {
     pub title: String,
     pub due_text: Option<String>,
     pub due_latest: Option<String>,
-    pub completed: Option<String>,
+    pub completed: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone)]
 pub struct UpdateRow {
-    pub as_at: String,
-    pub status: String,
+    pub as_at: NaiveDate,
+    pub status: ActionStatus,
     pub percent_complete: Option<i64>,
     pub commentary: String,
     pub author: Option<String>,
     pub recorded_at: String,
-    /// Sign-off: "approved", "pending" or "returned".
-    pub review: String,
+    pub review: Review,
     pub review_comment: Option<String>,
 }
 
@@ -59,7 +60,7 @@ pub struct RevisionRow {
     pub to_text: String,
     pub to_latest: Option<String>,
     pub reason: Option<String>,
-    pub reported: Option<String>,
+    pub reported: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone)]
@@ -95,7 +96,7 @@ pub struct MeasurementRow {
     pub recorded_by: Option<String>,
     pub recorded_at: String,
     pub version: i64,
-    pub review: String,
+    pub review: Review,
     pub review_comment: Option<String>,
 }
 
@@ -159,10 +160,10 @@ impl Store {
         &self,
         sql: &'static str,
         id: i64,
-        read: impl Fn(&AnyRow) -> Result<T, sqlx::Error>,
+        read: impl Fn(&AnyRow) -> Result<T, StoreError>,
     ) -> Result<Vec<T>, StoreError> {
         let rows = sqlx::query(sql).bind(id).fetch_all(&self.pool).await?;
-        Ok(rows.iter().map(read).collect::<Result<_, _>>()?)
+        rows.iter().map(read).collect()
     }
 
     pub async fn action_detail(&self, id: i64) -> Result<ActionDetail, StoreError> {
@@ -174,21 +175,42 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StoreError::NotFound { entity: "actions", id })?;
-        let officers = self.rows("SELECT p.title FROM action_officers ao JOIN posts p ON p.id = ao.post_id WHERE ao.action_id = $1 ORDER BY ao.position", id, |r| r.try_get(0)).await?;
-        let milestones = self.rows("SELECT title, due_text, due_latest, completed FROM milestones WHERE action_id = $1 ORDER BY position", id, |r| Ok(MilestoneRow { title: r.try_get(0)?, due_text: r.try_get(1)?, due_latest: r.try_get(2)?, completed: r.try_get(3)? })).await?;
-        let updates = self.rows("SELECT as_at, status, percent_complete, commentary, author, recorded_at, review, review_comment FROM progress_updates WHERE action_id = $1 ORDER BY as_at DESC, id DESC", id, |r| {
+        let officers = self.rows("SELECT p.title FROM action_officers ao JOIN posts p ON p.id = ao.post_id WHERE ao.action_id = $1 ORDER BY ao.position", id, |r| Ok(r.try_get(0)?)).await?;
+        let milestones = self.rows("SELECT title, due_text, due_latest, completed, id FROM milestones WHERE action_id = $1 ORDER BY position", id, |r| {
+            let completed: Option<String> = r.try_get(3)?;
+            Ok(MilestoneRow {
+                title: r.try_get(0)?,
+                due_text: r.try_get(1)?,
+                due_latest: r.try_get(2)?,
+                completed: Record::new("milestones", r.try_get(4)?).optional_date("completed", completed.as_deref())?,
+            })
+        }).await?;
+        let updates = self.rows("SELECT as_at, status, percent_complete, commentary, author, recorded_at, review, review_comment, id FROM progress_updates WHERE action_id = $1 ORDER BY as_at DESC, id DESC", id, |r| {
+            let at = Record::new("progress_updates", r.try_get(8)?);
+            let as_at: String = r.try_get(0)?;
+            let status: String = r.try_get(1)?;
+            let review: String = r.try_get(6)?;
             Ok(UpdateRow {
-                as_at: r.try_get(0)?,
-                status: r.try_get(1)?,
+                as_at: at.date("as_at", &as_at)?,
+                status: at.read("status", &status, "an action status", ActionStatus::parse)?,
                 percent_complete: r.try_get(2)?,
                 commentary: r.try_get(3)?,
                 author: r.try_get(4)?,
                 recorded_at: r.try_get(5)?,
-                review: r.try_get(6)?,
+                review: at.read("review", &review, "a review state", Review::parse)?,
                 review_comment: r.try_get(7)?,
             })
         }).await?;
-        let revisions = self.rows("SELECT from_text, to_text, to_latest, reason, reported FROM due_revisions WHERE action_id = $1 ORDER BY position", id, |r| Ok(RevisionRow { from_text: r.try_get(0)?, to_text: r.try_get(1)?, to_latest: r.try_get(2)?, reason: r.try_get(3)?, reported: r.try_get(4)? })).await?;
+        let revisions = self.rows("SELECT from_text, to_text, to_latest, reason, reported, id FROM due_revisions WHERE action_id = $1 ORDER BY position", id, |r| {
+            let reported: Option<String> = r.try_get(4)?;
+            Ok(RevisionRow {
+                from_text: r.try_get(0)?,
+                to_text: r.try_get(1)?,
+                to_latest: r.try_get(2)?,
+                reason: r.try_get(3)?,
+                reported: Record::new("due_revisions", r.try_get(5)?).optional_date("reported", reported.as_deref())?,
+            })
+        }).await?;
         let indicators = self.rows("SELECT i.id, i.code, i.title FROM indicator_links l JOIN indicators i ON i.id = l.indicator_id WHERE l.action_id = $1 ORDER BY i.id", id, |r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).await?;
         let risks = self.rows("SELECT r.id, r.title FROM risk_links l JOIN risks r ON r.id = l.risk_id WHERE l.action_id = $1 ORDER BY r.id", id, |r| Ok((r.try_get(0)?, r.try_get(1)?))).await?;
         let nodes = self.rows("SELECT n.id, n.label, n.title FROM action_nodes l JOIN nodes n ON n.id = l.node_id WHERE l.action_id = $1 ORDER BY n.position", id, |r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).await?;
@@ -225,7 +247,9 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StoreError::NotFound { entity: "indicators", id })?;
-        let values = self.rows("SELECT period, value, text, note, recorded_by, recorded_at, version, review, review_comment FROM measurements WHERE indicator_id = $1 ORDER BY period_end", id, |r| {
+        let values = self.rows("SELECT period, value, text, note, recorded_by, recorded_at, version, review, review_comment, id FROM measurements WHERE indicator_id = $1 ORDER BY period_end", id, |r| {
+                let at = Record::new("measurements", r.try_get(9)?);
+                let review: String = r.try_get(7)?;
                 Ok(MeasurementRow {
                     period: r.try_get(0)?,
                     value: r.try_get(1)?,
@@ -234,7 +258,7 @@ impl Store {
                     recorded_by: r.try_get(4)?,
                     recorded_at: r.try_get(5)?,
                     version: r.try_get(6)?,
-                    review: r.try_get(7)?,
+                    review: at.read("review", &review, "a review state", Review::parse)?,
                     review_comment: r.try_get(8)?,
                 })
             }).await?;

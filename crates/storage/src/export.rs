@@ -2,8 +2,7 @@
 //! inverse of `import.rs`, so export then import round-trips.
 
 use crate::Store;
-use crate::error::StoreError;
-use chrono::NaiveDate;
+use crate::error::{Record, StoreError};
 use goldthread_domain::fuzzy_date::DateReading;
 use goldthread_domain::{
     Action, ActionDetails, ActionStatus, Aggregation, Baseline, DueRevision, Finding, FindingKind,
@@ -15,47 +14,78 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use std::collections::HashMap;
 
-fn date(text: Option<String>) -> Option<NaiveDate> {
-    text.and_then(|t| t.parse().ok())
+/// A stored number that must fit a smaller type (a line, a percentage, a
+/// risk rating), or NULL for none.
+fn small<T: TryFrom<i64>>(
+    at: Record,
+    field: &'static str,
+    value: Option<i64>,
+    expected: &'static str,
+) -> Result<Option<T>, StoreError> {
+    value
+        .map(|v| T::try_from(v).map_err(|_| at.corrupt(field, &v.to_string(), expected)))
+        .transpose()
 }
 
-fn provenance(row: &AnyRow) -> Result<Option<Provenance>, StoreError> {
+/// A JSON column, read into the domain type it was written from.
+fn json<T: serde::de::DeserializeOwned>(
+    at: Record,
+    field: &'static str,
+    text: &str,
+    expected: &'static str,
+) -> Result<T, StoreError> {
+    at.read(field, text, expected, |t| serde_json::from_str(t).ok())
+}
+
+fn provenance(at: Record, row: &AnyRow) -> Result<Option<Provenance>, StoreError> {
     let line: Option<i64> = row.try_get("source_line")?;
     let sheet: Option<String> = row.try_get("source_sheet").unwrap_or(None);
-    Ok((line.is_some() || sheet.is_some()).then(|| Provenance {
-        line: line.and_then(|l| u32::try_from(l).ok()),
-        sheet,
-    }))
+    let line = small(at, "source_line", line, "a line number")?;
+    Ok((line.is_some() || sheet.is_some()).then_some(Provenance { line, sheet }))
 }
 
-fn fuzzy(row: &AnyRow, prefix: &str) -> Result<Option<FuzzyDate>, StoreError> {
-    let text: Option<String> = row.try_get(format!("{prefix}_text").as_str())?;
+/// The due date of an action or milestone (NULL text: none). A date
+/// without a stored reading (written before readings were kept) is a span.
+fn fuzzy(at: Record, row: &AnyRow) -> Result<Option<FuzzyDate>, StoreError> {
+    let text: Option<String> = row.try_get("due_text")?;
     let Some(text) = text else { return Ok(None) };
-    let reading: Option<String> = row
-        .try_get(format!("{prefix}_reading").as_str())
-        .unwrap_or(None);
-    let recurrence: Option<String> = row
-        .try_get(format!("{prefix}_recurrence").as_str())
-        .unwrap_or(None);
+    let reading: Option<String> = row.try_get("due_reading").unwrap_or(None);
+    let recurrence: Option<String> = row.try_get("due_recurrence").unwrap_or(None);
+    let earliest: Option<String> = row.try_get("due_earliest")?;
+    let latest: Option<String> = row.try_get("due_latest")?;
     Ok(Some(FuzzyDate {
         text,
-        earliest: date(row.try_get(format!("{prefix}_earliest").as_str())?),
-        latest: date(row.try_get(format!("{prefix}_latest").as_str())?),
-        recurrence: recurrence.and_then(|r| serde_json::from_str(&r).ok()),
-        reading: reading
-            .and_then(|r| DateReading::parse(&r))
+        earliest: at.optional_date("due_earliest", earliest.as_deref())?,
+        latest: at.optional_date("due_latest", latest.as_deref())?,
+        recurrence: recurrence
+            .as_deref()
+            .map(|r| json(at, "due_recurrence", r, "a recurrence"))
+            .transpose()?,
+        reading: at
+            .read_optional(
+                "due_reading",
+                reading.as_deref(),
+                "a date reading",
+                DateReading::parse,
+            )?
             .unwrap_or(DateReading::Span),
     }))
 }
 
-fn revision_date(text: String, earliest: Option<String>, latest: Option<String>) -> FuzzyDate {
-    FuzzyDate {
-        text,
-        earliest: date(earliest),
-        latest: date(latest),
+fn revision_date(
+    at: Record,
+    row: &AnyRow,
+    [text, earliest, latest]: [&'static str; 3],
+) -> Result<FuzzyDate, StoreError> {
+    let earliest_text: Option<String> = row.try_get(earliest)?;
+    let latest_text: Option<String> = row.try_get(latest)?;
+    Ok(FuzzyDate {
+        text: row.try_get(text)?,
+        earliest: at.optional_date(earliest, earliest_text.as_deref())?,
+        latest: at.optional_date(latest, latest_text.as_deref())?,
         recurrence: None,
         reading: DateReading::Span,
-    }
+    })
 }
 
 /// A stored reported status, by its name.
@@ -63,13 +93,14 @@ fn rag(text: &str) -> Option<goldthread_domain::status::Rag> {
     goldthread_domain::status::Rag::parse(text)
 }
 
-fn corrupt(entity: &'static str, id: i64, field: &'static str, value: &str) -> StoreError {
-    StoreError::Corrupt {
-        entity,
-        id,
-        field,
-        message: format!("unknown value '{value}'"),
-    }
+fn corrupt(
+    entity: &'static str,
+    id: i64,
+    field: &'static str,
+    expected: &'static str,
+    value: &str,
+) -> StoreError {
+    Record::new(entity, id).corrupt(field, value, expected)
 }
 
 impl Store {
@@ -109,12 +140,13 @@ impl Store {
                 let severity: String = r.try_get("severity")?;
                 let kind: String = r.try_get("kind")?;
                 doc.findings.push(Finding {
-                    severity: Severity::parse(&severity)
-                        .ok_or_else(|| corrupt("findings", id, "severity", &severity))?,
+                    severity: Severity::parse(&severity).ok_or_else(|| {
+                        corrupt("findings", id, "severity", "a severity", &severity)
+                    })?,
                     kind: FindingKind::parse(&kind)
-                        .ok_or_else(|| corrupt("findings", id, "kind", &kind))?,
+                        .ok_or_else(|| corrupt("findings", id, "kind", "a kind", &kind))?,
                     message: r.try_get("message")?,
-                    provenance: provenance(&r)?,
+                    provenance: provenance(Record::new("findings", id), &r)?,
                 });
             }
         }
@@ -136,22 +168,26 @@ pub(crate) async fn load_plan(
     let status: String = row.try_get("status")?;
     let mut plan = PlanDraft::new(
         row.try_get::<String, _>("title")?,
-        PlanKind::parse(&kind).ok_or_else(|| corrupt("plans", plan_id, "kind", &kind))?,
+        PlanKind::parse(&kind).ok_or_else(|| corrupt("plans", plan_id, "kind", "a kind", &kind))?,
     );
-    plan.status =
-        PlanStatus::parse(&status).ok_or_else(|| corrupt("plans", plan_id, "status", &status))?;
+    plan.status = PlanStatus::parse(&status)
+        .ok_or_else(|| corrupt("plans", plan_id, "status", "a status", &status))?;
     plan.owner = row.try_get("owner")?;
     let from: Option<String> = row.try_get("period_from")?;
     let to: Option<String> = row.try_get("period_to")?;
-    plan.period = match (
-        from.and_then(|f| f.parse().ok()),
-        to.and_then(|t| t.parse().ok()),
-    ) {
+    let at = Record::new("plans", plan_id);
+    let year = |field, text: Option<String>| {
+        at.read_optional(field, text.as_deref(), "a financial year", |t| {
+            t.parse().ok()
+        })
+    };
+    // A plan with no period has neither year; one year alone is no period.
+    plan.period = match (year("period_from", from)?, year("period_to", to)?) {
         (Some(from), Some(to)) => Some(PlanPeriod { from, to }),
         _ => None,
     };
     let sections: String = row.try_get("sections")?;
-    plan.sections = serde_json::from_str::<Vec<NarrativeSection>>(&sections).unwrap_or_default();
+    plan.sections = json::<Vec<NarrativeSection>>(at, "sections", &sections, "narrative sections")?;
     let source: Option<i64> = row.try_get("source_document_id")?;
 
     let mut node_index = HashMap::new();
@@ -165,13 +201,14 @@ pub(crate) async fn load_plan(
         let parent: Option<i64> = r.try_get("parent_id")?;
         node_index.insert(id, plan.nodes.len());
         plan.nodes.push(ThreadNode {
-            level: NodeLevel::parse(&level).ok_or_else(|| corrupt("nodes", id, "level", &level))?,
+            level: NodeLevel::parse(&level)
+                .ok_or_else(|| corrupt("nodes", id, "level", "a node level", &level))?,
             label: r.try_get("label")?,
             title: r.try_get("title")?,
             strapline: r.try_get("strapline")?,
             code: r.try_get("code")?,
             parent: parent.and_then(|p| node_index.get(&p).copied()),
-            provenance: provenance(&r)?,
+            provenance: provenance(Record::new("nodes", id), &r)?,
         });
     }
 
@@ -194,22 +231,32 @@ pub(crate) async fn load_plan(
                     "indicators",
                     id,
                     "code",
+                    "an indicator code",
                     code.as_deref().unwrap_or_default(),
                 )
             })?,
             title: r.try_get("title")?,
             description: r.try_get("description")?,
-            unit: Unit::parse(&unit).ok_or_else(|| corrupt("indicators", id, "unit", &unit))?,
+            unit: Unit::parse(&unit)
+                .ok_or_else(|| corrupt("indicators", id, "unit", "a unit", &unit))?,
             polarity: Polarity::parse(&polarity)
-                .ok_or_else(|| corrupt("indicators", id, "polarity", &polarity))?,
+                .ok_or_else(|| corrupt("indicators", id, "polarity", "a polarity", &polarity))?,
             frequency: frequency
                 .as_deref()
                 .map(|f| {
-                    Frequency::parse(f).ok_or_else(|| corrupt("indicators", id, "frequency", f))
+                    Frequency::parse(f)
+                        .ok_or_else(|| corrupt("indicators", id, "frequency", "a frequency", f))
                 })
                 .transpose()?,
-            aggregation: Aggregation::parse(&aggregation)
-                .ok_or_else(|| corrupt("indicators", id, "aggregation", &aggregation))?,
+            aggregation: Aggregation::parse(&aggregation).ok_or_else(|| {
+                corrupt(
+                    "indicators",
+                    id,
+                    "aggregation",
+                    "an aggregation",
+                    &aggregation,
+                )
+            })?,
             baseline: match baseline_text {
                 Some(text) => Some(Baseline {
                     text,
@@ -220,26 +267,27 @@ pub(crate) async fn load_plan(
             },
             tolerance: r.try_get("tolerance")?,
             owner: r.try_get("owner")?,
-            provenance: provenance(&r)?,
+            provenance: provenance(Record::new("indicators", id), &r)?,
             ..Indicator::default()
         };
         for t in sqlx::query(
-            "SELECT period, text, value FROM targets WHERE indicator_id = $1 ORDER BY id",
+            "SELECT period, text, value, id FROM targets WHERE indicator_id = $1 ORDER BY id",
         )
         .bind(id)
         .fetch_all(&mut *conn)
         .await?
         {
             let period: String = t.try_get(0)?;
+            let target_id: i64 = t.try_get(3)?;
             indicator.targets.push(Target {
                 period: period
                     .parse()
-                    .map_err(|_| corrupt("targets", id, "period", &period))?,
+                    .map_err(|_| corrupt("targets", target_id, "period", "a period", &period))?,
                 text: t.try_get(1)?,
                 value: t.try_get(2)?,
             });
         }
-        for m in sqlx::query("SELECT period, value, text, note, recorded_by, recorded_at, status FROM measurements WHERE indicator_id = $1 ORDER BY id")
+        for m in sqlx::query("SELECT period, value, text, note, recorded_by, recorded_at, status, id FROM measurements WHERE indicator_id = $1 ORDER BY id")
             .bind(id)
             .fetch_all(&mut *conn)
             .await?
@@ -247,17 +295,21 @@ pub(crate) async fn load_plan(
             let period: String = m.try_get(0)?;
             let recorded_at: String = m.try_get(5)?;
             let status: Option<String> = m.try_get(6)?;
+            let measurement_id: i64 = m.try_get(7)?;
+            let at = Record::new("measurements", measurement_id);
             indicator.measurements.push(Measurement {
-                period: period.parse().map_err(|_| corrupt("measurements", id, "period", &period))?,
+                period: period.parse().map_err(|_| corrupt("measurements", measurement_id, "period", "a period", &period))?,
                 value: m.try_get(1)?,
                 text: m.try_get(2)?,
                 note: m.try_get(3)?,
                 status: match status {
                     None => None,
-                    Some(s) => Some(rag(&s).ok_or_else(|| corrupt("measurements", id, "status", &s))?),
+                    Some(s) => Some(rag(&s).ok_or_else(|| corrupt("measurements", measurement_id, "status", "a status", &s))?),
                 },
                 recorded_by: m.try_get(4)?,
-                recorded_at: chrono::DateTime::parse_from_rfc3339(&recorded_at).ok().map(|t| t.with_timezone(&chrono::Utc)),
+                recorded_at: Some(at.read("recorded_at", &recorded_at, "a time", |t| {
+                    chrono::DateTime::parse_from_rfc3339(t).ok().map(|t| t.with_timezone(&chrono::Utc))
+                })?),
             });
         }
         for l in sqlx::query("SELECT node_id FROM indicator_links WHERE indicator_id = $1 AND node_id IS NOT NULL ORDER BY id").bind(id).fetch_all(&mut *conn).await? {
@@ -277,6 +329,7 @@ pub(crate) async fn load_plan(
     {
         let id: i64 = r.try_get("id")?;
         let related: String = r.try_get("related")?;
+        let at = Record::new("actions", id);
         let mut action = Action {
             code: r.try_get("code")?,
             title: r.try_get("title")?,
@@ -298,9 +351,9 @@ pub(crate) async fn load_plan(
                 monitoring_bodies: r.try_get("monitoring_bodies")?,
                 measures: r.try_get("measures")?,
             },
-            due: fuzzy(&r, "due")?,
-            related: serde_json::from_str(&related).unwrap_or_default(),
-            provenance: provenance(&r)?,
+            due: fuzzy(at, &r)?,
+            related: json(at, "related", &related, "a list of related plans")?,
+            provenance: provenance(at, &r)?,
             ..Action::default()
         };
         for o in sqlx::query("SELECT p.title, ao.joint FROM action_officers ao JOIN posts p ON p.id = ao.post_id WHERE ao.action_id = $1 ORDER BY ao.position")
@@ -315,19 +368,13 @@ pub(crate) async fn load_plan(
             .fetch_all(&mut *conn)
             .await?
         {
+            let at = Record::new("due_revisions", v.try_get("id")?);
+            let reported: Option<String> = v.try_get("reported")?;
             action.revisions.push(DueRevision {
-                from: revision_date(
-                    v.try_get("from_text")?,
-                    v.try_get("from_earliest")?,
-                    v.try_get("from_latest")?,
-                ),
-                to: revision_date(
-                    v.try_get("to_text")?,
-                    v.try_get("to_earliest")?,
-                    v.try_get("to_latest")?,
-                ),
+                from: revision_date(at, &v, ["from_text", "from_earliest", "from_latest"])?,
+                to: revision_date(at, &v, ["to_text", "to_earliest", "to_latest"])?,
                 reason: v.try_get("reason")?,
-                reported: date(v.try_get("reported")?),
+                reported: at.optional_date("reported", reported.as_deref())?,
             });
         }
         for m in sqlx::query("SELECT * FROM milestones WHERE action_id = $1 ORDER BY position")
@@ -335,14 +382,18 @@ pub(crate) async fn load_plan(
             .fetch_all(&mut *conn)
             .await?
         {
+            let at = Record::new("milestones", m.try_get("id")?);
             let line: Option<i64> = m.try_get("source_line")?;
+            let completed: Option<String> = m.try_get("completed")?;
             action.milestones.push(Milestone {
                 title: m.try_get("title")?,
-                due: fuzzy(&m, "due")?,
-                completed: date(m.try_get("completed")?),
-                provenance: line.map(|l| Provenance {
-                    line: u32::try_from(l).ok(),
-                    sheet: None,
+                due: fuzzy(at, &m)?,
+                completed: at.optional_date("completed", completed.as_deref())?,
+                provenance: small(at, "source_line", line, "a line number")?.map(|line| {
+                    Provenance {
+                        line: Some(line),
+                        sheet: None,
+                    }
                 }),
             });
         }
@@ -358,10 +409,16 @@ pub(crate) async fn load_plan(
             action.updates.push(ProgressUpdate {
                 as_at: as_at
                     .parse()
-                    .map_err(|_| corrupt("progress_updates", uid, "as_at", &as_at))?,
-                status: ActionStatus::parse(&status)
-                    .ok_or_else(|| corrupt("progress_updates", uid, "status", &status))?,
-                percent_complete: percent.and_then(|p| u8::try_from(p).ok()),
+                    .map_err(|_| corrupt("progress_updates", uid, "as_at", "a date", &as_at))?,
+                status: ActionStatus::parse(&status).ok_or_else(|| {
+                    corrupt("progress_updates", uid, "status", "a status", &status)
+                })?,
+                percent_complete: small(
+                    Record::new("progress_updates", uid),
+                    "percent_complete",
+                    percent,
+                    "a percentage",
+                )?,
                 commentary: u.try_get("commentary")?,
                 author: u.try_get("author")?,
             });
@@ -397,6 +454,7 @@ pub(crate) async fn load_plan(
         let id: i64 = r.try_get("id")?;
         let likelihood: Option<i64> = r.try_get("likelihood")?;
         let impact: Option<i64> = r.try_get("impact")?;
+        let at = Record::new("risks", id);
         let mut risk = Risk {
             code: r.try_get("code")?,
             title: r.try_get("title")?,
@@ -404,10 +462,10 @@ pub(crate) async fn load_plan(
             event: r.try_get("event")?,
             consequence: r.try_get("consequence")?,
             owner: r.try_get("owner")?,
-            likelihood: likelihood.and_then(|v| u8::try_from(v).ok()),
-            impact: impact.and_then(|v| u8::try_from(v).ok()),
+            likelihood: small(at, "likelihood", likelihood, "a rating")?,
+            impact: small(at, "impact", impact, "a rating")?,
             controls: r.try_get("controls")?,
-            provenance: provenance(&r)?,
+            provenance: provenance(at, &r)?,
             ..Risk::default()
         };
         for l in

@@ -1,7 +1,7 @@
 //! The append-only history: every change to every record, with the whole
 //! record before and after, written in the transaction that makes the change.
 
-use crate::error::StoreError;
+use crate::error::{Record, StoreError};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use sqlx::any::AnyRow;
@@ -203,9 +203,15 @@ pub(crate) async fn append_inserts(
 }
 
 pub(crate) fn entry_from_row(row: &AnyRow) -> Result<HistoryEntry, StoreError> {
-    let parse = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
+    let id: i64 = row.try_get("id")?;
+    let at = Record::new("history", id);
+    let parse = |field, text: Option<String>| {
+        at.read_optional(field, text.as_deref(), "a JSON record", |t| {
+            serde_json::from_str(t).ok()
+        })
+    };
     Ok(HistoryEntry {
-        id: row.try_get("id")?,
+        id,
         at: row.try_get("at")?,
         actor: row.try_get("actor")?,
         account_id: row.try_get("account_id")?,
@@ -213,7 +219,7 @@ pub(crate) fn entry_from_row(row: &AnyRow) -> Result<HistoryEntry, StoreError> {
         entity_id: row.try_get("entity_id")?,
         plan_id: row.try_get("plan_id")?,
         operation: row.try_get("operation")?,
-        before: parse(row.try_get("before_json")?),
-        after: parse(row.try_get("after_json")?),
+        before: parse("before_json", row.try_get("before_json")?)?,
+        after: parse("after_json", row.try_get("after_json")?)?,
     })
 }

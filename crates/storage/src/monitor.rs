@@ -2,7 +2,7 @@
 //! values. Each bumps the version of the record it changes, so a form
 //! opened before someone else's change is refused rather than overwriting.
 
-use crate::error::StoreError;
+use crate::error::{Record, StoreError};
 use crate::history::{Actor, ChangeContext, Origin};
 use crate::import::date_text;
 use crate::write::{self, Val};
@@ -340,19 +340,29 @@ async fn current_due(
     action_id: i64,
     action: &sqlx::any::AnyRow,
 ) -> Result<FuzzyDate, StoreError> {
-    let latest = sqlx::query("SELECT to_text, to_earliest, to_latest FROM due_revisions WHERE action_id = $1 ORDER BY position DESC LIMIT 1")
+    let latest = sqlx::query("SELECT to_text, to_earliest, to_latest, id FROM due_revisions WHERE action_id = $1 ORDER BY position DESC LIMIT 1")
         .bind(action_id)
         .fetch_optional(&mut *conn)
         .await?;
+    let (at, [earliest_field, latest_field]) = match &latest {
+        Some(row) => (
+            Record::new("due_revisions", row.try_get(3)?),
+            ["to_earliest", "to_latest"],
+        ),
+        None => (
+            Record::new("actions", action_id),
+            ["due_earliest", "due_latest"],
+        ),
+    };
     let (text, earliest, latest): (Option<String>, Option<String>, Option<String>) = match latest {
         Some(row) => (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?),
         None => (action.try_get(0)?, action.try_get(1)?, action.try_get(2)?),
     };
-    let parse = |d: Option<String>| d.and_then(|d| d.parse::<NaiveDate>().ok());
+    // An action with no due date has no text: the empty text is "none".
     Ok(FuzzyDate {
         text: text.unwrap_or_default(),
-        earliest: parse(earliest),
-        latest: parse(latest),
+        earliest: at.optional_date(earliest_field, earliest.as_deref())?,
+        latest: at.optional_date(latest_field, latest.as_deref())?,
         recurrence: None,
         reading: goldthread_domain::DateReading::Span,
     })

@@ -3,7 +3,7 @@
 //! [`Store::data_version`], which moves with every write.
 
 use crate::Store;
-use crate::error::StoreError;
+use crate::error::{Record, StoreError};
 use crate::history::row_to_json;
 use chrono::NaiveDate;
 use goldthread_domain::status::StatusRules;
@@ -115,27 +115,33 @@ pub struct MonitoringData {
     pub indicators: Vec<IndicatorInfo>,
 }
 
-fn date(text: Option<String>) -> Option<NaiveDate> {
-    text.and_then(|t| t.parse().ok())
-}
-
 /// The council's settings; the defaults until the first import creates it.
 async fn read_organisation(conn: &mut sqlx::AnyConnection) -> Result<Organisation, StoreError> {
-    let row = sqlx::query("SELECT name, amber_tolerance, collection_grace_days, risk_scale FROM organisations ORDER BY id LIMIT 1")
+    let row = sqlx::query("SELECT name, amber_tolerance, collection_grace_days, risk_scale, id FROM organisations ORDER BY id LIMIT 1")
         .fetch_optional(&mut *conn)
         .await?;
     let Some(r) = row else {
         return Ok(Organisation::default());
     };
+    let id: i64 = r.try_get(4)?;
+    let scale: i64 = r.try_get(3)?;
+    let risk_scale = u8::try_from(scale)
+        .ok()
+        .filter(|s| (2..=10).contains(s))
+        .ok_or_else(|| {
+            Record::new("organisations", id).corrupt(
+                "risk_scale",
+                &scale.to_string(),
+                "a risk scale from 2 to 10",
+            )
+        })?;
     Ok(Organisation {
         name: r.try_get(0)?,
         rules: StatusRules {
             amber_tolerance: r.try_get(1)?,
             collection_grace_days: r.try_get(2)?,
         },
-        risk_scale: u8::try_from(r.try_get::<i64, _>(3)?)
-            .unwrap_or(5)
-            .clamp(2, 10),
+        risk_scale,
     })
 }
 
@@ -189,23 +195,24 @@ impl Store {
             None => Overlay::default(),
         };
         let units: HashMap<i64, String> =
-            rows::<NamedRow>(&mut tx, "SELECT id, name FROM org_units")
+            rows::<NamedRow>("org_units", &mut tx, "SELECT id, name FROM org_units")
                 .await?
                 .into_iter()
                 .map(|r| (r.id, r.name))
                 .collect();
         let posts: HashMap<i64, String> =
-            rows::<NamedRow>(&mut tx, "SELECT id, title AS name FROM posts")
+            rows::<NamedRow>("posts", &mut tx, "SELECT id, title AS name FROM posts")
                 .await?
                 .into_iter()
                 .map(|r| (r.id, r.name))
                 .collect();
-        let plans = overlay.apply("plans", rows::<PlanRow>(&mut tx, "SELECT id, title, kind, owner_unit_id, period_from, period_to, published_at FROM plans").await?)?;
-        let nodes = overlay.apply("nodes", rows::<NodeRow>(&mut tx, "SELECT id, plan_id, parent_id, position, level, label, title, strapline FROM nodes").await?)?;
-        let actions = overlay.apply("actions", rows::<ActionRow>(&mut tx, "SELECT id, plan_id, position, code, title, due_text, due_latest, service_ref FROM actions").await?)?;
+        let plans = overlay.apply("plans", rows::<PlanRow>("plans", &mut tx, "SELECT id, title, kind, owner_unit_id, period_from, period_to, published_at FROM plans").await?)?;
+        let nodes = overlay.apply("nodes", rows::<NodeRow>("nodes", &mut tx, "SELECT id, plan_id, parent_id, position, level, label, title, strapline FROM nodes").await?)?;
+        let actions = overlay.apply("actions", rows::<ActionRow>("actions", &mut tx, "SELECT id, plan_id, position, code, title, due_text, due_latest, service_ref FROM actions").await?)?;
         let revisions = overlay.apply(
             "due_revisions",
             rows::<RevisionRow>(
+                "due_revisions",
                 &mut tx,
                 "SELECT id, action_id, position, to_text, to_latest, reported FROM due_revisions",
             )
@@ -214,6 +221,7 @@ impl Store {
         let officers = overlay.apply(
             "action_officers",
             rows::<OfficerRow>(
+                "action_officers",
                 &mut tx,
                 "SELECT id, action_id, post_id, position FROM action_officers",
             )
@@ -221,21 +229,27 @@ impl Store {
         )?;
         let action_nodes = overlay.apply(
             "action_nodes",
-            rows::<ActionNodeRow>(&mut tx, "SELECT id, action_id, node_id FROM action_nodes")
-                .await?,
+            rows::<ActionNodeRow>(
+                "action_nodes",
+                &mut tx,
+                "SELECT id, action_id, node_id FROM action_nodes",
+            )
+            .await?,
         )?;
         let updates = overlay.apply(
             "progress_updates",
             rows::<UpdateRow>(
+                "progress_updates",
                 &mut tx,
                 "SELECT id, action_id, as_at, status, commentary, review FROM progress_updates",
             )
             .await?,
         )?;
-        let indicators = overlay.apply("indicators", rows::<IndicatorRow>(&mut tx, "SELECT id, plan_id, position, code, title, unit, polarity, frequency, aggregation, tolerance FROM indicators").await?)?;
+        let indicators = overlay.apply("indicators", rows::<IndicatorRow>("indicators", &mut tx, "SELECT id, plan_id, position, code, title, unit, polarity, frequency, aggregation, tolerance FROM indicators").await?)?;
         let links = overlay.apply(
             "indicator_links",
             rows::<LinkRow>(
+                "indicator_links",
                 &mut tx,
                 "SELECT id, indicator_id, action_id, node_id FROM indicator_links",
             )
@@ -244,12 +258,13 @@ impl Store {
         let targets = overlay.apply(
             "targets",
             rows::<TargetRow>(
+                "targets",
                 &mut tx,
                 "SELECT id, indicator_id, period, value FROM targets",
             )
             .await?,
         )?;
-        let measurements = overlay.apply("measurements", rows::<MeasurementRow>(&mut tx, "SELECT id, indicator_id, period, period_end, value, text, note, review FROM measurements").await?)?;
+        let measurements = overlay.apply("measurements", rows::<MeasurementRow>("measurements", &mut tx, "SELECT id, indicator_id, period, period_end, value, text, note, review FROM measurements").await?)?;
         tx.commit().await?;
         let tables = Tables {
             units,
@@ -274,6 +289,7 @@ impl Store {
 /// history keeps, so a row read now and a row restored from the history
 /// are decoded by one definition.
 async fn rows<T: DeserializeOwned>(
+    entity: &str,
     conn: &mut sqlx::AnyConnection,
     sql: &'static str,
 ) -> Result<Vec<T>, StoreError> {
@@ -281,13 +297,20 @@ async fn rows<T: DeserializeOwned>(
         .fetch_all(&mut *conn)
         .await?
         .iter()
-        .map(|r| decode(row_to_json(r)))
+        .map(|r| decode(entity, row_to_json(r)))
         .collect()
 }
 
-fn decode<T: DeserializeOwned>(json: serde_json::Value) -> Result<T, StoreError> {
-    serde_json::from_value(json)
-        .map_err(|e| StoreError::Invalid(format!("a stored row could not be read: {e}")))
+/// A row of `entity` in its JSON form as `T`; a row that does not fit (a
+/// column of the wrong type, one missing) is named by table and id.
+fn decode<T: DeserializeOwned>(entity: &str, json: serde_json::Value) -> Result<T, StoreError> {
+    let id = json.get("id").and_then(serde_json::Value::as_i64);
+    serde_json::from_value(json).map_err(|e| {
+        StoreError::UnreadableRow(match id {
+            Some(id) => format!("{entity} {id} could not be read: {e}"),
+            None => format!("a row of {entity} could not be read: {e}"),
+        })
+    })
 }
 
 trait Keyed {
@@ -466,7 +489,7 @@ impl Overlay {
                 .try_get::<Option<String>, _>(2)?
                 .map(|text| serde_json::from_str(&text))
                 .transpose()
-                .map_err(|e| StoreError::Invalid(format!("history of {} {} could not be read: {e}", key.0, key.1)))?;
+                .map_err(|e| StoreError::UnreadableRow(format!("history of {} {} could not be read: {e}", key.0, key.1)))?;
             earlier.insert(key, before);
         }
         Ok(Overlay { earlier })
@@ -489,7 +512,7 @@ impl Overlay {
             match self.earlier.get(&(entity.to_string(), row.id())) {
                 None => out.push(row),
                 Some(None) => {}
-                Some(Some(before)) => out.push(decode(before.clone())?),
+                Some(Some(before)) => out.push(decode(entity, before.clone())?),
             }
         }
         for ((table, id), before) in &self.earlier {
@@ -497,7 +520,7 @@ impl Overlay {
                 && !seen.contains(id)
                 && let Some(before) = before
             {
-                out.push(decode(before.clone())?);
+                out.push(decode(entity, before.clone())?);
             }
         }
         Ok(out)
@@ -520,8 +543,17 @@ struct Tables {
     measurements: Vec<MeasurementRow>,
 }
 
-fn year_of(text: Option<&str>) -> Option<FinancialYear> {
-    text.and_then(|p| p.parse::<FinancialYear>().ok())
+/// A plan's first or last financial year, NULL for a plan with no period.
+fn year_of(
+    plan: Record,
+    field: &'static str,
+    text: Option<&str>,
+) -> Result<Option<FinancialYear>, StoreError> {
+    plan.read_optional(field, text, "a financial year", |t| t.parse().ok())
+}
+
+fn period_of(at: Record, text: &str) -> Result<Period, StoreError> {
+    at.read("period", text, "a period", |t| t.parse().ok())
 }
 
 impl Tables {
@@ -539,16 +571,21 @@ impl Tables {
         let plans = self
             .plans
             .iter()
-            .map(|p| PlanInfo {
-                id: p.id,
-                title: p.title.clone(),
-                kind: p.kind.clone(),
-                owner: p.owner_unit_id.and_then(|u| self.units.get(&u).cloned()),
-                first_day: year_of(p.period_from.as_deref()).map(FinancialYear::first_day),
-                last_day: year_of(p.period_to.as_deref()).map(FinancialYear::last_day),
-                published: p.published_at.is_some(),
+            .map(|p| {
+                let at = Record::new("plans", p.id);
+                Ok(PlanInfo {
+                    id: p.id,
+                    title: p.title.clone(),
+                    kind: p.kind.clone(),
+                    owner: p.owner_unit_id.and_then(|u| self.units.get(&u).cloned()),
+                    first_day: year_of(at, "period_from", p.period_from.as_deref())?
+                        .map(FinancialYear::first_day),
+                    last_day: year_of(at, "period_to", p.period_to.as_deref())?
+                        .map(FinancialYear::last_day),
+                    published: p.published_at.is_some(),
+                })
             })
-            .collect();
+            .collect::<Result<_, StoreError>>()?;
         self.nodes.sort_by_key(|n| (n.plan_id, n.position, n.id));
         let nodes = self
             .nodes
@@ -568,7 +605,8 @@ impl Tables {
         let mut action_index = HashMap::new();
         let mut actions: Vec<ActionInfo> = Vec::with_capacity(self.actions.len());
         for a in self.actions {
-            let due = date(a.due_latest);
+            let due = Record::new("actions", a.id)
+                .optional_date("due_latest", a.due_latest.as_deref())?;
             action_index.insert(a.id, actions.len());
             actions.push(ActionInfo {
                 id: a.id,
@@ -588,12 +626,15 @@ impl Tables {
         self.revisions
             .sort_by_key(|r| (r.action_id, r.position, r.id));
         for r in self.revisions {
+            let at = Record::new("due_revisions", r.id);
+            let reported = at.optional_date("reported", r.reported.as_deref())?;
+            let to_latest = at.optional_date("to_latest", r.to_latest.as_deref())?;
             // A revision a document reports on a later day was not known yet.
-            if !known(date(r.reported)) {
+            if !known(reported) {
                 continue;
             }
             if let Some(&i) = action_index.get(&r.action_id) {
-                actions[i].due = date(r.to_latest);
+                actions[i].due = to_latest;
                 actions[i].due_in_force_text = Some(r.to_text);
             }
         }
@@ -615,14 +656,13 @@ impl Tables {
         self.updates
             .sort_by(|a, b| (a.action_id, &a.as_at, a.id).cmp(&(b.action_id, &b.as_at, b.id)));
         for u in self.updates {
-            if u.review != Review::Approved.as_str() {
-                continue;
-            }
-            let (Some(&i), Some(as_at), Some(status)) = (
-                action_index.get(&u.action_id),
-                date(Some(u.as_at)),
-                ActionStatus::parse(&u.status),
-            ) else {
+            let at = Record::new("progress_updates", u.id);
+            let review = at.read("review", &u.review, "a review state", Review::parse)?;
+            let as_at = at.date("as_at", &u.as_at)?;
+            let status = at.read("status", &u.status, "an action status", ActionStatus::parse)?;
+            // Only approved updates count; one for an action not known on
+            // the day read (created later) is not shown.
+            let (Review::Approved, Some(&i)) = (review, action_index.get(&u.action_id)) else {
                 continue;
             };
             actions[i].updates.push(UpdateInfo {
@@ -637,16 +677,27 @@ impl Tables {
         let mut indicator_index = HashMap::new();
         let mut indicators: Vec<IndicatorInfo> = Vec::with_capacity(self.indicators.len());
         for i in self.indicators {
+            let at = Record::new("indicators", i.id);
             indicator_index.insert(i.id, indicators.len());
             indicators.push(IndicatorInfo {
                 id: i.id,
                 plan_id: i.plan_id,
+                unit: at.read("unit", &i.unit, "a unit", Unit::parse)?,
+                polarity: at.read("polarity", &i.polarity, "a polarity", Polarity::parse)?,
+                frequency: at.read_optional(
+                    "frequency",
+                    i.frequency.as_deref(),
+                    "a frequency",
+                    Frequency::parse,
+                )?,
+                aggregation: at.read(
+                    "aggregation",
+                    &i.aggregation,
+                    "an aggregation",
+                    Aggregation::parse,
+                )?,
                 code: i.code,
                 title: i.title,
-                unit: Unit::parse(&i.unit).unwrap_or_default(),
-                polarity: Polarity::parse(&i.polarity).unwrap_or_default(),
-                frequency: i.frequency.as_deref().and_then(Frequency::parse),
-                aggregation: Aggregation::parse(&i.aggregation).unwrap_or_default(),
                 tolerance: i.tolerance,
                 node_ids: Vec::new(),
                 action_ids: Vec::new(),
@@ -664,10 +715,8 @@ impl Tables {
         self.targets
             .sort_by(|a, b| (a.indicator_id, &a.period).cmp(&(b.indicator_id, &b.period)));
         for t in self.targets {
-            if let (Some(&i), Ok(period)) = (
-                indicator_index.get(&t.indicator_id),
-                t.period.parse::<Period>(),
-            ) {
+            let period = period_of(Record::new("targets", t.id), &t.period)?;
+            if let Some(&i) = indicator_index.get(&t.indicator_id) {
                 indicators[i].targets.push((period, t.value));
             }
         }
@@ -675,14 +724,15 @@ impl Tables {
             (a.indicator_id, &a.period_end, a.id).cmp(&(b.indicator_id, &b.period_end, b.id))
         });
         for m in self.measurements {
+            let at = Record::new("measurements", m.id);
+            let period = period_of(at, &m.period)?;
+            let period_end = at.date("period_end", &m.period_end)?;
+            let review = at.read("review", &m.review, "a review state", Review::parse)?;
             // A value for a period that had not ended was not known yet.
-            if m.review != Review::Approved.as_str() || !known(date(Some(m.period_end))) {
+            if review != Review::Approved || !known(Some(period_end)) {
                 continue;
             }
-            if let (Some(&i), Ok(period)) = (
-                indicator_index.get(&m.indicator_id),
-                m.period.parse::<Period>(),
-            ) {
+            if let Some(&i) = indicator_index.get(&m.indicator_id) {
                 indicators[i].values.push(ValueInfo {
                     period,
                     value: m.value,

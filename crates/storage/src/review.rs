@@ -1,7 +1,7 @@
 //! Sign-off and the change log: what waits for approval, approving or
 //! returning it, and reading the history by account, record and date.
 
-use crate::error::StoreError;
+use crate::error::{Record, StoreError};
 use crate::history::{Actor, ChangeContext, HistoryEntry, Origin, entry_from_row};
 use crate::write::{self, Val};
 use crate::{Store, now_text};
@@ -109,9 +109,13 @@ impl Store {
                         let status: Option<String> = r.try_get(6)?;
                         let percent: Option<i64> = r.try_get(7)?;
                         let commentary: Option<String> = r.try_get(8)?;
-                        let status = status
-                            .as_deref()
-                            .and_then(goldthread_domain::ActionStatus::parse)
+                        let status = Record::new(kind.table(), id)
+                            .read_optional(
+                                "status",
+                                status.as_deref(),
+                                "an action status",
+                                goldthread_domain::ActionStatus::parse,
+                            )?
                             .map_or("Update", |s| s.label());
                         let mut text = status.to_string();
                         if let Some(p) = percent {
@@ -144,12 +148,12 @@ impl Store {
                     summary,
                     submitted_by: r.try_get(12)?,
                     submitted_at: r.try_get(13)?,
-                    review: Review::parse(&review).ok_or_else(|| StoreError::Corrupt {
-                        entity: kind.table(),
-                        id,
-                        field: "review",
-                        message: format!("'{review}' is not a review state"),
-                    })?,
+                    review: Record::new(kind.table(), id).read(
+                        "review",
+                        &review,
+                        "a review state",
+                        Review::parse,
+                    )?,
                     review_comment: r.try_get(15)?,
                     reviewed_by: r.try_get(16)?,
                 })

@@ -1332,5 +1332,210 @@ async fn a_database_left_at_any_earlier_schema_migrates_with_nothing_lost() {
                 .unwrap();
             store.close().await;
         }
+
+/// The store of the sample document with one approved value recorded, and
+/// a raw connection to corrupt it with.
+async fn store_with_a_value(b: &Backend, sha: &str) -> (Store, AnyPool) {
+    let store = Store::open(&b.url).await.unwrap();
+    import(&store, sha, &sample_document()).await;
+    let pool = raw_pool(&b.url).await;
+    let indicator = first_id(&pool, "indicators").await;
+    let q1 = Period::Quarter("2017/18".parse().unwrap(), Quarter::Q1);
+    let value = NewMeasurement {
+        period: q1,
+        value: Some(81.0),
+        text: None,
+        note: None,
+    };
+    store
+        .record_measurement(indicator, &value, None, &who("alice"), Review::Approved)
+        .await
+        .unwrap();
+    (store, pool)
+}
+
+async fn first_id(pool: &AnyPool, table: &str) -> i64 {
+    sqlx::query(sqlx::AssertSqlSafe(format!("SELECT MIN(id) FROM {table}")))
+        .fetch_one(pool)
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap()
+}
+
+/// Sets `column` of the first row of `table` to `value` with raw SQL (NULL
+/// for `None`), returning the row's id and the value it held.
+async fn set_raw(
+    pool: &AnyPool,
+    table: &str,
+    column: &str,
+    value: Option<&str>,
+) -> (i64, Option<String>) {
+    let id = first_id(pool, table).await;
+    let before: Option<String> = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {column} FROM {table} WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+    .try_get(0)
+    .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE {table} SET {column} = $1 WHERE id = $2"
+    )))
+    .bind(value)
+    .bind(id)
+    .execute(pool)
+    .await
+    .unwrap();
+    (id, before)
+}
+
+#[tokio::test]
+async fn a_stored_value_the_domain_cannot_read_is_an_error_naming_the_record() {
+    // (table, column, the bad value, what the message says it is not)
+    let cases = [
+        ("indicators", "unit", "furlongs", "a unit"),
+        ("indicators", "polarity", "sideways", "a polarity"),
+        ("indicators", "aggregation", "median", "an aggregation"),
+        ("indicators", "frequency", "fortnightly", "a frequency"),
+        ("measurements", "period", "2017/18-Q5", "a period"),
+        ("measurements", "period_end", "2017-06-31", "a date"),
+        ("measurements", "review", "maybe", "a review state"),
+        ("progress_updates", "status", "wobbly", "an action status"),
+        ("progress_updates", "as_at", "30/06/2017", "a date"),
+        ("progress_updates", "review", "maybe", "a review state"),
+        ("actions", "due_latest", "soon", "a date"),
+        ("plans", "period_from", "next year", "a financial year"),
+    ];
+    for b in backends("corrupt").await {
+        let (store, pool) = store_with_a_value(&b, "c").await;
+        store.load_monitoring_data().await.unwrap();
+        for (table, column, bad, expected) in cases {
+            let (id, before) = set_raw(&pool, table, column, Some(bad)).await;
+            let Err(err) = store.load_monitoring_data().await else {
+                panic!("{}: {table}.{column} = '{bad}' was read", b.name);
+            };
+            let message = format!("{table} {id}: {column} '{bad}' is not {expected}");
+            assert!(
+                matches!(err, StoreError::Corrupt { .. }),
+                "{}: {table}.{column}: {err:?}",
+                b.name
+            );
+            assert_eq!(err.to_string(), message, "{}", b.name);
+            // The read model as known on a day reads the rows the same way.
+            let today = chrono::Utc::now().date_naive();
+            let err = store
+                .load_monitoring_data_known_at(Some(today))
+                .await
+                .unwrap_err();
+            assert_eq!(err.to_string(), message, "{} known at", b.name);
+            set_raw(&pool, table, column, before.as_deref()).await;
+        }
+        store.load_monitoring_data().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn export_names_a_stored_value_it_cannot_read() {
+    let cases = [
+        ("indicators", "unit", "furlongs", "a unit"),
+        ("measurements", "period", "2017/18-Q5", "a period"),
+        ("measurements", "recorded_at", "yesterday", "a time"),
+        ("progress_updates", "status", "wobbly", "a status"),
+        ("actions", "due_latest", "soon", "a date"),
+        ("actions", "related", "not json", "a list of related plans"),
+        ("plans", "sections", "{", "narrative sections"),
+        ("plans", "period_to", "2018", "a financial year"),
+        ("milestones", "completed", "done", "a date"),
+    ];
+    for b in backends("corrupt_export").await {
+        let (store, pool) = store_with_a_value(&b, "e").await;
+        store.export_document(&[]).await.unwrap();
+        for (table, column, bad, expected) in cases {
+            let (id, before) = set_raw(&pool, table, column, Some(bad)).await;
+            let err = store.export_document(&[]).await.unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("{table} {id}: {column} '{bad}' is not {expected}"),
+                "{}",
+                b.name
+            );
+            set_raw(&pool, table, column, before.as_deref()).await;
+        }
+        store.export_document(&[]).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_null_that_means_none_still_loads_as_none() {
+    for b in backends("null_none").await {
+        let (store, pool) = store_with_a_value(&b, "n").await;
+        for (table, column) in [
+            ("indicators", "frequency"),
+            ("actions", "due_latest"),
+            ("plans", "period_from"),
+            ("plans", "period_to"),
+        ] {
+            set_raw(&pool, table, column, None).await;
+        }
+        let data = store.load_monitoring_data().await.unwrap();
+        assert_eq!(data.indicators[0].frequency, None, "{}", b.name);
+        assert_eq!(data.indicators[0].values.len(), 1, "{}", b.name);
+        let action = &data.actions[0];
+        assert_eq!(
+            (action.due, action.original_due),
+            (None, None),
+            "{}",
+            b.name
+        );
+        assert_eq!(action.updates.len(), 1, "{}", b.name);
+        assert_eq!(
+            (data.plans[0].first_day, data.plans[0].last_day),
+            (None, None),
+            "{}",
+            b.name
+        );
+        let doc = store.export_document(&[]).await.unwrap();
+        assert_eq!(doc.plans[0].period, None, "{}", b.name);
+    }
+}
+
+#[tokio::test]
+async fn detail_pages_name_a_stored_value_they_cannot_read() {
+    for b in backends("corrupt_detail").await {
+        let (store, pool) = store_with_a_value(&b, "d").await;
+        let action = first_id(&pool, "actions").await;
+        let indicator = first_id(&pool, "indicators").await;
+        let detail = store.action_detail(action).await.unwrap();
+        assert_eq!(
+            detail.updates[0].status,
+            ActionStatus::OnTrack,
+            "{}",
+            b.name
+        );
+        assert_eq!(detail.updates[0].review, Review::Approved, "{}", b.name);
+        for (table, column, bad, expected) in [
+            ("progress_updates", "status", "wobbly", "an action status"),
+            ("progress_updates", "as_at", "June", "a date"),
+            ("progress_updates", "review", "maybe", "a review state"),
+            ("measurements", "review", "maybe", "a review state"),
+            ("milestones", "completed", "done", "a date"),
+        ] {
+            let (id, before) = set_raw(&pool, table, column, Some(bad)).await;
+            let err = match table {
+                "measurements" => store.indicator_detail(indicator).await.unwrap_err(),
+                _ => store.action_detail(action).await.unwrap_err(),
+            };
+            assert_eq!(
+                err.to_string(),
+                format!("{table} {id}: {column} '{bad}' is not {expected}"),
+                "{}",
+                b.name
+            );
+            set_raw(&pool, table, column, before.as_deref()).await;
+        }
+        store.indicator_detail(indicator).await.unwrap();
     }
 }

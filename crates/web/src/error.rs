@@ -212,3 +212,29 @@ pub async fn not_found(uri: axum::http::Uri) -> Response {
         WebError::NotFound.into_response()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_value_that_cannot_be_read_is_our_fault_not_the_request() {
+        let corrupt = WebError::Store(StoreError::Corrupt {
+            entity: "measurements",
+            id: 41,
+            field: "period",
+            value: "2017/18-Q5".into(),
+            expected: "a period",
+        });
+        assert_eq!(corrupt.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        // The log line (the error's text) names the record.
+        assert_eq!(
+            corrupt.to_string(),
+            "measurements 41: period '2017/18-Q5' is not a period"
+        );
+        let unreadable = WebError::Store(StoreError::UnreadableRow(
+            "plans 3 could not be read".into(),
+        ));
+        assert_eq!(unreadable.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+}

@@ -105,10 +105,8 @@ struct ActionView {
     nodes: Vec<(String, String)>,
 }
 
-fn long_date(iso: &str) -> String {
-    iso.parse::<NaiveDate>()
-        .map(|d| d.format("%-d %B %Y").to_string())
-        .unwrap_or_else(|_| iso.to_string())
+fn long_date(day: NaiveDate) -> String {
+    day.format("%-d %B %Y").to_string()
 }
 
 fn view(detail: &ActionDetail) -> ActionView {
@@ -140,7 +138,7 @@ fn view(detail: &ActionDetail) -> ActionView {
                 (
                     m.title.clone(),
                     m.due_text.clone(),
-                    m.completed.as_deref().map(long_date),
+                    m.completed.map(long_date),
                 )
             })
             .collect(),
@@ -152,7 +150,7 @@ fn view(detail: &ActionDetail) -> ActionView {
                     r.from_text.clone(),
                     r.to_text.clone(),
                     r.reason.clone(),
-                    r.reported.as_deref().map(long_date),
+                    r.reported.map(long_date),
                 )
             })
             .collect(),
@@ -160,14 +158,13 @@ fn view(detail: &ActionDetail) -> ActionView {
             .updates
             .iter()
             .map(|u| {
-                let status = ActionStatus::parse(&u.status).map_or("Unknown", ActionStatus::label);
                 (
-                    long_date(&u.as_at),
-                    status,
+                    long_date(u.as_at),
+                    u.status.label(),
                     u.percent_complete,
                     u.commentary.clone(),
                     u.author.clone(),
-                    review_note(&u.review, u.review_comment.as_deref()),
+                    review_note(u.review, u.review_comment.as_deref()),
                 )
             })
             .collect(),
@@ -204,11 +201,11 @@ fn assessment_view(a: ActionAssessment, as_at: NaiveDate) -> AssessmentView {
 }
 
 /// How an update's sign-off shows beside it: nothing once approved.
-pub(crate) fn review_note(review: &str, comment: Option<&str>) -> Option<String> {
-    match Review::parse(review) {
-        Some(Review::Approved) | None => None,
-        Some(Review::Pending) => Some(Review::Pending.label().to_string()),
-        Some(Review::Returned) => Some(match comment {
+pub(crate) fn review_note(review: Review, comment: Option<&str>) -> Option<String> {
+    match review {
+        Review::Approved => None,
+        Review::Pending => Some(Review::Pending.label().to_string()),
+        Review::Returned => Some(match comment {
             Some(c) => format!("Returned: {c}"),
             None => "Returned".to_string(),
         }),

@@ -191,7 +191,7 @@ async fn build_page(
         .values
         .iter()
         .filter_map(|v| {
-            let note = super::action::review_note(&v.review, v.review_comment.as_deref())?;
+            let note = super::action::review_note(v.review, v.review_comment.as_deref())?;
             let shown = v
                 .value
                 .map(|x| x.to_string())
