@@ -254,6 +254,7 @@ async fn a_backup_taken_under_writes_restores_and_bad_backups_are_refused() {
     let server = Server::start_as_is(&s, &[]);
     let health = client().get(server.url("/healthz")).send().await.unwrap();
     assert_eq!(health.status(), 200);
+}
 
 #[test]
 fn user_add_refuses_a_password_of_spaces_and_says_why() {

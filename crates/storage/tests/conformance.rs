@@ -1332,6 +1332,8 @@ async fn a_database_left_at_any_earlier_schema_migrates_with_nothing_lost() {
                 .unwrap();
             store.close().await;
         }
+    }
+}
 
 /// The store of the sample document with one approved value recorded, and
 /// a raw connection to corrupt it with.
