@@ -1255,7 +1255,7 @@ async fn the_read_model_as_known_on_a_past_day_leaves_out_what_was_recorded_late
 const FIRST_RELEASE_DATA: &str = "
 INSERT INTO organisations (name, amber_tolerance) VALUES ('Anytown Council', 0.05);
 INSERT INTO plans (organisation_id, title, kind, status, period_from, period_to)
-    VALUES (1, 'Housing Service Plan 2017/18', 'service', 'approved', '2017-04-01', '2018-03-31');
+    VALUES (1, 'Housing Service Plan 2017/18', 'service', 'approved', '2017/18', '2017/18');
 INSERT INTO actions (plan_id, position, code, title, due_text, due_earliest, due_latest)
     VALUES (1, 0, 'HS1', 'Open the new housing advice hub', 'March 2018', '2018-03-01', '2018-03-31');
 INSERT INTO progress_updates (action_id, as_at, status, commentary, recorded_at)
