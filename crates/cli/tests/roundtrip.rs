@@ -475,3 +475,149 @@ async fn the_plan_page_downloads_the_workbook_and_its_upload_is_previewed_then_s
         "the history names who stored it"
     );
 }
+
+/// An officer's workbook: rows on actions their post does not lead are
+/// refused by cell (and then nothing is stored); rows on their own are
+/// stored waiting for sign-off, so they count only once approved.
+#[tokio::test]
+async fn an_officers_workbook_records_only_their_own_actions_and_waits_for_sign_off() {
+    let s = Scratch::new();
+    let post = "Head of Housing and Health";
+    let added = add_account(
+        &s,
+        &[],
+        "officer@tests.goldthread.test",
+        "officer",
+        &[post],
+        ADMIN_PASSWORD,
+    );
+    assert!(added.status.success());
+    let server = Server::start(&s, &["--demo"]);
+    let admin = Browser::admin(&server).await;
+    let officer = Browser::sign_in(&server, "officer@tests.goldthread.test", ADMIN_PASSWORD).await;
+    let plan = admin
+        .api_plans()
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["title"].as_str().unwrap().contains("2017/18") && p["kind"] == "service")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let response = officer
+        .http
+        .get(officer.url(&format!("/plans/{plan}/progress.xlsx")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        200,
+        "officers download their plan's workbook"
+    );
+    let exported = response.bytes().await.unwrap().to_vec();
+    let ka1 = row_of(&exported, "Actions", "KA.1");
+    assert!(cell(&exported, "Actions", ka1, 4).contains(post));
+    // An action led by another post.
+    let (_, cells) = sheets(&exported)
+        .into_iter()
+        .find(|(n, _)| n == "Actions")
+        .unwrap();
+    let not_mine = cells
+        .iter()
+        .filter(|((r, c), v)| *c == 4 && *r > 0 && !v.to_string().contains(post))
+        .map(|((r, _), _)| *r)
+        .next()
+        .expect("an action another post leads");
+    let not_mine_code = cell(&exported, "Actions", not_mine, 2);
+
+    let upload = |bytes: Vec<u8>| {
+        let officer = &officer;
+        async move {
+            let form = reqwest::multipart::Form::new().part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name("progress.xlsx"),
+            );
+            let response = officer
+                .http
+                .post(officer.url(&format!(
+                    "/plans/{plan}/progress?csrf_token={}",
+                    officer.csrf
+                )))
+                .multipart(form)
+                .send()
+                .await
+                .unwrap();
+            (response.status().as_u16(), response.text().await.unwrap())
+        }
+    };
+    let both = filled(
+        &exported,
+        &[
+            ("Actions", ka1, 10, "On track"),
+            ("Actions", ka1, 11, "Officer's own update"),
+            ("Actions", ka1, 12, "2018-03-31"),
+            ("Actions", not_mine, 10, "Off track"),
+            ("Actions", not_mine, 11, "Not mine to say"),
+            ("Actions", not_mine, 12, "2018-03-31"),
+        ],
+    );
+    let (status, html) = upload(both).await;
+    assert_eq!(status, 400, "{html}");
+    assert!(
+        html.contains(&format!("Actions!K{}", not_mine + 1))
+            && html.contains("you cannot record on"),
+        "the refusal names the cell: {html}"
+    );
+    assert!(
+        !html.contains("name=\"decision\" value=\"confirm\""),
+        "nothing to confirm"
+    );
+
+    let own = filled(
+        &exported,
+        &[
+            ("Actions", ka1, 10, "On track"),
+            ("Actions", ka1, 11, "Officer's own update"),
+            ("Actions", ka1, 12, "2018-03-31"),
+        ],
+    );
+    let (status, html) = upload(own).await;
+    assert_eq!(status, 200, "{html}");
+    let token = regex::Regex::new(r#"action="/plans/\d+/progress/([0-9a-f]+)""#)
+        .unwrap()
+        .captures(&html)
+        .unwrap()[1]
+        .to_string();
+    let fingerprint = hidden(&html, "fingerprint");
+    let (status, html, _) = officer
+        .post(
+            &format!("/plans/{plan}/progress/{token}"),
+            &[("decision", "confirm"), ("fingerprint", &fingerprint)],
+        )
+        .await;
+    assert_eq!(status, 200, "{html}");
+    // Stored, but waiting for sign-off: the API (approved data only) does
+    // not have it yet; the approvals page does.
+    let ka1_id: i64 = {
+        let (_, tree) = admin.get(&format!("/plans/{plan}")).await;
+        link_id(&tree, "actions", "KA.1 ")
+    };
+    let api: serde_json::Value = admin
+        .http
+        .get(admin.url(&format!("/api/v1/actions/{ka1_id}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(api["latest_update"]["commentary"], "Officer's own update");
+    let (_, approvals) = admin.get("/approvals").await;
+    assert!(
+        approvals.contains("Officer&#x27;s own update")
+            || approvals.contains("Officer's own update")
+    );
+    assert!(!approvals.contains("Not mine to say") && !not_mine_code.is_empty());
+}
