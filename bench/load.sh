@@ -13,6 +13,9 @@
 #   BACKENDS      "sqlite postgres"
 #   GENERATE      generator flags (default: the issue's large council)
 #   DURATION      wrk duration per endpoint (10s)
+#   MIXED_DURATION  seconds of the mixed load (30; 0 skips it): officers
+#                 recording progress while wrk reads the dashboard
+#   WRITERS       officers writing at once in the mixed load (2)
 #   THREADS       wrk threads (2)
 #   CONNECTIONS   wrk connections (16)
 #   PG_URL        server URL without database (postgres://postgres@127.0.0.1:5432)
@@ -47,7 +50,56 @@ for tool in curl python3; do
     command -v "$tool" >/dev/null || { say "$tool is required"; exit 1; }
 done
 
+MIXED_DURATION=${MIXED_DURATION:-30}
+WRITERS=${WRITERS:-2}
+
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gt-load.XXXXXX")
+# The officers of the mixed load: each opens an action's page (for its
+# form's version and token) and records progress, until time is up.
+# Prints "writes failed p50_ms p99_ms".
+cat >"$WORK/writer.py" <<'PY'
+import json, re, sys, threading, time, urllib.request, urllib.parse, datetime
+base, session, actions_file, seconds, writers = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4]), int(sys.argv[5])
+ids = [a["id"] for a in json.load(open(actions_file))["items"]]
+today = datetime.date.today().isoformat()
+lock = threading.Lock()
+times, failed = [], [0]
+opener = urllib.request.build_opener(urllib.request.HTTPRedirectHandler())
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+opener = urllib.request.build_opener(NoRedirect())
+def write(n):
+    end = time.time() + seconds
+    i = 0
+    while time.time() < end:
+        action = ids[(n * 7919 + i) % len(ids)]
+        i += 1
+        start = time.time()
+        try:
+            page = opener.open(urllib.request.Request(f"{base}/actions/{action}", headers={"Cookie": session}), timeout=30).read().decode()
+            version = re.search(r'name="version" value="(\d+)"', page).group(1)
+            token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page).group(1)
+            body = urllib.parse.urlencode({"csrf_token": token, "version": version, "status": "on_track", "as_at": today, "commentary": f"Mixed load {n}-{i}"}).encode()
+            try:
+                opener.open(urllib.request.Request(f"{base}/actions/{action}", data=body, headers={"Cookie": session}), timeout=30)
+                ok = False
+            except urllib.error.HTTPError as e:
+                ok = e.code == 303
+        except Exception:
+            ok = False
+        with lock:
+            if ok:
+                times.append((time.time() - start) * 1000)
+            else:
+                failed[0] += 1
+threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+for t in threads: t.start()
+for t in threads: t.join()
+times.sort()
+pct = lambda p: times[min(len(times) - 1, int(len(times) * p))] if times else 0
+print(len(times), failed[0], f"{pct(0.5):.0f}", f"{pct(0.99):.0f}")
+PY
 SERVER_PID=
 cleanup() {
     if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
@@ -195,6 +247,28 @@ print(max(plans, key=lambda p: (p["kind"] == "service", p["actions"]))["id"])')
 
     PEAK=$(awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVER_PID/status")
     echo "- $backend server peak memory (VmHWM): $PEAK MiB" >>"$NOTES"
+
+    # Mixed load: officers recording progress (each write as a person
+    # makes it: open the action's page, post the form) while councillors
+    # read the dashboard. Every write moves the data version, so this is
+    # what a write costs the readers.
+    if [ "$MIXED_DURATION" != 0 ]; then
+        curl -sf --max-time 30 "${CURL_AUTH[@]}" "$BASE/api/v1/actions?plan=$PLAN&limit=1000" >"$WORK/actions.json"
+        say "$backend: mixed load for $MIXED_DURATION s ($WRITERS writers, wrk on /dashboard)"
+        timeout $((MIXED_DURATION + 60)) python3 "$WORK/writer.py" "$BASE" "$SESSION" "$WORK/actions.json" \
+            "$MIXED_DURATION" "$WRITERS" >"$WORK/writer.txt" &
+        WRITER_PID=$!
+        DURATION_SAVED=$DURATION
+        DURATION="${MIXED_DURATION}s"
+        read -r p50 p99 rps errors <<<"$(load "$BASE/dashboard" "$SESSION")"
+        DURATION=$DURATION_SAVED
+        wait "$WRITER_PID" || true
+        read -r writes failed wp50 wp99 <"$WORK/writer.txt"
+        echo "| $backend | \`/dashboard\` while $WRITERS officers write | $p50 | $p99 | $rps | – | $errors |" >>"$TABLE"
+        echo "- $backend mixed: $writes writes in ${MIXED_DURATION} s ($(awk -v w="$writes" -v d="$MIXED_DURATION" 'BEGIN { printf "%.1f", w / d }')/s), $failed failed; a write (page, then form) p50 $wp50 ms, p99 $wp99 ms" >>"$NOTES"
+        PEAK=$(awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVER_PID/status")
+        echo "- $backend server peak memory after the mixed load: $PEAK MiB" >>"$NOTES"
+    fi
     kill "$SERVER_PID"
     wait "$SERVER_PID" 2>/dev/null || true
     SERVER_PID=
