@@ -144,6 +144,23 @@ async fn the_api_answers_as_its_openapi_document_says() {
                 "{path} is described but not served"
             );
         }
+        // The status filters take the names the records give, from the code.
+        let status_names = |path: &str| -> Vec<String> {
+            doc["paths"][path]["get"]["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["name"] == "status")
+                .expect("a status filter")["schema"]["enum"]
+                .as_array()
+                .expect("its names listed")
+                .iter()
+                .filter_map(|n| n.as_str().map(str::to_string))
+                .collect()
+        };
+        assert!(status_names("/api/v1/actions").contains(&"revised".to_string()));
+        assert!(status_names("/api/v1/indicators").contains(&"red".to_string()));
+        assert!(status_names("/api/v1/updates").contains(&"achieved".to_string()));
         let api = Api {
             web: &web,
             doc: &doc,

@@ -49,19 +49,19 @@ fn day() -> Object {
 fn maybe_day() -> Object {
     date_schema(true)
 }
-fn action_health() -> Object {
+pub(super) fn action_health() -> Object {
     one_of(&ActionHealth::ALL.map(ActionHealth::as_str), false)
 }
 fn rag() -> Object {
     one_of(&Rag::ALL.map(Rag::as_str), false)
 }
-fn action_status() -> Object {
+pub(super) fn action_status() -> Object {
     one_of(&ActionStatus::ALL.map(ActionStatus::as_str), false)
 }
 fn maybe_action_status() -> Object {
     one_of(&ActionStatus::ALL.map(ActionStatus::as_str), true)
 }
-fn indicator_rag() -> Object {
+pub(super) fn indicator_rag() -> Object {
     one_of(&IndicatorRag::ALL.map(IndicatorRag::as_str), false)
 }
 fn maybe_trend() -> Object {

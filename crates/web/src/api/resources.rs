@@ -20,8 +20,8 @@ use utoipa::IntoParams;
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ActionFilter {
-    /// The status judged on the day asked: `overdue`, `off_track`,
-    /// `at_risk`, `on_track`, `achieved`, … (see `ActionRecord.status`).
+    /// The status judged on the day asked (see `ActionRecord.status`).
+    #[param(schema_with = super::records::action_health)]
     pub status: Option<String>,
 }
 
@@ -29,8 +29,8 @@ pub struct ActionFilter {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct IndicatorFilter {
-    /// The RAG judged on the day asked: `red`, `amber`, `green`,
-    /// `missing`, … (see `IndicatorRecord.status`).
+    /// The RAG judged on the day asked (see `IndicatorRecord.status`).
+    #[param(schema_with = super::records::indicator_rag)]
     pub status: Option<String>,
 }
 
@@ -50,8 +50,8 @@ pub struct UpdateFilter {
     /// An action's id.
     #[param(value_type = Option<i64>)]
     pub action: Option<String>,
-    /// The status the officer reported: `on_track`, `achieved`, … (see
-    /// `UpdateRecord.status`).
+    /// The status the officer reported (see `UpdateRecord.status`).
+    #[param(schema_with = super::records::action_status)]
     pub status: Option<String>,
 }
 
