@@ -16,6 +16,7 @@ mod import;
 mod monitor;
 mod oidc;
 mod plan_document;
+mod posts;
 mod public;
 mod report;
 mod roundtrip;

@@ -124,6 +124,21 @@ pub fn post_key(title: &str) -> String {
         .to_lowercase()
 }
 
+/// A post title as compared when looking for duplicates: lower case,
+/// `&` read as "and", punctuation dropped and spaces collapsed, so
+/// "Head of Housing & Health" and "head of housing and health." match.
+pub fn post_match_key(title: &str) -> String {
+    title
+        .replace('&', " and ")
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
 /// Where a submitted update or value stands in sign-off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -236,6 +251,22 @@ const COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn near_duplicate_post_titles_share_a_match_key() {
+        assert_eq!(
+            post_match_key("Head of Housing & Health"),
+            post_match_key("head of  housing and health.")
+        );
+        assert_eq!(
+            post_match_key("Head of Planning-Policy"),
+            "head of planning policy"
+        );
+        assert_ne!(
+            post_match_key("Head of Housing"),
+            post_match_key("Head of Health")
+        );
+    }
 
     #[test]
     fn roles_and_sign_off_states_have_the_words_pages_show() {

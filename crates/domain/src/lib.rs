@@ -21,7 +21,9 @@ pub mod plan_diff;
 pub mod risk;
 pub mod status;
 
-pub use access::{Access, PasswordProblem, Review, Role, check_password, may_record, post_key};
+pub use access::{
+    Access, PasswordProblem, Review, Role, check_password, may_record, post_key, post_match_key,
+};
 pub use action::{
     Action, ActionDetails, ActionStatus, DueRevision, LeadOfficer, Milestone, ProgressUpdate,
 };

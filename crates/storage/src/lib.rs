@@ -22,6 +22,7 @@ pub mod migrations;
 mod monitor;
 mod monitoring;
 mod pending;
+mod posts;
 mod published;
 mod read;
 mod review;
@@ -50,6 +51,7 @@ pub use monitoring::{
     ActionInfo, IndicatorInfo, MonitoringData, NodeInfo, PlanInfo, UpdateInfo, ValueInfo,
 };
 pub use pending::{PendingLimits, PendingUpload};
+pub use posts::PostSummary;
 pub use published::{NewPublishedReport, PublishedReport};
 pub use read::{ActionRow, PlanSummary};
 pub use review::{ChangeFilter, Submission, SubmissionRow};

@@ -378,3 +378,45 @@ pub(crate) async fn delete(
     )
     .await
 }
+
+/// Updates a row of a table that keeps no version (a post's title),
+/// recording its before and after states.
+pub(crate) async fn update(
+    conn: &mut AnyConnection,
+    ctx: ChangeContext<'_>,
+    table: &'static str,
+    id: i64,
+    columns: &[(&'static str, Val)],
+) -> Result<(), StoreError> {
+    let before = history::record_json(conn, table, id)
+        .await?
+        .ok_or(StoreError::NotFound { entity: table, id })?;
+    let sets: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| format!("{name} = ${}", i + 1))
+        .collect();
+    let sql = format!(
+        "UPDATE {table} SET {} WHERE id = ${}",
+        sets.join(", "),
+        columns.len() + 1
+    );
+    bind_all(
+        sqlx::query(AssertSqlSafe(sql)),
+        columns.iter().map(|(_, v)| v),
+    )
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    let after = history::record_json(conn, table, id).await?;
+    history::append(
+        conn,
+        ctx,
+        table,
+        id,
+        Operation::Update,
+        Some(&before),
+        after.as_ref(),
+    )
+    .await
+}

@@ -49,6 +49,7 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "action_edit.html",
     "action_remove.html",
     "indicator_edit.html",
+    "posts.html",
 );
 
 #[allow(

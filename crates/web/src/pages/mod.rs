@@ -14,6 +14,7 @@ mod lists;
 mod my_work;
 mod plan;
 mod plan_document;
+mod posts;
 mod progress;
 mod public;
 mod reports;
@@ -146,6 +147,9 @@ pub fn routes() -> RouteTable {
         .get("/changes", Read, get(history::changes))
         .get("/approvals", Edit, get(approvals::queue))
         .post("/approvals/{kind}/{id}", Edit, post(approvals::decide))
+        .get("/posts", Edit, get(posts::page))
+        .post("/posts/{id}/merge", Edit, post(posts::merge))
+        .post("/posts/{id}/rename", Edit, post(posts::rename))
         .get("/import", Edit, get(import::form))
         .post(
             "/import",
