@@ -166,7 +166,10 @@ pub fn assess_action(facts: &ActionFacts, as_at: NaiveDate) -> ActionAssessment 
     // A due date moved later is slippage that councils report in its own
     // right ("revised completion date"). Work put back to a new date is
     // still work with a deadline: only deferral with no new date closes it.
-    let slipped = slippage_days.is_some_and(|days| days > 0);
+    let slipped = matches!(
+        (facts.original_due, facts.due),
+        (Some(original), Some(due)) if due > original
+    );
     let closed = reported.is_some_and(ActionStatus::is_closed)
         || (reported == Some(ActionStatus::Deferred) && !slipped);
     let overdue = !closed && facts.due.is_some_and(|due| due < as_at);
