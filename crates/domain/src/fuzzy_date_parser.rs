@@ -1716,4 +1716,87 @@ mod tests {
             assert_sane(&text, context)?;
         }
     }
+
+    #[test]
+    fn a_year_written_with_an_apostrophe_is_that_year() {
+        let mut t = Table::default();
+        for text in ["March '18", "March \u{2019}18", "March \u{2018}18"] {
+            t.check(text, span("2018-03-01", "2018-03-31"));
+        }
+        t.finish(3);
+    }
+
+    /// `narrow` takes a third of a span: of a month by days (1–10, 11–20,
+    /// 21 to the end); of a quarter or a year by whole months; of anything
+    /// else by days; and leaves a span too short to divide as it is.
+    #[test]
+    fn early_mid_and_late_take_the_right_third() {
+        let thirds = |from: &str, to: &str| {
+            [Part::Early, Part::Mid, Part::Late, Part::Start, Part::End]
+                .map(|part| narrow(date(from), date(to), part))
+        };
+        let pair = |a: &str, b: &str| (date(a), date(b));
+        assert_eq!(
+            thirds("2018-03-01", "2018-03-31"),
+            [
+                pair("2018-03-01", "2018-03-10"),
+                pair("2018-03-11", "2018-03-20"),
+                pair("2018-03-21", "2018-03-31"),
+                pair("2018-03-01", "2018-03-01"),
+                pair("2018-03-31", "2018-03-31"),
+            ],
+            "a month"
+        );
+        assert_eq!(
+            thirds("2017-07-01", "2017-09-30")[..3],
+            [
+                pair("2017-07-01", "2017-07-31"),
+                pair("2017-08-01", "2017-08-31"),
+                pair("2017-09-01", "2017-09-30"),
+            ],
+            "a quarter, by months"
+        );
+        assert_eq!(
+            thirds("2017-04-01", "2018-03-31")[..3],
+            [
+                pair("2017-04-01", "2017-07-31"),
+                pair("2017-08-01", "2017-11-30"),
+                pair("2017-12-01", "2018-03-31"),
+            ],
+            "a financial year, by months"
+        );
+        assert_eq!(
+            thirds("2018-01-01", "2018-02-28")[..3],
+            [
+                pair("2018-01-01", "2018-01-19"),
+                pair("2018-01-20", "2018-02-07"),
+                pair("2018-02-08", "2018-02-28"),
+            ],
+            "two months do not divide by months: by days"
+        );
+        assert_eq!(
+            thirds("2018-01-05", "2018-01-14")[..3],
+            [
+                pair("2018-01-05", "2018-01-07"),
+                pair("2018-01-08", "2018-01-10"),
+                pair("2018-01-11", "2018-01-14"),
+            ],
+            "ten days"
+        );
+        assert_eq!(
+            thirds("2018-03-02", "2018-03-31")[0],
+            pair("2018-03-02", "2018-03-11"),
+            "not from the first of a month: by days"
+        );
+        assert_eq!(
+            thirds("2018-03-01", "2018-03-30")[0],
+            pair("2018-03-01", "2018-03-10"),
+            "not to the end of a month: by days"
+        );
+        assert_eq!(
+            thirds("2018-01-05", "2018-01-06")[..3],
+            [pair("2018-01-05", "2018-01-06"); 3],
+            "two days cannot be divided"
+        );
+    }
 }
