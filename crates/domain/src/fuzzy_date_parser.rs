@@ -1799,4 +1799,16 @@ mod tests {
             "two days cannot be divided"
         );
     }
+
+    /// A malformed number group is skipped whole, so none of its numbers
+    /// joins the date beside it as a day.
+    #[test]
+    fn a_malformed_number_beside_a_date_is_skipped_whole() {
+        let mut t = Table::default();
+        t.check("2017/10 March 2018", span("2018-03-01", "2018-03-31"));
+        t.check("07/18 June 2019", span("2019-06-01", "2019-06-30"));
+        t.check("1/2 May 2019", span("2019-05-01", "2019-05-31"));
+        t.check("31/02/2018 5 May 2019", day("2019-05-05"));
+        t.finish(4);
+    }
 }
