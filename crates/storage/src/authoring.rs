@@ -177,21 +177,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
-        let before =
-            history::record_json(conn, "actions", id)
-                .await?
-                .ok_or(StoreError::NotFound {
-                    entity: "actions",
-                    id,
-                })?;
-        let plan_id = before
-            .get("plan_id")
-            .and_then(serde_json::Value::as_i64)
-            .unwrap_or(0);
-        let current = before
-            .get("version")
-            .and_then(serde_json::Value::as_i64)
-            .unwrap_or(0);
+        let (before, plan_id, current) = editing(conn, "actions", id).await?;
         if current != expected_version {
             // Refused with who changed it and when; nothing is written.
             return write::update_versioned(
@@ -339,21 +325,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
-        let before =
-            history::record_json(conn, "indicators", id)
-                .await?
-                .ok_or(StoreError::NotFound {
-                    entity: "indicators",
-                    id,
-                })?;
-        let plan_id = before
-            .get("plan_id")
-            .and_then(serde_json::Value::as_i64)
-            .unwrap_or(0);
-        let current = before
-            .get("version")
-            .and_then(serde_json::Value::as_i64)
-            .unwrap_or(0);
+        let (before, plan_id, current) = editing(conn, "indicators", id).await?;
         let at = now_text();
         let ctx = ctx_for(actor, &at, plan_id);
         if current != expected_version {
@@ -441,6 +413,26 @@ impl Store {
         write::update_versioned(conn, ctx, "indicators", id, expected_version, &changed).await?;
         self.commit_write(tx).await
     }
+}
+
+/// The record an editor is changing, with its plan and version; a row
+/// missing either is unreadable, named, not read as plan or version 0.
+async fn editing(
+    conn: &mut AnyConnection,
+    table: &'static str,
+    id: i64,
+) -> Result<(serde_json::Value, i64, i64), StoreError> {
+    let before = history::record_json(conn, table, id)
+        .await?
+        .ok_or(StoreError::NotFound { entity: table, id })?;
+    let number = |field: &str| {
+        before
+            .get(field)
+            .and_then(serde_json::Value::as_i64)
+            .ok_or_else(|| StoreError::UnreadableRow(format!("{table} {id} has no {field}")))
+    };
+    let (plan_id, version) = (number("plan_id")?, number("version")?);
+    Ok((before, plan_id, version))
 }
 
 fn ctx_for<'a>(actor: &'a Actor, at: &'a str, plan_id: i64) -> ChangeContext<'a> {
