@@ -380,21 +380,13 @@ pub async fn edit_action(
             "The form was incomplete: reload the page and try again",
         );
         let page = refuse(form, errors, None);
-        return Ok((
-            StatusCode::BAD_REQUEST,
-            render(&state, "action_edit.html", &page)?,
-        )
-            .into_response());
+        return respond(&state, StatusCode::BAD_REQUEST, "action_edit.html", &page);
     };
     let fields = match validate_action(&form, &outline) {
         Ok(fields) => fields,
         Err(errors) => {
             let page = refuse(form, errors, None);
-            return Ok((
-                StatusCode::BAD_REQUEST,
-                render(&state, "action_edit.html", &page)?,
-            )
-                .into_response());
+            return respond(&state, StatusCode::BAD_REQUEST, "action_edit.html", &page);
         }
     };
     match state
@@ -416,11 +408,7 @@ pub async fn edit_action(
                 FormErrors::default(),
                 Some(conflict_message(&changed_by, &changed_at)),
             );
-            Ok((
-                StatusCode::CONFLICT,
-                render(&state, "action_edit.html", &page)?,
-            )
-                .into_response())
+            respond(&state, StatusCode::CONFLICT, "action_edit.html", &page)
         }
         Err(e) => Err(e.into()),
     }
@@ -463,11 +451,7 @@ pub async fn add_action(
         Ok(fields) => fields,
         Err(errors) => {
             let page = action_page(&outline, None, form, errors, None, false);
-            return Ok((
-                StatusCode::BAD_REQUEST,
-                render(&state, "action_edit.html", &page)?,
-            )
-                .into_response());
+            return respond(&state, StatusCode::BAD_REQUEST, "action_edit.html", &page);
         }
     };
     let id = state
@@ -538,11 +522,7 @@ pub async fn remove_action(
         ));
     };
     if page.updates > 0 {
-        return Ok((
-            StatusCode::CONFLICT,
-            render(&state, "action_remove.html", &page)?,
-        )
-            .into_response());
+        return respond(&state, StatusCode::CONFLICT, "action_remove.html", &page);
     }
     match state.store.remove_action(id, version, &me.actor()).await {
         Ok(()) => Ok(Redirect::to(&format!("/plans/{}?removed=1", page.plan_id)).into_response()),
@@ -553,11 +533,7 @@ pub async fn remove_action(
         }) => {
             let page =
                 remove_page(&state, id, Some(conflict_message(&changed_by, &changed_at))).await?;
-            Ok((
-                StatusCode::CONFLICT,
-                render(&state, "action_remove.html", &page)?,
-            )
-                .into_response())
+            respond(&state, StatusCode::CONFLICT, "action_remove.html", &page)
         }
         Err(e) => Err(e.into()),
     }
@@ -829,11 +805,12 @@ pub async fn edit_indicator(
         Ok(valid) => valid,
         Err(errors) => {
             let page = indicator_page(id, indicator.title, &outline, form, errors, None);
-            return Ok((
+            return respond(
+                &state,
                 StatusCode::BAD_REQUEST,
-                render(&state, "indicator_edit.html", &page)?,
-            )
-                .into_response());
+                "indicator_edit.html",
+                &page,
+            );
         }
     };
     match state
@@ -858,11 +835,7 @@ pub async fn edit_indicator(
                 FormErrors::default(),
                 Some(conflict_message(&changed_by, &changed_at)),
             );
-            Ok((
-                StatusCode::CONFLICT,
-                render(&state, "indicator_edit.html", &page)?,
-            )
-                .into_response())
+            respond(&state, StatusCode::CONFLICT, "indicator_edit.html", &page)
         }
         Err(e) => Err(e.into()),
     }
@@ -874,6 +847,16 @@ pub(crate) fn may_edit() -> bool {
     crate::auth::page_context()
         .account
         .is_some_and(|a| goldthread_domain::Access::Edit.allows(Some(a.role)))
+}
+
+/// A form page sent again with the status of what went wrong.
+fn respond<T: Serialize>(
+    state: &AppState,
+    status: StatusCode,
+    template: &str,
+    page: &T,
+) -> Result<Response, WebError> {
+    Ok((status, render(state, template, page)?).into_response())
 }
 
 #[cfg(test)]
