@@ -287,28 +287,33 @@ pub async fn values(
             p.first_day() <= period.first_day() && period.last_day() <= p.last_day()
         })
     };
-    let mut values = Vec::new();
+    // Ordered and paged first; only the page's values are judged.
+    let mut found = Vec::new();
     for indicator in indicators {
         let mut own: Vec<_> = indicator
             .values
             .iter()
             .filter(|v| within(v.period))
+            .map(|v| {
+                let position = Position {
+                    id: indicator.id,
+                    within: ValueRecord::position_key(v.period),
+                };
+                (position, indicator, v)
+            })
             .collect();
-        own.sort_by_key(|v| ValueRecord::position_key(v.period));
-        values.extend(
-            own.into_iter()
-                .map(|v| ValueRecord::of(indicator, v, &rules, moment.judged_on)),
-        );
+        own.sort_by(|a, b| a.0.cmp(&b.0));
+        found.extend(own);
     }
-    let position = |v: &ValueRecord| Position {
-        id: v.indicator_id,
-        within: v
-            .period
-            .parse()
-            .map(ValueRecord::position_key)
-            .unwrap_or_default(),
-    };
-    Ok(Json(page.take(values, position).into()))
+    let page = page.take(found, |(position, _, _)| position.clone());
+    Ok(Json(ValuePage {
+        items: page
+            .items
+            .into_iter()
+            .map(|(_, indicator, v)| ValueRecord::of(indicator, v, &rules, moment.judged_on))
+            .collect(),
+        next_cursor: page.next_cursor,
+    }))
 }
 
 #[utoipa::path(
@@ -337,8 +342,8 @@ pub async fn updates(
     let mut actions = scope.actions(&data);
     actions.retain(|a| only.is_none_or(|id| id == a.id));
     actions.sort_by_key(|a| a.id);
-    let mut updates = Vec::new();
-    let mut positions = Vec::new();
+    // Ordered and paged first; only the page's updates become records.
+    let mut found = Vec::new();
     for action in actions {
         // Updates are oldest first; the index keeps two on one day apart.
         for (n, update) in action.updates.iter().enumerate() {
@@ -347,25 +352,28 @@ pub async fn updates(
             {
                 continue;
             }
-            positions.push(Position {
+            let position = Position {
                 id: action.id,
                 within: format!("{} {n:06}", update.as_at),
-            });
-            updates.push(UpdateRecord {
+            };
+            found.push((position, action, update));
+        }
+    }
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    let page = page.take(found, |(position, _, _)| position.clone());
+    Ok(Json(UpdatePage {
+        items: page
+            .items
+            .into_iter()
+            .map(|(_, action, update)| UpdateRecord {
                 action_id: action.id,
                 action_code: action.code.clone(),
                 plan_id: action.plan_id,
                 as_at: update.as_at.to_string(),
                 status: update.status.as_str().to_string(),
                 commentary: update.commentary.clone(),
-            });
-        }
-    }
-    let mut keyed: Vec<(Position, UpdateRecord)> = positions.into_iter().zip(updates).collect();
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
-    let page = page.take(keyed, |(position, _)| position.clone());
-    Ok(Json(UpdatePage {
-        items: page.items.into_iter().map(|(_, u)| u).collect(),
+            })
+            .collect(),
         next_cursor: page.next_cursor,
     }))
 }
