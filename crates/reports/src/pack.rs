@@ -272,11 +272,13 @@ pub fn plan_section(
         .actions
         .iter()
         .filter(|a| a.plan_id == plan_id)
+        .map(AsRef::as_ref)
         .collect();
     let indicators: Vec<&IndicatorInfo> = data
         .indicators
         .iter()
         .filter(|i| i.plan_id == plan_id)
+        .map(AsRef::as_ref)
         .collect();
     let action_rows: HashMap<i64, ActionRow> = actions
         .iter()

@@ -186,6 +186,7 @@ impl Scope {
         data.actions
             .iter()
             .filter(|a| self.includes_action(data, a))
+            .map(AsRef::as_ref)
             .collect()
     }
 
@@ -208,6 +209,7 @@ impl Scope {
                             .any(|p| p.id == i.plan_id && p.owner.as_deref() == Some(s))
                     })
             })
+            .map(AsRef::as_ref)
             .collect()
     }
 }

@@ -48,7 +48,8 @@ pub use import::{ImportOptions, ImportOutcome, ImportStatus, SourceMeta, nothing
 pub use mappings::SavedMapping;
 pub use monitor::{NewMeasurement, NewProgress, Recording};
 pub use monitoring::{
-    ActionInfo, IndicatorInfo, MonitoringData, NodeInfo, PlanInfo, UpdateInfo, ValueInfo,
+    ActionInfo, IndicatorInfo, LiveMonitoring, MonitoringData, NodeInfo, PlanInfo, UpdateInfo,
+    ValueInfo,
 };
 pub use pending::{PendingLimits, PendingUpload};
 pub use posts::PostSummary;
@@ -110,13 +111,25 @@ impl Store {
         self.pool.close().await;
     }
 
-    /// A write transaction. On SQLite it takes the write lock up front
-    /// (`BEGIN IMMEDIATE`) so concurrent writers wait their turn instead of
-    /// failing half-way with "database is locked".
+    /// A write transaction. Writers take their turn: on SQLite it takes the
+    /// write lock up front (`BEGIN IMMEDIATE`) so concurrent writers wait
+    /// instead of failing half-way with "database is locked"; on PostgreSQL
+    /// a transaction-scoped advisory lock does the same. So history ids are
+    /// committed in the order they are given out, and a reader that has
+    /// seen id n has seen every change up to n: the data version means
+    /// what it says, and the monitoring data catches up from it
+    /// (`monitoring/live.rs`) without missing a change committed late.
     pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>, StoreError> {
         Ok(match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
+            Backend::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(WRITERS_LOCK)
+                    .execute(&mut *tx)
+                    .await?;
+                tx
+            }
         })
     }
 
@@ -131,6 +144,10 @@ impl Store {
         Ok(result?)
     }
 }
+
+/// The PostgreSQL advisory lock every write transaction holds until it
+/// ends ("gold" "wr"); the migrations' lock is another.
+const WRITERS_LOCK: i64 = 0x676f_6c64_7772;
 
 /// A moment as stored: RFC 3339 in UTC with microseconds.
 pub fn timestamp(at: chrono::DateTime<chrono::Utc>) -> String {

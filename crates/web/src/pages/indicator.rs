@@ -203,7 +203,11 @@ async fn build_page(
         .collect();
     let data = super::data_as_known(state, past).await?;
     let as_at = past.unwrap_or_else(today);
-    let info = data.indicators.iter().find(|i| i.id == id);
+    let info = data
+        .indicators
+        .iter()
+        .find(|i| i.id == id)
+        .map(AsRef::as_ref);
     let rules = assess::rules(&data);
     let unit = info.map_or(Unit::Count, |i| i.unit);
     let notes: HashMap<&str, (&Option<String>, &Option<String>)> = detail

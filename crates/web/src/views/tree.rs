@@ -218,8 +218,8 @@ mod tests {
         }
     }
 
-    fn action(id: i64, nodes: Vec<i64>) -> ActionInfo {
-        ActionInfo {
+    fn action(id: i64, nodes: Vec<i64>) -> std::sync::Arc<ActionInfo> {
+        std::sync::Arc::new(ActionInfo {
             id,
             plan_id: 1,
             code: Some(format!("A{id}")),
@@ -232,7 +232,7 @@ mod tests {
             officers: vec![],
             node_ids: nodes,
             updates: vec![],
-        }
+        })
     }
 
     #[test]

@@ -1,0 +1,208 @@
+//! The read model kept up to date from the history, so that a write costs
+//! what it changed rather than a reload of the whole council.
+//!
+//! Every write appends the whole after-state of each record it changed to
+//! `history`, in the write's own transaction, and writers take their turn
+//! (`Store::begin_write`), so history ids are committed in order: the rows
+//! after the version a [`LiveMonitoring`] was built at are exactly the
+//! changes it has not seen. Catching up reads those rows, applies them to
+//! the kept rows, and builds again only the actions and indicators they
+//! touched (the plans and thread nodes, a few hundred, whole); the rest of
+//! the council is shared with the previous [`MonitoringData`].
+
+use super::assemble::Assembler;
+use super::rows::{Rows, TABLES, Touched};
+use super::{Loaded, MonitoringData, load_rows, newest_history_id, read_organisation};
+use crate::Store;
+use crate::error::StoreError;
+use sqlx::Row;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Past this many changes at once (a large import), reading everything
+/// again is as quick as applying them.
+const MOST_CHANGES_APPLIED: i64 = 50_000;
+
+/// The read model as it stands, and the rows it was built from.
+pub struct LiveMonitoring {
+    rows: Rows,
+    data: Arc<MonitoringData>,
+    /// Where each action and indicator is in `data`.
+    action_at: HashMap<i64, usize>,
+    indicator_at: HashMap<i64, usize>,
+}
+
+impl LiveMonitoring {
+    fn new(loaded: Loaded) -> Result<LiveMonitoring, StoreError> {
+        let data = Assembler {
+            rows: &loaded.rows,
+            known_at: None,
+        }
+        .everything(loaded.version, loaded.organisation)?;
+        Ok(LiveMonitoring {
+            action_at: positions(data.actions.iter().map(|a| a.id)),
+            indicator_at: positions(data.indicators.iter().map(|i| i.id)),
+            rows: loaded.rows,
+            data: Arc::new(data),
+        })
+    }
+
+    /// The read model, shared.
+    pub fn data(&self) -> Arc<MonitoringData> {
+        self.data.clone()
+    }
+
+    /// Builds again what `touched` names, at `version`.
+    fn rebuild(
+        &mut self,
+        version: i64,
+        touched: Touched,
+        organisation: Option<goldthread_domain::Organisation>,
+    ) -> Result<(), StoreError> {
+        let old = &self.data;
+        let build = Assembler {
+            rows: &self.rows,
+            known_at: None,
+        };
+        let plans = match touched.plans {
+            true => build.plans()?,
+            false => old.plans.clone(),
+        };
+        let nodes = match touched.nodes {
+            true => build.nodes(),
+            false => old.nodes.clone(),
+        };
+
+        let mut actions = old.actions.clone();
+        let mut rebuilt = HashMap::new();
+        for &id in &touched.actions {
+            if let Some(row) = self.rows.actions.get(id) {
+                rebuilt.insert(id, Arc::new(build.action(row)?));
+            }
+        }
+        if touched.action_order {
+            actions = build
+                .action_order()
+                .into_iter()
+                .map(|row| match rebuilt.remove(&row.id) {
+                    Some(action) => Ok(action),
+                    None => match self.action_at.get(&row.id) {
+                        Some(&i) => Ok(old.actions[i].clone()),
+                        None => build.action(row).map(Arc::new),
+                    },
+                })
+                .collect::<Result<_, StoreError>>()?;
+            self.action_at = positions(actions.iter().map(|a| a.id));
+        } else {
+            for (id, action) in rebuilt {
+                if let Some(&i) = self.action_at.get(&id) {
+                    actions[i] = action;
+                }
+            }
+        }
+
+        let mut indicators = old.indicators.clone();
+        let mut rebuilt = HashMap::new();
+        for &id in &touched.indicators {
+            if let Some(row) = self.rows.indicators.get(id) {
+                rebuilt.insert(id, Arc::new(build.indicator(row)?));
+            }
+        }
+        if touched.indicator_order {
+            indicators = build
+                .indicator_order()
+                .into_iter()
+                .map(|row| match rebuilt.remove(&row.id) {
+                    Some(indicator) => Ok(indicator),
+                    None => match self.indicator_at.get(&row.id) {
+                        Some(&i) => Ok(old.indicators[i].clone()),
+                        None => build.indicator(row).map(Arc::new),
+                    },
+                })
+                .collect::<Result<_, StoreError>>()?;
+            self.indicator_at = positions(indicators.iter().map(|i| i.id));
+        } else {
+            for (id, indicator) in rebuilt {
+                if let Some(&i) = self.indicator_at.get(&id) {
+                    indicators[i] = indicator;
+                }
+            }
+        }
+
+        self.data = Arc::new(MonitoringData {
+            version,
+            known_at: None,
+            organisation: organisation.unwrap_or_else(|| old.organisation.clone()),
+            plans,
+            nodes,
+            actions,
+            indicators,
+        });
+        Ok(())
+    }
+}
+
+fn positions(ids: impl Iterator<Item = i64>) -> HashMap<i64, usize> {
+    ids.enumerate().map(|(i, id)| (id, i)).collect()
+}
+
+impl Store {
+    /// The read model as it stands, to be kept up to date with
+    /// [`Store::catch_up`].
+    pub async fn load_live_monitoring(&self) -> Result<LiveMonitoring, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let loaded = load_rows(&mut tx, None).await?;
+        tx.commit().await?;
+        LiveMonitoring::new(loaded)
+    }
+
+    /// `live` brought up to date: the changes since its version applied,
+    /// or everything read again when there are very many. On an error the
+    /// state is gone (it may be half applied); load it again.
+    pub async fn catch_up(&self, mut live: LiveMonitoring) -> Result<LiveMonitoring, StoreError> {
+        let from = live.data.version;
+        let mut tx = self.pool.begin().await?;
+        let version = newest_history_id(&mut tx).await?;
+        if version == from {
+            tx.commit().await?;
+            return Ok(live);
+        }
+        let tables = TABLES.map(|t| format!("'{t}'")).join(", ");
+        let changes = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT entity, entity_id, after_json FROM history \
+             WHERE id > $1 AND id <= $2 AND entity IN ({tables}) ORDER BY id LIMIT $3"
+        )))
+        .bind(from)
+        .bind(version)
+        .bind(MOST_CHANGES_APPLIED + 1)
+        .fetch_all(&mut *tx)
+        .await?;
+        if changes.len() as i64 > MOST_CHANGES_APPLIED {
+            let loaded = load_rows(&mut tx, None).await?;
+            tx.commit().await?;
+            return LiveMonitoring::new(loaded);
+        }
+        let mut touched = Touched::default();
+        for change in &changes {
+            let entity: String = change.try_get(0)?;
+            let id: i64 = change.try_get(1)?;
+            let after = change
+                .try_get::<Option<String>, _>(2)?
+                .map(|text| serde_json::from_str(&text))
+                .transpose()
+                .map_err(|e| {
+                    StoreError::UnreadableRow(format!(
+                        "history of {entity} {id} could not be read: {e}"
+                    ))
+                })?;
+            live.rows.apply(&entity, id, after, &mut touched)?;
+        }
+        let organisation = match touched.organisation {
+            true => Some(read_organisation(&mut tx).await?),
+            false => None,
+        };
+        tx.commit().await?;
+        live.rebuild(version, touched, organisation)?;
+        Ok(live)
+    }
+}
