@@ -309,3 +309,99 @@ fn every_table_is_reported_with_its_columns_roles_whoever_read_it() {
     assert_eq!(mapping.tables.len(), 1);
     assert_eq!(mapping.tables[0].headings[0], "Indicator");
 }
+
+#[test]
+fn year_end_and_previous_year_columns_are_the_years_figures() {
+    check(
+        "annual-pis.txt",
+        "Annual Performance Indicators 2023/24\n\
+         Indicator\tTarget\tQ1\tQ2\tQ3\tQ4\tYr end total / average\tPrevious year outturn\n\
+         Sundry debt collected (%)\t90%\t55%\t84.54%\t78.24%\t90.09%\t90.09%\t88%\n",
+        None,
+        "|Sundry debt collected (%): 2022/23=88 2023/24=90.09/90 2023/24 Q1=55 2023/24 Q2=84.54 2023/24 Q3=78.24 2023/24 Q4=90.09",
+    );
+}
+
+#[test]
+fn last_year_is_the_same_quarter_a_year_earlier_not_the_last_quarter() {
+    check(
+        "kpi-update.txt",
+        "Key Performance Indicator Update Quarter 1 2018/19\n\
+         Performance Indicator\tValue\tTarget\tLast Year\tLast Quarter\n\
+         Fly tips resulting in enforcement action (%)\t61.1%\t50%\t48%\t55%\n",
+        None,
+        "|Fly tips resulting in enforcement action (%): 2017/18 Q1=48 2017/18 Q4=55 2018/19=/50 2018/19 Q1=61.1",
+    );
+}
+
+#[test]
+fn figures_written_in_days_and_a_standard_in_days_beside_percentages() {
+    let text = "Service standards 2023/24\n\
+                Indicator\tTarget\tQ1\tQ2\n\
+                Average days to pay an invoice\t14 days\t10.93 days\t9.80 days\n\
+                Complaints answered within 7 working days (%)\t7 working days\t100%\t90%\n";
+    // The percentages are not compared with 7: the target is the standard.
+    check(
+        "standards.txt",
+        text,
+        None,
+        "|Average days to pay an invoice: 2023/24=/14 2023/24 Q1=10.93 2023/24 Q2=9.8\n\
+         |Complaints answered within 7 working days (%): 2023/24=/7 working days 2023/24 Q1=100 2023/24 Q2=90",
+    );
+    let read =
+        read_document_with("standards.txt", text.as_bytes(), &ReadOptions::default()).unwrap();
+    let units: Vec<&str> = read.document.plans[0]
+        .indicators
+        .iter()
+        .map(|i| i.unit.as_str())
+        .collect();
+    assert_eq!(units, ["days", "percent"]);
+}
+
+#[test]
+fn a_column_of_how_often_is_the_frequency_whatever_its_heading_says() {
+    let text = "Performance indicators 2023/24\n\
+                Indicator\tTarget\tTime period to achieve target\tQ1\tQ2\n\
+                Invoices paid within 30 days (%)\t90%\tMonthly\t95.65%\t97.15%\n\
+                Full plans decided within 8 weeks (%)\t100%\tAnnually\t100%\t100%\n";
+    check(
+        "pis.txt",
+        text,
+        None,
+        "|Invoices paid within 30 days (%): 2023/24=/90 2023/24 Q1=95.65 2023/24 Q2=97.15\n\
+         |Full plans decided within 8 weeks (%): 2023/24=/100 2023/24 Q1=100 2023/24 Q2=100",
+    );
+    let read = read_document_with("pis.txt", text.as_bytes(), &ReadOptions::default()).unwrap();
+    let frequencies: Vec<Option<&str>> = read.document.plans[0]
+        .indicators
+        .iter()
+        .map(|i| i.frequency.map(|f| f.as_str()))
+        .collect();
+    assert_eq!(frequencies, [Some("monthly"), Some("annual")]);
+    assert_eq!(read.tables[0].columns[2].role, "frequency");
+}
+
+#[test]
+fn figures_named_in_a_second_heading_row_under_their_quarter() {
+    let text = "Corporate Services Q3 Performance\n\
+                Performance Indicator\tQ3 2023/24\t\t\t\n\
+                \tValue\tTarget\tStatus\tShort Trend (Last Quarter)\n\
+                Council Tax collected (%)\t81.50%\t82.42%\tAmber\t↑\n\
+                Vacant commercial space (%)\tAnnual Indicator\t\t\t\n";
+    // "Annual Indicator" says no figure is due this quarter: not a value.
+    check(
+        "corporate-services.txt",
+        text,
+        None,
+        "|Council Tax collected (%): 2023/24 Q3=81.5/82.42[amber]\n\
+         |Vacant commercial space (%):",
+    );
+    let read = read_document_with(
+        "corporate-services.txt",
+        text.as_bytes(),
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    let vacant = &read.document.plans[0].indicators[1];
+    assert_eq!(vacant.frequency.map(|f| f.as_str()), Some("annual"));
+}

@@ -261,6 +261,25 @@ fn more_than_the_plan_reader_sees(header: &crate::header::Header, headings: &[St
         || (figures_for_periods >= 2 && !header.has(Role::Due) && !header.has(Role::Lead))
 }
 
+/// An indicator table whose second heading row names its figures ("Value |
+/// Target | Status" under "Q3 2023/24"): the plan reader sees the first row
+/// only, and would take the second for an indicator. Action tables (with a
+/// lead or due date) keep their two heading rows with the plan reader.
+fn second_heading_row_of_figures(first: &[String], headings: &[String]) -> bool {
+    use crate::header::Role;
+    use roles::ColumnRole;
+    headings != first
+        && crate::header::recognise(first)
+            .is_some_and(|h| h.is_indicator_table() && !h.has(Role::Lead) && !h.has(Role::Due))
+        && headings.iter().zip(first).any(|(merged, top)| {
+            merged != top
+                && matches!(
+                    roles::heading_role(merged),
+                    Some(ColumnRole::Value(_) | ColumnRole::Target(_) | ColumnRole::Status(_))
+                )
+        })
+}
+
 pub fn read_tables(file_name: &str, blocks: &[Block<'_>], options: &ReadOptions) -> TablesRead {
     let mapping = options.mapping.as_ref();
     // The plan reader sees the first row alone: when it takes that as its
@@ -268,8 +287,9 @@ pub fn read_tables(file_name: &str, blocks: &[Block<'_>], options: &ReadOptions)
     let wants = |first: &[String], headings: &[String]| {
         mapping.is_some_and(|m| m.knows(headings))
             || (may_be_headings(headings)
-                && crate::header::recognise(first)
-                    .is_none_or(|h| more_than_the_plan_reader_sees(&h, first)))
+                && (crate::header::recognise(first)
+                    .is_none_or(|h| more_than_the_plan_reader_sees(&h, first))
+                    || second_heading_row_of_figures(first, headings)))
     };
     let tables = find::tables(blocks, wants);
     let mut out = TablesRead::default();

@@ -23,6 +23,14 @@ pub enum PeriodRef {
     Current,
     /// "Previous", "Last quarter": the period before it.
     Previous,
+    /// "Last year", "Same period last year": the document's period a year
+    /// earlier (the comparison councils make against seasonal figures).
+    YearEarlier,
+    /// "Year end", "Yr end total": the whole of the document's financial year.
+    WholeYear,
+    /// "Last year's outturn", "Previous year end": the financial year before
+    /// the document's.
+    PreviousYear,
 }
 
 impl PeriodRef {
@@ -43,6 +51,9 @@ impl PeriodRef {
             }
             PeriodRef::Current => context,
             PeriodRef::Previous => context.map(Period::previous),
+            PeriodRef::YearEarlier => context.map(Period::year_earlier),
+            PeriodRef::WholeYear => context.map(|p| Period::Year(p.financial_year())),
+            PeriodRef::PreviousYear => context.map(|p| Period::Year(p.financial_year().previous())),
         }
     }
 
@@ -54,6 +65,9 @@ impl PeriodRef {
             PeriodRef::Month(m) => MONTHS[(m as usize).saturating_sub(1) % 12].to_string(),
             PeriodRef::Current => "current".into(),
             PeriodRef::Previous => "previous".into(),
+            PeriodRef::YearEarlier => "year earlier".into(),
+            PeriodRef::WholeYear => "year".into(),
+            PeriodRef::PreviousYear => "previous year".into(),
         }
     }
 
@@ -63,6 +77,9 @@ impl PeriodRef {
         match text.trim().to_ascii_lowercase().as_str() {
             "current" | "latest" => Some(PeriodRef::Current),
             "previous" => Some(PeriodRef::Previous),
+            "year earlier" => Some(PeriodRef::YearEarlier),
+            "year" => Some(PeriodRef::WholeYear),
+            "previous year" => Some(PeriodRef::PreviousYear),
             _ => text
                 .parse()
                 .ok()
@@ -126,6 +143,9 @@ pub fn read(text: &str) -> Option<PeriodRef> {
     if lower.contains("rolling") || lower.contains("12m") || lower.contains("12 months") {
         return None;
     }
+    if let Some(relative) = relative_year(&lower) {
+        return Some(relative);
+    }
     let words: Vec<&str> = lower
         .split(|c: char| c.is_whitespace() || matches!(c, ',' | ':' | '(' | ')'))
         .filter(|w| !w.is_empty() && !NOISE.contains(w))
@@ -175,6 +195,72 @@ pub fn read(text: &str) -> Option<PeriodRef> {
         .or_else(|| month(&rest))
         .or_else(|| half(&rest))
         .or_else(|| year(&rest))
+}
+
+/// Headings that name a year relative to the document's period and nothing
+/// else: "Last Year", "Same period last year", "Yr end total / average",
+/// "Previous year outturn". A heading naming a year of its own ("2019/20
+/// outturn") is read as that year instead.
+fn relative_year(lower: &str) -> Option<PeriodRef> {
+    let words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ':' | '(' | ')' | '/' | '\'' | '’'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    // Words such a heading may carry besides the ones that place it.
+    const BESIDE: &[&str] = &[
+        "total",
+        "average",
+        "avg",
+        "figure",
+        "value",
+        "outturn",
+        "actual",
+        "result",
+        "performance",
+        "position",
+        "same",
+        "period",
+        "quarter",
+        "month",
+        "the",
+        "of",
+        "for",
+        "as",
+        "at",
+        "s",
+        "&",
+        "and",
+        "-",
+        "–",
+        "data",
+        "comparison",
+        "with",
+        "to",
+        "date",
+    ];
+    let has = |w: &str| words.contains(&w);
+    let year_end = has("yr") && has("end")
+        || has("year") && has("end")
+        || has("year-end")
+        || has("full") && has("year");
+    let a_year_back = (has("last") || has("previous") || has("prior")) && has("year");
+    let placing: &[&str] = &[
+        "last", "previous", "prior", "year", "yr", "end", "year-end", "full", "annual",
+    ];
+    if words
+        .iter()
+        .any(|w| !placing.contains(w) && !BESIDE.contains(w))
+    {
+        return None;
+    }
+    // "Outturn" alone is the period's actual; a year back, the year's.
+    let whole_year = year_end || has("annual") || a_year_back && has("outturn");
+    match (a_year_back, whole_year) {
+        (true, true) => Some(PeriodRef::PreviousYear),
+        (true, false) => Some(PeriodRef::YearEarlier),
+        (false, true) => Some(PeriodRef::WholeYear),
+        (false, false) => None,
+    }
 }
 
 /// "q2 2024/25", "2024/25 q2", "quarter 2 2024/25", "2018-19;q1", "q1".
@@ -427,6 +513,15 @@ mod tests {
                 "H1 2024/25",
                 Some(PeriodRef::Fixed(Period::Half(fy(2024), 1))),
             ),
+            ("Last Year", Some(PeriodRef::YearEarlier)),
+            ("Same period last year", Some(PeriodRef::YearEarlier)),
+            ("Previous year outturn", Some(PeriodRef::PreviousYear)),
+            ("Yr end total / average", Some(PeriodRef::WholeYear)),
+            ("Year end", Some(PeriodRef::WholeYear)),
+            ("Full year", Some(PeriodRef::WholeYear)),
+            ("Outturn", None),
+            ("Year to date", None),
+            ("Full year forecast", None),
             ("12m to Dec 24", None),
             ("Service area", None),
             ("Indicator", None),
@@ -445,6 +540,18 @@ mod tests {
     fn relative_periods_resolve_against_the_document() {
         let q3 = Period::Quarter(fy(2024), Quarter::Q3);
         assert_eq!(PeriodRef::Current.resolve(Some(q3)), Some(q3));
+        assert_eq!(
+            PeriodRef::YearEarlier.resolve(Some(q3)),
+            Some(Period::Quarter(fy(2023), Quarter::Q3))
+        );
+        assert_eq!(
+            PeriodRef::WholeYear.resolve(Some(q3)),
+            Some(Period::Year(fy(2024)))
+        );
+        assert_eq!(
+            PeriodRef::PreviousYear.resolve(Some(q3)),
+            Some(Period::Year(fy(2023)))
+        );
         assert_eq!(
             PeriodRef::Previous.resolve(Some(q3)),
             Some(Period::Quarter(fy(2024), Quarter::Q2))

@@ -173,6 +173,8 @@ pub struct Profile {
     pub areas: usize,
     pub area_codes: usize,
     pub posts: usize,
+    /// How often: `Monthly`, `Annually`, `Financial year`.
+    pub frequencies: usize,
     /// Cells of more than eight words.
     pub prose: usize,
     pub distinct: usize,
@@ -210,6 +212,8 @@ impl Profile {
                 p.directions += 1;
             } else if cell::is_area_code(text) {
                 p.area_codes += 1;
+            } else if cell::is_frequency(text) {
+                p.frequencies += 1;
             } else if period::read(text).is_some() {
                 p.periods += 1;
             } else if cell::is_code(text) {
@@ -239,6 +243,7 @@ impl Profile {
             - self.directions
             - self.area_codes
             - self.posts
+            - self.frequencies
     }
 }
 
@@ -617,6 +622,15 @@ fn guess(heading: &str, p: &Profile) -> ColumnGuess {
                 why: format!("{}; but {why}", said("suggests figures")),
             }
         }
+        // "Time period to achieve target" over "Monthly", "Annually": the
+        // cells say how often, whatever word the heading carries.
+        (Some(h), Some((ColumnRole::Frequency, why))) if h != ColumnRole::Frequency => {
+            ColumnGuess {
+                role: ColumnRole::Frequency,
+                confidence: Confidence::Medium,
+                why: format!("{}; but {why}", said("suggests another role")),
+            }
+        }
         // "Status" over a column of names ("Non-UASC", "UASC", "Total"):
         // the cells name the rows.
         (Some(h), Some((ColumnRole::Title, why))) if h.is_figures() && p.distinct > 1 => {
@@ -710,6 +724,9 @@ fn content_role(p: &Profile) -> Option<(ColumnRole, String)> {
     }
     if p.mostly(p.area_codes) {
         return Some((ColumnRole::AreaCode, said(p.area_codes, "area codes")));
+    }
+    if p.mostly(p.frequencies) {
+        return Some((ColumnRole::Frequency, said(p.frequencies, "how often")));
     }
     if p.mostly(p.periods) {
         return Some((ColumnRole::Period, said(p.periods, "periods")));
