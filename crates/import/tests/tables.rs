@@ -405,3 +405,18 @@ fn figures_named_in_a_second_heading_row_under_their_quarter() {
     let vacant = &read.document.plans[0].indicators[1];
     assert_eq!(vacant.frequency.map(|f| f.as_str()), Some("annual"));
 }
+
+#[test]
+fn an_action_table_whose_heading_row_is_not_there_is_read_by_its_cells() {
+    // An appendix page that starts mid-table: code, action, lead, progress.
+    check(
+        "action-plan.txt",
+        "Strategic Plan Action Plan: progress April to November 2011\n\
+         Objective 1. A transport network that supports the local economy\n\
+         OUT 001.01\tDeliver an integrated transport strategy\tHead of Planning\tThe transport modelling was presented to Members at a workshop in March 2011 and published for consultation.\n\
+         OUT 001.02\tImplement an infrastructure delivery plan\tHead of Planning\tA draft infrastructure delivery schedule was consulted on from 2 September to 14 October 2011.\n",
+        None,
+        "Deliver an integrated transport strategy | Head of Planning | - | on_track | \n\
+         Implement an infrastructure delivery plan | Head of Planning | - | on_track | ",
+    );
+}
