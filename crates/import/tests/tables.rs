@@ -420,3 +420,15 @@ fn an_action_table_whose_heading_row_is_not_there_is_read_by_its_cells() {
          Implement an infrastructure delivery plan | Head of Planning | - | on_track | ",
     );
 }
+
+#[test]
+fn a_target_written_with_the_date_it_is_due_by_is_its_figure() {
+    check(
+        "pis.txt",
+        "Performance indicators 2023/24\n\
+         Indicator\tTarget\tQ1\tQ2\n\
+         Calls lost (%)\t5% by March 2024\t3.6%\t2.8%\n",
+        None,
+        "|Calls lost (%): 2023/24=/5 2023/24 Q1=3.6 2023/24 Q2=2.8",
+    );
+}

@@ -15,6 +15,19 @@ pub fn figure(text: &str) -> Option<Figure> {
     })
 }
 
+/// A target as councils write it: a figure, or a figure with the date it
+/// is due by (`5% by March 2024`, `95% by 31/03/2025`); the date is the
+/// target's period, which its column gives.
+pub fn target_figure(text: &str) -> Option<Figure> {
+    figure(text).or_else(|| {
+        let (number, date) = text.split_once(" by ")?;
+        let date = date.trim();
+        (crate::dates::exact_date(date).is_some() || super::period::read(date).is_some())
+            .then(|| figure(number))
+            .flatten()
+    })
+}
+
 /// Whether the cell's figure is counted in days (`10.93 days`, `14 working
 /// days`): the indicator's unit.
 pub fn in_days(text: &str) -> bool {
@@ -301,6 +314,15 @@ mod tests {
         assert_eq!(figure("14 working days").map(|f| f.value), Some(14.0));
         assert!(in_days("7 working days") && !in_days("3 weeks") && !in_days("72%"));
         assert_eq!(figure("5% by March 2024"), None);
+        assert_eq!(
+            target_figure("5% by March 2024").map(|f| f.value),
+            Some(5.0)
+        );
+        assert_eq!(
+            target_figure("95% by 31/03/2025").map(|f| f.value),
+            Some(95.0)
+        );
+        assert_eq!(target_figure("5% by weight"), None);
         assert_eq!(figure("3 of 4 done"), None);
         assert_eq!(
             not_due("Annual Indicator"),

@@ -714,7 +714,11 @@ impl<'t> Reader<'t> {
             }
             return;
         };
-        let value = cell::figure(text).map(|f| f.value);
+        let value = match role {
+            ColumnRole::Target(_) => cell::target_figure(text),
+            _ => cell::figure(text),
+        }
+        .map(|f| f.value);
         // A column of 0s says "no target".
         if matches!(role, ColumnRole::Target(_))
             && value == Some(0.0)
@@ -725,7 +729,7 @@ impl<'t> Reader<'t> {
         let draft = &mut self.drafts[d];
         match role {
             ColumnRole::Target(_) => {
-                if let Some(f) = cell::figure(text) {
+                if let Some(f) = cell::target_figure(text) {
                     draft.bare.push(!f.percent);
                     if f.percent {
                         draft.indicator.unit = Unit::Percent;
