@@ -372,6 +372,10 @@ fn month(text: &str) -> Option<PeriodRef> {
         [y, m] if y.len() == 4 => {
             let year = calendar_year(y)?;
             let month: u32 = m.parse().ok().filter(|m| (1..=12).contains(m))?;
+            // "2010/11", "2011-12": the financial year, not November 2010.
+            if month == (year as u32 + 1) % 100 {
+                return None;
+            }
             Some(PeriodRef::Fixed(Period::Month { year, month }))
         }
         _ => None,
@@ -503,6 +507,9 @@ mod tests {
                 Some(PeriodRef::Fixed(Period::Year(fy(2019)))),
             ),
             ("2019-20", Some(PeriodRef::Fixed(Period::Year(fy(2019))))),
+            ("2010/11", Some(PeriodRef::Fixed(Period::Year(fy(2010))))),
+            ("2011-12", Some(PeriodRef::Fixed(Period::Year(fy(2011))))),
+            ("2023-12", m(2023, 12)),
             ("Apr", Some(PeriodRef::Month(4))),
             ("Latest", Some(PeriodRef::Current)),
             ("This quarter", Some(PeriodRef::Current)),
