@@ -432,3 +432,18 @@ fn a_target_written_with_the_date_it_is_due_by_is_its_figure() {
         "|Calls lost (%): 2023/24=/5 2023/24 Q1=3.6 2023/24 Q2=2.8",
     );
 }
+
+#[test]
+fn years_over_actual_and_target_in_a_second_heading_row() {
+    // "2010/11" is a financial year, not November 2010; the row beneath
+    // the years says which columns are actuals and which targets.
+    check(
+        "service-standards.txt",
+        "Service standards – local performance indicators\n\
+         Performance Indicators\tLPI\t2010/11\t2011/12\t2012/13\t2012/13\t2013/14\n\
+         \t\tActual\tActual\tTarget\tActual\tTarget\n\
+         Average time to process new claims (days)\tLPI0538\t15\t18.30\t18\t16.18\t18\n",
+        None,
+        "LPI0538|Average time to process new claims (days): 2010/11=15 2011/12=18.3 2012/13=16.18/18 2013/14=/18",
+    );
+}

@@ -187,15 +187,39 @@ fn table(
 fn is_sub_heading(top: &[String], second: &[String]) -> bool {
     let gaps_top = top.iter().filter(|c| c.is_empty()).count();
     let filled: Vec<&String> = second.iter().filter(|c| !c.is_empty()).collect();
-    gaps_top > 0
-        && !filled.is_empty()
+    !filled.is_empty()
         && second.first().is_none_or(String::is_empty)
         && filled
             .iter()
             .all(|c| super::cell::figure(c).is_none() && c.len() <= 40)
-        && filled
-            .iter()
-            .any(|c| super::period::read(c).is_some() || super::roles::heading_role(c).is_some())
+        && ((gaps_top > 0
+            && filled.iter().any(|c| {
+                super::period::read(c).is_some() || super::roles::heading_role(c).is_some()
+            }))
+            || figures_under_periods(top, second))
+}
+
+/// "Actual | Target | Actual" under "2014/15 | 2014/15 | 2015/16": a second
+/// row saying which figures each period's columns hold, under a first row
+/// with no gaps to fill.
+fn figures_under_periods(top: &[String], second: &[String]) -> bool {
+    use super::roles::ColumnRole;
+    let mut under = 0;
+    for (c, lower) in second.iter().enumerate() {
+        if lower.is_empty() {
+            continue;
+        }
+        let upper = top.get(c).map_or("", String::as_str);
+        let figures = matches!(
+            super::roles::heading_role(lower),
+            Some(ColumnRole::Value(None) | ColumnRole::Target(None) | ColumnRole::Status(None))
+        );
+        if !figures || super::period::read(upper).is_none() {
+            return false;
+        }
+        under += 1;
+    }
+    under >= 2
 }
 
 /// Headings of two rows as one: a spanning heading is carried over the
