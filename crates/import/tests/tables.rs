@@ -447,3 +447,23 @@ fn years_over_actual_and_target_in_a_second_heading_row() {
         "LPI0538|Average time to process new claims (days): 2010/11=15 2011/12=18.3 2012/13=16.18/18 2013/14=/18",
     );
 }
+
+#[test]
+fn a_column_of_yes_no_marks_is_left_out_of_the_commentary() {
+    let text = "Performance indicators Q1 2023/24\n\
+                Indicator\tReported to the county\tQ1\tRAG\tComments\n\
+                Council tax collected (%)\tY\t35.88%\tGreen\tBuilt up across the year\n\
+                Sundry debt collected (%)\t\t55%\tRed\t\n\
+                Business rates collected (%)\tY\t33.74%\tGreen\t\n";
+    let read = read_document_with("pis.txt", text.as_bytes(), &ReadOptions::default()).unwrap();
+    assert_eq!(
+        read.tables[0].columns[1].role, "ignore",
+        "{:?}",
+        read.tables[0].columns[1]
+    );
+    let council_tax = &read.document.plans[0].indicators[0];
+    assert_eq!(
+        council_tax.measurements[0].note.as_deref(),
+        Some("Built up across the year")
+    );
+}

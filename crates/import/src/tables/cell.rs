@@ -95,6 +95,15 @@ pub fn not_due(text: &str) -> Option<Option<goldthread_domain::Frequency>> {
     })
 }
 
+/// A yes/no mark: `Y`, `N`, `Yes`, `No`, `✓`, `✔`. (`G`, `R` and `A` are
+/// red/amber/green, not marks.)
+pub fn is_flag(text: &str) -> bool {
+    matches!(
+        text.trim().to_ascii_lowercase().as_str(),
+        "y" | "n" | "yes" | "no" | "✓" | "✔" | "✗" | "✘"
+    )
+}
+
 /// A column of how often a figure is collected: `Monthly`, `Quarterly`,
 /// `Annually`, `Financial year`.
 pub fn is_frequency(text: &str) -> bool {

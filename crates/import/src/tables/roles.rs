@@ -175,6 +175,8 @@ pub struct Profile {
     pub posts: usize,
     /// How often: `Monthly`, `Annually`, `Financial year`.
     pub frequencies: usize,
+    /// Yes/no marks: `Y`, `N`, `Yes`, `✓`.
+    pub flags: usize,
     /// Cells of more than eight words.
     pub prose: usize,
     pub distinct: usize,
@@ -206,7 +208,9 @@ impl Profile {
                 p.percents += usize::from(f.percent);
                 continue;
             }
-            if cell::rag(text).is_some() {
+            if cell::is_flag(text) {
+                p.flags += 1;
+            } else if cell::rag(text).is_some() {
                 p.rags += 1;
             } else if cell::direction(text).is_some() {
                 p.directions += 1;
@@ -244,6 +248,7 @@ impl Profile {
             - self.area_codes
             - self.posts
             - self.frequencies
+            - self.flags
     }
 }
 
@@ -709,6 +714,10 @@ fn content_role(p: &Profile) -> Option<(ColumnRole, String)> {
     let said = |k: usize, what: &str| format!("{k} of {n} cells are {what}");
     if p.mostly(p.figures) {
         return Some((ColumnRole::Value(None), said(p.figures, "figures")));
+    }
+    // "Reported to the county: Y": a mark, neither a name nor commentary.
+    if p.mostly(p.flags) {
+        return Some((ColumnRole::Ignore, said(p.flags, "yes/no marks")));
     }
     if p.mostly(p.rags) {
         return Some((
