@@ -467,3 +467,27 @@ fn a_column_of_yes_no_marks_is_left_out_of_the_commentary() {
         Some("Built up across the year")
     );
 }
+
+#[test]
+fn an_action_list_printed_one_field_a_line_is_read_as_its_table() {
+    // A table flattened by its PDF or web page: each action a block of
+    // lines, code first, a blank line between actions.
+    check(
+        "action-plan.txt",
+        "Strategic Plan Action Plan: progress April to November 2011\n\
+         Objective 1. A transport network that supports the local economy\n\
+         \n\
+         OUT 001.01\n\
+         Deliver an integrated transport strategy\n\
+         Head of Planning\n\
+         The transport modelling was presented to Members at a workshop in March 2011 and published for consultation.\n\
+         \n\
+         OUT 001.02\n\
+         Implement an infrastructure delivery plan\n\
+         Head of Planning\n\
+         A draft infrastructure delivery schedule was consulted on from 2 September to 14 October 2011.\n",
+        None,
+        "Deliver an integrated transport strategy | Head of Planning | - | on_track | \n\
+         Implement an infrastructure delivery plan | Head of Planning | - | on_track | ",
+    );
+}
