@@ -491,3 +491,17 @@ fn an_action_list_printed_one_field_a_line_is_read_as_its_table() {
          Implement an infrastructure delivery plan | Head of Planning | - | on_track | ",
     );
 }
+
+#[test]
+fn a_file_name_giving_the_year_as_four_figures_dates_the_figures() {
+    // The council's own file name: "… Update Quarter 1 1819".
+    check(
+        "Appendix 1 Key Performance Indicator Update Quarter 1 1819.txt",
+        "Performance Summary\n\
+         This is the quarter 1 performance update on the Council's Strategic Plan 2015-20.\n\
+         Performance Indicator\tValue\tTarget\tStatus\n\
+         Fly tips resulting in enforcement action (%)\t61.1%\t50%\tGreen\n",
+        None,
+        "|Fly tips resulting in enforcement action (%): 2018/19=/50 2018/19 Q1=61.1[green]",
+    );
+}

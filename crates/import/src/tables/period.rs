@@ -271,7 +271,7 @@ fn quarter_of_year(text: &str) -> Option<PeriodRef> {
     if letters > "quarter".len() + 3 {
         return None;
     }
-    match fy_in(text) {
+    match fy_in(text).or_else(|| compact_fy_in(text)) {
         Some(fy) => Some(PeriodRef::Fixed(Period::Quarter(fy, q))),
         None if !text
             .chars()
@@ -281,6 +281,19 @@ fn quarter_of_year(text: &str) -> Option<PeriodRef> {
         }
         None => None,
     }
+}
+
+/// A financial year written as four figures, "1819" or "2324" (the two
+/// years' last two digits run together, as file names and short headings
+/// give them). Only read beside a quarter: alone, four figures are a number.
+fn compact_fy_in(text: &str) -> Option<FinancialYear> {
+    text.split(|c: char| !c.is_ascii_digit())
+        .filter(|w| w.len() == 4)
+        .find_map(|w| {
+            let first: i32 = w[..2].parse().ok()?;
+            let second: i32 = w[2..].parse().ok()?;
+            (second == (first + 1) % 100).then(|| FinancialYear::starting(2000 + first))?
+        })
 }
 
 /// A financial year anywhere in the text: "2024/25", "2018-19", "24/25".
@@ -444,7 +457,8 @@ fn calendar_year(text: &str) -> Option<i32> {
 pub fn reporting_period(text: &str) -> Option<Period> {
     let lower = text.to_ascii_lowercase().replace(['_', '.'], " ");
     let fy = fy_in(&lower);
-    if let (Some(fy), Some(q)) = (fy, dates::quarter_in(&lower.replace('-', " "))) {
+    let quarter = dates::quarter_in(&lower.replace('-', " "));
+    if let (Some(fy), Some(q)) = (fy.or_else(|| compact_fy_in(&lower)), quarter) {
         return Some(Period::Quarter(fy, q));
     }
     if let Some(date) = dates::exact_date(text) {
@@ -520,6 +534,7 @@ mod tests {
                 "H1 2024/25",
                 Some(PeriodRef::Fixed(Period::Half(fy(2024), 1))),
             ),
+            ("Q1 2324", q(2023, 1)),
             ("Last Year", Some(PeriodRef::YearEarlier)),
             ("Same period last year", Some(PeriodRef::YearEarlier)),
             ("Previous year outturn", Some(PeriodRef::PreviousYear)),
@@ -592,6 +607,12 @@ mod tests {
             ("Position as at 30 September 2013", q(2013, 2)),
             ("Performance 2019/20", Some(Period::Year(fy(2019)))),
             ("Performance report", None),
+            (
+                "Appendix 1 Key Performance Indicator Update Quarter 1 1819",
+                q(2018, 1),
+            ),
+            ("Q3 KPIs 2324.xlsx", q(2023, 3)),
+            ("Visitors 1819", None),
         ] {
             assert_eq!(reporting_period(text), expected, "{text}");
         }
