@@ -574,6 +574,14 @@ mod tests {
             PeriodRef::PreviousYear.resolve(Some(q3)),
             Some(Period::Year(fy(2023)))
         );
+        // A printed mapping names them so it reads them back.
+        for p in [
+            PeriodRef::YearEarlier,
+            PeriodRef::WholeYear,
+            PeriodRef::PreviousYear,
+        ] {
+            assert_eq!(PeriodRef::parse_mapping(&p.describe()), Some(p));
+        }
         assert_eq!(
             PeriodRef::Previous.resolve(Some(q3)),
             Some(Period::Quarter(fy(2024), Quarter::Q2))
