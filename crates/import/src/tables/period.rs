@@ -283,17 +283,26 @@ fn quarter_of_year(text: &str) -> Option<PeriodRef> {
     }
 }
 
-/// A financial year written as four figures, "1819" or "2324" (the two
-/// years' last two digits run together, as file names and short headings
-/// give them). Only read beside a quarter: alone, four figures are a number.
+/// A financial year written with its years run together, as file names
+/// and short headings give them: "1819", "201819", "20182019". Only read
+/// beside a quarter: alone, such figures are a number.
 fn compact_fy_in(text: &str) -> Option<FinancialYear> {
-    text.split(|c: char| !c.is_ascii_digit())
-        .filter(|w| w.len() == 4)
-        .find_map(|w| {
-            let first: i32 = w[..2].parse().ok()?;
-            let second: i32 = w[2..].parse().ok()?;
-            (second == (first + 1) % 100).then(|| FinancialYear::starting(2000 + first))?
-        })
+    text.split(|c: char| !c.is_ascii_digit()).find_map(|w| {
+        let (start, end) = match w.len() {
+            4 => (
+                2000 + w[..2].parse::<i32>().ok()?,
+                w[2..].parse::<i32>().ok()?,
+            ),
+            6 => (w[..4].parse::<i32>().ok()?, w[4..].parse::<i32>().ok()?),
+            8 => (
+                w[..4].parse::<i32>().ok()?,
+                w[4..].parse::<i32>().ok()? % 100,
+            ),
+            _ => return None,
+        };
+        (end == (start + 1) % 100 && (1990..=2100).contains(&start))
+            .then(|| FinancialYear::starting(start))?
+    })
 }
 
 /// A financial year anywhere in the text: "2024/25", "2018-19", "24/25".
@@ -620,9 +629,16 @@ mod tests {
                 q(2018, 1),
             ),
             ("Q3 KPIs 2324.xlsx", q(2023, 3)),
+            (
+                "Enc. 1 for 201819 Key Performance Indicators Update Quarter 3",
+                q(2018, 3),
+            ),
+            ("Q2 20232024", q(2023, 2)),
             ("Visitors 1819", None),
         ] {
             assert_eq!(reporting_period(text), expected, "{text}");
         }
+        assert_eq!(compact_fy_in("20230930"), None);
+        assert_eq!(compact_fy_in("202304"), None);
     }
 }
