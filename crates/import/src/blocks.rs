@@ -123,3 +123,96 @@ pub fn fields_as_rows(blocks: &mut [Block<'_>]) {
         i = i.max(start + 1);
     }
 }
+
+/// Action lists printed one field a line, a blank line between actions
+/// (a table flattened by its PDF or web page):
+///
+/// ```text
+/// OUT 001.01
+/// Deliver an integrated transport strategy
+/// Head of Planning
+/// The transport modelling was presented to Members in March 2011 …
+/// ```
+///
+/// Two or more such records in a row, each a code alone on its first line,
+/// then the same number (two to five) of lines, one of them a sentence,
+/// become rows of cells, one after the other, for the table reader to read
+/// by their cells.
+pub fn records_as_rows(blocks: &mut [Block<'_>]) {
+    let mut i = 0;
+    while i < blocks.len() {
+        let mut records: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut at = i;
+        while let Some(record) = record_at(blocks, at) {
+            let same_shape = records.first().is_none_or(|r| r.len() == record.len());
+            if !same_shape {
+                break;
+            }
+            at = record.end;
+            while matches!(blocks.get(at), Some(Block::Blank)) {
+                at += 1;
+            }
+            records.push(record);
+        }
+        if records.len() < 2 {
+            i += 1;
+            continue;
+        }
+        let span = records[0].start..at;
+        let rows: Vec<Block<'_>> = records
+            .iter()
+            .map(|r| {
+                let mut place = Place::default();
+                let cells = blocks[r.clone()]
+                    .iter_mut()
+                    .enumerate()
+                    .filter_map(|(n, b)| match b {
+                        Block::Text { text, place: p } => {
+                            if n == 0 {
+                                place = std::mem::take(p);
+                            }
+                            Some(std::mem::take(text))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                Block::Row { cells, place }
+            })
+            .collect();
+        // The rows side by side at the start, so they make one table.
+        let count = rows.len();
+        for (slot, row) in blocks[span.clone()].iter_mut().zip(rows) {
+            *slot = row;
+        }
+        for slot in &mut blocks[span.start + count..span.end] {
+            *slot = Block::Blank;
+        }
+        i = span.end;
+    }
+}
+
+/// The lines of one record starting at `at`: a code alone, then two to five
+/// lines of text, one of them more than eight words, up to a blank line.
+fn record_at(blocks: &[Block<'_>], at: usize) -> Option<std::ops::Range<usize>> {
+    let Some(Block::Text { text, .. }) = blocks.get(at) else {
+        return None;
+    };
+    if !crate::tables::cell::is_code(text) {
+        return None;
+    }
+    if at > 0 && !matches!(blocks[at - 1], Block::Blank) {
+        return None;
+    }
+    let mut end = at + 1;
+    let mut sentence = false;
+    while let Some(Block::Text { text, .. }) = blocks.get(end) {
+        if end - at > 5 || crate::tables::cell::is_code(text) {
+            return None;
+        }
+        sentence |= text.split_whitespace().count() > 8;
+        end += 1;
+    }
+    let lines = end - at - 1;
+    ((2..=5).contains(&lines) && sentence && matches!(blocks.get(end), None | Some(Block::Blank)))
+        .then_some(at..end)
+}

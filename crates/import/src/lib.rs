@@ -245,6 +245,7 @@ pub fn read_document_with(
         limits::check_blocks(file_name, &blocks, limits)?;
         budget.check(file_name, "reading the file")?;
         blocks::fields_as_rows(&mut blocks);
+        blocks::records_as_rows(&mut blocks);
         let read = read_blocks(file_name, &blocks, notes, options);
         budget.check(file_name, "recognising its tables")?;
         Ok::<_, ImportError>(read)
@@ -299,6 +300,7 @@ pub fn read_text(file_name: &str, text: &str) -> Result<PlanDocument, ImportErro
     let options = ReadOptions::default();
     let mut blocks = text::blocks(text);
     blocks::fields_as_rows(&mut blocks);
+    blocks::records_as_rows(&mut blocks);
     Ok(read_blocks(file_name, &blocks, Vec::new(), &options).0)
 }
 

@@ -309,3 +309,199 @@ fn every_table_is_reported_with_its_columns_roles_whoever_read_it() {
     assert_eq!(mapping.tables.len(), 1);
     assert_eq!(mapping.tables[0].headings[0], "Indicator");
 }
+
+#[test]
+fn year_end_and_previous_year_columns_are_the_years_figures() {
+    check(
+        "annual-pis.txt",
+        "Annual Performance Indicators 2023/24\n\
+         Indicator\tTarget\tQ1\tQ2\tQ3\tQ4\tYr end total / average\tPrevious year outturn\n\
+         Sundry debt collected (%)\t90%\t55%\t84.54%\t78.24%\t90.09%\t90.09%\t88%\n",
+        None,
+        "|Sundry debt collected (%): 2022/23=88 2023/24=90.09/90 2023/24 Q1=55 2023/24 Q2=84.54 2023/24 Q3=78.24 2023/24 Q4=90.09",
+    );
+}
+
+#[test]
+fn last_year_is_the_same_quarter_a_year_earlier_not_the_last_quarter() {
+    check(
+        "kpi-update.txt",
+        "Key Performance Indicator Update Quarter 1 2018/19\n\
+         Performance Indicator\tValue\tTarget\tLast Year\tLast Quarter\n\
+         Fly tips resulting in enforcement action (%)\t61.1%\t50%\t48%\t55%\n",
+        None,
+        "|Fly tips resulting in enforcement action (%): 2017/18 Q1=48 2017/18 Q4=55 2018/19=/50 2018/19 Q1=61.1",
+    );
+}
+
+#[test]
+fn figures_written_in_days_and_a_standard_in_days_beside_percentages() {
+    let text = "Service standards 2023/24\n\
+                Indicator\tTarget\tQ1\tQ2\n\
+                Average days to pay an invoice\t14 days\t10.93 days\t9.80 days\n\
+                Complaints answered within 7 working days (%)\t7 working days\t100%\t90%\n";
+    // The percentages are not compared with 7: the target is the standard.
+    check(
+        "standards.txt",
+        text,
+        None,
+        "|Average days to pay an invoice: 2023/24=/14 2023/24 Q1=10.93 2023/24 Q2=9.8\n\
+         |Complaints answered within 7 working days (%): 2023/24=/7 working days 2023/24 Q1=100 2023/24 Q2=90",
+    );
+    let read =
+        read_document_with("standards.txt", text.as_bytes(), &ReadOptions::default()).unwrap();
+    let units: Vec<&str> = read.document.plans[0]
+        .indicators
+        .iter()
+        .map(|i| i.unit.as_str())
+        .collect();
+    assert_eq!(units, ["days", "percent"]);
+}
+
+#[test]
+fn a_column_of_how_often_is_the_frequency_whatever_its_heading_says() {
+    let text = "Performance indicators 2023/24\n\
+                Indicator\tTarget\tTime period to achieve target\tQ1\tQ2\n\
+                Invoices paid within 30 days (%)\t90%\tMonthly\t95.65%\t97.15%\n\
+                Full plans decided within 8 weeks (%)\t100%\tAnnually\t100%\t100%\n";
+    check(
+        "pis.txt",
+        text,
+        None,
+        "|Invoices paid within 30 days (%): 2023/24=/90 2023/24 Q1=95.65 2023/24 Q2=97.15\n\
+         |Full plans decided within 8 weeks (%): 2023/24=/100 2023/24 Q1=100 2023/24 Q2=100",
+    );
+    let read = read_document_with("pis.txt", text.as_bytes(), &ReadOptions::default()).unwrap();
+    let frequencies: Vec<Option<&str>> = read.document.plans[0]
+        .indicators
+        .iter()
+        .map(|i| i.frequency.map(|f| f.as_str()))
+        .collect();
+    assert_eq!(frequencies, [Some("monthly"), Some("annual")]);
+    assert_eq!(read.tables[0].columns[2].role, "frequency");
+}
+
+#[test]
+fn figures_named_in_a_second_heading_row_under_their_quarter() {
+    let text = "Corporate Services Q3 Performance\n\
+                Performance Indicator\tQ3 2023/24\t\t\t\n\
+                \tValue\tTarget\tStatus\tShort Trend (Last Quarter)\n\
+                Council Tax collected (%)\t81.50%\t82.42%\tAmber\t↑\n\
+                Vacant commercial space (%)\tAnnual Indicator\t\t\t\n";
+    // "Annual Indicator" says no figure is due this quarter: not a value.
+    check(
+        "corporate-services.txt",
+        text,
+        None,
+        "|Council Tax collected (%): 2023/24 Q3=81.5/82.42[amber]\n\
+         |Vacant commercial space (%):",
+    );
+    let read = read_document_with(
+        "corporate-services.txt",
+        text.as_bytes(),
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    let vacant = &read.document.plans[0].indicators[1];
+    assert_eq!(vacant.frequency.map(|f| f.as_str()), Some("annual"));
+}
+
+#[test]
+fn an_action_table_whose_heading_row_is_not_there_is_read_by_its_cells() {
+    // An appendix page that starts mid-table: code, action, lead, progress.
+    check(
+        "action-plan.txt",
+        "Strategic Plan Action Plan: progress April to November 2011\n\
+         Objective 1. A transport network that supports the local economy\n\
+         OUT 001.01\tDeliver an integrated transport strategy\tHead of Planning\tThe transport modelling was presented to Members at a workshop in March 2011 and published for consultation.\n\
+         OUT 001.02\tImplement an infrastructure delivery plan\tHead of Planning\tA draft infrastructure delivery schedule was consulted on from 2 September to 14 October 2011.\n",
+        None,
+        "Deliver an integrated transport strategy | Head of Planning | - | on_track | \n\
+         Implement an infrastructure delivery plan | Head of Planning | - | on_track | ",
+    );
+}
+
+#[test]
+fn a_target_written_with_the_date_it_is_due_by_is_its_figure() {
+    check(
+        "pis.txt",
+        "Performance indicators 2023/24\n\
+         Indicator\tTarget\tQ1\tQ2\n\
+         Calls lost (%)\t5% by March 2024\t3.6%\t2.8%\n",
+        None,
+        "|Calls lost (%): 2023/24=/5 2023/24 Q1=3.6 2023/24 Q2=2.8",
+    );
+}
+
+#[test]
+fn years_over_actual_and_target_in_a_second_heading_row() {
+    // "2010/11" is a financial year, not November 2010; the row beneath
+    // the years says which columns are actuals and which targets.
+    check(
+        "service-standards.txt",
+        "Service standards – local performance indicators\n\
+         Performance Indicators\tLPI\t2010/11\t2011/12\t2012/13\t2012/13\t2013/14\n\
+         \t\tActual\tActual\tTarget\tActual\tTarget\n\
+         Average time to process new claims (days)\tLPI0538\t15\t18.30\t18\t16.18\t18\n",
+        None,
+        "LPI0538|Average time to process new claims (days): 2010/11=15 2011/12=18.3 2012/13=16.18/18 2013/14=/18",
+    );
+}
+
+#[test]
+fn a_column_of_yes_no_marks_is_left_out_of_the_commentary() {
+    let text = "Performance indicators Q1 2023/24\n\
+                Indicator\tReported to the county\tQ1\tRAG\tComments\n\
+                Council tax collected (%)\tY\t35.88%\tGreen\tBuilt up across the year\n\
+                Sundry debt collected (%)\t\t55%\tRed\t\n\
+                Business rates collected (%)\tY\t33.74%\tGreen\t\n";
+    let read = read_document_with("pis.txt", text.as_bytes(), &ReadOptions::default()).unwrap();
+    assert_eq!(
+        read.tables[0].columns[1].role, "ignore",
+        "{:?}",
+        read.tables[0].columns[1]
+    );
+    let council_tax = &read.document.plans[0].indicators[0];
+    assert_eq!(
+        council_tax.measurements[0].note.as_deref(),
+        Some("Built up across the year")
+    );
+}
+
+#[test]
+fn an_action_list_printed_one_field_a_line_is_read_as_its_table() {
+    // A table flattened by its PDF or web page: each action a block of
+    // lines, code first, a blank line between actions.
+    check(
+        "action-plan.txt",
+        "Strategic Plan Action Plan: progress April to November 2011\n\
+         Objective 1. A transport network that supports the local economy\n\
+         \n\
+         OUT 001.01\n\
+         Deliver an integrated transport strategy\n\
+         Head of Planning\n\
+         The transport modelling was presented to Members at a workshop in March 2011 and published for consultation.\n\
+         \n\
+         OUT 001.02\n\
+         Implement an infrastructure delivery plan\n\
+         Head of Planning\n\
+         A draft infrastructure delivery schedule was consulted on from 2 September to 14 October 2011.\n",
+        None,
+        "Deliver an integrated transport strategy | Head of Planning | - | on_track | \n\
+         Implement an infrastructure delivery plan | Head of Planning | - | on_track | ",
+    );
+}
+
+#[test]
+fn a_file_name_giving_the_year_as_four_figures_dates_the_figures() {
+    // The council's own file name: "… Update Quarter 1 1819".
+    check(
+        "Appendix 1 Key Performance Indicator Update Quarter 1 1819.txt",
+        "Performance Summary\n\
+         This is the quarter 1 performance update on the Council's Strategic Plan 2015-20.\n\
+         Performance Indicator\tValue\tTarget\tStatus\n\
+         Fly tips resulting in enforcement action (%)\t61.1%\t50%\tGreen\n",
+        None,
+        "|Fly tips resulting in enforcement action (%): 2018/19=/50 2018/19 Q1=61.1[green]",
+    );
+}

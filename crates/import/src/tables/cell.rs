@@ -4,7 +4,130 @@
 
 use goldthread_domain::status::Rag;
 
-pub use goldthread_domain::{Figure, parse_figure as figure};
+pub use goldthread_domain::Figure;
+
+/// A figure as a data table's cell gives it: `72%`, `1,250`, `£3.4m`, and
+/// a figure with its unit of time written after it (`10.93 days`, `14
+/// working days`, `3 weeks`), which councils print in their returns.
+pub fn figure(text: &str) -> Option<Figure> {
+    goldthread_domain::parse_figure(text).or_else(|| {
+        time_unit_split(text).and_then(|(number, _)| goldthread_domain::parse_figure(number))
+    })
+}
+
+/// A target as councils write it: a figure, or a figure with the date it
+/// is due by (`5% by March 2024`, `95% by 31/03/2025`); the date is the
+/// target's period, which its column gives.
+pub fn target_figure(text: &str) -> Option<Figure> {
+    figure(text).or_else(|| {
+        let (number, date) = text.split_once(" by ")?;
+        let date = date.trim();
+        (crate::dates::exact_date(date).is_some() || super::period::read(date).is_some())
+            .then(|| figure(number))
+            .flatten()
+    })
+}
+
+/// Whether the cell's figure is counted in days (`10.93 days`, `14 working
+/// days`): the indicator's unit.
+pub fn in_days(text: &str) -> bool {
+    time_unit_split(text).is_some_and(|(_, unit)| unit.contains("day"))
+}
+
+/// `10.93 days` → (`10.93`, `days`): a number and a unit of time, nothing else.
+fn time_unit_split(text: &str) -> Option<(&str, &str)> {
+    const UNITS: &[&str] = &[
+        "working days",
+        "calendar days",
+        "days",
+        "day",
+        "weeks",
+        "week",
+        "wks",
+        "hours",
+        "hour",
+        "hrs",
+        "minutes",
+        "mins",
+        "min",
+        "seconds",
+        "secs",
+        "months",
+        "month",
+    ];
+    let t = text.trim();
+    if t.len() > 40 || !t.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    let split = t.find(|c: char| c.is_ascii_alphabetic())?;
+    let (number, unit) = t.split_at(split);
+    let unit_lower = unit.trim().to_ascii_lowercase();
+    let unit = UNITS.iter().find(|u| **u == unit_lower)?;
+    Some((number.trim(), unit))
+}
+
+/// A cell saying no figure is due this period (`Annual Indicator`,
+/// `Reported annually`, `Not due`), with how often one is when it says.
+pub fn not_due(text: &str) -> Option<Option<goldthread_domain::Frequency>> {
+    use goldthread_domain::Frequency;
+    let t = text.trim();
+    if t.len() > 40 {
+        return None;
+    }
+    let t = t.trim_end_matches('.').to_ascii_lowercase();
+    Some(match t.as_str() {
+        "annual indicator" | "annual measure" | "annual kpi" | "annual pi" | "annual figure"
+        | "reported annually" | "annual only" | "measured annually" | "collected annually" => {
+            Some(Frequency::Annual)
+        }
+        "half yearly indicator" | "reported half yearly" | "reported six monthly" => {
+            Some(Frequency::HalfYearly)
+        }
+        "quarterly indicator" | "reported quarterly" => Some(Frequency::Quarterly),
+        "not due"
+        | "not yet due"
+        | "not due this quarter"
+        | "not due this period"
+        | "not reported this quarter"
+        | "not reported this period"
+        | "data not due" => None,
+        _ => return None,
+    })
+}
+
+/// A yes/no mark: `Y`, `N`, `Yes`, `No`, `✓`, `✔`. (`G`, `R` and `A` are
+/// red/amber/green, not marks.)
+pub fn is_flag(text: &str) -> bool {
+    matches!(
+        text.trim().to_ascii_lowercase().as_str(),
+        "y" | "n" | "yes" | "no" | "✓" | "✔" | "✗" | "✘"
+    )
+}
+
+/// A column of how often a figure is collected: `Monthly`, `Quarterly`,
+/// `Annually`, `Financial year`.
+pub fn is_frequency(text: &str) -> bool {
+    matches!(
+        text.trim().to_ascii_lowercase().as_str(),
+        "monthly"
+            | "quarterly"
+            | "annually"
+            | "annual"
+            | "yearly"
+            | "weekly"
+            | "daily"
+            | "half yearly"
+            | "half-yearly"
+            | "six monthly"
+            | "6 monthly"
+            | "bi-annually"
+            | "biannually"
+            | "termly"
+            | "financial year"
+            | "calendar year"
+            | "academic year"
+    )
+}
 
 /// Cells that say "no figure": `-`, `n/a`, `..`, `*`, `TBC`, `null`.
 pub fn is_placeholder(text: &str) -> bool {
@@ -196,5 +319,28 @@ mod tests {
         assert!(!is_code("Customer satisfaction") && !is_code("2019-20") && !is_code("Q1 2024"));
         assert!(is_area_code("E06000005") && !is_area_code("E0600000"));
         assert!(is_area_name("Allerdale District Council") && !is_area_name("Leeds"));
+        assert_eq!(figure("10.93 days").map(|f| f.value), Some(10.93));
+        assert_eq!(figure("14 working days").map(|f| f.value), Some(14.0));
+        assert!(in_days("7 working days") && !in_days("3 weeks") && !in_days("72%"));
+        assert_eq!(figure("5% by March 2024"), None);
+        assert_eq!(
+            target_figure("5% by March 2024").map(|f| f.value),
+            Some(5.0)
+        );
+        assert_eq!(
+            target_figure("95% by 31/03/2025").map(|f| f.value),
+            Some(95.0)
+        );
+        assert_eq!(target_figure("5% by weight"), None);
+        assert_eq!(figure("3 of 4 done"), None);
+        assert_eq!(
+            not_due("Annual Indicator"),
+            Some(Some(goldthread_domain::Frequency::Annual))
+        );
+        assert_eq!(not_due("Not due"), Some(None));
+        assert_eq!(not_due("Not yet available"), None);
+        assert!(
+            is_frequency("Monthly") && is_frequency("Financial year") && !is_frequency("Housing")
+        );
     }
 }

@@ -51,8 +51,15 @@ impl Table {
 /// Every run of rows in the blocks, as a table with its first row (or two)
 /// as headings. Runs that cannot be tables (one row) are left out.
 /// `wants` decides from the first row and the merged headings whether a
-/// table is worth reading.
-pub fn tables(blocks: &[Block<'_>], wants: impl Fn(&[String], &[String]) -> bool) -> Vec<Table> {
+/// table is worth reading; `headerless`, for a run `wants` passes over,
+/// whether its first row (at that block) is already data (a table whose
+/// heading row was never printed): its columns are then known by their
+/// cells alone.
+pub fn tables(
+    blocks: &[Block<'_>],
+    wants: impl Fn(&[String], &[String]) -> bool,
+    headerless: impl Fn(&[String], usize) -> bool,
+) -> Vec<Table> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < blocks.len() {
@@ -73,7 +80,7 @@ pub fn tables(blocks: &[Block<'_>], wants: impl Fn(&[String], &[String]) -> bool
                 _ => break,
             }
         }
-        if let Some(table) = table(blocks, start..end, &wants) {
+        if let Some(table) = table(blocks, start..end, &wants, &headerless) {
             out.push(table);
         }
         i = end.max(i + 1);
@@ -95,6 +102,7 @@ fn table(
     blocks: &[Block<'_>],
     span: Range<usize>,
     wants: &impl Fn(&[String], &[String]) -> bool,
+    headerless: &impl Fn(&[String], usize) -> bool,
 ) -> Option<Table> {
     let (first, place) = row_cells(&blocks[span.start])?;
     let place = place.clone();
@@ -110,7 +118,23 @@ fn table(
     // Most runs are tables the plan reader reads: decided on the headings
     // alone, before the body is copied.
     if !wants(&first, &headings) {
-        return None;
+        let rows = blocks[span.clone()]
+            .iter()
+            .filter(|b| matches!(b, Block::Row { .. }))
+            .count();
+        if rows < 2 || !headerless(&first, span.start) {
+            return None;
+        }
+        let width = blocks[span.clone()]
+            .iter()
+            .filter_map(|b| match b {
+                Block::Row { cells, .. } => Some(cells.len()),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0);
+        headings = vec![String::new(); width];
+        body_start = span.start;
     }
     let mut rows = Vec::new();
     for block in &blocks[body_start..span.end] {
@@ -163,15 +187,39 @@ fn table(
 fn is_sub_heading(top: &[String], second: &[String]) -> bool {
     let gaps_top = top.iter().filter(|c| c.is_empty()).count();
     let filled: Vec<&String> = second.iter().filter(|c| !c.is_empty()).collect();
-    gaps_top > 0
-        && !filled.is_empty()
+    !filled.is_empty()
         && second.first().is_none_or(String::is_empty)
         && filled
             .iter()
             .all(|c| super::cell::figure(c).is_none() && c.len() <= 40)
-        && filled
-            .iter()
-            .any(|c| super::period::read(c).is_some() || super::roles::heading_role(c).is_some())
+        && ((gaps_top > 0
+            && filled.iter().any(|c| {
+                super::period::read(c).is_some() || super::roles::heading_role(c).is_some()
+            }))
+            || figures_under_periods(top, second))
+}
+
+/// "Actual | Target | Actual" under "2014/15 | 2014/15 | 2015/16": a second
+/// row saying which figures each period's columns hold, under a first row
+/// with no gaps to fill.
+fn figures_under_periods(top: &[String], second: &[String]) -> bool {
+    use super::roles::ColumnRole;
+    let mut under = 0;
+    for (c, lower) in second.iter().enumerate() {
+        if lower.is_empty() {
+            continue;
+        }
+        let upper = top.get(c).map_or("", String::as_str);
+        let figures = matches!(
+            super::roles::heading_role(lower),
+            Some(ColumnRole::Value(None) | ColumnRole::Target(None) | ColumnRole::Status(None))
+        );
+        if !figures || super::period::read(upper).is_none() {
+            return false;
+        }
+        under += 1;
+    }
+    under >= 2
 }
 
 /// Headings of two rows as one: a spanning heading is carried over the

@@ -261,6 +261,53 @@ fn more_than_the_plan_reader_sees(header: &crate::header::Header, headings: &[St
         || (figures_for_periods >= 2 && !header.has(Role::Due) && !header.has(Role::Lead))
 }
 
+/// Where the document's first heading row the plan reader knows is (the
+/// end of the blocks when there is none).
+fn first_plan_heading_row(blocks: &[Block<'_>]) -> usize {
+    blocks
+        .iter()
+        .position(|b| match b {
+            Block::Row { cells, .. } => {
+                let cells: Vec<String> = cells
+                    .iter()
+                    .map(|c| crate::cells::clean(c).into_owned())
+                    .collect();
+                crate::header::recognise(&cells).is_some()
+            }
+            _ => false,
+        })
+        .unwrap_or(blocks.len())
+}
+
+/// A row that is an action as councils list them, not headings: a code
+/// first ("OUT 001.01", "KA.3"), then at least two more cells, one of them a
+/// sentence (the progress or description).
+fn looks_like_an_action_record(cells: &[String]) -> bool {
+    let filled: Vec<&String> = cells.iter().filter(|c| !c.trim().is_empty()).collect();
+    filled.len() >= 3
+        && cells.first().is_some_and(|c| cell::is_code(c))
+        && filled.iter().any(|c| c.split_whitespace().count() > 8)
+}
+
+/// An indicator table whose second heading row names its figures ("Value |
+/// Target | Status" under "Q3 2023/24"): the plan reader sees the first row
+/// only, and would take the second for an indicator. Action tables (with a
+/// lead or due date) keep their two heading rows with the plan reader.
+fn second_heading_row_of_figures(first: &[String], headings: &[String]) -> bool {
+    use crate::header::Role;
+    use roles::ColumnRole;
+    headings != first
+        && crate::header::recognise(first)
+            .is_some_and(|h| h.is_indicator_table() && !h.has(Role::Lead) && !h.has(Role::Due))
+        && headings.iter().zip(first).any(|(merged, top)| {
+            merged != top
+                && matches!(
+                    roles::heading_role(merged),
+                    Some(ColumnRole::Value(_) | ColumnRole::Target(_) | ColumnRole::Status(_))
+                )
+        })
+}
+
 pub fn read_tables(file_name: &str, blocks: &[Block<'_>], options: &ReadOptions) -> TablesRead {
     let mapping = options.mapping.as_ref();
     // The plan reader sees the first row alone: when it takes that as its
@@ -268,10 +315,23 @@ pub fn read_tables(file_name: &str, blocks: &[Block<'_>], options: &ReadOptions)
     let wants = |first: &[String], headings: &[String]| {
         mapping.is_some_and(|m| m.knows(headings))
             || (may_be_headings(headings)
-                && crate::header::recognise(first)
-                    .is_none_or(|h| more_than_the_plan_reader_sees(&h, first)))
+                && (crate::header::recognise(first)
+                    .is_none_or(|h| more_than_the_plan_reader_sees(&h, first))
+                    || second_heading_row_of_figures(first, headings)))
     };
-    let tables = find::tables(blocks, wants);
+    // A run whose first row is a record ("OUT 001.01 | Deliver … | Head of
+    // Planning | The strategy was …"), not headings: read by its cells.
+    // Not when a heading row the plan reader knows came before: the run
+    // goes on its table after a page break, and the plan reader reads it.
+    let first_plan_header = std::cell::OnceCell::new();
+    let headerless = |first: &[String], at: usize| {
+        mapping.is_none()
+            && !may_be_headings(first)
+            && crate::header::recognise(first).is_none()
+            && looks_like_an_action_record(first)
+            && *first_plan_header.get_or_init(|| first_plan_heading_row(blocks)) >= at
+    };
+    let tables = find::tables(blocks, wants, headerless);
     let mut out = TablesRead::default();
     let text_kpis = kpi_text::read(blocks, None);
     if tables.is_empty() && text_kpis.is_empty() {
@@ -312,6 +372,11 @@ pub fn read_tables(file_name: &str, blocks: &[Block<'_>], options: &ReadOptions)
         });
         let kind = read::kind(&guesses);
         if kind == TableKind::NotRead && !mapped {
+            continue;
+        }
+        // Without headings only a row per action is read: undated figures
+        // would be dropped anyway, and the plan reader reads the rest.
+        if table.headings.iter().all(String::is_empty) && kind != TableKind::Actions {
             continue;
         }
         let filled = match kind {

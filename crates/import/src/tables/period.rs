@@ -23,6 +23,14 @@ pub enum PeriodRef {
     Current,
     /// "Previous", "Last quarter": the period before it.
     Previous,
+    /// "Last year", "Same period last year": the document's period a year
+    /// earlier (the comparison councils make against seasonal figures).
+    YearEarlier,
+    /// "Year end", "Yr end total": the whole of the document's financial year.
+    WholeYear,
+    /// "Last year's outturn", "Previous year end": the financial year before
+    /// the document's.
+    PreviousYear,
 }
 
 impl PeriodRef {
@@ -43,6 +51,9 @@ impl PeriodRef {
             }
             PeriodRef::Current => context,
             PeriodRef::Previous => context.map(Period::previous),
+            PeriodRef::YearEarlier => context.map(Period::year_earlier),
+            PeriodRef::WholeYear => context.map(|p| Period::Year(p.financial_year())),
+            PeriodRef::PreviousYear => context.map(|p| Period::Year(p.financial_year().previous())),
         }
     }
 
@@ -54,6 +65,9 @@ impl PeriodRef {
             PeriodRef::Month(m) => MONTHS[(m as usize).saturating_sub(1) % 12].to_string(),
             PeriodRef::Current => "current".into(),
             PeriodRef::Previous => "previous".into(),
+            PeriodRef::YearEarlier => "year earlier".into(),
+            PeriodRef::WholeYear => "year".into(),
+            PeriodRef::PreviousYear => "previous year".into(),
         }
     }
 
@@ -63,6 +77,9 @@ impl PeriodRef {
         match text.trim().to_ascii_lowercase().as_str() {
             "current" | "latest" => Some(PeriodRef::Current),
             "previous" => Some(PeriodRef::Previous),
+            "year earlier" => Some(PeriodRef::YearEarlier),
+            "year" => Some(PeriodRef::WholeYear),
+            "previous year" => Some(PeriodRef::PreviousYear),
             _ => text
                 .parse()
                 .ok()
@@ -126,6 +143,9 @@ pub fn read(text: &str) -> Option<PeriodRef> {
     if lower.contains("rolling") || lower.contains("12m") || lower.contains("12 months") {
         return None;
     }
+    if let Some(relative) = relative_year(&lower) {
+        return Some(relative);
+    }
     let words: Vec<&str> = lower
         .split(|c: char| c.is_whitespace() || matches!(c, ',' | ':' | '(' | ')'))
         .filter(|w| !w.is_empty() && !NOISE.contains(w))
@@ -177,6 +197,72 @@ pub fn read(text: &str) -> Option<PeriodRef> {
         .or_else(|| year(&rest))
 }
 
+/// Headings that name a year relative to the document's period and nothing
+/// else: "Last Year", "Same period last year", "Yr end total / average",
+/// "Previous year outturn". A heading naming a year of its own ("2019/20
+/// outturn") is read as that year instead.
+fn relative_year(lower: &str) -> Option<PeriodRef> {
+    let words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ':' | '(' | ')' | '/' | '\'' | '’'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    // Words such a heading may carry besides the ones that place it.
+    const BESIDE: &[&str] = &[
+        "total",
+        "average",
+        "avg",
+        "figure",
+        "value",
+        "outturn",
+        "actual",
+        "result",
+        "performance",
+        "position",
+        "same",
+        "period",
+        "quarter",
+        "month",
+        "the",
+        "of",
+        "for",
+        "as",
+        "at",
+        "s",
+        "&",
+        "and",
+        "-",
+        "–",
+        "data",
+        "comparison",
+        "with",
+        "to",
+        "date",
+    ];
+    let has = |w: &str| words.contains(&w);
+    let year_end = has("yr") && has("end")
+        || has("year") && has("end")
+        || has("year-end")
+        || has("full") && has("year");
+    let a_year_back = (has("last") || has("previous") || has("prior")) && has("year");
+    let placing: &[&str] = &[
+        "last", "previous", "prior", "year", "yr", "end", "year-end", "full", "annual",
+    ];
+    if words
+        .iter()
+        .any(|w| !placing.contains(w) && !BESIDE.contains(w))
+    {
+        return None;
+    }
+    // "Outturn" alone is the period's actual; a year back, the year's.
+    let whole_year = year_end || has("annual") || a_year_back && has("outturn");
+    match (a_year_back, whole_year) {
+        (true, true) => Some(PeriodRef::PreviousYear),
+        (true, false) => Some(PeriodRef::YearEarlier),
+        (false, true) => Some(PeriodRef::WholeYear),
+        (false, false) => None,
+    }
+}
+
 /// "q2 2024/25", "2024/25 q2", "quarter 2 2024/25", "2018-19;q1", "q1".
 fn quarter_of_year(text: &str) -> Option<PeriodRef> {
     let q = dates::quarter_in(text)?;
@@ -185,7 +271,7 @@ fn quarter_of_year(text: &str) -> Option<PeriodRef> {
     if letters > "quarter".len() + 3 {
         return None;
     }
-    match fy_in(text) {
+    match fy_in(text).or_else(|| compact_fy_in(text)) {
         Some(fy) => Some(PeriodRef::Fixed(Period::Quarter(fy, q))),
         None if !text
             .chars()
@@ -195,6 +281,28 @@ fn quarter_of_year(text: &str) -> Option<PeriodRef> {
         }
         None => None,
     }
+}
+
+/// A financial year written with its years run together, as file names
+/// and short headings give them: "1819", "201819", "20182019". Only read
+/// beside a quarter: alone, such figures are a number.
+fn compact_fy_in(text: &str) -> Option<FinancialYear> {
+    text.split(|c: char| !c.is_ascii_digit()).find_map(|w| {
+        let (start, end) = match w.len() {
+            4 => (
+                2000 + w[..2].parse::<i32>().ok()?,
+                w[2..].parse::<i32>().ok()?,
+            ),
+            6 => (w[..4].parse::<i32>().ok()?, w[4..].parse::<i32>().ok()?),
+            8 => (
+                w[..4].parse::<i32>().ok()?,
+                w[4..].parse::<i32>().ok()? % 100,
+            ),
+            _ => return None,
+        };
+        (end == (start + 1) % 100 && (1990..=2100).contains(&start))
+            .then(|| FinancialYear::starting(start))?
+    })
 }
 
 /// A financial year anywhere in the text: "2024/25", "2018-19", "24/25".
@@ -286,6 +394,10 @@ fn month(text: &str) -> Option<PeriodRef> {
         [y, m] if y.len() == 4 => {
             let year = calendar_year(y)?;
             let month: u32 = m.parse().ok().filter(|m| (1..=12).contains(m))?;
+            // "2010/11", "2011-12": the financial year, not November 2010.
+            if month == (year as u32 + 1) % 100 {
+                return None;
+            }
             Some(PeriodRef::Fixed(Period::Month { year, month }))
         }
         _ => None,
@@ -354,7 +466,8 @@ fn calendar_year(text: &str) -> Option<i32> {
 pub fn reporting_period(text: &str) -> Option<Period> {
     let lower = text.to_ascii_lowercase().replace(['_', '.'], " ");
     let fy = fy_in(&lower);
-    if let (Some(fy), Some(q)) = (fy, dates::quarter_in(&lower.replace('-', " "))) {
+    let quarter = dates::quarter_in(&lower.replace('-', " "));
+    if let (Some(fy), Some(q)) = (fy.or_else(|| compact_fy_in(&lower)), quarter) {
         return Some(Period::Quarter(fy, q));
     }
     if let Some(date) = dates::exact_date(text) {
@@ -417,6 +530,9 @@ mod tests {
                 Some(PeriodRef::Fixed(Period::Year(fy(2019)))),
             ),
             ("2019-20", Some(PeriodRef::Fixed(Period::Year(fy(2019))))),
+            ("2010/11", Some(PeriodRef::Fixed(Period::Year(fy(2010))))),
+            ("2011-12", Some(PeriodRef::Fixed(Period::Year(fy(2011))))),
+            ("2023-12", m(2023, 12)),
             ("Apr", Some(PeriodRef::Month(4))),
             ("Latest", Some(PeriodRef::Current)),
             ("This quarter", Some(PeriodRef::Current)),
@@ -427,6 +543,16 @@ mod tests {
                 "H1 2024/25",
                 Some(PeriodRef::Fixed(Period::Half(fy(2024), 1))),
             ),
+            ("Q1 2324", q(2023, 1)),
+            ("Last Year", Some(PeriodRef::YearEarlier)),
+            ("Same period last year", Some(PeriodRef::YearEarlier)),
+            ("Previous year outturn", Some(PeriodRef::PreviousYear)),
+            ("Yr end total / average", Some(PeriodRef::WholeYear)),
+            ("Year end", Some(PeriodRef::WholeYear)),
+            ("Full year", Some(PeriodRef::WholeYear)),
+            ("Outturn", None),
+            ("Year to date", None),
+            ("Full year forecast", None),
             ("12m to Dec 24", None),
             ("Service area", None),
             ("Indicator", None),
@@ -445,6 +571,26 @@ mod tests {
     fn relative_periods_resolve_against_the_document() {
         let q3 = Period::Quarter(fy(2024), Quarter::Q3);
         assert_eq!(PeriodRef::Current.resolve(Some(q3)), Some(q3));
+        assert_eq!(
+            PeriodRef::YearEarlier.resolve(Some(q3)),
+            Some(Period::Quarter(fy(2023), Quarter::Q3))
+        );
+        assert_eq!(
+            PeriodRef::WholeYear.resolve(Some(q3)),
+            Some(Period::Year(fy(2024)))
+        );
+        assert_eq!(
+            PeriodRef::PreviousYear.resolve(Some(q3)),
+            Some(Period::Year(fy(2023)))
+        );
+        // A printed mapping names them so it reads them back.
+        for p in [
+            PeriodRef::YearEarlier,
+            PeriodRef::WholeYear,
+            PeriodRef::PreviousYear,
+        ] {
+            assert_eq!(PeriodRef::parse_mapping(&p.describe()), Some(p));
+        }
         assert_eq!(
             PeriodRef::Previous.resolve(Some(q3)),
             Some(Period::Quarter(fy(2024), Quarter::Q2))
@@ -478,8 +624,21 @@ mod tests {
             ("Position as at 30 September 2013", q(2013, 2)),
             ("Performance 2019/20", Some(Period::Year(fy(2019)))),
             ("Performance report", None),
+            (
+                "Appendix 1 Key Performance Indicator Update Quarter 1 1819",
+                q(2018, 1),
+            ),
+            ("Q3 KPIs 2324.xlsx", q(2023, 3)),
+            (
+                "Enc. 1 for 201819 Key Performance Indicators Update Quarter 3",
+                q(2018, 3),
+            ),
+            ("Q2 20232024", q(2023, 2)),
+            ("Visitors 1819", None),
         ] {
             assert_eq!(reporting_period(text), expected, "{text}");
         }
+        assert_eq!(compact_fy_in("20230930"), None);
+        assert_eq!(compact_fy_in("202304"), None);
     }
 }

@@ -162,6 +162,9 @@ struct Draft {
     reference: Option<String>,
     /// Figures kept as written, for the fraction check.
     bare: Vec<bool>,
+    /// Targets written in days ("7 working days"): a standard beside
+    /// percentages, a target beside days.
+    days_targets: Vec<Period>,
 }
 
 pub struct Reader<'t> {
@@ -595,6 +598,7 @@ impl<'t> Reader<'t> {
             service,
             reference,
             bare: Vec::new(),
+            days_targets: Vec::new(),
         });
         self.by_key.insert(key, self.drafts.len() - 1);
         self.drafts.len() - 1
@@ -710,7 +714,11 @@ impl<'t> Reader<'t> {
             }
             return;
         };
-        let value = cell::figure(text).map(|f| f.value);
+        let value = match role {
+            ColumnRole::Target(_) => cell::target_figure(text),
+            _ => cell::figure(text),
+        }
+        .map(|f| f.value);
         // A column of 0s says "no target".
         if matches!(role, ColumnRole::Target(_))
             && value == Some(0.0)
@@ -721,11 +729,16 @@ impl<'t> Reader<'t> {
         let draft = &mut self.drafts[d];
         match role {
             ColumnRole::Target(_) => {
-                if let Some(f) = cell::figure(text) {
+                if let Some(f) = cell::target_figure(text) {
                     draft.bare.push(!f.percent);
                     if f.percent {
                         draft.indicator.unit = Unit::Percent;
+                    } else if cell::in_days(text) {
+                        draft.indicator.unit = Unit::Days;
                     }
+                }
+                if cell::in_days(text) {
+                    draft.days_targets.push(period);
                 }
                 if !draft.indicator.targets.iter().any(|t| t.period == period) {
                     draft.indicator.targets.push(Target {
@@ -748,6 +761,13 @@ impl<'t> Reader<'t> {
                     }
                 }
             }
+            _ if cell::not_due(text).is_some() => {
+                // "Annual Indicator" in a quarter's column: no figure is due,
+                // which is not a value.
+                if let Some(Some(frequency)) = cell::not_due(text) {
+                    draft.indicator.frequency = Some(frequency);
+                }
+            }
             _ => {
                 let figure = cell::figure(text);
                 if let Some(f) = figure {
@@ -756,6 +776,8 @@ impl<'t> Reader<'t> {
                         draft.indicator.unit = Unit::Percent;
                     } else if f.pounds {
                         draft.indicator.unit = Unit::Pounds;
+                    } else if cell::in_days(text) {
+                        draft.indicator.unit = Unit::Days;
                     }
                 }
                 let m = measurement(&mut draft.indicator, period);
@@ -813,6 +835,7 @@ fn finish(draft: Draft) -> Indicator {
         service,
         reference,
         bare,
+        days_targets,
     } = draft;
     let mut about = Vec::new();
     if let Some(s) = service {
@@ -834,6 +857,15 @@ fn finish(draft: Draft) -> Indicator {
     indicator
         .targets
         .sort_by_key(|t| (t.period.first_day(), std::cmp::Reverse(t.period.last_day())));
+    // "Within 7 working days" over a column of percentages names the
+    // standard the percentage is measured against, not a figure to compare.
+    if indicator.unit == Unit::Percent {
+        for t in &mut indicator.targets {
+            if days_targets.contains(&t.period) {
+                t.value = None;
+            }
+        }
+    }
     // A percentage kept as a fraction (0.91 shown as 91%).
     let values = indicator
         .measurements
@@ -859,16 +891,28 @@ fn finish(draft: Draft) -> Indicator {
     indicator
 }
 
-fn frequency_from_periods(mut periods: impl Iterator<Item = Period>) -> Option<Frequency> {
-    let first = periods.next()?;
+fn frequency_from_periods(periods: impl Iterator<Item = Period>) -> Option<Frequency> {
     let of = |p: Period| match p {
         Period::Month { .. } => Frequency::Monthly,
         Period::Quarter(..) => Frequency::Quarterly,
         Period::Half(..) => Frequency::HalfYearly,
         Period::Year(_) => Frequency::Annual,
     };
-    let f = of(first);
-    periods.all(|p| of(p) == f).then_some(f)
+    // A year's total beside its quarters ("Q1 … Q4, Year end") is the sum
+    // of them, not a sign of another frequency.
+    let periods: Vec<Period> = periods.collect();
+    let shorter: Vec<Frequency> = periods
+        .iter()
+        .filter(|p| !matches!(p, Period::Year(_)))
+        .map(|&p| of(p))
+        .collect();
+    let kinds = if shorter.is_empty() {
+        periods.iter().map(|&p| of(p)).collect()
+    } else {
+        shorter
+    };
+    let first = *kinds.first()?;
+    kinds.iter().all(|&f| f == first).then_some(first)
 }
 
 fn area_of(cells: &[String], columns: &Columns) -> String {

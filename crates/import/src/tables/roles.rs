@@ -173,6 +173,10 @@ pub struct Profile {
     pub areas: usize,
     pub area_codes: usize,
     pub posts: usize,
+    /// How often: `Monthly`, `Annually`, `Financial year`.
+    pub frequencies: usize,
+    /// Yes/no marks: `Y`, `N`, `Yes`, `✓`.
+    pub flags: usize,
     /// Cells of more than eight words.
     pub prose: usize,
     pub distinct: usize,
@@ -204,12 +208,16 @@ impl Profile {
                 p.percents += usize::from(f.percent);
                 continue;
             }
-            if cell::rag(text).is_some() {
+            if cell::is_flag(text) {
+                p.flags += 1;
+            } else if cell::rag(text).is_some() {
                 p.rags += 1;
             } else if cell::direction(text).is_some() {
                 p.directions += 1;
             } else if cell::is_area_code(text) {
                 p.area_codes += 1;
+            } else if cell::is_frequency(text) {
+                p.frequencies += 1;
             } else if period::read(text).is_some() {
                 p.periods += 1;
             } else if cell::is_code(text) {
@@ -239,6 +247,8 @@ impl Profile {
             - self.directions
             - self.area_codes
             - self.posts
+            - self.frequencies
+            - self.flags
     }
 }
 
@@ -617,6 +627,15 @@ fn guess(heading: &str, p: &Profile) -> ColumnGuess {
                 why: format!("{}; but {why}", said("suggests figures")),
             }
         }
+        // "Time period to achieve target" over "Monthly", "Annually": the
+        // cells say how often, whatever word the heading carries.
+        (Some(h), Some((ColumnRole::Frequency, why))) if h != ColumnRole::Frequency => {
+            ColumnGuess {
+                role: ColumnRole::Frequency,
+                confidence: Confidence::Medium,
+                why: format!("{}; but {why}", said("suggests another role")),
+            }
+        }
         // "Status" over a column of names ("Non-UASC", "UASC", "Total"):
         // the cells name the rows.
         (Some(h), Some((ColumnRole::Title, why))) if h.is_figures() && p.distinct > 1 => {
@@ -696,6 +715,10 @@ fn content_role(p: &Profile) -> Option<(ColumnRole, String)> {
     if p.mostly(p.figures) {
         return Some((ColumnRole::Value(None), said(p.figures, "figures")));
     }
+    // "Reported to the county: Y": a mark, neither a name nor commentary.
+    if p.mostly(p.flags) {
+        return Some((ColumnRole::Ignore, said(p.flags, "yes/no marks")));
+    }
     if p.mostly(p.rags) {
         return Some((
             ColumnRole::Status(None),
@@ -710,6 +733,9 @@ fn content_role(p: &Profile) -> Option<(ColumnRole, String)> {
     }
     if p.mostly(p.area_codes) {
         return Some((ColumnRole::AreaCode, said(p.area_codes, "area codes")));
+    }
+    if p.mostly(p.frequencies) {
+        return Some((ColumnRole::Frequency, said(p.frequencies, "how often")));
     }
     if p.mostly(p.periods) {
         return Some((ColumnRole::Period, said(p.periods, "periods")));
