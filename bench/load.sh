@@ -15,7 +15,11 @@
 #   DURATION      wrk duration per endpoint (10s)
 #   MIXED_DURATION  seconds of the mixed load (30; 0 skips it): officers
 #                 recording progress while wrk reads the dashboard
-#   WRITERS       officers writing at once in the mixed load (2)
+#   WRITERS       officers writing at once in the mixed load (4)
+#   SERVERS       servers on PostgreSQL in the mixed load (2): the officers
+#                 write through the second while wrk reads the first, and
+#                 a last write through the second is timed until the first
+#                 shows it
 #   THREADS       wrk threads (2)
 #   CONNECTIONS   wrk connections (16)
 #   PG_URL        server URL without database (postgres://postgres@127.0.0.1:5432)
@@ -51,61 +55,70 @@ for tool in curl python3; do
 done
 
 MIXED_DURATION=${MIXED_DURATION:-30}
-WRITERS=${WRITERS:-2}
+WRITERS=${WRITERS:-4}
+SERVERS=${SERVERS:-2}
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gt-load.XXXXXX")
 # The officers of the mixed load: each opens an action's page (for its
 # form's version and token) and records progress, until time is up.
-# Prints "writes failed p50_ms p99_ms".
+# Prints "writes failed p50_ms p99_ms post_p50_ms post_p99_ms": a write
+# is the page and the form; the post alone is the form.
 cat >"$WORK/writer.py" <<'PY'
-import json, re, sys, threading, time, urllib.request, urllib.parse, datetime
+import http.client, json, re, sys, threading, time, urllib.parse, datetime
 base, session, actions_file, seconds, writers = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4]), int(sys.argv[5])
+host = urllib.parse.urlparse(base).netloc
 ids = [a["id"] for a in json.load(open(actions_file))["items"]]
 today = datetime.date.today().isoformat()
 lock = threading.Lock()
-times, failed = [], [0]
-opener = urllib.request.build_opener(urllib.request.HTTPRedirectHandler())
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-opener = urllib.request.build_opener(NoRedirect())
+times, posts, failed = [], [], [0]
 def write(n):
+    # One kept-alive connection per officer, as a browser keeps one.
+    conn = http.client.HTTPConnection(host, timeout=30)
+    headers = {"Cookie": session}
     end = time.time() + seconds
     i = 0
     while time.time() < end:
         action = ids[(n * 7919 + i) % len(ids)]
         i += 1
         start = time.time()
+        ok = False
         try:
-            page = opener.open(urllib.request.Request(f"{base}/actions/{action}", headers={"Cookie": session}), timeout=30).read().decode()
+            conn.request("GET", f"/actions/{action}", headers=headers)
+            page = conn.getresponse().read().decode()
             version = re.search(r'name="version" value="(\d+)"', page).group(1)
             token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page).group(1)
-            body = urllib.parse.urlencode({"csrf_token": token, "version": version, "status": "on_track", "as_at": today, "commentary": f"Mixed load {n}-{i}"}).encode()
-            try:
-                opener.open(urllib.request.Request(f"{base}/actions/{action}", data=body, headers={"Cookie": session}), timeout=30)
-                ok = False
-            except urllib.error.HTTPError as e:
-                ok = e.code == 303
+            body = urllib.parse.urlencode({"csrf_token": token, "version": version, "status": "on_track", "as_at": today, "commentary": f"Mixed load {n}-{i}"})
+            posted = time.time()
+            conn.request("POST", f"/actions/{action}", body=body, headers={**headers, "Content-Type": "application/x-www-form-urlencoded"})
+            response = conn.getresponse()
+            response.read()
+            ok = response.status == 303
         except Exception:
-            ok = False
+            conn.close()
+            conn = http.client.HTTPConnection(host, timeout=30)
         with lock:
             if ok:
                 times.append((time.time() - start) * 1000)
+                posts.append((time.time() - posted) * 1000)
             else:
                 failed[0] += 1
 threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
 for t in threads: t.start()
 for t in threads: t.join()
-times.sort()
-pct = lambda p: times[min(len(times) - 1, int(len(times) * p))] if times else 0
-print(len(times), failed[0], f"{pct(0.5):.0f}", f"{pct(0.99):.0f}")
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(len(values) * p))] if values else 0
+print(len(times), failed[0], f"{pct(times, 0.5):.0f}", f"{pct(times, 0.99):.0f}", f"{pct(posts, 0.5):.1f}", f"{pct(posts, 0.99):.1f}")
 PY
 SERVER_PID=
+SECOND_PID=
 cleanup() {
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
+    for pid in "$SERVER_PID" "$SECOND_PID"; do
+        if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+            kill "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+        fi
+    done
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -154,6 +167,32 @@ NOTES="$WORK/notes.md"
 } >"$TABLE"
 : >"$NOTES"
 
+# Starts `goldthread serve` on a free port with DB_ARGS, logging to $1;
+# sets STARTED_PID and STARTED_ADDR.
+start_server() {
+    local log=$1
+    "$BIN" serve "${DB_ARGS[@]}" --bind 127.0.0.1:0 2>"$log" >&2 &
+    STARTED_PID=$!
+    STARTED_ADDR=
+    for _ in $(seq 1 300); do
+        STARTED_ADDR=$(grep -o 'running at http://127\.0\.0\.1:[0-9]*' "$log" | head -1 | sed 's|running at http://||') || true
+        [ -n "$STARTED_ADDR" ] && break
+        kill -0 "$STARTED_PID" 2>/dev/null || { cat "$log" >&2; exit 1; }
+        sleep 0.1
+    done
+    [ -n "$STARTED_ADDR" ] || { say "server did not start"; cat "$log" >&2; exit 1; }
+}
+
+# Samples a process's resident memory (MiB) every second into $2 until it
+# is killed.
+sample_memory() {
+    local pid=$1 out=$2
+    while kill -0 "$pid" 2>/dev/null; do
+        awk '/^VmRSS:/ { printf "%.0f\n", $2 / 1024 }' "/proc/$pid/status" >>"$out" 2>/dev/null || true
+        sleep 1
+    done
+}
+
 for backend in $BACKENDS; do
     HEALTHZ_RPS=
     case $backend in
@@ -177,17 +216,9 @@ for backend in $BACKENDS; do
         --name "Bench Reader" --role editor --password-stdin "${DB_ARGS[@]}" >/dev/null
 
     say "$backend: starting the server"
-    LOG="$WORK/serve-$backend.log"
-    "$BIN" serve "${DB_ARGS[@]}" --bind 127.0.0.1:0 2>"$LOG" >&2 &
-    SERVER_PID=$!
-    ADDR=
-    for _ in $(seq 1 300); do
-        ADDR=$(grep -o 'running at http://127\.0\.0\.1:[0-9]*' "$LOG" | head -1 | sed 's|running at http://||') || true
-        [ -n "$ADDR" ] && break
-        kill -0 "$SERVER_PID" 2>/dev/null || { cat "$LOG" >&2; exit 1; }
-        sleep 0.1
-    done
-    [ -n "$ADDR" ] || { say "server did not start"; cat "$LOG" >&2; exit 1; }
+    start_server "$WORK/serve-$backend.log"
+    SERVER_PID=$STARTED_PID
+    ADDR=$STARTED_ADDR
     BASE="http://$ADDR"
     # Sign in through the form, as a person would; keep the session cookie.
     JAR="$WORK/cookies-$backend"
@@ -254,8 +285,23 @@ print(max(plans, key=lambda p: (p["kind"] == "service", p["actions"]))["id"])')
     # what a write costs the readers.
     if [ "$MIXED_DURATION" != 0 ]; then
         curl -sf --max-time 30 "${CURL_AUTH[@]}" "$BASE/api/v1/actions?plan=$PLAN&limit=1000" >"$WORK/actions.json"
-        say "$backend: mixed load for $MIXED_DURATION s ($WRITERS writers, wrk on /dashboard)"
-        timeout $((MIXED_DURATION + 60)) python3 "$WORK/writer.py" "$BASE" "$SESSION" "$WORK/actions.json" \
+        WRITE_BASE=$BASE
+        WRITE_PID=$SERVER_PID
+        if [ "$backend" = postgres ] && [ "$SERVERS" -ge 2 ]; then
+            # A second server on the same database: sessions are in the
+            # database, so the same cookie signs the officers in there.
+            start_server "$WORK/serve-$backend-2.log"
+            SECOND_PID=$STARTED_PID
+            WRITE_BASE="http://$STARTED_ADDR"
+            WRITE_PID=$SECOND_PID
+        fi
+        where=""
+        [ "$WRITE_BASE" != "$BASE" ] && where=" through a second server"
+        say "$backend: mixed load for $MIXED_DURATION s ($WRITERS writers$where, wrk on /dashboard)"
+        : >"$WORK/rss.txt"
+        sample_memory "$SERVER_PID" "$WORK/rss.txt" &
+        SAMPLER_PID=$!
+        timeout $((MIXED_DURATION + 60)) python3 "$WORK/writer.py" "$WRITE_BASE" "$SESSION" "$WORK/actions.json" \
             "$MIXED_DURATION" "$WRITERS" >"$WORK/writer.txt" &
         WRITER_PID=$!
         DURATION_SAVED=$DURATION
@@ -263,9 +309,45 @@ print(max(plans, key=lambda p: (p["kind"] == "service", p["actions"]))["id"])')
         read -r p50 p99 rps errors <<<"$(load "$BASE/dashboard" "$SESSION")"
         DURATION=$DURATION_SAVED
         wait "$WRITER_PID" || true
-        read -r writes failed wp50 wp99 <"$WORK/writer.txt"
-        echo "| $backend | \`/dashboard\` while $WRITERS officers write | $p50 | $p99 | $rps | – | $errors |" >>"$TABLE"
-        echo "- $backend mixed: $writes writes in ${MIXED_DURATION} s ($(awk -v w="$writes" -v d="$MIXED_DURATION" 'BEGIN { printf "%.1f", w / d }')/s), $failed failed; a write (page, then form) p50 $wp50 ms, p99 $wp99 ms" >>"$NOTES"
+        kill "$SAMPLER_PID" 2>/dev/null || true
+        read -r writes failed wp50 wp99 pp50 pp99 <"$WORK/writer.txt"
+        echo "| $backend | \`/dashboard\` while $WRITERS officers write$where | $p50 | $p99 | $rps | – | $errors |" >>"$TABLE"
+        echo "- $backend mixed: $writes writes in ${MIXED_DURATION} s ($(awk -v w="$writes" -v d="$MIXED_DURATION" 'BEGIN { printf "%.1f", w / d }')/s)$where, $failed failed; a write (page, then form) p50 $wp50 ms, p99 $wp99 ms; the form's post alone p50 $pp50 ms, p99 $pp99 ms" >>"$NOTES"
+        echo "- $backend server memory (VmRSS) over the mixed load, first → last second, MiB: $(head -1 "$WORK/rss.txt") → $(tail -1 "$WORK/rss.txt") (peak $(sort -n "$WORK/rss.txt" | tail -1))" >>"$NOTES"
+        if [ "$WRITE_BASE" != "$BASE" ]; then
+            # How long until a write through one server shows on the other.
+            seen=$(python3 - "$BASE" "$WRITE_BASE" "$SESSION" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["items"][0]["id"])' "$WORK/actions.json")" <<'PY'
+import re, sys, time, urllib.parse, urllib.request, datetime
+reader, writer, session, action = sys.argv[1:5]
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+opener = urllib.request.build_opener(NoRedirect())
+get = lambda base: opener.open(urllib.request.Request(f"{base}/actions/{action}", headers={"Cookie": session}), timeout=30).read().decode()
+page = get(writer)
+version = re.search(r'name="version" value="(\d+)"', page).group(1)
+token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page).group(1)
+mark = f"Seen across servers {time.time()}"
+body = urllib.parse.urlencode({"csrf_token": token, "version": version, "status": "on_track", "as_at": datetime.date.today().isoformat(), "commentary": mark}).encode()
+try:
+    opener.open(urllib.request.Request(f"{writer}/actions/{action}", data=body, headers={"Cookie": session}), timeout=30)
+except urllib.error.HTTPError as e:
+    assert e.code == 303, e.code
+written = time.time()
+while mark not in get(reader):
+    if time.time() - written > 10:
+        print("not within 10 s"); sys.exit()
+    time.sleep(0.005)
+print(f"{(time.time() - written) * 1000:.0f} ms")
+PY
+)
+            echo "- $backend: a write through the second server was on the first server's page after $seen" >>"$NOTES"
+        fi
+        if [ -n "$SECOND_PID" ]; then
+            kill "$SECOND_PID"
+            wait "$SECOND_PID" 2>/dev/null || true
+            SECOND_PID=
+        fi
         PEAK=$(awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVER_PID/status")
         echo "- $backend server peak memory after the mixed load: $PEAK MiB" >>"$NOTES"
     fi

@@ -167,11 +167,14 @@ impl Store {
             tx.commit().await?;
             return Ok(live);
         }
-        let tables = TABLES.map(|t| format!("'{t}'")).join(", ");
-        let changes = sqlx::query(sqlx::AssertSqlSafe(format!(
+        // By id range alone: with `entity IN (…)` as well, SQLite chooses
+        // the (entity, entity_id) index and reads every history row of
+        // those tables (6 ms a catch-up on the large council, not 0.1).
+        // Other tables' rows are passed over below.
+        let changes = sqlx::query(
             "SELECT entity, entity_id, after_json FROM history \
-             WHERE id > $1 AND id <= $2 AND entity IN ({tables}) ORDER BY id LIMIT $3"
-        )))
+             WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3",
+        )
         .bind(from)
         .bind(version)
         .bind(MOST_CHANGES_APPLIED + 1)
@@ -185,6 +188,9 @@ impl Store {
         let mut touched = Touched::default();
         for change in &changes {
             let entity: String = change.try_get(0)?;
+            if !TABLES.contains(&entity.as_str()) {
+                continue;
+            }
             let id: i64 = change.try_get(1)?;
             let after = change
                 .try_get::<Option<String>, _>(2)?

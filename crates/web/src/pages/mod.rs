@@ -219,15 +219,26 @@ where
     let body = match state.page_cache.get(&key, version) {
         Some(body) => body,
         None => {
-            // A page asked "as at" a past day shows what was known then.
-            let data = match known_at(uri) {
-                Some(day) => Arc::new(state.store.load_monitoring_data_known_at(Some(day)).await?),
-                None => state.snapshot.get_at(&state.store, version).await?,
-            };
-            let Html(html) = crate::templates::FOR_CACHE.scope(true, build(data)).await?;
-            let body = Bytes::from(html);
-            state.page_cache.put(key, version, body.clone());
-            body
+            // Readers who missed together wait for one build.
+            let building = state.page_cache.building(&key);
+            let _turn = building.lock().await;
+            match state.page_cache.get(&key, version) {
+                Some(body) => body,
+                None => {
+                    // A page asked "as at" a past day shows what was known then.
+                    let data = match known_at(uri) {
+                        Some(day) => {
+                            Arc::new(state.store.load_monitoring_data_known_at(Some(day)).await?)
+                        }
+                        None => state.snapshot.get_at(&state.store, version).await?,
+                    };
+                    let built_from = data.version;
+                    let Html(html) = crate::templates::FOR_CACHE.scope(true, build(data)).await?;
+                    let body = Bytes::from(html);
+                    state.page_cache.put(key, built_from, body.clone());
+                    body
+                }
+            }
         }
     };
     let text = std::str::from_utf8(&body).unwrap_or_default();
