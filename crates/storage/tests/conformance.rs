@@ -2000,5 +2000,19 @@ async fn an_editor_adds_edits_moves_and_removes_thread_nodes_on_the_record() {
             "{name}"
         );
         assert_eq!(removal.actor, "ed", "{name}");
+
+        // A replacing re-import of a file without the priority added by
+        // hand keeps it, as it keeps an action someone changed.
+        let mut changed = sample_document();
+        changed.plans[0].actions[1].title = "Register of land drainage assets, mapped".into();
+        store
+            .import_document(&meta("n2"), &changed, &who("tester"), replace())
+            .await
+            .unwrap();
+        let (_, kept) = store.node_for_edit(top).await.unwrap();
+        assert_eq!(kept.title, "Prosperity", "{name}");
+        let document = store.export_document(&[plan]).await.unwrap();
+        assert_eq!(document.plans[0].nodes.len(), 3, "{name}: nothing doubled");
+        assert_caught_up(&store, live, "a replacing re-import", name).await;
     }
 }
