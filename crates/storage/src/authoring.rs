@@ -62,7 +62,8 @@ pub struct PlanOutline {
     /// The financial year the plan starts in and ends in ("2017/18").
     pub period_from: Option<String>,
     pub period_to: Option<String>,
-    /// Thread nodes in reading order: id, level, label, title.
+    /// Thread nodes in reading order (each parent before its children):
+    /// id, level, label, title.
     pub nodes: Vec<(i64, String, String, String)>,
     /// The plan's actions: id and code.
     pub action_codes: Vec<(i64, Option<String>)>,
@@ -140,15 +141,13 @@ impl Store {
                 entity: "plans",
                 id: plan_id,
             })?;
-        let nodes = sqlx::query(
-            "SELECT id, level, label, title FROM nodes WHERE plan_id = $1 ORDER BY position, id",
-        )
-        .bind(plan_id)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
-        .collect::<Result<_, sqlx::Error>>()?;
+        // In reading order: a node moved by hand sits last by position.
+        let nodes = self
+            .thread_nodes(plan_id)
+            .await?
+            .into_iter()
+            .map(|n| (n.id, n.level.as_str().to_string(), n.label, n.title))
+            .collect();
         let action_codes =
             sqlx::query("SELECT id, code FROM actions WHERE plan_id = $1 ORDER BY position, id")
                 .bind(plan_id)

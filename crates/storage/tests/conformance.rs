@@ -1938,6 +1938,40 @@ async fn an_editor_adds_edits_moves_and_removes_thread_nodes_on_the_record() {
             .map(|n| n.id)
             .collect();
         assert_eq!(order, [priority.id, top, outcome.id, objective], "{name}");
+        // One added under the first priority now comes last by position,
+        // but second in reading order, where the action form lists it.
+        let later = store
+            .add_node(
+                plan,
+                &NodeFields {
+                    level: NodeLevel::Outcome,
+                    label: "Outcome".into(),
+                    title: "Added later".into(),
+                    strapline: None,
+                    parent: Some(priority.id),
+                },
+                &who("ed"),
+            )
+            .await
+            .unwrap();
+        let outline: Vec<i64> = store
+            .plan_outline(plan)
+            .await
+            .unwrap()
+            .nodes
+            .iter()
+            .map(|n| n.0)
+            .collect();
+        assert_eq!(
+            outline,
+            [priority.id, later, top, outcome.id, objective],
+            "{name}"
+        );
+        let (_, held) = store.node_for_edit(later).await.unwrap();
+        store
+            .remove_node(later, held.version, &who("ed"))
+            .await
+            .unwrap();
 
         // A node with a node under it and actions and an indicator linked
         // stays, and the refusal names them.
