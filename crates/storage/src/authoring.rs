@@ -889,15 +889,24 @@ async fn next_position(conn: &mut AnyConnection, plan_id: i64) -> Result<i64, St
 }
 
 /// Nodes (in position order) rearranged so each parent comes before its
-/// children. A node whose parent is not in the list is read as at the top.
+/// children. A node whose parent is not in the list is read as at the top;
+/// nodes left over (a loop of parents, which only damaged data can hold)
+/// follow, so none is lost from a form.
 fn reading_order(nodes: Vec<ThreadNodeRow>) -> Vec<ThreadNodeRow> {
     let known: Vec<i64> = nodes.iter().map(|n| n.id).collect();
-    let mut out = Vec::with_capacity(nodes.len());
-    for root in nodes
+    let mut out: Vec<ThreadNodeRow> = Vec::with_capacity(nodes.len());
+    let roots = nodes
         .iter()
-        .filter(|n| n.parent_id.is_none_or(|p| !known.contains(&p)))
-    {
-        out.extend(reading_order_from(&nodes, root.id));
+        .filter(|n| n.parent_id.is_none_or(|p| !known.contains(&p)));
+    for start in roots.chain(nodes.iter()) {
+        if out.iter().any(|n| n.id == start.id) {
+            continue;
+        }
+        for node in reading_order_from(&nodes, start.id) {
+            if !out.iter().any(|n| n.id == node.id) {
+                out.push(node);
+            }
+        }
     }
     out
 }
@@ -999,4 +1008,83 @@ async fn links_of(conn: &mut AnyConnection, id: i64) -> Result<NodeLinks, StoreE
         )
         .await?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(n: usize, prefix: &str) -> Vec<String> {
+        (1..=n).map(|i| format!("{prefix}{i}")).collect()
+    }
+
+    #[test]
+    fn what_stops_a_removal_is_named_in_one_sentence() {
+        assert_eq!(NodeLinks::default().describe(), None);
+        let links = NodeLinks {
+            children: names(1, "Objective "),
+            actions: names(7, "KA."),
+            indicators: vec![],
+            risks: names(2, "R"),
+        };
+        assert_eq!(
+            links.describe().as_deref(),
+            Some(
+                "1 node under it (Objective 1), 7 actions linked (KA.1, KA.2, KA.3, KA.4, KA.5, …) \
+                 and 2 risks linked (R1, R2)"
+            )
+        );
+        assert!(!links.is_empty());
+    }
+
+    fn row(id: i64, parent_id: Option<i64>) -> ThreadNodeRow {
+        ThreadNodeRow {
+            id,
+            parent_id,
+            level: NodeLevel::Outcome,
+            label: "Outcome".into(),
+            title: format!("Node {id}"),
+            strapline: None,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn reading_order_puts_parents_first_and_survives_a_stored_loop() {
+        // By position: a child stored before its parent, then a loop.
+        let nodes = vec![
+            row(3, Some(1)),
+            row(1, None),
+            row(2, Some(1)),
+            row(8, Some(9)),
+            row(9, Some(8)),
+        ];
+        let order: Vec<i64> = reading_order(nodes.clone()).iter().map(|n| n.id).collect();
+        assert_eq!(
+            order,
+            [1, 3, 2, 8, 9],
+            "a loop hangs from no root, and still shows"
+        );
+        let subtree: Vec<i64> = reading_order_from(&nodes, 8).iter().map(|n| n.id).collect();
+        assert_eq!(subtree, [8, 9], "each node once");
+        let moving = |parent| NodeFields {
+            level: NodeLevel::Outcome,
+            label: "Outcome".into(),
+            title: "x".into(),
+            strapline: None,
+            parent: Some(parent),
+        };
+        assert!(
+            check_parent(&nodes, Some(1), &moving(2)).is_err(),
+            "under its child"
+        );
+        assert!(
+            check_parent(&nodes, Some(2), &moving(3)).is_ok(),
+            "under a sibling"
+        );
+        assert!(
+            check_parent(&nodes, None, &moving(42)).is_err(),
+            "not in the plan"
+        );
+    }
 }
