@@ -825,6 +825,7 @@ impl Store {
             let label = before
                 .get("label")
                 .and_then(serde_json::Value::as_str)
+                .filter(|l| !l.trim().is_empty())
                 .unwrap_or("node");
             return Err(StoreError::Invalid(format!(
                 "this {} cannot be removed: it has {what}",

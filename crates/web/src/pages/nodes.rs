@@ -75,6 +75,15 @@ fn parent_choices(thread: &[ThreadNodeRow], editing: Option<i64>) -> Vec<(String
     out
 }
 
+/// What the plan calls a node; an imported node may have an empty label,
+/// and its level names it then.
+fn label_of(node: &ThreadNodeRow) -> &str {
+    match node.label.trim() {
+        "" => node.level.label(),
+        label => label,
+    }
+}
+
 fn node_page(
     plan: (i64, String),
     thread: &[ThreadNodeRow],
@@ -85,7 +94,7 @@ fn node_page(
 ) -> NodePage {
     NodePage {
         title: match node {
-            Some(n) => format!("Edit {}: {}", n.label, n.title),
+            Some(n) => format!("Edit {}: {}", label_of(n), n.title),
             None => format!("Add to the thread of {}", plan.1),
         },
         node_id: node.map(|n| n.id),
@@ -312,11 +321,12 @@ async fn remove_page(
     let (plan_id, node) = state.store.node_for_edit(id).await?;
     let outline = state.store.plan_outline(plan_id).await?;
     let links: NodeLinks = state.store.node_links(id).await?;
+    let label = label_of(&node);
     Ok(RemovePage {
-        title: format!("Remove {}: {}", node.label, node.title),
+        title: format!("Remove {label}: {}", node.title),
         node_id: id,
-        node_name: format!("{}: {}", node.label, node.title),
-        label: node.label.to_lowercase(),
+        node_name: format!("{label}: {}", node.title),
+        label: label.to_lowercase(),
         plan_id,
         plan_title: outline.title,
         version: node.version,
