@@ -625,3 +625,325 @@ async fn an_editor_changes_an_indicators_targets_and_its_rag_follows() {
         );
     }
 }
+
+/// The id of the node whose "Edit" link on the plan page names it.
+fn node_id(plan_page: &str, label: &str, title: &str) -> i64 {
+    capture(
+        &format!(
+            r#"href="/nodes/(\d+)/edit">Edit<span class="govuk-visually-hidden"> {}: {}</span>"#,
+            regex::escape(&unescape_free(label)),
+            regex::escape(&unescape_free(title))
+        ),
+        plan_page,
+    )
+    .parse()
+    .unwrap()
+}
+
+/// The node form as the page fills it in.
+fn node_form(html: &str) -> Vec<(String, String)> {
+    let selected = |name: &str| {
+        Regex::new(&format!(
+            r#"(?s)name="{name}"[^>]*>.*?<option value="([^"]*)" selected>"#
+        ))
+        .unwrap()
+        .captures(html)
+        .map(|c| c[1].to_string())
+        .unwrap_or_default()
+    };
+    vec![
+        ("version".into(), hidden(html, "version")),
+        ("level".into(), selected("level")),
+        ("label".into(), unescape(&hidden(html, "label"))),
+        ("title".into(), unescape(&hidden(html, "title"))),
+        ("strapline".into(), textarea(html, "strapline")),
+        ("parent".into(), selected("parent")),
+    ]
+}
+
+#[tokio::test]
+async fn an_editor_adds_edits_moves_and_removes_priorities_outcomes_and_objectives() {
+    for (backend, database) in databases("authoring_nodes").await {
+        let council = Council::start(database).await;
+        let ka1 = council.find("actions", "KA.1 ").await;
+        let plan = council.api(&format!("/api/v1/actions/{ka1}")).await["plan_id"]
+            .as_i64()
+            .unwrap();
+        let new = format!("/plans/{plan}/nodes/new");
+
+        // Editors see the links; viewers and officers neither see nor use them.
+        let (_, page) = council.editor.get(&format!("/plans/{plan}")).await;
+        assert!(
+            page.contains(&format!(r#"href="{new}?level=outcome""#)),
+            "{backend}"
+        );
+        let (_, edit_ka1) = council.editor.get(&format!("/actions/{ka1}/edit")).await;
+        let linked: i64 = capture(
+            r#"name="nodes" type="checkbox" value="(\d+)" checked"#,
+            &edit_ka1,
+        )
+        .parse()
+        .unwrap();
+        assert!(
+            page.contains(&format!(r#"href="/nodes/{linked}/edit""#)),
+            "{backend}: each node has its links"
+        );
+        for (who, web) in [("officer", &council.officer), ("viewer", &council.viewer)] {
+            let (_, page) = web.get(&format!("/plans/{plan}")).await;
+            assert!(!page.contains("/nodes/"), "{backend}: {who} sees no links");
+            assert_eq!(web.get(&new).await.0, 403, "{backend}: {who}");
+            let add = [("level", "priority"), ("title", "Not allowed")];
+            assert_eq!(web.post(&new, &add).await.0, 403, "{backend}: {who}");
+            for path in [
+                format!("/nodes/{linked}/edit"),
+                format!("/nodes/{linked}/remove"),
+            ] {
+                assert_eq!(web.get(&path).await.0, 403, "{backend}: {who} {path}");
+                let posted = [("version", "1"), ("level", "priority"), ("title", "x")];
+                assert_eq!(
+                    web.post(&path, &posted).await.0,
+                    403,
+                    "{backend}: {who} posts {path}"
+                );
+            }
+        }
+
+        // The form starts at the level asked for; a missing title is
+        // refused with what was typed kept.
+        let (status, html) = council.editor.get(&format!("{new}?level=outcome")).await;
+        assert_eq!(status, 200, "{backend}");
+        assert!(
+            html.contains(r#"<option value="outcome" selected>"#),
+            "{backend}"
+        );
+        let (status, html, _) = council
+            .editor
+            .post(
+                &new,
+                &[
+                    ("level", "priority"),
+                    ("label", "Corporate Priority"),
+                    ("title", "  "),
+                    ("parent", ""),
+                ],
+            )
+            .await;
+        assert_eq!(status, 400, "{backend}");
+        assert!(html.contains("govuk-error-summary"), "{backend}");
+        assert!(
+            html.contains(r##"href="#title">Enter the title"##),
+            "{backend}"
+        );
+        assert!(
+            html.contains(r#"value="Corporate Priority""#),
+            "{backend}: typed label kept"
+        );
+
+        // A priority at the top, then an objective under it.
+        let (status, _, location) = council
+            .editor
+            .post(
+                &new,
+                &[
+                    ("level", "priority"),
+                    ("label", "Corporate Priority"),
+                    ("title", "Prosperity for all"),
+                    ("strapline", "A thriving local economy"),
+                    ("parent", ""),
+                ],
+            )
+            .await;
+        assert_eq!(status, 303, "{backend}");
+        assert_eq!(
+            location.as_deref(),
+            Some(format!("/plans/{plan}?thread=added").as_str())
+        );
+        let (_, page) = council
+            .editor
+            .get(&format!("/plans/{plan}?thread=added"))
+            .await;
+        assert!(page.contains("Added to the thread."), "{backend}");
+        assert!(
+            page.contains("A thriving local economy"),
+            "{backend}: the page shows the new node at once"
+        );
+        let priority = node_id(&page, "Corporate Priority", "Prosperity for all");
+        let yesterday = (chrono::Utc::now().date_naive() - chrono::Days::new(1)).to_string();
+        let (_, past) = council
+            .editor
+            .get(&format!("/plans/{plan}?as_at={yesterday}"))
+            .await;
+        assert!(
+            !past.contains("Prosperity for all"),
+            "{backend}: as known yesterday, the thread had no such priority"
+        );
+        let (status, _, _) = council
+            .editor
+            .post(
+                &new,
+                &[
+                    ("level", "objective"),
+                    ("label", ""),
+                    ("title", "Grow local busineses"),
+                    ("parent", &priority.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(status, 303, "{backend}");
+        let (_, page) = council.editor.get(&format!("/plans/{plan}")).await;
+        let objective = node_id(&page, "Objective", "Grow local busineses");
+
+        // The typo fixed.
+        let (status, html) = council
+            .editor
+            .get(&format!("/nodes/{objective}/edit"))
+            .await;
+        assert_eq!(status, 200, "{backend}");
+        let fresh = node_form(&html);
+        assert!(
+            fresh.contains(&("parent".into(), priority.to_string())),
+            "{backend}: {fresh:?}"
+        );
+        let mut form = fresh.clone();
+        set(&mut form, "title", "Grow local businesses");
+        let (status, _, location) =
+            post(&council.editor, &format!("/nodes/{objective}/edit"), &form).await;
+        assert_eq!(status, 303, "{backend}");
+        let (_, page) = council.editor.get(&location.unwrap()).await;
+        assert!(page.contains("Changes to the thread saved."), "{backend}");
+        assert!(page.contains("Grow local businesses"), "{backend}");
+        assert!(!page.contains("Grow local busineses"), "{backend}");
+
+        // A form opened before that is told, keeping what was typed.
+        let mut stale = fresh.clone();
+        set(&mut stale, "title", "My stale typing");
+        let (status, html, _) =
+            post(&council.editor, &format!("/nodes/{objective}/edit"), &stale).await;
+        assert_eq!(status, 409, "{backend}");
+        assert!(html.contains("Someone else changed"), "{backend}");
+        assert!(html.contains(r#"value="My stale typing""#), "{backend}");
+
+        // The priority cannot move under its own objective.
+        let (_, html) = council.editor.get(&format!("/nodes/{priority}/edit")).await;
+        assert!(
+            !html.contains(&format!(r#"<option value="{objective}""#)),
+            "{backend}: not offered"
+        );
+        let mut cycle = node_form(&html);
+        set(&mut cycle, "parent", &objective.to_string());
+        let (status, body, _) =
+            post(&council.editor, &format!("/nodes/{priority}/edit"), &cycle).await;
+        assert_eq!(status, 400, "{backend}");
+        assert!(
+            body.contains(r##"href="#parent">A node cannot sit under itself"##),
+            "{backend}"
+        );
+        let store = open_store(&council.scratch, &council.database).await;
+        assert_eq!(
+            store.node_for_edit(priority).await.unwrap().1.parent_id,
+            None,
+            "{backend}: nothing moved"
+        );
+
+        // The objective moves under the node KA.1 serves.
+        let (_, html) = council
+            .editor
+            .get(&format!("/nodes/{objective}/edit"))
+            .await;
+        let mut form = node_form(&html);
+        set(&mut form, "parent", &linked.to_string());
+        let (status, _, _) =
+            post(&council.editor, &format!("/nodes/{objective}/edit"), &form).await;
+        assert_eq!(status, 303, "{backend}");
+        assert_eq!(
+            store.node_for_edit(objective).await.unwrap().1.parent_id,
+            Some(linked),
+            "{backend}"
+        );
+        let (_, html) = council
+            .editor
+            .get(&format!("/nodes/{objective}/edit"))
+            .await;
+        assert!(
+            html.contains(&format!(r#"<option value="{linked}" selected>"#)),
+            "{backend}: the form shows where it sits now"
+        );
+
+        // The node KA.1 serves, now with the objective under it, stays.
+        let (status, confirm) = council.editor.get(&format!("/nodes/{linked}/remove")).await;
+        assert_eq!(status, 200, "{backend}");
+        assert!(confirm.contains("cannot be removed"), "{backend}");
+        assert!(confirm.contains("KA.1"), "{backend}: names the action");
+        assert!(
+            confirm.contains("1 node under it"),
+            "{backend}: and the objective"
+        );
+        let version = store.node_for_edit(linked).await.unwrap().1.version;
+        let (status, _, _) = council
+            .editor
+            .post(
+                &format!("/nodes/{linked}/remove"),
+                &[("version", &version.to_string())],
+            )
+            .await;
+        assert_eq!(status, 409, "{backend}");
+        assert!(store.node_for_edit(linked).await.is_ok(), "{backend}");
+
+        // The objective, with nothing on it, goes.
+        let (_, confirm) = council
+            .editor
+            .get(&format!("/nodes/{objective}/remove"))
+            .await;
+        assert!(confirm.contains("Remove objective"), "{backend}");
+        let (status, _, location) = council
+            .editor
+            .post(
+                &format!("/nodes/{objective}/remove"),
+                &[("version", &hidden(&confirm, "version"))],
+            )
+            .await;
+        assert_eq!(status, 303, "{backend}");
+        assert_eq!(
+            location.as_deref(),
+            Some(format!("/plans/{plan}?thread=removed").as_str())
+        );
+        let (_, page) = council
+            .editor
+            .get(&format!("/plans/{plan}?thread=removed"))
+            .await;
+        assert!(page.contains("Removed from the thread."), "{backend}");
+        assert!(!page.contains("Grow local businesses"), "{backend}");
+        assert_eq!(
+            council
+                .editor
+                .get(&format!("/nodes/{objective}/edit"))
+                .await
+                .0,
+            404,
+            "{backend}"
+        );
+
+        // Every change is on the plan's record, with who made it.
+        let history = store.record_history("plans", plan).await.unwrap();
+        let of_objective: Vec<&str> = history
+            .iter()
+            .filter(|h| h.entity == "nodes" && h.entity_id == objective)
+            .map(|h| h.operation.as_str())
+            .collect();
+        assert_eq!(
+            of_objective,
+            ["delete", "update", "update", "insert"],
+            "{backend}"
+        );
+        assert!(
+            history
+                .iter()
+                .filter(|h| h.entity == "nodes" && [priority, objective].contains(&h.entity_id))
+                .all(|h| h.actor.contains("Test editor")),
+            "{backend}"
+        );
+        let (_, page) = council.editor.get(&format!("/plans/{plan}/history")).await;
+        assert!(page.contains("Prosperity for all"), "{backend}");
+        assert!(page.contains("Grow local businesses"), "{backend}");
+    }
+}

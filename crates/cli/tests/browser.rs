@@ -90,6 +90,11 @@ async fn every_page_type_passes_axe_and_an_officer_can_update_by_keyboard_and_mo
     wait_for_text(&browser, "Published: residents can see it").await;
     let tree = browser.source().await;
     let action = link_id(&tree, "actions", "KA.1 ");
+    let node = regex::Regex::new(r#"href="/nodes/(\d+)/edit""#)
+        .unwrap()
+        .captures(&tree)
+        .expect("the editor's links on the thread")[1]
+        .to_string();
     browser
         .goto(&server.url(&format!("/actions/{action}")))
         .await;
@@ -116,6 +121,9 @@ async fn every_page_type_passes_axe_and_an_officer_can_update_by_keyboard_and_mo
         format!("/actions/{action}/remove"),
         format!("/plans/{plan}/actions/new"),
         format!("/indicators/{indicator}/edit"),
+        format!("/plans/{plan}/nodes/new"),
+        format!("/nodes/{node}/edit"),
+        format!("/nodes/{node}/remove"),
         "/account".into(),
         "/admin/accounts".into(),
         "/admin/tokens".into(),

@@ -55,6 +55,18 @@ named!(PlanStatus {
     Archived => "archived",
 });
 
+impl NodeLevel {
+    /// The level's name for people, and the label a new node gets when
+    /// its author gives none.
+    pub fn label(self) -> &'static str {
+        match self {
+            NodeLevel::Priority => "Priority",
+            NodeLevel::Outcome => "Outcome",
+            NodeLevel::Objective => "Objective",
+        }
+    }
+}
+
 impl PlanStatus {
     pub fn label(self) -> &'static str {
         match self {

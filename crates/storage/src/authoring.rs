@@ -11,7 +11,9 @@ use crate::import::{
 };
 use crate::write::{self, Val};
 use crate::{Store, now_text};
-use goldthread_domain::{Frequency, FuzzyDate, LeadOfficer, Milestone, Polarity, Target, Unit};
+use goldthread_domain::{
+    Frequency, FuzzyDate, LeadOfficer, Milestone, NodeLevel, Polarity, Target, Unit,
+};
 use sqlx::{AnyConnection, Row};
 
 /// What a person may change of an action.
@@ -60,7 +62,8 @@ pub struct PlanOutline {
     /// The financial year the plan starts in and ends in ("2017/18").
     pub period_from: Option<String>,
     pub period_to: Option<String>,
-    /// Thread nodes in reading order: id, level, label, title.
+    /// Thread nodes in reading order (each parent before its children):
+    /// id, level, label, title.
     pub nodes: Vec<(i64, String, String, String)>,
     /// The plan's actions: id and code.
     pub action_codes: Vec<(i64, Option<String>)>,
@@ -138,15 +141,13 @@ impl Store {
                 entity: "plans",
                 id: plan_id,
             })?;
-        let nodes = sqlx::query(
-            "SELECT id, level, label, title FROM nodes WHERE plan_id = $1 ORDER BY position, id",
-        )
-        .bind(plan_id)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
-        .collect::<Result<_, sqlx::Error>>()?;
+        // In reading order: a node moved by hand sits last by position.
+        let nodes = self
+            .thread_nodes(plan_id)
+            .await?
+            .into_iter()
+            .map(|n| (n.id, n.level.as_str().to_string(), n.label, n.title))
+            .collect();
         let action_codes =
             sqlx::query("SELECT id, code FROM actions WHERE plan_id = $1 ORDER BY position, id")
                 .bind(plan_id)
@@ -597,4 +598,494 @@ async fn sync_nodes(
         }
     }
     Ok(changed)
+}
+
+/// What a person may set of a thread node (a priority, outcome or
+/// objective).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeFields {
+    pub level: NodeLevel,
+    /// The council's word for the level ("Corporate Priority", "Theme").
+    pub label: String,
+    pub title: String,
+    pub strapline: Option<String>,
+    /// The node it sits under, in the same plan; `None` at the top.
+    pub parent: Option<i64>,
+}
+
+/// A thread node as the authoring forms show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThreadNodeRow {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub level: NodeLevel,
+    pub label: String,
+    pub title: String,
+    pub strapline: Option<String>,
+    pub version: i64,
+}
+
+/// What hangs on a thread node, each named as a person would know it;
+/// a node is removed only when all are empty.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NodeLinks {
+    pub children: Vec<String>,
+    pub actions: Vec<String>,
+    pub indicators: Vec<String>,
+    pub risks: Vec<String>,
+}
+
+impl NodeLinks {
+    pub fn is_empty(&self) -> bool {
+        self.children.is_empty()
+            && self.actions.is_empty()
+            && self.indicators.is_empty()
+            && self.risks.is_empty()
+    }
+
+    /// "2 actions (KA.1, KA.2) and 1 indicator (MEHPI 132)": what stops a
+    /// removal, or `None` when nothing does.
+    pub fn describe(&self) -> Option<String> {
+        let parts: Vec<String> = [
+            (&self.children, "node under it", "nodes under it"),
+            (&self.actions, "action linked", "actions linked"),
+            (&self.indicators, "indicator linked", "indicators linked"),
+            (&self.risks, "risk linked", "risks linked"),
+        ]
+        .into_iter()
+        .filter(|(names, _, _)| !names.is_empty())
+        .map(|(names, one, many)| {
+            let shown: Vec<&str> = names.iter().take(5).map(String::as_str).collect();
+            let more = if names.len() > shown.len() {
+                ", …"
+            } else {
+                ""
+            };
+            format!(
+                "{} {} ({}{more})",
+                names.len(),
+                if names.len() == 1 { one } else { many },
+                shown.join(", ")
+            )
+        })
+        .collect();
+        match parts.as_slice() {
+            [] => None,
+            [one] => Some(one.clone()),
+            [rest @ .., last] => Some(format!("{} and {last}", rest.join(", "))),
+        }
+    }
+}
+
+impl Store {
+    /// A plan's thread nodes in reading order: each parent before its
+    /// children, siblings by position.
+    pub async fn thread_nodes(&self, plan_id: i64) -> Result<Vec<ThreadNodeRow>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let nodes = nodes_of_plan(&mut conn, plan_id).await?;
+        Ok(reading_order(nodes))
+    }
+
+    /// One thread node with its plan, for the edit and remove forms.
+    pub async fn node_for_edit(&self, id: i64) -> Result<(i64, ThreadNodeRow), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let plan_id: i64 = sqlx::query("SELECT plan_id FROM nodes WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(StoreError::NotFound {
+                entity: "nodes",
+                id,
+            })?
+            .try_get(0)?;
+        let node = nodes_of_plan(&mut conn, plan_id)
+            .await?
+            .into_iter()
+            .find(|n| n.id == id)
+            .ok_or(StoreError::NotFound {
+                entity: "nodes",
+                id,
+            })?;
+        Ok((plan_id, node))
+    }
+
+    /// What hangs on a thread node (see [`NodeLinks`]).
+    pub async fn node_links(&self, id: i64) -> Result<NodeLinks, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        links_of(&mut conn, id).await
+    }
+
+    /// Adds a thread node to a plan, last under its parent (or last at the
+    /// top); returns its id.
+    pub async fn add_node(
+        &self,
+        plan_id: i64,
+        fields: &NodeFields,
+        actor: &Actor,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let conn: &mut AnyConnection = &mut tx;
+        sqlx::query("SELECT id FROM plans WHERE id = $1")
+            .bind(plan_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(StoreError::NotFound {
+                entity: "plans",
+                id: plan_id,
+            })?;
+        let nodes = nodes_of_plan(conn, plan_id).await?;
+        check_parent(&nodes, None, fields)?;
+        let at = now_text();
+        let ctx = ctx_for(actor, &at, plan_id);
+        // After every node of the plan, so the parent comes before it in
+        // position order (the export reads parents that way).
+        let position = next_position(conn, plan_id).await?;
+        let mut columns: Vec<(&'static str, Val)> =
+            vec![("plan_id", plan_id.into()), ("position", position.into())];
+        columns.extend(node_columns(fields));
+        let id = write::insert(conn, ctx, "nodes", &columns).await?;
+        self.commit_write(tx).await?;
+        Ok(id)
+    }
+
+    /// Changes a thread node the user saw at `expected_version`: its
+    /// level, label, title and strapline, and its parent. A move to
+    /// another parent puts the node, with everything under it, last under
+    /// its new parent; a move under itself or one of its own descendants
+    /// is refused. Nothing changed writes nothing.
+    pub async fn edit_node(
+        &self,
+        id: i64,
+        expected_version: i64,
+        fields: &NodeFields,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let conn: &mut AnyConnection = &mut tx;
+        let (before, plan_id, current) = editing(conn, "nodes", id).await?;
+        let at = now_text();
+        let ctx = ctx_for(actor, &at, plan_id);
+        if current != expected_version {
+            return write::update_versioned(conn, ctx, "nodes", id, expected_version, &[]).await;
+        }
+        let nodes = nodes_of_plan(conn, plan_id).await?;
+        check_parent(&nodes, Some(id), fields)?;
+        let mut changed: Vec<(&'static str, Val)> = node_columns(fields)
+            .into_iter()
+            .filter(|(name, value)| {
+                !same_value(value, before.get(*name).unwrap_or(&serde_json::Value::Null))
+            })
+            .collect();
+        let moved = changed.iter().any(|(name, _)| *name == "parent_id");
+        if changed.is_empty() {
+            return Ok(());
+        }
+        if moved {
+            // The node and its subtree go to the end of the plan in reading
+            // order, so every parent stays before its children by position.
+            let subtree = reading_order_from(&nodes, id);
+            let mut position = next_position(conn, plan_id).await?;
+            changed.push(("position", position.into()));
+            for node in subtree.iter().filter(|n| n.id != id) {
+                position += 1;
+                write::update_versioned(
+                    conn,
+                    ctx,
+                    "nodes",
+                    node.id,
+                    node.version,
+                    &[("position", position.into())],
+                )
+                .await?;
+            }
+        }
+        write::update_versioned(conn, ctx, "nodes", id, expected_version, &changed).await?;
+        self.commit_write(tx).await
+    }
+
+    /// Removes a thread node the user saw at `expected_version`. Refused
+    /// (`Invalid`, naming what) while any node sits under it or any action,
+    /// indicator or risk is linked to it: those links are how the plan's
+    /// work traces to its priorities, and must be moved first on purpose.
+    pub async fn remove_node(
+        &self,
+        id: i64,
+        expected_version: i64,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let conn: &mut AnyConnection = &mut tx;
+        let (before, plan_id, current) = editing(conn, "nodes", id).await?;
+        let at = now_text();
+        let ctx = ctx_for(actor, &at, plan_id);
+        if current != expected_version {
+            return write::update_versioned(conn, ctx, "nodes", id, expected_version, &[]).await;
+        }
+        if let Some(what) = links_of(conn, id).await?.describe() {
+            let label = before
+                .get("label")
+                .and_then(serde_json::Value::as_str)
+                .filter(|l| !l.trim().is_empty())
+                .unwrap_or("node");
+            return Err(StoreError::Invalid(format!(
+                "this {} cannot be removed: it has {what}",
+                label.to_lowercase()
+            )));
+        }
+        write::delete(conn, ctx, "nodes", id).await?;
+        self.commit_write(tx).await
+    }
+}
+
+fn node_columns(fields: &NodeFields) -> Vec<(&'static str, Val)> {
+    vec![
+        ("parent_id", fields.parent.into()),
+        ("level", fields.level.as_str().into()),
+        ("label", fields.label.as_str().into()),
+        ("title", fields.title.as_str().into()),
+        ("strapline", fields.strapline.clone().into()),
+    ]
+}
+
+async fn nodes_of_plan(
+    conn: &mut AnyConnection,
+    plan_id: i64,
+) -> Result<Vec<ThreadNodeRow>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, parent_id, level, label, title, strapline, version FROM nodes WHERE plan_id = $1 ORDER BY position, id",
+    )
+    .bind(plan_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut nodes = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let id: i64 = row.try_get("id")?;
+        let level: String = row.try_get("level")?;
+        nodes.push(ThreadNodeRow {
+            id,
+            parent_id: row.try_get("parent_id")?,
+            level: crate::error::Record::new("nodes", id).read(
+                "level",
+                &level,
+                "a node level",
+                NodeLevel::parse,
+            )?,
+            label: row.try_get("label")?,
+            title: row.try_get("title")?,
+            strapline: row.try_get("strapline")?,
+            version: row.try_get("version")?,
+        });
+    }
+    Ok(nodes)
+}
+
+async fn next_position(conn: &mut AnyConnection, plan_id: i64) -> Result<i64, StoreError> {
+    Ok(
+        sqlx::query("SELECT COALESCE(MAX(position), -1) + 1 FROM nodes WHERE plan_id = $1")
+            .bind(plan_id)
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get(0)?,
+    )
+}
+
+/// Nodes (in position order) rearranged so each parent comes before its
+/// children. A node whose parent is not in the list is read as at the top;
+/// nodes left over (a loop of parents, which only damaged data can hold)
+/// follow, so none is lost from a form.
+fn reading_order(nodes: Vec<ThreadNodeRow>) -> Vec<ThreadNodeRow> {
+    let known: Vec<i64> = nodes.iter().map(|n| n.id).collect();
+    let mut out: Vec<ThreadNodeRow> = Vec::with_capacity(nodes.len());
+    let roots = nodes
+        .iter()
+        .filter(|n| n.parent_id.is_none_or(|p| !known.contains(&p)));
+    for start in roots.chain(nodes.iter()) {
+        if out.iter().any(|n| n.id == start.id) {
+            continue;
+        }
+        for node in reading_order_from(&nodes, start.id) {
+            if !out.iter().any(|n| n.id == node.id) {
+                out.push(node);
+            }
+        }
+    }
+    out
+}
+
+/// The node `id` and everything under it, each parent before its children.
+/// Each node is visited once, so stored data with a cycle cannot loop.
+fn reading_order_from(nodes: &[ThreadNodeRow], id: i64) -> Vec<ThreadNodeRow> {
+    let mut out: Vec<ThreadNodeRow> = Vec::new();
+    let mut stack = vec![id];
+    while let Some(next) = stack.pop() {
+        if out.iter().any(|n| n.id == next) {
+            continue;
+        }
+        let Some(node) = nodes.iter().find(|n| n.id == next) else {
+            continue;
+        };
+        out.push(node.clone());
+        // Reversed, so the first child is taken first.
+        stack.extend(
+            nodes
+                .iter()
+                .rev()
+                .filter(|n| n.parent_id == Some(next))
+                .map(|n| n.id),
+        );
+    }
+    out
+}
+
+/// Refuses a parent outside the plan, and for an existing node (`moving`)
+/// a parent that is the node itself or under it: the thread is a tree.
+fn check_parent(
+    nodes: &[ThreadNodeRow],
+    moving: Option<i64>,
+    fields: &NodeFields,
+) -> Result<(), StoreError> {
+    let Some(parent) = fields.parent else {
+        return Ok(());
+    };
+    if !nodes.iter().any(|n| n.id == parent) {
+        return Err(StoreError::Invalid(format!(
+            "thread node {parent} is not part of this plan"
+        )));
+    }
+    if let Some(id) = moving
+        && reading_order_from(nodes, id).iter().any(|n| n.id == parent)
+    {
+        return Err(StoreError::Invalid(
+            "a node cannot sit under itself or under one of the nodes beneath it: choose another parent"
+                .to_string(),
+        ));
+    }
+    Ok(())
+}
+
+/// What hangs on a node: nodes under it, and actions, indicators and risks
+/// linked to it.
+async fn links_of(conn: &mut AnyConnection, id: i64) -> Result<NodeLinks, StoreError> {
+    async fn names(
+        conn: &mut AnyConnection,
+        sql: &'static str,
+        id: i64,
+    ) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query(sql).bind(id).fetch_all(&mut *conn).await?;
+        rows.iter()
+            .map(|r| {
+                let code: Option<String> = r.try_get(0)?;
+                let title: String = r.try_get(1)?;
+                Ok(match code {
+                    Some(code) if !code.trim().is_empty() => code,
+                    _ => format!("\"{title}\""),
+                })
+            })
+            .collect()
+    }
+    Ok(NodeLinks {
+        children: names(
+            conn,
+            "SELECT code, title FROM nodes WHERE parent_id = $1 ORDER BY position, id",
+            id,
+        )
+        .await?,
+        actions: names(
+            conn,
+            "SELECT a.code, a.title FROM action_nodes l JOIN actions a ON a.id = l.action_id WHERE l.node_id = $1 ORDER BY a.position, a.id",
+            id,
+        )
+        .await?,
+        indicators: names(
+            conn,
+            "SELECT DISTINCT i.code, i.title, i.id FROM indicator_links l JOIN indicators i ON i.id = l.indicator_id WHERE l.node_id = $1 ORDER BY i.id",
+            id,
+        )
+        .await?,
+        risks: names(
+            conn,
+            "SELECT DISTINCT r.code, r.title, r.id FROM risk_links l JOIN risks r ON r.id = l.risk_id WHERE l.node_id = $1 ORDER BY r.id",
+            id,
+        )
+        .await?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(n: usize, prefix: &str) -> Vec<String> {
+        (1..=n).map(|i| format!("{prefix}{i}")).collect()
+    }
+
+    #[test]
+    fn what_stops_a_removal_is_named_in_one_sentence() {
+        assert_eq!(NodeLinks::default().describe(), None);
+        let links = NodeLinks {
+            children: names(1, "Objective "),
+            actions: names(7, "KA."),
+            indicators: vec![],
+            risks: names(2, "R"),
+        };
+        assert_eq!(
+            links.describe().as_deref(),
+            Some(
+                "1 node under it (Objective 1), 7 actions linked (KA.1, KA.2, KA.3, KA.4, KA.5, …) \
+                 and 2 risks linked (R1, R2)"
+            )
+        );
+        assert!(!links.is_empty());
+    }
+
+    fn row(id: i64, parent_id: Option<i64>) -> ThreadNodeRow {
+        ThreadNodeRow {
+            id,
+            parent_id,
+            level: NodeLevel::Outcome,
+            label: "Outcome".into(),
+            title: format!("Node {id}"),
+            strapline: None,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn reading_order_puts_parents_first_and_survives_a_stored_loop() {
+        // By position: a child stored before its parent, then a loop.
+        let nodes = vec![
+            row(3, Some(1)),
+            row(1, None),
+            row(2, Some(1)),
+            row(8, Some(9)),
+            row(9, Some(8)),
+        ];
+        let order: Vec<i64> = reading_order(nodes.clone()).iter().map(|n| n.id).collect();
+        assert_eq!(
+            order,
+            [1, 3, 2, 8, 9],
+            "a loop hangs from no root, and still shows"
+        );
+        let subtree: Vec<i64> = reading_order_from(&nodes, 8).iter().map(|n| n.id).collect();
+        assert_eq!(subtree, [8, 9], "each node once");
+        let moving = |parent| NodeFields {
+            level: NodeLevel::Outcome,
+            label: "Outcome".into(),
+            title: "x".into(),
+            strapline: None,
+            parent: Some(parent),
+        };
+        assert!(
+            check_parent(&nodes, Some(1), &moving(2)).is_err(),
+            "under its child"
+        );
+        assert!(
+            check_parent(&nodes, Some(2), &moving(3)).is_ok(),
+            "under a sibling"
+        );
+        assert!(
+            check_parent(&nodes, None, &moving(42)).is_err(),
+            "not in the plan"
+        );
+    }
 }

@@ -362,6 +362,15 @@ async fn plan_import<'d>(
                 keep_nodes.extend(indicator.nodes.iter().copied());
             }
         }
+        // A node an editor added or changed is kept as an action is.
+        for (j, node) in stored.draft.nodes.iter().enumerate() {
+            if diff.is_removed(ItemKind::node(node.level), j)
+                && let Some(&id) = stored.nodes.get(j)
+                && recorded(conn, RECORDED_ON_NODE, id).await?
+            {
+                keep_nodes.push(j);
+            }
+        }
         while let Some(j) = keep_nodes.pop() {
             let Some(node) = stored.draft.nodes.get(j) else {
                 continue;
@@ -393,6 +402,10 @@ const RECORDED_ON_ACTION: &str = "SELECT COUNT(*) FROM history WHERE origin = 'e
 const RECORDED_ON_INDICATOR: &str = "SELECT COUNT(*) FROM history WHERE origin = 'edit' AND (\
      (entity = 'indicators' AND entity_id = $1) \
      OR (entity = 'measurements' AND entity_id IN (SELECT id FROM measurements WHERE indicator_id = $1)))";
+
+/// A thread node's own record, as changed by people in Goldthread.
+const RECORDED_ON_NODE: &str =
+    "SELECT COUNT(*) FROM history WHERE origin = 'edit' AND entity = 'nodes' AND entity_id = $1";
 
 const RECORDED_MEASUREMENT: &str = "SELECT COUNT(*) FROM history WHERE origin = 'edit' AND entity = 'measurements' AND entity_id = $1";
 

@@ -32,7 +32,9 @@ mod version;
 mod write;
 
 pub use accounts::{Account, AccountChange, ApiToken, NewAccount, SessionRecord, normalise_email};
-pub use authoring::{ActionFields, ActionForEdit, IndicatorFields, PlanOutline};
+pub use authoring::{
+    ActionFields, ActionForEdit, IndicatorFields, NodeFields, NodeLinks, PlanOutline, ThreadNodeRow,
+};
 pub use backup::{
     BackupCheck, DATABASE_FILE, DataDirLock, Restored, check_sqlite_file, lock_data_dir,
     restore_data_dir,

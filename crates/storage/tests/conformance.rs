@@ -1790,3 +1790,263 @@ async fn catching_up_while_many_write_at_once_misses_nothing() {
         }
     }
 }
+
+#[tokio::test]
+async fn an_editor_adds_edits_moves_and_removes_thread_nodes_on_the_record() {
+    use goldthread_storage::NodeFields;
+    for b in backends("nodes").await {
+        let name = b.name;
+        let store = Store::open(&b.url).await.unwrap();
+        let plan = import(&store, "n1", &sample_document()).await.plan_ids[0];
+        let mut live = store.load_live_monitoring().await.unwrap();
+        let thread = store.thread_nodes(plan).await.unwrap();
+        let (priority, outcome) = (thread[0].clone(), thread[1].clone());
+        assert_eq!(outcome.parent_id, Some(priority.id), "{name}");
+
+        // A new priority at the top, and an objective under it.
+        let prosperity = NodeFields {
+            level: NodeLevel::Priority,
+            label: "Corporate Priority".into(),
+            title: "Prosperity".into(),
+            strapline: Some("A thriving local economy".into()),
+            parent: None,
+        };
+        let top = store.add_node(plan, &prosperity, &who("ed")).await.unwrap();
+        let objective_fields = NodeFields {
+            level: NodeLevel::Objective,
+            label: "Objective".into(),
+            title: "Grow local busineses".into(),
+            strapline: None,
+            parent: Some(top),
+        };
+        let objective = store
+            .add_node(plan, &objective_fields, &who("ed"))
+            .await
+            .unwrap();
+        live = assert_caught_up(&store, live, "nodes added", name).await;
+        let data = live.data();
+        let shown = data.nodes.iter().find(|n| n.id == objective).unwrap();
+        assert_eq!(shown.parent_id, Some(top), "{name}");
+        assert_eq!(shown.title, "Grow local busineses", "{name}");
+
+        // The typo fixed; a form opened before is told, and a save of the
+        // same again writes nothing.
+        let (_, held) = store.node_for_edit(objective).await.unwrap();
+        let fixed = NodeFields {
+            title: "Grow local businesses".into(),
+            strapline: Some("Start-ups and high streets".into()),
+            ..objective_fields.clone()
+        };
+        store
+            .edit_node(objective, held.version, &fixed, &who("ed"))
+            .await
+            .unwrap();
+        let stale = store
+            .edit_node(objective, held.version, &objective_fields, &who("olive"))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(stale, StoreError::Conflict { ref changed_by, .. } if changed_by == "ed"),
+            "{name}: {stale:?}"
+        );
+        let (_, held) = store.node_for_edit(objective).await.unwrap();
+        assert_eq!(held.title, "Grow local businesses", "{name}");
+        let rows = store.count("history").await.unwrap();
+        store
+            .edit_node(objective, held.version, &fixed, &who("ed"))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.count("history").await.unwrap(),
+            rows,
+            "{name}: no empty edits"
+        );
+        live = assert_caught_up(&store, live, "a node edited", name).await;
+
+        // A move under itself or under its own objective is a cycle.
+        let (_, top_held) = store.node_for_edit(top).await.unwrap();
+        for parent in [top, objective] {
+            let cycle = store
+                .edit_node(
+                    top,
+                    top_held.version,
+                    &NodeFields {
+                        parent: Some(parent),
+                        ..prosperity.clone()
+                    },
+                    &who("ed"),
+                )
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(cycle, StoreError::Invalid(ref m) if m.contains("cannot sit under itself")),
+                "{name}: {cycle:?}"
+            );
+        }
+        assert_eq!(
+            store.node_for_edit(top).await.unwrap().1.parent_id,
+            None,
+            "{name}: nothing moved"
+        );
+
+        // The first outcome, with the objective moved under it first, moves
+        // under the new priority (stored after it): the document read back
+        // keeps every parent.
+        let (_, held) = store.node_for_edit(objective).await.unwrap();
+        store
+            .edit_node(
+                objective,
+                held.version,
+                &NodeFields {
+                    parent: Some(outcome.id),
+                    ..fixed.clone()
+                },
+                &who("ed"),
+            )
+            .await
+            .unwrap();
+        let outcome_fields = NodeFields {
+            level: outcome.level,
+            label: outcome.label.clone(),
+            title: outcome.title.clone(),
+            strapline: outcome.strapline.clone(),
+            parent: Some(top),
+        };
+        store
+            .edit_node(outcome.id, outcome.version, &outcome_fields, &who("ed"))
+            .await
+            .unwrap();
+        live = assert_caught_up(&store, live, "nodes moved", name).await;
+        let document = store.export_document(&[plan]).await.unwrap();
+        let nodes = &document.plans[0].nodes;
+        let index = |title: &str| nodes.iter().position(|n| n.title == title).unwrap();
+        assert_eq!(
+            nodes[index(&outcome.title)].parent,
+            Some(index("Prosperity")),
+            "{name}"
+        );
+        assert_eq!(
+            nodes[index("Grow local businesses")].parent,
+            Some(index(&outcome.title)),
+            "{name}: the subtree moved with it"
+        );
+        let order: Vec<i64> = store
+            .thread_nodes(plan)
+            .await
+            .unwrap()
+            .iter()
+            .map(|n| n.id)
+            .collect();
+        assert_eq!(order, [priority.id, top, outcome.id, objective], "{name}");
+        // One added under the first priority now comes last by position,
+        // but second in reading order, where the action form lists it.
+        let later = store
+            .add_node(
+                plan,
+                &NodeFields {
+                    level: NodeLevel::Outcome,
+                    label: "Outcome".into(),
+                    title: "Added later".into(),
+                    strapline: None,
+                    parent: Some(priority.id),
+                },
+                &who("ed"),
+            )
+            .await
+            .unwrap();
+        let outline: Vec<i64> = store
+            .plan_outline(plan)
+            .await
+            .unwrap()
+            .nodes
+            .iter()
+            .map(|n| n.0)
+            .collect();
+        assert_eq!(
+            outline,
+            [priority.id, later, top, outcome.id, objective],
+            "{name}"
+        );
+        let (_, held) = store.node_for_edit(later).await.unwrap();
+        store
+            .remove_node(later, held.version, &who("ed"))
+            .await
+            .unwrap();
+
+        // A node with a node under it and actions and an indicator linked
+        // stays, and the refusal names them.
+        let (_, held) = store.node_for_edit(outcome.id).await.unwrap();
+        let refused = store
+            .remove_node(outcome.id, held.version, &who("ed"))
+            .await
+            .unwrap_err();
+        let StoreError::Invalid(message) = refused else {
+            panic!("{name}: {refused:?}");
+        };
+        for named in [
+            "1 node under it",
+            "2 actions linked (KA.1, KA.2)",
+            "MEHPI 132",
+        ] {
+            assert!(message.contains(named), "{name}: {message}");
+        }
+        assert!(store.node_for_edit(outcome.id).await.is_ok(), "{name}");
+
+        // An unlinked node goes, its last state kept.
+        let (_, held) = store.node_for_edit(objective).await.unwrap();
+        store
+            .remove_node(objective, held.version, &who("ed"))
+            .await
+            .unwrap();
+        assert!(
+            store
+                .node_for_edit(objective)
+                .await
+                .unwrap_err()
+                .is_not_found(),
+            "{name}"
+        );
+        live = assert_caught_up(&store, live, "a node removed", name).await;
+        assert!(
+            live.data().nodes.iter().all(|n| n.id != objective),
+            "{name}"
+        );
+        let history = store.record_history("plans", plan).await.unwrap();
+        let of_node: Vec<&str> = history
+            .iter()
+            .filter(|h| h.entity == "nodes" && h.entity_id == objective)
+            .map(|h| h.operation.as_str())
+            .collect();
+        assert_eq!(
+            of_node,
+            // Newest first: removed; moved along with the outcome; moved
+            // under the outcome; its typo fixed; added.
+            ["delete", "update", "update", "update", "insert"],
+            "{name}: every change on the record"
+        );
+        let removal = history
+            .iter()
+            .find(|h| h.entity == "nodes" && h.operation == "delete")
+            .unwrap();
+        assert_eq!(
+            removal.before.as_ref().unwrap()["title"],
+            "Grow local businesses",
+            "{name}"
+        );
+        assert_eq!(removal.actor, "ed", "{name}");
+
+        // A replacing re-import of a file without the priority added by
+        // hand keeps it, as it keeps an action someone changed.
+        let mut changed = sample_document();
+        changed.plans[0].actions[1].title = "Register of land drainage assets, mapped".into();
+        store
+            .import_document(&meta("n2"), &changed, &who("tester"), replace())
+            .await
+            .unwrap();
+        let (_, kept) = store.node_for_edit(top).await.unwrap();
+        assert_eq!(kept.title, "Prosperity", "{name}");
+        let document = store.export_document(&[plan]).await.unwrap();
+        assert_eq!(document.plans[0].nodes.len(), 3, "{name}: nothing doubled");
+        assert_caught_up(&store, live, "a replacing re-import", name).await;
+    }
+}

@@ -20,10 +20,10 @@ use goldthread_domain::{
 use goldthread_storage::{ActionFields, IndicatorFields, PlanOutline, StoreError};
 use serde::{Deserialize, Serialize};
 
-const MAX_TITLE: usize = 500;
+pub(super) const MAX_TITLE: usize = 500;
 const MAX_CODE: usize = 30;
-const MAX_TEXT: usize = 10_000;
-const MAX_LINE: usize = 200;
+pub(super) const MAX_TEXT: usize = 10_000;
+pub(super) const MAX_LINE: usize = 200;
 const MAX_LINES: usize = 50;
 
 /// The action form as typed. Read from the raw pairs: the thread nodes
@@ -85,7 +85,7 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines().map(str::trim).filter(|l| !l.is_empty())
 }
 
-fn optional(text: &str) -> Option<String> {
+pub(super) fn optional(text: &str) -> Option<String> {
     let text = text.trim();
     (!text.is_empty()).then(|| text.to_string())
 }
@@ -99,7 +99,7 @@ fn date_context(outline: &PlanOutline) -> DateContext {
     }
 }
 
-fn limit(errors: &mut FormErrors, field: &str, label: &str, text: &str, max: usize) {
+pub(super) fn limit(errors: &mut FormErrors, field: &str, label: &str, text: &str, max: usize) {
     if text.chars().count() > max {
         errors.add(
             field,
@@ -415,7 +415,7 @@ pub async fn edit_action(
 }
 
 /// What a stale form says: who got there first, and that nothing typed is lost.
-fn conflict_message(changed_by: &str, changed_at: &str) -> String {
+pub(super) fn conflict_message(changed_by: &str, changed_at: &str) -> String {
     format!(
         "{changed_by} changed this at {} while you were editing. Your changes have not been saved. \
          Open the record in another tab to read theirs; what you typed is still in the form, so you can save it again.",
@@ -850,7 +850,7 @@ pub(crate) fn may_edit() -> bool {
 }
 
 /// A form page sent again with the status of what went wrong.
-fn respond<T: Serialize>(
+pub(super) fn respond<T: Serialize>(
     state: &AppState,
     status: StatusCode,
     template: &str,

@@ -12,6 +12,7 @@ pub mod import;
 mod indicator;
 mod lists;
 mod my_work;
+mod nodes;
 mod plan;
 mod plan_document;
 mod posts;
@@ -118,6 +119,12 @@ pub fn routes() -> RouteTable {
             get(authoring::new_action_form),
         )
         .post("/plans/{id}/actions/new", Edit, post(authoring::add_action))
+        .get("/plans/{id}/nodes/new", Edit, get(nodes::new_node_form))
+        .post("/plans/{id}/nodes/new", Edit, post(nodes::add_node))
+        .get("/nodes/{id}/edit", Edit, get(nodes::edit_node_form))
+        .post("/nodes/{id}/edit", Edit, post(nodes::edit_node))
+        .get("/nodes/{id}/remove", Edit, get(nodes::remove_node_form))
+        .post("/nodes/{id}/remove", Edit, post(nodes::remove_node))
         .get("/indicators", Read, get(lists::indicators))
         .get("/indicators/{id}", Read, get(indicator::page))
         .post("/indicators/{id}", Record, post(indicator::record_value))

@@ -30,6 +30,11 @@ struct Page {
     can_record: bool,
     /// An action of the plan was just removed.
     removed: bool,
+    /// Whether this role may change the plan's thread (the "Add", "Edit"
+    /// and "Remove" links on its nodes).
+    can_edit: bool,
+    /// What was just done to the thread: "added", "saved" or "removed".
+    thread_change: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -51,8 +56,17 @@ pub async fn page(
     let removed = uri
         .query()
         .is_some_and(|q| q.split('&').any(|p| p == "removed=1"));
+    // Back from changing its thread.
+    let thread_change = uri.query().and_then(|q| {
+        q.split('&').find_map(|p| match p {
+            "thread=added" => Some("added"),
+            "thread=saved" => Some("saved"),
+            "thread=removed" => Some("removed"),
+            _ => None,
+        })
+    });
     cached_page(&state, &uri, "", move |data| async move {
-        build(&builder, &data, id, &query, removed)
+        build(&builder, &data, id, &query, removed, thread_change)
     })
     .await
 }
@@ -63,6 +77,7 @@ fn build(
     id: i64,
     query: &ScopeQuery,
     removed: bool,
+    thread_change: Option<&'static str>,
 ) -> Result<Html<String>, WebError> {
     let plan: &PlanInfo = data
         .plans
@@ -120,6 +135,8 @@ fn build(
                 .account
                 .is_some_and(|a| a.role >= goldthread_domain::Role::Officer),
             removed,
+            can_edit: super::authoring::may_edit(),
+            thread_change,
         },
     )
 }
