@@ -267,7 +267,7 @@ pub fn plan_section(
     day: NaiveDate,
 ) -> Option<(Vec<PriorityRow>, PlanSection)> {
     let plan = data.plans.iter().find(|p| p.id == plan_id)?;
-    let context = Context::new(data, day);
+    let context = Rows::new(data, day);
     let actions: Vec<&ActionInfo> = data
         .actions
         .iter()
@@ -312,9 +312,10 @@ pub fn plan_section(
     Some((priorities, section))
 }
 
-/// An action's row as the pack prints it, judged on `day`.
+/// An action's row as the pack prints it, judged on `day`. For many rows,
+/// make one [`Rows`] and ask it for each.
 pub fn action_row(data: &MonitoringData, action: &ActionInfo, day: NaiveDate) -> ActionRow {
-    Context::new(data, day).action_row(action)
+    Rows::new(data, day).action_row(action)
 }
 
 /// An indicator's row as the pack prints it, judged on `day`.
@@ -323,18 +324,20 @@ pub fn indicator_row(
     indicator: &IndicatorInfo,
     day: NaiveDate,
 ) -> IndicatorRow {
-    Context::new(data, day).indicator_row(indicator)
+    Rows::new(data, day).indicator_row(indicator)
 }
 
-struct Context<'a> {
+/// The pack's rows of one council's data judged on one day: made once for
+/// a page or report (it looks up plan titles), asked for each row.
+pub struct Rows<'a> {
     data: &'a MonitoringData,
     status_date: NaiveDate,
     plan_titles: HashMap<i64, &'a str>,
 }
 
-impl<'a> Context<'a> {
-    fn new(data: &'a MonitoringData, status_date: NaiveDate) -> Context<'a> {
-        Context {
+impl<'a> Rows<'a> {
+    pub fn new(data: &'a MonitoringData, status_date: NaiveDate) -> Rows<'a> {
+        Rows {
             data,
             status_date,
             plan_titles: data
@@ -349,7 +352,7 @@ impl<'a> Context<'a> {
         self.plan_titles.get(&id).copied().unwrap_or("").to_string()
     }
 
-    fn action_row(&self, action: &ActionInfo) -> ActionRow {
+    pub fn action_row(&self, action: &ActionInfo) -> ActionRow {
         let a = assess::action(action, self.status_date);
         let update = action.update_as_at(self.status_date);
         let mut flags = Vec::new();
@@ -381,9 +384,19 @@ impl<'a> Context<'a> {
         }
     }
 
-    fn indicator_row(&self, indicator: &IndicatorInfo) -> IndicatorRow {
+    /// The indicator's RAG on the day, as its row says it, without the
+    /// row's chart and series.
+    pub fn indicator_rag(&self, indicator: &IndicatorInfo) -> IndicatorRag {
+        self.standing(indicator).rag
+    }
+
+    fn standing(&self, indicator: &IndicatorInfo) -> assess::IndicatorStanding {
         let rules = assess::rules(self.data);
-        let standing = assess::indicator(self.data, indicator, &rules, self.status_date);
+        assess::indicator(self.data, indicator, &rules, self.status_date)
+    }
+
+    pub fn indicator_row(&self, indicator: &IndicatorInfo) -> IndicatorRow {
+        let standing = self.standing(indicator);
         let latest = standing
             .period
             .as_deref()
@@ -545,7 +558,7 @@ pub fn build(data: &MonitoringData, request: &ReportRequest) -> Result<ReportPac
             "{scope_text} leads no actions and measures no indicators in the plans"
         ));
     }
-    let context = Context::new(data, status_date);
+    let context = Rows::new(data, status_date);
 
     let previous_period = request.period.previous();
     let previous_day = previous_period.last_day().min(request.known_at);
@@ -837,7 +850,7 @@ fn priorities(
     indicators: &[&IndicatorInfo],
     action_rows: &HashMap<i64, ActionRow>,
     indicator_rows: &HashMap<i64, IndicatorRow>,
-    context: &Context,
+    context: &Rows,
 ) -> Vec<PriorityRow> {
     let root_of = roots(&data.nodes);
     let mut rows: Vec<PriorityRow> = Vec::new();

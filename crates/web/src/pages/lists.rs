@@ -85,10 +85,11 @@ pub async fn actions(
         let scope = Scope::from_query(&query.scope, today()).check_plan(&data);
         let health = scope.status.as_deref().and_then(ActionHealth::parse);
         let flag = query.flag.as_deref().unwrap_or("");
+        let judged = pack::Rows::new(&data, scope.as_at);
         let rows: Vec<ActionRow> = scope
             .actions(&data)
             .into_iter()
-            .map(|a| pack::action_row(&data, a, scope.as_at))
+            .map(|a| judged.action_row(a))
             .filter(|row| health.is_none_or(|h| h.as_str() == row.status))
             .filter(|row| match flag {
                 "missing_update" => row.flags.iter().any(|f| f.starts_with("No update")),
@@ -148,10 +149,11 @@ pub async fn indicators(
             .as_deref()
             .and_then(|r| IndicatorRag::ALL.into_iter().find(|k| k.as_str() == r));
         let actions = scope.actions(&data);
+        let judged = pack::Rows::new(&data, scope.as_at);
         let rows: Vec<IndicatorRow> = scope
             .indicators(&data, &actions)
             .into_iter()
-            .map(|i| pack::indicator_row(&data, i, scope.as_at))
+            .map(|i| judged.indicator_row(i))
             .filter(|row| rag.is_none_or(|r| r.as_str() == row.rag_key))
             .collect();
         let what = match rag {

@@ -361,6 +361,7 @@ const DATASETS: &[Dataset] = &[
 fn records(data: &MonitoringData, dataset: &str) -> Vec<Vec<serde_json::Value>> {
     let day = today();
     let rules = assess::rules(data);
+    let judged = pack::Rows::new(data, day);
     let text = |s: &str| json!(s);
     let optional = |s: Option<String>| s.map_or(serde_json::Value::Null, |s| json!(s));
     match dataset {
@@ -384,7 +385,7 @@ fn records(data: &MonitoringData, dataset: &str) -> Vec<Vec<serde_json::Value>> 
             .iter()
             .filter(|a| published(data, a.plan_id))
             .map(|a| {
-                let row: ActionRow = pack::action_row(data, a, day);
+                let row: ActionRow = judged.action_row(a);
                 vec![
                     json!(a.id),
                     json!(a.plan_id),

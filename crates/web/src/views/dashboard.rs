@@ -74,10 +74,12 @@ fn link(path: &str, query: &str, filter: &str) -> String {
     }
 }
 
-fn shortlist<T>(rows: Vec<T>, href: String) -> Shortlist<T> {
-    let total = rows.len();
+/// The first items as rows (made only for the rows shown: a row of a
+/// council's every action or indicator would cost more than the card).
+fn shortlist<T, R>(items: Vec<T>, href: String, row: impl Fn(T) -> R) -> Shortlist<R> {
+    let total = items.len();
     Shortlist {
-        rows: rows.into_iter().take(LIST_LIMIT).collect(),
+        rows: items.into_iter().take(LIST_LIMIT).map(row).collect(),
         total,
         href,
     }
@@ -86,12 +88,12 @@ fn shortlist<T>(rows: Vec<T>, href: String) -> Shortlist<T> {
 pub fn build(data: &MonitoringData, scope: &Scope, today: chrono::NaiveDate) -> Dashboard {
     let as_at = scope.as_at;
     let query = scope.query_string(today);
+    let rows = pack::Rows::new(data, as_at);
     let actions = scope.actions(data);
     let mut health = Tally::default();
     let mut exceptions = Vec::new();
     let mut updates_missing = 0;
-    for action in &actions {
-        let row = pack::action_row(data, action, as_at);
+    for &action in &actions {
         let a = assess::action(action, as_at);
         health.add(a.health);
         updates_missing += usize::from(a.update_missing);
@@ -99,7 +101,7 @@ pub fn build(data: &MonitoringData, scope: &Scope, today: chrono::NaiveDate) -> 
             a.health,
             ActionHealth::Overdue | ActionHealth::OffTrack | ActionHealth::AtRisk
         ) {
-            exceptions.push((a.health, row));
+            exceptions.push((a.health, action));
         }
     }
     // Worst first: overdue, off track, at risk (the order of `ALL`).
@@ -107,15 +109,11 @@ pub fn build(data: &MonitoringData, scope: &Scope, today: chrono::NaiveDate) -> 
     let indicators = scope.indicators(data, &actions);
     let mut rags = Tally::default();
     let mut off_target = Vec::new();
-    for indicator in &indicators {
-        let row = pack::indicator_row(data, indicator, as_at);
-        let rag = IndicatorRag::ALL
-            .into_iter()
-            .find(|r| r.as_str() == row.rag_key)
-            .unwrap_or(IndicatorRag::NotDue);
+    for &indicator in &indicators {
+        let rag = rows.indicator_rag(indicator);
         rags.add(rag);
         if matches!(rag, IndicatorRag::Red | IndicatorRag::Amber) {
-            off_target.push((rag, row));
+            off_target.push((rag, indicator));
         }
     }
     off_target.sort_by_key(|(rag, _)| *rag != IndicatorRag::Red);
@@ -196,13 +194,13 @@ pub fn build(data: &MonitoringData, scope: &Scope, today: chrono::NaiveDate) -> 
             })
             .collect(),
         overdue_count: health.get(ActionHealth::Overdue),
-        exceptions: shortlist(
-            exceptions.into_iter().map(|(_, row)| row).collect(),
-            exceptions_href,
-        ),
+        exceptions: shortlist(exceptions, exceptions_href, |(_, action)| {
+            rows.action_row(action)
+        }),
         off_target: shortlist(
-            off_target.into_iter().map(|(_, row)| row).collect(),
+            off_target,
             link("/indicators", &query, "rag=red"),
+            |(_, indicator)| rows.indicator_row(indicator),
         ),
         updates_missing,
         updates_missing_href: link("/actions", &query, "flag=missing_update"),
