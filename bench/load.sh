@@ -16,6 +16,8 @@
 #   MIXED_DURATION  seconds of the mixed load (30; 0 skips it): officers
 #                 recording progress while wrk reads the dashboard
 #   WRITERS       officers writing at once in the mixed load (4)
+#   WRITE_MODE    "page" (each write opens the action's page, then posts
+#                 the form, as a person does) or "form" (posts only)
 #   SERVERS       servers on PostgreSQL in the mixed load (2): the officers
 #                 write through the second while wrk reads the first, and
 #                 a last write through the second is timed until the first
@@ -56,50 +58,64 @@ done
 
 MIXED_DURATION=${MIXED_DURATION:-30}
 WRITERS=${WRITERS:-4}
+WRITE_MODE=${WRITE_MODE:-page}
 SERVERS=${SERVERS:-2}
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gt-load.XXXXXX")
 # The officers of the mixed load: each opens an action's page (for its
 # form's version and token) and records progress, until time is up.
-# Prints "writes failed p50_ms p99_ms post_p50_ms post_p99_ms": a write
-# is the page and the form; the post alone is the form.
+# Prints "writes failed conflicts p50_ms p99_ms post_p50_ms post_p99_ms":
+# a write is the page and the form; the post alone is the form. In "form"
+# mode an officer opens each action's page once and then posts the form
+# again with the next version (as a tool posting many updates would), so
+# the write path alone is measured.
 cat >"$WORK/writer.py" <<'PY'
 import http.client, json, re, sys, threading, time, urllib.parse, datetime
-base, session, actions_file, seconds, writers = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4]), int(sys.argv[5])
+base, session, actions_file, seconds, writers, mode = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
 host = urllib.parse.urlparse(base).netloc
 ids = [a["id"] for a in json.load(open(actions_file))["items"]]
 today = datetime.date.today().isoformat()
 lock = threading.Lock()
-times, posts, failed = [], [], [0]
+times, posts, failed, conflicts = [], [], [0], [0]
 def write(n):
-    # One kept-alive connection per officer, as a browser keeps one.
+    # One kept-alive connection per officer, as a browser keeps one; each
+    # officer has actions of their own, as posts lead different actions.
+    mine = ids[n::writers] or ids
     conn = http.client.HTTPConnection(host, timeout=30)
     headers = {"Cookie": session}
+    known = {}  # action -> (version, token), in "form" mode
     end = time.time() + seconds
     i = 0
     while time.time() < end:
-        action = ids[(n * 7919 + i) % len(ids)]
+        action = mine[i % len(mine)]
         i += 1
         start = time.time()
-        ok = False
+        status = None
         try:
-            conn.request("GET", f"/actions/{action}", headers=headers)
-            page = conn.getresponse().read().decode()
-            version = re.search(r'name="version" value="(\d+)"', page).group(1)
-            token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page).group(1)
+            if mode == "form" and action in known:
+                version, token = known[action]
+            else:
+                conn.request("GET", f"/actions/{action}", headers=headers)
+                page = conn.getresponse().read().decode()
+                version = re.search(r'name="version" value="(\d+)"', page).group(1)
+                token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page).group(1)
             body = urllib.parse.urlencode({"csrf_token": token, "version": version, "status": "on_track", "as_at": today, "commentary": f"Mixed load {n}-{i}"})
             posted = time.time()
             conn.request("POST", f"/actions/{action}", body=body, headers={**headers, "Content-Type": "application/x-www-form-urlencoded"})
             response = conn.getresponse()
             response.read()
-            ok = response.status == 303
+            status = response.status
+            # Recording progress moves the action's version by one.
+            known[action] = (str(int(version) + 1), token) if status == 303 else known.pop(action, None)
         except Exception:
             conn.close()
             conn = http.client.HTTPConnection(host, timeout=30)
         with lock:
-            if ok:
+            if status == 303:
                 times.append((time.time() - start) * 1000)
                 posts.append((time.time() - posted) * 1000)
+            elif status == 409:
+                conflicts[0] += 1
             else:
                 failed[0] += 1
 threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
@@ -108,7 +124,7 @@ for t in threads: t.join()
 def pct(values, p):
     values = sorted(values)
     return values[min(len(values) - 1, int(len(values) * p))] if values else 0
-print(len(times), failed[0], f"{pct(times, 0.5):.0f}", f"{pct(times, 0.99):.0f}", f"{pct(posts, 0.5):.1f}", f"{pct(posts, 0.99):.1f}")
+print(len(times), failed[0], conflicts[0], f"{pct(times, 0.5):.0f}", f"{pct(times, 0.99):.0f}", f"{pct(posts, 0.5):.1f}", f"{pct(posts, 0.99):.1f}")
 PY
 SERVER_PID=
 SECOND_PID=
@@ -302,7 +318,7 @@ print(max(plans, key=lambda p: (p["kind"] == "service", p["actions"]))["id"])')
         sample_memory "$SERVER_PID" "$WORK/rss.txt" &
         SAMPLER_PID=$!
         timeout $((MIXED_DURATION + 60)) python3 "$WORK/writer.py" "$WRITE_BASE" "$SESSION" "$WORK/actions.json" \
-            "$MIXED_DURATION" "$WRITERS" >"$WORK/writer.txt" &
+            "$MIXED_DURATION" "$WRITERS" "$WRITE_MODE" >"$WORK/writer.txt" &
         WRITER_PID=$!
         DURATION_SAVED=$DURATION
         DURATION="${MIXED_DURATION}s"
@@ -310,9 +326,9 @@ print(max(plans, key=lambda p: (p["kind"] == "service", p["actions"]))["id"])')
         DURATION=$DURATION_SAVED
         wait "$WRITER_PID" || true
         kill "$SAMPLER_PID" 2>/dev/null || true
-        read -r writes failed wp50 wp99 pp50 pp99 <"$WORK/writer.txt"
+        read -r writes failed conflicts wp50 wp99 pp50 pp99 <"$WORK/writer.txt"
         echo "| $backend | \`/dashboard\` while $WRITERS officers write$where | $p50 | $p99 | $rps | – | $errors |" >>"$TABLE"
-        echo "- $backend mixed: $writes writes in ${MIXED_DURATION} s ($(awk -v w="$writes" -v d="$MIXED_DURATION" 'BEGIN { printf "%.1f", w / d }')/s)$where, $failed failed; a write (page, then form) p50 $wp50 ms, p99 $wp99 ms; the form's post alone p50 $pp50 ms, p99 $pp99 ms" >>"$NOTES"
+        echo "- $backend mixed: $writes writes in ${MIXED_DURATION} s ($(awk -v w="$writes" -v d="$MIXED_DURATION" 'BEGIN { printf "%.1f", w / d }')/s, $WRITE_MODE mode)$where, $failed failed, $conflicts conflicts; a write p50 $wp50 ms, p99 $wp99 ms; the form's post alone p50 $pp50 ms, p99 $pp99 ms" >>"$NOTES"
         echo "- $backend server memory (VmRSS) over the mixed load, first → last second, MiB: $(head -1 "$WORK/rss.txt") → $(tail -1 "$WORK/rss.txt") (peak $(sort -n "$WORK/rss.txt" | tail -1))" >>"$NOTES"
         if [ "$WRITE_BASE" != "$BASE" ]; then
             # How long until a write through one server shows on the other.
