@@ -1,6 +1,8 @@
 //! Durability: a server killed with SIGKILL in the middle of many
-//! concurrent writes loses nothing it acknowledged, and leaves nothing
-//! half-written: every update has its history row, on both databases.
+//! concurrent writes (progress on eight actions, values on three
+//! indicators) loses nothing it acknowledged, and leaves nothing
+//! half-written: every update and value has its history row, on both
+//! databases.
 
 use crate::util::*;
 use std::collections::BTreeSet;
@@ -8,6 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 const WRITERS: usize = 8;
+const VALUE_WRITERS: usize = 3;
 
 #[tokio::test]
 async fn a_kill_during_concurrent_writes_loses_nothing_acknowledged() {
@@ -88,12 +91,105 @@ async fn a_kill_during_concurrent_writes_loses_nothing_acknowledged() {
                 (action, acknowledged)
             }));
         }
+        // Officers recording indicator values beside them, each on an
+        // indicator of their own, keeping every value acknowledged.
+        let page: serde_json::Value = web
+            .http
+            .get(web.url(&format!(
+                "/api/v1/indicators?plan={plan}&limit={VALUE_WRITERS}"
+            )))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let indicators: Vec<i64> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(indicators.len(), VALUE_WRITERS);
+        let mut value_writers = Vec::new();
+        for (n, indicator) in indicators.iter().copied().enumerate() {
+            let stop = stop.clone();
+            let web = Browser::admin(&server).await;
+            value_writers.push(tokio::spawn(async move {
+                let mut acknowledged = Vec::new();
+                let mut i = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    let Ok(page) = web
+                        .http
+                        .get(web.url(&format!("/indicators/{indicator}")))
+                        .send()
+                        .await
+                    else {
+                        break;
+                    };
+                    let Ok(page) = page.text().await else { break };
+                    // The period select's chosen option, else its first.
+                    let select = &page[page.find(r#"name="period""#).expect("a period select")..];
+                    let select = &select[..select.find("</select>").unwrap_or(select.len())];
+                    let option = |re: &str| {
+                        regex::Regex::new(re)
+                            .unwrap()
+                            .captures(select)
+                            .map(|c| c[1].to_string())
+                    };
+                    let period = option(r#"<option value="([^"]+)" selected>"#)
+                        .or_else(|| option(r#"<option value="([^"]+)""#))
+                        .expect("a period to record")
+                        .replace("&#x2f;", "/"); // "2017/18 Q2" as the page escapes it
+                    let seen = hidden(&page, "seen").replace("&#x2f;", "/");
+                    // Each a different figure of seven digits, so no one is
+                    // found inside another: 71 then five digits for writer 0.
+                    let value = format!("{}{i:05}", 71 + n);
+                    let form = [
+                        ("period", period.as_str()),
+                        ("value", value.as_str()),
+                        ("note", "written under load"),
+                        ("seen", seen.as_str()),
+                        ("csrf_token", web.csrf.as_str()),
+                    ];
+                    match web
+                        .http
+                        .post(web.url(&format!("/indicators/{indicator}")))
+                        .form(&form)
+                        .send()
+                        .await
+                    {
+                        Ok(r) if r.status() == 303 => acknowledged.push(value),
+                        Ok(r) => {
+                            let status = r.status();
+                            let body = r.text().await.unwrap_or_default();
+                            let errors: Vec<&str> = body
+                                .lines()
+                                .filter(|l| {
+                                    l.contains("govuk-error-message")
+                                        || l.contains("error-summary__list")
+                                })
+                                .collect();
+                            panic!("value writer {n}: {status}: {errors:?}");
+                        }
+                        Err(_) => break,
+                    }
+                    i += 1;
+                }
+                (indicator, acknowledged)
+            }));
+        }
+
         tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
         server.signal("KILL");
         stop.store(true, Ordering::Relaxed);
         let mut acknowledged = Vec::new();
         for writer in writers {
             acknowledged.push(writer.await.unwrap());
+        }
+        let mut values_acknowledged = Vec::new();
+        for writer in value_writers {
+            values_acknowledged.push(writer.await.unwrap());
         }
         drop(server);
         let total: usize = acknowledged.iter().map(|(_, a)| a.len()).sum();
@@ -134,7 +230,38 @@ async fn a_kill_during_concurrent_writes_loses_nothing_acknowledged() {
         )
         .await;
         assert_eq!(updates, inserts, "{backend}: every update has its history");
-        eprintln!("{backend}: {total} updates acknowledged before the kill, all kept");
+
+        // Every value acknowledged is in its indicator's history (a later
+        // one may have replaced it as the value), and the value stored is
+        // the last acknowledged or one written after it.
+        let mut values_total = 0;
+        for (indicator, written) in &values_acknowledged {
+            values_total += written.len();
+            let history = web.get(&format!("/indicators/{indicator}/history")).await.1;
+            let (status, page) = web.get(&format!("/indicators/{indicator}")).await;
+            assert_eq!(status, 200);
+            for value in written {
+                assert!(
+                    history.contains(value.as_str()) || page.contains(value.as_str()),
+                    "{backend}: value {value} of indicator {indicator} was acknowledged, then lost"
+                );
+            }
+        }
+        assert!(
+            values_total >= VALUE_WRITERS,
+            "{backend}: the value writers wrote ({values_total})"
+        );
+        let values = count(&s, &database, "SELECT COUNT(*) FROM measurements").await;
+        let value_rows = count(
+            &s,
+            &database,
+            "SELECT COUNT(DISTINCT entity_id) FROM history WHERE entity = 'measurements'",
+        )
+        .await;
+        assert_eq!(values, value_rows, "{backend}: every value has its history");
+        eprintln!(
+            "{backend}: {total} updates and {values_total} values acknowledged before the kill, all kept"
+        );
     }
 }
 
