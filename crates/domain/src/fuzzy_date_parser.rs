@@ -772,13 +772,12 @@ impl<'a> Reader<'_, 'a> {
     /// Atoms starting with a number.
     fn numeric_atom_at(&self, i: usize, value: u32, digits: usize) -> Option<(Atom, usize)> {
         if let Some([a, b, c]) = self.numeric_date_at(i) {
-            // 2018-03-31, or day first: 31/03/2018, 31.03.18.
-            let (year, month, day) = if a.1 == 4 && b.1 <= 2 && c.1 <= 2 {
-                (i32::try_from(a.0).ok()?, b.0, c.0)
-            } else if a.1 <= 2 && b.1 <= 2 && (c.1 == 2 || c.1 == 4) {
-                (full_year(c)?, b.0, a.0)
-            } else {
-                return None;
+            // By the numbers of digits: 2018-03-31, or day first:
+            // 31/03/2018, 31.03.18.
+            let (year, month, day) = match (a.1, b.1, c.1) {
+                (4, 1 | 2, 1 | 2) => (i32::try_from(a.0).ok()?, b.0, c.0),
+                (1 | 2, 1 | 2, 2 | 4) => (full_year(c)?, b.0, a.0),
+                _ => return None,
             };
             FinancialYear::starting(year)?;
             NaiveDate::from_ymd_opt(year, month, day)?;
@@ -821,9 +820,12 @@ impl<'a> Reader<'_, 'a> {
         Some([self.num(i)?, self.num(i + 2)?, self.num(i + 4)?])
     }
 
-    /// `2017/18`, `2017/2018`, `2017-18`, `17/18`: `Some(Err(next))` when
-    /// shaped like a financial year with `/` but not one (`2017/10`).
-    fn financial_year_at(&self, i: usize) -> Option<Result<(FinancialYear, usize), usize>> {
+    /// `2017/18`, `2017/2018`, `2017-18`, `17/18`: `Some(Err(NotAFinancialYear))`
+    /// when shaped like a financial year with `/` but not one (`2017/10`).
+    fn financial_year_at(
+        &self,
+        i: usize,
+    ) -> Option<Result<(FinancialYear, usize), NotAFinancialYear>> {
         let (a, a_digits) = self.num(i)?;
         let sep = self.tok(i + 1)?;
         let (b, b_digits) = self.num(i + 2)?;
@@ -839,7 +841,7 @@ impl<'a> Reader<'_, 'a> {
                     .filter(|_| consecutive);
                 match fy {
                     Some(fy) => Some(Ok((fy, i + 3))),
-                    None if sep == Tok::Slash => Some(Err(i + 3)),
+                    None if sep == Tok::Slash => Some(Err(NotAFinancialYear)),
                     None => None,
                 }
             }
@@ -1016,6 +1018,12 @@ impl<'a> Reader<'_, 'a> {
         malformed.then_some(i + 3)
     }
 }
+
+/// A financial year's shape that holds no financial year (`2017/10`): its
+/// numbers are not to be read as anything else. [`Reader::malformed_at`]
+/// skips the group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct NotAFinancialYear;
 
 /// A two- or four-digit year in full.
 fn full_year((value, digits): (u32, usize)) -> Option<i32> {
