@@ -772,13 +772,12 @@ impl<'a> Reader<'_, 'a> {
     /// Atoms starting with a number.
     fn numeric_atom_at(&self, i: usize, value: u32, digits: usize) -> Option<(Atom, usize)> {
         if let Some([a, b, c]) = self.numeric_date_at(i) {
-            // 2018-03-31, or day first: 31/03/2018, 31.03.18.
-            let (year, month, day) = if a.1 == 4 && b.1 <= 2 && c.1 <= 2 {
-                (i32::try_from(a.0).ok()?, b.0, c.0)
-            } else if a.1 <= 2 && b.1 <= 2 && (c.1 == 2 || c.1 == 4) {
-                (full_year(c)?, b.0, a.0)
-            } else {
-                return None;
+            // By the numbers of digits: 2018-03-31, or day first:
+            // 31/03/2018, 31.03.18.
+            let (year, month, day) = match (a.1, b.1, c.1) {
+                (4, 1 | 2, 1 | 2) => (i32::try_from(a.0).ok()?, b.0, c.0),
+                (1 | 2, 1 | 2, 2 | 4) => (full_year(c)?, b.0, a.0),
+                _ => return None,
             };
             FinancialYear::starting(year)?;
             NaiveDate::from_ymd_opt(year, month, day)?;
@@ -821,9 +820,12 @@ impl<'a> Reader<'_, 'a> {
         Some([self.num(i)?, self.num(i + 2)?, self.num(i + 4)?])
     }
 
-    /// `2017/18`, `2017/2018`, `2017-18`, `17/18`: `Some(Err(next))` when
-    /// shaped like a financial year with `/` but not one (`2017/10`).
-    fn financial_year_at(&self, i: usize) -> Option<Result<(FinancialYear, usize), usize>> {
+    /// `2017/18`, `2017/2018`, `2017-18`, `17/18`: `Some(Err(NotAFinancialYear))`
+    /// when shaped like a financial year with `/` but not one (`2017/10`).
+    fn financial_year_at(
+        &self,
+        i: usize,
+    ) -> Option<Result<(FinancialYear, usize), NotAFinancialYear>> {
         let (a, a_digits) = self.num(i)?;
         let sep = self.tok(i + 1)?;
         let (b, b_digits) = self.num(i + 2)?;
@@ -839,7 +841,7 @@ impl<'a> Reader<'_, 'a> {
                     .filter(|_| consecutive);
                 match fy {
                     Some(fy) => Some(Ok((fy, i + 3))),
-                    None if sep == Tok::Slash => Some(Err(i + 3)),
+                    None if sep == Tok::Slash => Some(Err(NotAFinancialYear)),
                     None => None,
                 }
             }
@@ -1016,6 +1018,12 @@ impl<'a> Reader<'_, 'a> {
         malformed.then_some(i + 3)
     }
 }
+
+/// A financial year's shape that holds no financial year (`2017/10`): its
+/// numbers are not to be read as anything else. [`Reader::malformed_at`]
+/// skips the group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct NotAFinancialYear;
 
 /// A two- or four-digit year in full.
 fn full_year((value, digits): (u32, usize)) -> Option<i32> {
@@ -1798,6 +1806,271 @@ mod tests {
             [pair("2018-01-05", "2018-01-06"); 3],
             "two days cannot be divided"
         );
+    }
+
+    /// An apostrophe stands for the century only when the two digits
+    /// follow it at once (`March '18`); a closing quote before a count is
+    /// not a year.
+    #[test]
+    fn an_apostrophe_is_a_year_only_when_glued_to_its_digits() {
+        let mut t = Table::default();
+        t.check_in(
+            in_2017_18(),
+            "Run the 'Summer' 18 play schemes",
+            span("2017-06-01", "2017-08-31"),
+        );
+        t.finish(1);
+    }
+
+    /// Reading goes on right after a year, so a range that follows it
+    /// still links: `Dec '17 - Feb` runs to February 2018.
+    #[test]
+    fn a_range_after_a_short_year_still_links() {
+        let mut t = Table::default();
+        t.check("Dec '17 - Feb", span("2017-12-01", "2018-02-28"));
+        t.check("Dec 17 - Feb", span("2017-12-01", "2018-02-28"));
+        t.check("Nov 2017 - Feb", span("2017-11-01", "2018-02-28"));
+        t.finish(3);
+    }
+
+    /// A bare two-digit year counts only right after a month or season
+    /// (`Sept 17`); after a quarter it is more likely a count.
+    #[test]
+    fn a_bare_two_digit_number_after_a_quarter_is_not_its_year() {
+        let mut t = Table::default();
+        t.check_in(
+            in_2017_18(),
+            "Q2 20 site visits",
+            span("2017-07-01", "2017-09-30"),
+        );
+        t.check("Q2 20 site visits", unreadable());
+        t.finish(2);
+    }
+
+    /// Two-digit financial years are written without spaces (`16/17`);
+    /// spaced, the numbers are a count or a score, not a year. Reading
+    /// goes on right after one, so the quarters that follow take it.
+    #[test]
+    fn a_two_digit_financial_year_is_written_without_spaces() {
+        let mut t = Table::default();
+        t.check("Scored 16/ 17 at inspection", unreadable());
+        t.check("FY 17/18 Q1 to Q3", span("2017-04-01", "2017-12-31"));
+        t.finish(2);
+    }
+
+    /// A month and year in figures are written without spaces (`03/2018`);
+    /// with a space the number is not a month and the year stands alone.
+    #[test]
+    fn a_month_in_figures_is_glued_to_its_year() {
+        let mut t = Table::default();
+        t.check("03/2018", span("2018-03-01", "2018-03-31"));
+        t.check("3 /2018", span("2018-01-01", "2018-12-31"));
+        t.check("3/ 2018", span("2018-01-01", "2018-12-31"));
+        t.finish(3);
+    }
+
+    /// A dash joins a day to its month only when glued on both sides
+    /// (`7-Mar-18`); a spaced dash separates a number from a date.
+    #[test]
+    fn a_dash_joins_a_day_to_its_month_only_when_glued() {
+        let mut t = Table::default();
+        t.check("7-Mar-18", day("2018-03-07"));
+        t.check("Phase 2 - March 2018", span("2018-03-01", "2018-03-31"));
+        t.check("Stage 2- March 2018", span("2018-03-01", "2018-03-31"));
+        t.check("2- March 2018", span("2018-03-01", "2018-03-31"));
+        t.finish(4);
+    }
+
+    /// After a day and month, a glued dot is the month's abbreviation
+    /// (`7 Sept. 2017`); another mark glued there is read as what it is,
+    /// so `7 March/April 2018` is a range.
+    #[test]
+    fn a_dot_after_a_day_and_month_is_an_abbreviation() {
+        let mut t = Table::default();
+        t.check("7 Sept. 2017", day("2017-09-07"));
+        t.check("7 March/April 2018", span("2018-03-07", "2018-04-30"));
+        t.finish(2);
+    }
+
+    /// A year after a month may follow a comma (`March, 2018`) or a dash
+    /// glued on both sides (`Mar-18`); after a spaced dash a number is a
+    /// count, and the month takes the plan's year.
+    #[test]
+    fn a_year_follows_a_month_after_a_comma_or_a_glued_dash() {
+        let mut t = Table::default();
+        t.check("March, 2018", span("2018-03-01", "2018-03-31"));
+        t.check("Summer, 2017", span("2017-06-01", "2017-08-31"));
+        for text in [
+            "March - 12 schools remaining",
+            "March- 12 schools remaining",
+            "March -12 schools remaining",
+        ] {
+            t.check_in(in_2017_18(), text, span("2018-03-01", "2018-03-31"));
+        }
+        t.finish(5);
+    }
+
+    /// A slash makes a malformed group of small numbers only when glued on
+    /// both sides (`1/2 May 2019`); spaced, it separates, and the day after
+    /// it is read. A four-digit start is a financial year's shape even with
+    /// spaces (`2017 / 18` is 2017/18), so `2017 / 10` is skipped whole.
+    #[test]
+    fn a_slash_makes_a_malformed_group_when_glued_or_after_four_digits() {
+        let mut t = Table::default();
+        t.check("1/2 May 2019", span("2019-05-01", "2019-05-31"));
+        t.check("Report 07/18 June 2019", span("2019-06-01", "2019-06-30"));
+        t.check("1 / 2 May 2019", day("2019-05-02"));
+        t.check("1/ 2 May 2019", day("2019-05-02"));
+        t.check("1 /2 May 2019", day("2019-05-02"));
+        t.check("2017 / 18", span("2017-04-01", "2018-03-31"));
+        t.check("2017 / 10 March 2018", span("2018-03-01", "2018-03-31"));
+        t.finish(7);
+    }
+
+    /// A four-digit year glued by a dash to two digits that are neither
+    /// the next year nor a month (`2017-19`) is malformed and skipped
+    /// whole: its digits are never read as a day. Only a four-digit start
+    /// makes such a group; in `0-25 March 2018` the day is read.
+    #[test]
+    fn a_year_dashed_to_two_digits_that_fit_nothing_is_skipped_whole() {
+        let mut t = Table::default();
+        t.check("2017-19 March 2018", span("2018-03-01", "2018-03-31"));
+        t.check("0-25 March 2018", day("2018-03-25"));
+        t.finish(2);
+    }
+
+    /// A dash links what is either side of it, even before a keyword
+    /// phrase: in `October - year end 2017/18` October takes the year.
+    #[test]
+    fn a_dash_before_year_end_links_it_to_the_month_before() {
+        let mut t = Table::default();
+        t.check(
+            "October - year end 2017/18",
+            span("2017-10-01", "2018-03-31"),
+        );
+        t.finish(1);
+    }
+
+    /// `to be confirmed` takes all three words; `agreed` alone two words
+    /// after a date does not make the date a placeholder, and a date after
+    /// the placeholder is still read.
+    #[test]
+    fn to_be_confirmed_is_read_as_one_phrase() {
+        let mut t = Table::default();
+        t.check(
+            "March 2018 agreed with partners",
+            span("2018-03-01", "2018-03-31"),
+        );
+        t.check(
+            "Final date: to be confirmed, expected March 2018",
+            span("2018-03-01", "2018-03-31"),
+        );
+        t.finish(2);
+    }
+
+    /// `every N months` and `N-monthly` recur only for the counts a
+    /// [`Recurrence`] has (1, 3, 6, 12); `two-monthly` is bi-monthly, no
+    /// variant, so noise, not monthly.
+    #[test]
+    fn a_count_of_months_recurs_only_for_counts_with_a_variant() {
+        let mut t = Table::default();
+        t.check("every 1 months", recurring(Monthly));
+        t.check("every 12 months", recurring(Annually { month: None }));
+        t.check("12-monthly", recurring(Annually { month: None }));
+        t.check("Two-monthly", unreadable());
+        t.check("Four monthly", unreadable());
+        t.finish(5);
+    }
+
+    /// A year named after `end of the financial year` is that year, not
+    /// the plan's.
+    #[test]
+    fn a_year_named_after_the_financial_year_is_used() {
+        let mut t = Table::default();
+        t.check("End of the financial year 2016/17", day("2017-03-31"));
+        t.check_in(
+            in_2017_18(),
+            "by the end of the financial year 2016/17",
+            day("2017-03-31"),
+        );
+        t.finish(2);
+    }
+
+    /// `2018-03` is a month only when written without spaces, and reading
+    /// goes on right after it, so a range that follows still links.
+    #[test]
+    fn a_year_and_month_in_figures_are_glued() {
+        let mut t = Table::default();
+        t.check("2018 -03", span("2018-01-01", "2018-12-31"));
+        t.check("2018- 03", span("2018-01-01", "2018-12-31"));
+        t.check("From 2018-03 to May", span("2018-03-01", "2018-05-31"));
+        t.finish(3);
+    }
+
+    /// A date in figures is three numbers joined by the same mark with no
+    /// spaces; financial years joined by a dash or a spaced slash are a
+    /// range of financial years, not a malformed date.
+    #[test]
+    fn financial_years_joined_by_a_mark_are_a_range_not_a_date() {
+        let mut t = Table::default();
+        t.check("2017/18-2019/20", span("2017-04-01", "2020-03-31"));
+        t.check("2017/18 / 2018/19", span("2017-04-01", "2019-03-31"));
+        t.check("31/03-2018", span("2018-01-01", "2018-12-31"));
+        t.finish(3);
+    }
+
+    /// A date in figures inside a sentence is read as that day: its own
+    /// marks are glued, whatever spacing is around it.
+    #[test]
+    fn a_date_in_figures_is_read_inside_a_sentence() {
+        let mut t = Table::default();
+        t.check("Due 31/03/2018", day("2018-03-31"));
+        t.check("Due by 31/03/2018 at the latest", day("2018-03-31"));
+        t.finish(2);
+    }
+
+    /// After a month, a day without a year is one digit (`March 7`) or
+    /// has an ordinal (`March 22nd`); a bare two-digit number there is a
+    /// year (`Sept 17`).
+    #[test]
+    fn a_day_after_a_month_has_one_digit_or_an_ordinal() {
+        let mut t = Table::default();
+        t.check_in(in_2017_18(), "March 7", day("2018-03-07"));
+        t.check_in(in_2017_18(), "March 22nd", day("2018-03-22"));
+        t.check_in(in_2017_18(), "Sept 17", span("2017-09-01", "2017-09-30"));
+        t.finish(3);
+    }
+
+    /// A half is written as one word (`H2`); a lone `H` is a letter.
+    #[test]
+    fn a_half_is_written_as_one_word() {
+        let mut t = Table::default();
+        t.check("H2 2017/18", span("2017-10-01", "2018-03-31"));
+        t.check("H 2 2017/18", span("2017-04-01", "2018-03-31"));
+        t.finish(2);
+    }
+
+    /// Only a yearless quarter right after a whole year takes it
+    /// (`2017/18 Q1`); a quarter after a link keeps its own year, and one
+    /// after another kind of date does not take that date's year.
+    #[test]
+    fn only_a_yearless_quarter_right_after_a_year_takes_it() {
+        let mut t = Table::default();
+        t.check("2016/17 and Q1 2017/18", span("2016-04-01", "2017-06-30"));
+        t.check("31 March 2018 Q4", day("2018-03-31"));
+        t.finish(2);
+    }
+
+    /// A range's end without a year moves a year on only when it would
+    /// start before its start; its start moves a year back only when it
+    /// would start after its end's start. Starting on the same day is in
+    /// order.
+    #[test]
+    fn ends_starting_on_the_same_day_keep_the_year_written() {
+        let mut t = Table::default();
+        t.check("Q1 - April 2018", span("2018-04-01", "2018-06-30"));
+        t.check("April 2018 - Q1", span("2018-04-01", "2018-06-30"));
+        t.finish(2);
     }
 
     /// A malformed number group is skipped whole, so none of its numbers
