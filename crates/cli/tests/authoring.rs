@@ -626,6 +626,192 @@ async fn an_editor_changes_an_indicators_targets_and_its_rag_follows() {
     }
 }
 
+/// The indicator edit form as the page fills it in: every field, each
+/// target, the checked nodes and actions.
+fn indicator_form(html: &str) -> Vec<(String, String)> {
+    let selected = |name: &str| {
+        Regex::new(&format!(
+            r#"(?s)name="{name}">.*?<option value="([^"]*)" selected>"#
+        ))
+        .unwrap()
+        .captures(html)
+        .map(|c| c[1].to_string())
+        .unwrap_or_default()
+    };
+    let mut form: Vec<(String, String)> = vec![
+        ("version".into(), hidden(html, "version")),
+        ("code".into(), unescape(&hidden(html, "code"))),
+        ("title".into(), unescape(&hidden(html, "title"))),
+        ("unit".into(), selected("unit")),
+        ("polarity".into(), selected("polarity")),
+        ("frequency".into(), selected("frequency")),
+        ("baseline".into(), unescape(&hidden(html, "baseline"))),
+    ];
+    for c in periods_re().captures_iter(html) {
+        let target = c[1].replace("period", "target");
+        form.push((c[1].to_string(), unescape(&c[2])));
+        form.push((target.clone(), unescape(&hidden(html, &target))));
+    }
+    form.extend(checked(html, "nodes"));
+    form.extend(checked(html, "actions"));
+    form
+}
+
+/// The checkboxes named `name`: (name, id) of each checked one.
+fn checked(html: &str, name: &str) -> Vec<(String, String)> {
+    let re = Regex::new(&format!(
+        r#"name="{name}" type="checkbox" value="(\d+)" checked"#
+    ))
+    .unwrap();
+    re.captures_iter(html)
+        .map(|c| (name.to_string(), c[1].to_string()))
+        .collect()
+}
+
+/// Every checkbox value named `name`.
+fn choices(html: &str, name: &str) -> Vec<String> {
+    let re = Regex::new(&format!(r#"name="{name}" type="checkbox" value="(\d+)""#)).unwrap();
+    re.captures_iter(html).map(|c| c[1].to_string()).collect()
+}
+
+/// The part of a plan page (seen by an editor) that is node `node`'s own:
+/// its heading, links and indicators, up to the next node.
+fn node_section(plan_page: &str, node: &str) -> String {
+    plan_page
+        .split("gt-node-heading")
+        .find(|part| part.contains(&format!(r#"href="/nodes/{node}/edit""#)))
+        .unwrap_or_else(|| panic!("node {node} on the plan page"))
+        .to_string()
+}
+
+#[tokio::test]
+async fn an_editor_relinks_an_indicator_to_the_thread_and_to_actions() {
+    for (backend, database) in databases("authoring_indicator_links").await {
+        let council = Council::start(database).await;
+        let id = council.find("indicators", "MEHPI 132").await;
+        let path = format!("/indicators/{id}/edit");
+        let (status, html) = council.editor.get(&path).await;
+        assert_eq!(status, 200, "{backend}");
+        let was = indicator_form(&html);
+        let was_actions: Vec<String> = checked(&html, "actions").into_iter().map(|c| c.1).collect();
+        let node = choices(&html, "nodes")
+            .into_iter()
+            .find(|n| !was.contains(&("nodes".into(), n.clone())))
+            .unwrap_or_else(|| panic!("{backend}: a node it does not measure yet"));
+        let action = choices(&html, "actions")
+            .into_iter()
+            .find(|a| !was_actions.contains(a))
+            .unwrap_or_else(|| panic!("{backend}: an action it does not measure yet"));
+        let (_, history) = council
+            .editor
+            .get(&format!("/indicators/{id}/history"))
+            .await;
+        let link_rows_before = history.matches("indicator links ").count();
+
+        // Only the new node and the new action: every old link goes.
+        let mut form: Vec<(String, String)> = was
+            .iter()
+            .filter(|(name, _)| name != "nodes" && name != "actions")
+            .cloned()
+            .collect();
+        form.push(("nodes".into(), node.clone()));
+        form.push(("actions".into(), action.clone()));
+
+        for who in [&council.viewer, &council.officer] {
+            let (status, _, _) = post(who, &path, &form).await;
+            assert_eq!(status, 403, "{backend}: only editors relink");
+        }
+        let mut foreign = form.clone();
+        foreign.push(("actions".into(), "999999".into()));
+        let (status, body, _) = post(&council.editor, &path, &foreign).await;
+        assert_eq!(status, 400, "{backend}");
+        assert!(
+            body.contains("Choose only among this plan&#x27;s actions")
+                || body.contains("Choose only among this plan's actions"),
+            "{backend}: {body}"
+        );
+        assert!(
+            body.contains(&format!(r#"value="{node}" checked"#)),
+            "{backend}: the boxes ticked are kept"
+        );
+
+        let (status, _, _) = post(&council.editor, &path, &form).await;
+        assert_eq!(status, 303, "{backend}");
+        let (_, page) = council.editor.get(&format!("/indicators/{id}")).await;
+        assert!(
+            page.contains(&format!(r#"href="/actions/{action}""#)),
+            "{backend}: measures the new action"
+        );
+        for old in was_actions.iter().filter(|a| **a != action) {
+            assert!(
+                !page.contains(&format!(r#"href="/actions/{old}""#)),
+                "{backend}: no longer measures action {old}"
+            );
+        }
+        assert!(page.contains(r#"id="serves""#), "{backend}: its node shown");
+        let (_, action_page) = council.editor.get(&format!("/actions/{action}")).await;
+        assert!(
+            action_page.contains(&format!(r#"href="/indicators/{id}""#)),
+            "{backend}: the action lists the indicator"
+        );
+        let plan_id = capture(r#"href="/plans/(\d+)""#, &html);
+        let (_, plan_page) = council.editor.get(&format!("/plans/{plan_id}")).await;
+        assert!(
+            node_section(&plan_page, &node).contains(&format!(r#"href="/indicators/{id}""#)),
+            "{backend}: the plan page shows it under its new node at once"
+        );
+        for old in was.iter().filter(|(n, v)| n == "nodes" && *v != node) {
+            assert!(
+                !node_section(&plan_page, &old.1).contains(&format!(r#"href="/indicators/{id}""#)),
+                "{backend}: no longer under node {}",
+                old.1
+            );
+        }
+
+        // The form shows the links as stored; saving it unchanged writes
+        // nothing, so the version stays.
+        let (_, html) = council.editor.get(&path).await;
+        assert_eq!(
+            checked(&html, "nodes"),
+            [("nodes".to_string(), node.clone())]
+        );
+        assert_eq!(
+            checked(&html, "actions"),
+            [("actions".to_string(), action.clone())]
+        );
+        let version = hidden(&html, "version");
+        let (status, _, _) = post(&council.editor, &path, &indicator_form(&html)).await;
+        assert_eq!(status, 303, "{backend}");
+        let (_, again) = council.editor.get(&path).await;
+        assert_eq!(
+            hidden(&again, "version"),
+            version,
+            "{backend}: nothing written"
+        );
+
+        // The form first opened is stale now: refused, ticks kept.
+        let (status, body, _) = post(&council.editor, &path, &was).await;
+        assert_eq!(status, 409, "{backend}: a stale form");
+        for (name, value) in was.iter().filter(|(n, _)| n == "nodes" || n == "actions") {
+            assert!(
+                body.contains(&format!(
+                    r#"name="{name}" type="checkbox" value="{value}" checked"#
+                )),
+                "{backend}: {name} {value} kept ticked"
+            );
+        }
+
+        let (_, history) = council
+            .editor
+            .get(&format!("/indicators/{id}/history"))
+            .await;
+        assert!(
+            history.matches("indicator links ").count() > link_rows_before,
+            "{backend}: the links' changes are in the history"
+        );
+    }
+}
+
 /// The id of the node whose "Edit" link on the plan page names it.
 fn node_id(plan_page: &str, label: &str, title: &str) -> i64 {
     capture(

@@ -65,8 +65,8 @@ pub struct PlanOutline {
     /// Thread nodes in reading order (each parent before its children):
     /// id, level, label, title.
     pub nodes: Vec<(i64, String, String, String)>,
-    /// The plan's actions: id and code.
-    pub action_codes: Vec<(i64, Option<String>)>,
+    /// The plan's actions in plan order: id, code and title.
+    pub actions: Vec<(i64, Option<String>, String)>,
 }
 
 /// What a person may change of an indicator.
@@ -81,6 +81,10 @@ pub struct IndicatorFields {
     pub baseline: Option<(String, Option<f64>)>,
     /// Every target the indicator is to have, by period; others are removed.
     pub targets: Vec<Target>,
+    /// The plan's thread nodes it measures; links to others are removed.
+    pub nodes: Vec<i64>,
+    /// The plan's actions it measures; links to others are removed.
+    pub actions: Vec<i64>,
 }
 
 impl Store {
@@ -148,21 +152,22 @@ impl Store {
             .into_iter()
             .map(|n| (n.id, n.level.as_str().to_string(), n.label, n.title))
             .collect();
-        let action_codes =
-            sqlx::query("SELECT id, code FROM actions WHERE plan_id = $1 ORDER BY position, id")
-                .bind(plan_id)
-                .fetch_all(&self.pool)
-                .await?
-                .iter()
-                .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-                .collect::<Result<_, sqlx::Error>>()?;
+        let actions = sqlx::query(
+            "SELECT id, code, title FROM actions WHERE plan_id = $1 ORDER BY position, id",
+        )
+        .bind(plan_id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .collect::<Result<_, sqlx::Error>>()?;
         Ok(PlanOutline {
             id: plan_id,
             title: plan.try_get(0)?,
             period_from: plan.try_get(1)?,
             period_to: plan.try_get(2)?,
             nodes,
-            action_codes,
+            actions,
         })
     }
 
@@ -315,8 +320,9 @@ impl Store {
     }
 
     /// Changes an indicator the user saw at `expected_version`: its own
-    /// fields and its targets (by period: changed ones updated, new ones
-    /// added, ones no longer given removed).
+    /// fields, its targets (by period: changed ones updated, new ones
+    /// added, ones no longer given removed) and its links to the plan's
+    /// thread nodes and actions (only the links that differ).
     pub async fn edit_indicator(
         &self,
         id: i64,
@@ -333,6 +339,8 @@ impl Store {
             return write::update_versioned(conn, ctx, "indicators", id, expected_version, &[])
                 .await;
         }
+        check_nodes(conn, plan_id, &fields.nodes).await?;
+        check_actions(conn, plan_id, &fields.actions).await?;
         let columns: Vec<(&'static str, Val)> = vec![
             ("code", fields.code.clone().into()),
             ("title", fields.title.as_str().into()),
@@ -408,7 +416,9 @@ impl Store {
             insert_targets(conn, ctx, id, &new_targets).await?;
             targets_changed = true;
         }
-        if changed.is_empty() && !targets_changed {
+        let links_changed =
+            sync_indicator_links(conn, ctx, id, &fields.nodes, &fields.actions).await?;
+        if changed.is_empty() && !targets_changed && !links_changed {
             return Ok(());
         }
         write::update_versioned(conn, ctx, "indicators", id, expected_version, &changed).await?;
@@ -515,6 +525,96 @@ async fn check_nodes(
         ))),
         None => Ok(()),
     }
+}
+
+/// Refuses actions that are not the plan's.
+async fn check_actions(
+    conn: &mut AnyConnection,
+    plan_id: i64,
+    actions: &[i64],
+) -> Result<(), StoreError> {
+    let plan_actions: Vec<i64> = sqlx::query("SELECT id FROM actions WHERE plan_id = $1")
+        .bind(plan_id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, _>>()?;
+    match actions.iter().find(|a| !plan_actions.contains(a)) {
+        Some(a) => Err(StoreError::Invalid(format!(
+            "action {a} is not part of this plan"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Links an indicator to exactly `nodes` and `actions`: a link wanted and
+/// held is kept, one no longer wanted (or held twice) removed, a new one
+/// added. Whether it changed anything.
+async fn sync_indicator_links(
+    conn: &mut AnyConnection,
+    ctx: ChangeContext<'_>,
+    id: i64,
+    nodes: &[i64],
+    actions: &[i64],
+) -> Result<bool, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, action_id, node_id FROM indicator_links WHERE indicator_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut changed = false;
+    let (mut held_nodes, mut held_actions) = (Vec::new(), Vec::new());
+    for row in &rows {
+        let link: i64 = row.try_get(0)?;
+        let action: Option<i64> = row.try_get(1)?;
+        let node: Option<i64> = row.try_get(2)?;
+        let keep = match (action, node) {
+            (Some(a), None) if actions.contains(&a) && !held_actions.contains(&a) => {
+                held_actions.push(a);
+                true
+            }
+            (None, Some(n)) if nodes.contains(&n) && !held_nodes.contains(&n) => {
+                held_nodes.push(n);
+                true
+            }
+            _ => false,
+        };
+        if !keep {
+            write::delete(conn, ctx, "indicator_links", link).await?;
+            changed = true;
+        }
+    }
+    for action in actions {
+        if held_actions.contains(action) {
+            continue;
+        }
+        write::insert(
+            conn,
+            ctx,
+            "indicator_links",
+            &[("indicator_id", id.into()), ("action_id", (*action).into())],
+        )
+        .await?;
+        held_actions.push(*action);
+        changed = true;
+    }
+    for node in nodes {
+        if held_nodes.contains(node) {
+            continue;
+        }
+        write::insert(
+            conn,
+            ctx,
+            "indicator_links",
+            &[("indicator_id", id.into()), ("node_id", (*node).into())],
+        )
+        .await?;
+        held_nodes.push(*node);
+        changed = true;
+    }
+    Ok(changed)
 }
 
 /// Rewrites an action's milestones if they differ from `wanted`; a
