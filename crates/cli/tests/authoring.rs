@@ -812,6 +812,208 @@ async fn an_editor_relinks_an_indicator_to_the_thread_and_to_actions() {
     }
 }
 
+/// The risk form as the page fills it in: every field, the checked boxes.
+fn risk_form(html: &str) -> Vec<(String, String)> {
+    let selected = |name: &str| {
+        Regex::new(&format!(
+            r#"(?s)name="{name}"[^>]*>.*?<option value="([^"]*)" selected>"#
+        ))
+        .unwrap()
+        .captures(html)
+        .map(|c| unescape(&c[1]))
+        .unwrap_or_default()
+    };
+    let mut form: Vec<(String, String)> = vec![
+        ("version".into(), hidden(html, "version")),
+        ("code".into(), unescape(&hidden(html, "code"))),
+        ("title".into(), unescape(&hidden(html, "title"))),
+        ("owner".into(), selected("owner")),
+        ("likelihood".into(), selected("likelihood")),
+        ("impact".into(), selected("impact")),
+    ];
+    for name in ["cause", "event", "consequence", "controls"] {
+        form.push((name.to_string(), textarea(html, name)));
+    }
+    form.extend(checked(html, "nodes"));
+    form.extend(checked(html, "actions"));
+    form
+}
+
+/// The risk register's row for risk `id`, or None.
+fn register_row(register: &str, id: i64) -> Option<String> {
+    Regex::new(&format!(
+        r#"(?s)<tr class="govuk-table__row" id="risk-{id}">(.*?)</tr>"#
+    ))
+    .unwrap()
+    .captures(register)
+    .map(|c| c[1].to_string())
+}
+
+#[tokio::test]
+async fn an_editor_adds_edits_and_removes_a_risk_on_the_register() {
+    for (backend, database) in databases("authoring_risks").await {
+        let council = Council::start(database).await;
+        let indicator = council.find("indicators", "MEHPI 132").await;
+        let (_, html) = council
+            .editor
+            .get(&format!("/indicators/{indicator}/edit"))
+            .await;
+        let plan = capture(r#"href="/plans/(\d+)""#, &html);
+        let new_path = format!("/plans/{plan}/risks/new");
+        let (_, page) = council.editor.get(&format!("/plans/{plan}")).await;
+        assert!(page.contains(&format!(r#"href="{new_path}""#)), "{backend}");
+        let (_, page) = council.viewer.get(&format!("/plans/{plan}")).await;
+        assert!(!page.contains("Add a risk"), "{backend}: editors only");
+
+        let (status, html) = council.editor.get(&new_path).await;
+        assert_eq!(status, 200, "{backend}");
+        let node = choices(&html, "nodes")[0].clone();
+        let action = choices(&html, "actions")[0].clone();
+        let owner = capture(
+            r#"name="owner"><option value="">No owner</option><option value="([^"]*)""#,
+            &html,
+        );
+        let owner = unescape(&owner);
+        let mut form = risk_form(&html);
+        set(&mut form, "code", "R99");
+        set(&mut form, "title", "Loss of the leisure contractor");
+        set(&mut form, "owner", &owner);
+        set(&mut form, "likelihood", "4");
+        set(&mut form, "impact", "3");
+        set(&mut form, "controls", "Monthly contract meetings");
+        form.push(("nodes".into(), node.clone()));
+        form.push(("actions".into(), action.clone()));
+
+        for who in [&council.viewer, &council.officer] {
+            let (status, _, _) = post(who, &new_path, &form).await;
+            assert_eq!(status, 403, "{backend}: only editors add risks");
+        }
+        let mut bad = form.clone();
+        set(&mut bad, "likelihood", "9");
+        let (status, body, _) = post(&council.editor, &new_path, &bad).await;
+        assert_eq!(status, 400, "{backend}");
+        assert!(
+            body.contains("Select the likelihood from 1 to 5"),
+            "{backend}"
+        );
+        assert!(
+            body.contains(r#"value="Loss of the leisure contractor""#),
+            "{backend}: what was typed is kept"
+        );
+
+        let (status, _, location) = post(&council.editor, &new_path, &form).await;
+        assert_eq!(status, 303, "{backend}");
+        let id: i64 = capture(r"/risks\?saved=(\d+)", &location.unwrap())
+            .parse()
+            .unwrap();
+        let score = |l, i| {
+            goldthread_domain::risk::rated_score(Some(l), Some(i))
+                .unwrap()
+                .to_string()
+        };
+        let (_, register) = council.editor.get("/risks").await;
+        let row = register_row(&register, id).unwrap_or_else(|| panic!("{backend}: listed"));
+        assert!(
+            row.contains("R99 Loss of the leisure contractor"),
+            "{backend}"
+        );
+        assert!(
+            row.contains(&format!("{} (4×3)", score(4, 3))),
+            "{backend}: {row}"
+        );
+        assert!(row.contains("Monthly contract meetings"), "{backend}");
+        assert!(
+            row.contains(&format!(r#"href="/risks/{id}/edit""#)),
+            "{backend}"
+        );
+        let (_, register) = council.viewer.get("/risks").await;
+        assert!(
+            !register_row(&register, id).unwrap().contains("/edit"),
+            "{backend}: no edit link for a viewer"
+        );
+
+        // Edit: the form shows it as stored; a higher impact scores higher.
+        let edit_path = format!("/risks/{id}/edit");
+        assert_eq!(council.officer.get(&edit_path).await.0, 403, "{backend}");
+        let (status, html) = council.editor.get(&edit_path).await;
+        assert_eq!(status, 200, "{backend}");
+        let first = risk_form(&html);
+        assert!(
+            first.contains(&("owner".into(), owner.clone())),
+            "{backend}"
+        );
+        assert!(first.contains(&("nodes".into(), node.clone())), "{backend}");
+        assert!(
+            first.contains(&("actions".into(), action.clone())),
+            "{backend}"
+        );
+        let mut higher = first.clone();
+        set(&mut higher, "impact", "5");
+        let (status, _, _) = post(&council.editor, &edit_path, &higher).await;
+        assert_eq!(status, 303, "{backend}");
+        let (_, register) = council.editor.get("/risks").await;
+        let row = register_row(&register, id).unwrap();
+        assert!(
+            row.contains(&format!("{} (4×5)", score(4, 5))),
+            "{backend}: {row}"
+        );
+
+        // The form first opened is stale: refused, what was typed kept.
+        let mut stale = first.clone();
+        set(&mut stale, "title", "Contractor insolvency");
+        let (status, body, _) = post(&council.editor, &edit_path, &stale).await;
+        assert_eq!(status, 409, "{backend}");
+        assert!(
+            body.contains(r#"value="Contractor insolvency""#),
+            "{backend}"
+        );
+
+        // Saving it unchanged writes nothing.
+        let (_, html) = council.editor.get(&edit_path).await;
+        let version = hidden(&html, "version");
+        let (status, _, _) = post(&council.editor, &edit_path, &risk_form(&html)).await;
+        assert_eq!(status, 303, "{backend}");
+        let (_, html) = council.editor.get(&edit_path).await;
+        assert_eq!(
+            hidden(&html, "version"),
+            version,
+            "{backend}: nothing written"
+        );
+
+        let (_, history) = council.editor.get(&format!("/risks/{id}/history")).await;
+        assert!(
+            history.contains("risk links "),
+            "{backend}: links in the history"
+        );
+        assert!(history.contains("Monthly contract meetings"), "{backend}");
+
+        // Remove, behind a confirmation page.
+        let remove_path = format!("/risks/{id}/remove");
+        assert_eq!(council.officer.get(&remove_path).await.0, 403, "{backend}");
+        let (status, page) = council.editor.get(&remove_path).await;
+        assert_eq!(status, 200, "{backend}");
+        let version = hidden(&page, "version");
+        let stale_version = (version.parse::<i64>().unwrap() - 1).to_string();
+        let (status, _, _) = council
+            .editor
+            .post(&remove_path, &[("version", stale_version.as_str())])
+            .await;
+        assert_eq!(status, 409, "{backend}: a stale confirmation");
+        let (status, _, _) = council
+            .editor
+            .post(&remove_path, &[("version", version.as_str())])
+            .await;
+        assert_eq!(status, 303, "{backend}");
+        let (_, register) = council.editor.get("/risks").await;
+        assert!(register_row(&register, id).is_none(), "{backend}: gone");
+        let (_, history) = council.editor.get(&format!("/plans/{plan}/history")).await;
+        assert!(
+            history.contains(&format!("risks {id}")),
+            "{backend}: the removed risk stays in the plan's history"
+        );
+    }
+}
+
 /// The id of the node whose "Edit" link on the plan page names it.
 fn node_id(plan_page: &str, label: &str, title: &str) -> i64 {
     capture(

@@ -262,7 +262,10 @@ fn findings(form: &ActionForm, outline: &PlanOutline, action_id: Option<i64>) ->
     out
 }
 
-fn node_choices(outline: &PlanOutline, chosen: &[String]) -> Vec<(String, String, bool)> {
+pub(super) fn node_choices(
+    outline: &PlanOutline,
+    chosen: &[String],
+) -> Vec<(String, String, bool)> {
     outline
         .nodes
         .iter()
@@ -640,7 +643,10 @@ fn indicator_page(
     }
 }
 
-fn action_choices(outline: &PlanOutline, chosen: &[String]) -> Vec<(String, String, bool)> {
+pub(super) fn action_choices(
+    outline: &PlanOutline,
+    chosen: &[String],
+) -> Vec<(String, String, bool)> {
     outline
         .actions
         .iter()
@@ -658,7 +664,7 @@ fn action_choices(outline: &PlanOutline, chosen: &[String]) -> Vec<(String, Stri
 
 /// Reads checked ids, each once, refusing any not among `known`: a form
 /// that names another plan's record was not ours.
-fn chosen_ids(
+pub(super) fn chosen_ids(
     errors: &mut FormErrors,
     field: &str,
     message: &str,

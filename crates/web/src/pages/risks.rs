@@ -37,6 +37,8 @@ struct Page {
     impacts: Vec<i64>,
     unrated: usize,
     risks: Vec<RiskView>,
+    /// Editors see "Edit" and "Remove" on each risk.
+    can_edit: bool,
 }
 
 pub async fn page(State(state): State<AppState>) -> Result<Html<String>, WebError> {
@@ -85,6 +87,7 @@ pub async fn page(State(state): State<AppState>) -> Result<Html<String>, WebErro
             impacts: (1..=scale).collect(),
             unrated,
             risks,
+            can_edit: super::authoring::may_edit(),
         },
     )
 }
