@@ -911,7 +911,8 @@ async fn an_editor_adds_edits_and_removes_a_risk_on_the_register() {
                 .unwrap()
                 .to_string()
         };
-        let (_, register) = council.editor.get("/risks").await;
+        let (_, register) = council.editor.get(&format!("/risks?saved={id}")).await;
+        assert!(register.contains("Risk saved."), "{backend}");
         let row = register_row(&register, id).unwrap_or_else(|| panic!("{backend}: listed"));
         assert!(
             row.contains("R99 Loss of the leisure contractor"),
@@ -1004,7 +1005,8 @@ async fn an_editor_adds_edits_and_removes_a_risk_on_the_register() {
             .post(&remove_path, &[("version", version.as_str())])
             .await;
         assert_eq!(status, 303, "{backend}");
-        let (_, register) = council.editor.get("/risks").await;
+        let (_, register) = council.editor.get("/risks?removed=1").await;
+        assert!(register.contains("Risk removed."), "{backend}");
         assert!(register_row(&register, id).is_none(), "{backend}: gone");
         let (_, history) = council.editor.get(&format!("/plans/{plan}/history")).await;
         assert!(
