@@ -626,6 +626,396 @@ async fn an_editor_changes_an_indicators_targets_and_its_rag_follows() {
     }
 }
 
+/// The indicator edit form as the page fills it in: every field, each
+/// target, the checked nodes and actions.
+fn indicator_form(html: &str) -> Vec<(String, String)> {
+    let selected = |name: &str| {
+        Regex::new(&format!(
+            r#"(?s)name="{name}">.*?<option value="([^"]*)" selected>"#
+        ))
+        .unwrap()
+        .captures(html)
+        .map(|c| c[1].to_string())
+        .unwrap_or_default()
+    };
+    let mut form: Vec<(String, String)> = vec![
+        ("version".into(), hidden(html, "version")),
+        ("code".into(), unescape(&hidden(html, "code"))),
+        ("title".into(), unescape(&hidden(html, "title"))),
+        ("unit".into(), selected("unit")),
+        ("polarity".into(), selected("polarity")),
+        ("frequency".into(), selected("frequency")),
+        ("baseline".into(), unescape(&hidden(html, "baseline"))),
+    ];
+    for c in periods_re().captures_iter(html) {
+        let target = c[1].replace("period", "target");
+        form.push((c[1].to_string(), unescape(&c[2])));
+        form.push((target.clone(), unescape(&hidden(html, &target))));
+    }
+    form.extend(checked(html, "nodes"));
+    form.extend(checked(html, "actions"));
+    form
+}
+
+/// The checkboxes named `name`: (name, id) of each checked one.
+fn checked(html: &str, name: &str) -> Vec<(String, String)> {
+    let re = Regex::new(&format!(
+        r#"name="{name}" type="checkbox" value="(\d+)" checked"#
+    ))
+    .unwrap();
+    re.captures_iter(html)
+        .map(|c| (name.to_string(), c[1].to_string()))
+        .collect()
+}
+
+/// Every checkbox value named `name`.
+fn choices(html: &str, name: &str) -> Vec<String> {
+    let re = Regex::new(&format!(r#"name="{name}" type="checkbox" value="(\d+)""#)).unwrap();
+    re.captures_iter(html).map(|c| c[1].to_string()).collect()
+}
+
+/// The part of a plan page (seen by an editor) that is node `node`'s own:
+/// its heading, links and indicators, up to the next node.
+fn node_section(plan_page: &str, node: &str) -> String {
+    plan_page
+        .split("gt-node-heading")
+        .find(|part| part.contains(&format!(r#"href="/nodes/{node}/edit""#)))
+        .unwrap_or_else(|| panic!("node {node} on the plan page"))
+        .to_string()
+}
+
+#[tokio::test]
+async fn an_editor_relinks_an_indicator_to_the_thread_and_to_actions() {
+    for (backend, database) in databases("authoring_indicator_links").await {
+        let council = Council::start(database).await;
+        let id = council.find("indicators", "MEHPI 132").await;
+        let path = format!("/indicators/{id}/edit");
+        let (status, html) = council.editor.get(&path).await;
+        assert_eq!(status, 200, "{backend}");
+        let was = indicator_form(&html);
+        let was_actions: Vec<String> = checked(&html, "actions").into_iter().map(|c| c.1).collect();
+        let node = choices(&html, "nodes")
+            .into_iter()
+            .find(|n| !was.contains(&("nodes".into(), n.clone())))
+            .unwrap_or_else(|| panic!("{backend}: a node it does not measure yet"));
+        let action = choices(&html, "actions")
+            .into_iter()
+            .find(|a| !was_actions.contains(a))
+            .unwrap_or_else(|| panic!("{backend}: an action it does not measure yet"));
+        let (_, history) = council
+            .editor
+            .get(&format!("/indicators/{id}/history"))
+            .await;
+        let link_rows_before = history.matches("indicator links ").count();
+
+        // Only the new node and the new action: every old link goes.
+        let mut form: Vec<(String, String)> = was
+            .iter()
+            .filter(|(name, _)| name != "nodes" && name != "actions")
+            .cloned()
+            .collect();
+        form.push(("nodes".into(), node.clone()));
+        form.push(("actions".into(), action.clone()));
+
+        for who in [&council.viewer, &council.officer] {
+            let (status, _, _) = post(who, &path, &form).await;
+            assert_eq!(status, 403, "{backend}: only editors relink");
+        }
+        let mut foreign = form.clone();
+        foreign.push(("actions".into(), "999999".into()));
+        let (status, body, _) = post(&council.editor, &path, &foreign).await;
+        assert_eq!(status, 400, "{backend}");
+        assert!(
+            body.contains("Choose only among this plan&#x27;s actions")
+                || body.contains("Choose only among this plan's actions"),
+            "{backend}: {body}"
+        );
+        assert!(
+            body.contains(&format!(r#"value="{node}" checked"#)),
+            "{backend}: the boxes ticked are kept"
+        );
+
+        let (status, _, _) = post(&council.editor, &path, &form).await;
+        assert_eq!(status, 303, "{backend}");
+        let (_, page) = council.editor.get(&format!("/indicators/{id}")).await;
+        assert!(
+            page.contains(&format!(r#"href="/actions/{action}""#)),
+            "{backend}: measures the new action"
+        );
+        for old in was_actions.iter().filter(|a| **a != action) {
+            assert!(
+                !page.contains(&format!(r#"href="/actions/{old}""#)),
+                "{backend}: no longer measures action {old}"
+            );
+        }
+        assert!(page.contains(r#"id="serves""#), "{backend}: its node shown");
+        let (_, action_page) = council.editor.get(&format!("/actions/{action}")).await;
+        assert!(
+            action_page.contains(&format!(r#"href="/indicators/{id}""#)),
+            "{backend}: the action lists the indicator"
+        );
+        let plan_id = capture(r#"href="/plans/(\d+)""#, &html);
+        let (_, plan_page) = council.editor.get(&format!("/plans/{plan_id}")).await;
+        assert!(
+            node_section(&plan_page, &node).contains(&format!(r#"href="/indicators/{id}""#)),
+            "{backend}: the plan page shows it under its new node at once"
+        );
+        for old in was.iter().filter(|(n, v)| n == "nodes" && *v != node) {
+            assert!(
+                !node_section(&plan_page, &old.1).contains(&format!(r#"href="/indicators/{id}""#)),
+                "{backend}: no longer under node {}",
+                old.1
+            );
+        }
+
+        // The form shows the links as stored; saving it unchanged writes
+        // nothing, so the version stays.
+        let (_, html) = council.editor.get(&path).await;
+        assert_eq!(
+            checked(&html, "nodes"),
+            [("nodes".to_string(), node.clone())]
+        );
+        assert_eq!(
+            checked(&html, "actions"),
+            [("actions".to_string(), action.clone())]
+        );
+        let version = hidden(&html, "version");
+        let (status, _, _) = post(&council.editor, &path, &indicator_form(&html)).await;
+        assert_eq!(status, 303, "{backend}");
+        let (_, again) = council.editor.get(&path).await;
+        assert_eq!(
+            hidden(&again, "version"),
+            version,
+            "{backend}: nothing written"
+        );
+
+        // The form first opened is stale now: refused, ticks kept.
+        let (status, body, _) = post(&council.editor, &path, &was).await;
+        assert_eq!(status, 409, "{backend}: a stale form");
+        for (name, value) in was.iter().filter(|(n, _)| n == "nodes" || n == "actions") {
+            assert!(
+                body.contains(&format!(
+                    r#"name="{name}" type="checkbox" value="{value}" checked"#
+                )),
+                "{backend}: {name} {value} kept ticked"
+            );
+        }
+
+        let (_, history) = council
+            .editor
+            .get(&format!("/indicators/{id}/history"))
+            .await;
+        assert!(
+            history.matches("indicator links ").count() > link_rows_before,
+            "{backend}: the links' changes are in the history"
+        );
+    }
+}
+
+/// The risk form as the page fills it in: every field, the checked boxes.
+fn risk_form(html: &str) -> Vec<(String, String)> {
+    let selected = |name: &str| {
+        Regex::new(&format!(
+            r#"(?s)name="{name}"[^>]*>.*?<option value="([^"]*)" selected>"#
+        ))
+        .unwrap()
+        .captures(html)
+        .map(|c| unescape(&c[1]))
+        .unwrap_or_default()
+    };
+    let mut form: Vec<(String, String)> = vec![
+        ("version".into(), hidden(html, "version")),
+        ("code".into(), unescape(&hidden(html, "code"))),
+        ("title".into(), unescape(&hidden(html, "title"))),
+        ("owner".into(), selected("owner")),
+        ("likelihood".into(), selected("likelihood")),
+        ("impact".into(), selected("impact")),
+    ];
+    for name in ["cause", "event", "consequence", "controls"] {
+        form.push((name.to_string(), textarea(html, name)));
+    }
+    form.extend(checked(html, "nodes"));
+    form.extend(checked(html, "actions"));
+    form
+}
+
+/// The risk register's row for risk `id`, or None.
+fn register_row(register: &str, id: i64) -> Option<String> {
+    Regex::new(&format!(
+        r#"(?s)<tr class="govuk-table__row" id="risk-{id}">(.*?)</tr>"#
+    ))
+    .unwrap()
+    .captures(register)
+    .map(|c| c[1].to_string())
+}
+
+#[tokio::test]
+async fn an_editor_adds_edits_and_removes_a_risk_on_the_register() {
+    for (backend, database) in databases("authoring_risks").await {
+        let council = Council::start(database).await;
+        let indicator = council.find("indicators", "MEHPI 132").await;
+        let (_, html) = council
+            .editor
+            .get(&format!("/indicators/{indicator}/edit"))
+            .await;
+        let plan = capture(r#"href="/plans/(\d+)""#, &html);
+        let new_path = format!("/plans/{plan}/risks/new");
+        let (_, page) = council.editor.get(&format!("/plans/{plan}")).await;
+        assert!(page.contains(&format!(r#"href="{new_path}""#)), "{backend}");
+        let (_, page) = council.viewer.get(&format!("/plans/{plan}")).await;
+        assert!(!page.contains("Add a risk"), "{backend}: editors only");
+
+        let (status, html) = council.editor.get(&new_path).await;
+        assert_eq!(status, 200, "{backend}");
+        let node = choices(&html, "nodes")[0].clone();
+        let action = choices(&html, "actions")[0].clone();
+        let owner = capture(
+            r#"name="owner"><option value="">No owner</option><option value="([^"]*)""#,
+            &html,
+        );
+        let owner = unescape(&owner);
+        let mut form = risk_form(&html);
+        set(&mut form, "code", "R99");
+        set(&mut form, "title", "Loss of the leisure contractor");
+        set(&mut form, "owner", &owner);
+        set(&mut form, "likelihood", "4");
+        set(&mut form, "impact", "3");
+        set(&mut form, "controls", "Monthly contract meetings");
+        form.push(("nodes".into(), node.clone()));
+        form.push(("actions".into(), action.clone()));
+
+        for who in [&council.viewer, &council.officer] {
+            let (status, _, _) = post(who, &new_path, &form).await;
+            assert_eq!(status, 403, "{backend}: only editors add risks");
+        }
+        let mut bad = form.clone();
+        set(&mut bad, "likelihood", "9");
+        let (status, body, _) = post(&council.editor, &new_path, &bad).await;
+        assert_eq!(status, 400, "{backend}");
+        assert!(
+            body.contains("Select the likelihood from 1 to 5"),
+            "{backend}"
+        );
+        assert!(
+            body.contains(r#"value="Loss of the leisure contractor""#),
+            "{backend}: what was typed is kept"
+        );
+
+        let (status, _, location) = post(&council.editor, &new_path, &form).await;
+        assert_eq!(status, 303, "{backend}");
+        let id: i64 = capture(r"/risks\?saved=(\d+)", &location.unwrap())
+            .parse()
+            .unwrap();
+        let score = |l, i| {
+            goldthread_domain::risk::rated_score(Some(l), Some(i))
+                .unwrap()
+                .to_string()
+        };
+        let (_, register) = council.editor.get(&format!("/risks?saved={id}")).await;
+        assert!(register.contains("Risk saved."), "{backend}");
+        let row = register_row(&register, id).unwrap_or_else(|| panic!("{backend}: listed"));
+        assert!(
+            row.contains("R99 Loss of the leisure contractor"),
+            "{backend}"
+        );
+        assert!(
+            row.contains(&format!("{} (4×3)", score(4, 3))),
+            "{backend}: {row}"
+        );
+        assert!(row.contains("Monthly contract meetings"), "{backend}");
+        assert!(
+            row.contains(&format!(r#"href="/risks/{id}/edit""#)),
+            "{backend}"
+        );
+        let (_, register) = council.viewer.get("/risks").await;
+        assert!(
+            !register_row(&register, id).unwrap().contains("/edit"),
+            "{backend}: no edit link for a viewer"
+        );
+
+        // Edit: the form shows it as stored; a higher impact scores higher.
+        let edit_path = format!("/risks/{id}/edit");
+        assert_eq!(council.officer.get(&edit_path).await.0, 403, "{backend}");
+        let (status, html) = council.editor.get(&edit_path).await;
+        assert_eq!(status, 200, "{backend}");
+        let first = risk_form(&html);
+        assert!(
+            first.contains(&("owner".into(), owner.clone())),
+            "{backend}"
+        );
+        assert!(first.contains(&("nodes".into(), node.clone())), "{backend}");
+        assert!(
+            first.contains(&("actions".into(), action.clone())),
+            "{backend}"
+        );
+        let mut higher = first.clone();
+        set(&mut higher, "impact", "5");
+        let (status, _, _) = post(&council.editor, &edit_path, &higher).await;
+        assert_eq!(status, 303, "{backend}");
+        let (_, register) = council.editor.get("/risks").await;
+        let row = register_row(&register, id).unwrap();
+        assert!(
+            row.contains(&format!("{} (4×5)", score(4, 5))),
+            "{backend}: {row}"
+        );
+
+        // The form first opened is stale: refused, what was typed kept.
+        let mut stale = first.clone();
+        set(&mut stale, "title", "Contractor insolvency");
+        let (status, body, _) = post(&council.editor, &edit_path, &stale).await;
+        assert_eq!(status, 409, "{backend}");
+        assert!(
+            body.contains(r#"value="Contractor insolvency""#),
+            "{backend}"
+        );
+
+        // Saving it unchanged writes nothing.
+        let (_, html) = council.editor.get(&edit_path).await;
+        let version = hidden(&html, "version");
+        let (status, _, _) = post(&council.editor, &edit_path, &risk_form(&html)).await;
+        assert_eq!(status, 303, "{backend}");
+        let (_, html) = council.editor.get(&edit_path).await;
+        assert_eq!(
+            hidden(&html, "version"),
+            version,
+            "{backend}: nothing written"
+        );
+
+        let (_, history) = council.editor.get(&format!("/risks/{id}/history")).await;
+        assert!(
+            history.contains("risk links "),
+            "{backend}: links in the history"
+        );
+        assert!(history.contains("Monthly contract meetings"), "{backend}");
+
+        // Remove, behind a confirmation page.
+        let remove_path = format!("/risks/{id}/remove");
+        assert_eq!(council.officer.get(&remove_path).await.0, 403, "{backend}");
+        let (status, page) = council.editor.get(&remove_path).await;
+        assert_eq!(status, 200, "{backend}");
+        let version = hidden(&page, "version");
+        let stale_version = (version.parse::<i64>().unwrap() - 1).to_string();
+        let (status, _, _) = council
+            .editor
+            .post(&remove_path, &[("version", stale_version.as_str())])
+            .await;
+        assert_eq!(status, 409, "{backend}: a stale confirmation");
+        let (status, _, _) = council
+            .editor
+            .post(&remove_path, &[("version", version.as_str())])
+            .await;
+        assert_eq!(status, 303, "{backend}");
+        let (_, register) = council.editor.get("/risks?removed=1").await;
+        assert!(register.contains("Risk removed."), "{backend}");
+        assert!(register_row(&register, id).is_none(), "{backend}: gone");
+        let (_, history) = council.editor.get(&format!("/plans/{plan}/history")).await;
+        assert!(
+            history.contains(&format!("risks {id}")),
+            "{backend}: the removed risk stays in the plan's history"
+        );
+    }
+}
+
 /// The id of the node whose "Edit" link on the plan page names it.
 fn node_id(plan_page: &str, label: &str, title: &str) -> i64 {
     capture(

@@ -124,6 +124,7 @@ async fn every_page_type_passes_axe_and_an_officer_can_update_by_keyboard_and_mo
         format!("/plans/{plan}/nodes/new"),
         format!("/nodes/{node}/edit"),
         format!("/nodes/{node}/remove"),
+        format!("/plans/{plan}/risks/new"),
         "/account".into(),
         "/admin/accounts".into(),
         "/admin/tokens".into(),

@@ -65,8 +65,8 @@ pub struct PlanOutline {
     /// Thread nodes in reading order (each parent before its children):
     /// id, level, label, title.
     pub nodes: Vec<(i64, String, String, String)>,
-    /// The plan's actions: id and code.
-    pub action_codes: Vec<(i64, Option<String>)>,
+    /// The plan's actions in plan order: id, code and title.
+    pub actions: Vec<(i64, Option<String>, String)>,
 }
 
 /// What a person may change of an indicator.
@@ -81,6 +81,10 @@ pub struct IndicatorFields {
     pub baseline: Option<(String, Option<f64>)>,
     /// Every target the indicator is to have, by period; others are removed.
     pub targets: Vec<Target>,
+    /// The plan's thread nodes it measures; links to others are removed.
+    pub nodes: Vec<i64>,
+    /// The plan's actions it measures; links to others are removed.
+    pub actions: Vec<i64>,
 }
 
 impl Store {
@@ -148,21 +152,22 @@ impl Store {
             .into_iter()
             .map(|n| (n.id, n.level.as_str().to_string(), n.label, n.title))
             .collect();
-        let action_codes =
-            sqlx::query("SELECT id, code FROM actions WHERE plan_id = $1 ORDER BY position, id")
-                .bind(plan_id)
-                .fetch_all(&self.pool)
-                .await?
-                .iter()
-                .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-                .collect::<Result<_, sqlx::Error>>()?;
+        let actions = sqlx::query(
+            "SELECT id, code, title FROM actions WHERE plan_id = $1 ORDER BY position, id",
+        )
+        .bind(plan_id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .collect::<Result<_, sqlx::Error>>()?;
         Ok(PlanOutline {
             id: plan_id,
             title: plan.try_get(0)?,
             period_from: plan.try_get(1)?,
             period_to: plan.try_get(2)?,
             nodes,
-            action_codes,
+            actions,
         })
     }
 
@@ -315,8 +320,9 @@ impl Store {
     }
 
     /// Changes an indicator the user saw at `expected_version`: its own
-    /// fields and its targets (by period: changed ones updated, new ones
-    /// added, ones no longer given removed).
+    /// fields, its targets (by period: changed ones updated, new ones
+    /// added, ones no longer given removed) and its links to the plan's
+    /// thread nodes and actions (only the links that differ).
     pub async fn edit_indicator(
         &self,
         id: i64,
@@ -333,6 +339,8 @@ impl Store {
             return write::update_versioned(conn, ctx, "indicators", id, expected_version, &[])
                 .await;
         }
+        check_nodes(conn, plan_id, &fields.nodes).await?;
+        check_actions(conn, plan_id, &fields.actions).await?;
         let columns: Vec<(&'static str, Val)> = vec![
             ("code", fields.code.clone().into()),
             ("title", fields.title.as_str().into()),
@@ -408,12 +416,229 @@ impl Store {
             insert_targets(conn, ctx, id, &new_targets).await?;
             targets_changed = true;
         }
-        if changed.is_empty() && !targets_changed {
+        let links_changed = sync_links(
+            conn,
+            ctx,
+            INDICATOR_LINKS,
+            id,
+            &fields.nodes,
+            &fields.actions,
+        )
+        .await?;
+        if changed.is_empty() && !targets_changed && !links_changed {
             return Ok(());
         }
         write::update_versioned(conn, ctx, "indicators", id, expected_version, &changed).await?;
         self.commit_write(tx).await
     }
+}
+
+/// What a person may set of a risk.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RiskFields {
+    pub code: Option<String>,
+    pub title: String,
+    /// What might go wrong and why ("Failure to …").
+    pub cause: Option<String>,
+    pub event: Option<String>,
+    /// "… resulting in …"
+    pub consequence: Option<String>,
+    /// The owner's post, as titled.
+    pub owner: Option<String>,
+    /// On the organisation's risk scale, 1 upwards; `None` until rated.
+    pub likelihood: Option<i64>,
+    pub impact: Option<i64>,
+    /// Controls and mitigations in place.
+    pub controls: Option<String>,
+    /// The plan's thread nodes and actions it threatens.
+    pub nodes: Vec<i64>,
+    pub actions: Vec<i64>,
+}
+
+/// A risk as its edit form shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RiskForEdit {
+    pub id: i64,
+    pub plan_id: i64,
+    pub version: i64,
+    pub fields: RiskFields,
+}
+
+impl Store {
+    /// A risk's editable fields and links, as stored.
+    pub async fn risk_for_edit(&self, id: i64) -> Result<RiskForEdit, StoreError> {
+        let row = sqlx::query(
+            "SELECT plan_id, version, code, title, cause, event, consequence, owner, likelihood, impact, controls FROM risks WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound { entity: "risks", id })?;
+        let links =
+            sqlx::query("SELECT action_id, node_id FROM risk_links WHERE risk_id = $1 ORDER BY id")
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+        let (mut nodes, mut actions) = (Vec::new(), Vec::new());
+        for link in &links {
+            if let Some(action) = link.try_get::<Option<i64>, _>(0)? {
+                actions.push(action);
+            } else if let Some(node) = link.try_get::<Option<i64>, _>(1)? {
+                nodes.push(node);
+            }
+        }
+        Ok(RiskForEdit {
+            id,
+            plan_id: row.try_get(0)?,
+            version: row.try_get(1)?,
+            fields: RiskFields {
+                code: row.try_get(2)?,
+                title: row.try_get(3)?,
+                cause: row.try_get(4)?,
+                event: row.try_get(5)?,
+                consequence: row.try_get(6)?,
+                owner: row.try_get(7)?,
+                likelihood: row.try_get(8)?,
+                impact: row.try_get(9)?,
+                controls: row.try_get(10)?,
+                nodes,
+                actions,
+            },
+        })
+    }
+
+    /// Adds a risk at the end of a plan's register; returns its id.
+    pub async fn add_risk(
+        &self,
+        plan_id: i64,
+        fields: &RiskFields,
+        actor: &Actor,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let conn: &mut AnyConnection = &mut tx;
+        sqlx::query("SELECT id FROM plans WHERE id = $1")
+            .bind(plan_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(StoreError::NotFound {
+                entity: "plans",
+                id: plan_id,
+            })?;
+        check_risk(conn, plan_id, fields).await?;
+        let position: i64 =
+            sqlx::query("SELECT COALESCE(MAX(position), -1) + 1 FROM risks WHERE plan_id = $1")
+                .bind(plan_id)
+                .fetch_one(&mut *conn)
+                .await?
+                .try_get(0)?;
+        let at = now_text();
+        let ctx = ctx_for(actor, &at, plan_id);
+        let mut columns: Vec<(&'static str, Val)> =
+            vec![("plan_id", plan_id.into()), ("position", position.into())];
+        columns.extend(risk_columns(fields));
+        let id = write::insert(conn, ctx, "risks", &columns).await?;
+        sync_links(conn, ctx, RISK_LINKS, id, &fields.nodes, &fields.actions).await?;
+        self.commit_write(tx).await?;
+        Ok(id)
+    }
+
+    /// Changes a risk the user saw at `expected_version`: its fields and
+    /// links, only where they differ. Nothing changed writes nothing.
+    pub async fn edit_risk(
+        &self,
+        id: i64,
+        expected_version: i64,
+        fields: &RiskFields,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let conn: &mut AnyConnection = &mut tx;
+        let (before, plan_id, current) = editing(conn, "risks", id).await?;
+        let at = now_text();
+        let ctx = ctx_for(actor, &at, plan_id);
+        if current != expected_version {
+            return write::update_versioned(conn, ctx, "risks", id, expected_version, &[]).await;
+        }
+        check_risk(conn, plan_id, fields).await?;
+        let changed: Vec<(&'static str, Val)> = risk_columns(fields)
+            .into_iter()
+            .filter(|(name, value)| {
+                !same_value(value, before.get(*name).unwrap_or(&serde_json::Value::Null))
+            })
+            .collect();
+        let links = sync_links(conn, ctx, RISK_LINKS, id, &fields.nodes, &fields.actions).await?;
+        if changed.is_empty() && !links {
+            return Ok(());
+        }
+        write::update_versioned(conn, ctx, "risks", id, expected_version, &changed).await?;
+        self.commit_write(tx).await
+    }
+
+    /// Removes a risk the user saw at `expected_version`, with its links;
+    /// each row's last state stays in the history.
+    pub async fn remove_risk(
+        &self,
+        id: i64,
+        expected_version: i64,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let conn: &mut AnyConnection = &mut tx;
+        let (_, plan_id, current) = editing(conn, "risks", id).await?;
+        let at = now_text();
+        let ctx = ctx_for(actor, &at, plan_id);
+        if current != expected_version {
+            return write::update_versioned(conn, ctx, "risks", id, expected_version, &[]).await;
+        }
+        delete_where(conn, ctx, "risk_links", "risk_id", id).await?;
+        write::delete(conn, ctx, "risks", id).await?;
+        self.commit_write(tx).await
+    }
+}
+
+fn risk_columns(fields: &RiskFields) -> Vec<(&'static str, Val)> {
+    vec![
+        ("code", fields.code.clone().into()),
+        ("title", fields.title.as_str().into()),
+        ("cause", fields.cause.clone().into()),
+        ("event", fields.event.clone().into()),
+        ("consequence", fields.consequence.clone().into()),
+        ("owner", fields.owner.clone().into()),
+        ("likelihood", Val::Int(fields.likelihood)),
+        ("impact", Val::Int(fields.impact)),
+        ("controls", fields.controls.clone().into()),
+    ]
+}
+
+/// Refuses a risk with no title, a rating off the organisation's scale,
+/// or links outside its plan.
+async fn check_risk(
+    conn: &mut AnyConnection,
+    plan_id: i64,
+    fields: &RiskFields,
+) -> Result<(), StoreError> {
+    if fields.title.trim().is_empty() {
+        return Err(StoreError::Invalid("a risk needs a title".into()));
+    }
+    let scale: i64 = sqlx::query("SELECT risk_scale FROM organisations ORDER BY id LIMIT 1")
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?
+        .unwrap_or(i64::from(
+            goldthread_domain::Organisation::default().risk_scale,
+        ));
+    for (name, rating) in [("likelihood", fields.likelihood), ("impact", fields.impact)] {
+        if let Some(r) = rating
+            && !(1..=scale).contains(&r)
+        {
+            return Err(StoreError::Invalid(format!(
+                "{name} {r} is not on the organisation's risk scale of 1 to {scale}"
+            )));
+        }
+    }
+    check_nodes(conn, plan_id, &fields.nodes).await?;
+    check_actions(conn, plan_id, &fields.actions).await
 }
 
 /// The record an editor is changing, with its plan and version; a row
@@ -515,6 +740,91 @@ async fn check_nodes(
         ))),
         None => Ok(()),
     }
+}
+
+const INDICATOR_LINKS: (&str, &str) = ("indicator_links", "indicator_id");
+const RISK_LINKS: (&str, &str) = ("risk_links", "risk_id");
+
+/// Refuses actions that are not the plan's.
+async fn check_actions(
+    conn: &mut AnyConnection,
+    plan_id: i64,
+    actions: &[i64],
+) -> Result<(), StoreError> {
+    let plan_actions: Vec<i64> = sqlx::query("SELECT id FROM actions WHERE plan_id = $1")
+        .bind(plan_id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, _>>()?;
+    match actions.iter().find(|a| !plan_actions.contains(a)) {
+        Some(a) => Err(StoreError::Invalid(format!(
+            "action {a} is not part of this plan"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Links an indicator or a risk (`table` is its link table, `owner` the
+/// column naming it) to exactly `nodes` and `actions`: a link wanted and
+/// held is kept, one no longer wanted (or held twice) removed, a new one
+/// added. Whether it changed anything.
+async fn sync_links(
+    conn: &mut AnyConnection,
+    ctx: ChangeContext<'_>,
+    (table, owner): (&'static str, &'static str),
+    id: i64,
+    nodes: &[i64],
+    actions: &[i64],
+) -> Result<bool, StoreError> {
+    let sql = format!("SELECT id, action_id, node_id FROM {table} WHERE {owner} = $1 ORDER BY id");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut changed = false;
+    let (mut held_nodes, mut held_actions) = (Vec::new(), Vec::new());
+    for row in &rows {
+        let link: i64 = row.try_get(0)?;
+        let action: Option<i64> = row.try_get(1)?;
+        let node: Option<i64> = row.try_get(2)?;
+        let keep = match (action, node) {
+            (Some(a), None) if actions.contains(&a) && !held_actions.contains(&a) => {
+                held_actions.push(a);
+                true
+            }
+            (None, Some(n)) if nodes.contains(&n) && !held_nodes.contains(&n) => {
+                held_nodes.push(n);
+                true
+            }
+            _ => false,
+        };
+        if !keep {
+            write::delete(conn, ctx, table, link).await?;
+            changed = true;
+        }
+    }
+    for (column, wanted, held) in [
+        ("action_id", actions, &mut held_actions),
+        ("node_id", nodes, &mut held_nodes),
+    ] {
+        for target in wanted {
+            if held.contains(target) {
+                continue;
+            }
+            write::insert(
+                conn,
+                ctx,
+                table,
+                &[(owner, id.into()), (column, (*target).into())],
+            )
+            .await?;
+            held.push(*target);
+            changed = true;
+        }
+    }
+    Ok(changed)
 }
 
 /// Rewrites an action's milestones if they differ from `wanted`; a

@@ -85,6 +85,8 @@ pub struct IndicatorDetail {
     pub values: Vec<MeasurementRow>,
     pub targets: Vec<(String, String, Option<f64>)>,
     pub actions: Vec<(i64, Option<String>, String)>,
+    /// Thread nodes it measures: id, label, title.
+    pub nodes: Vec<(i64, String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -270,6 +272,7 @@ impl Store {
             )
             .await?;
         let actions = self.rows("SELECT a.id, a.code, a.title FROM indicator_links l JOIN actions a ON a.id = l.action_id WHERE l.indicator_id = $1 ORDER BY a.position", id, |r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).await?;
+        let nodes = self.rows("SELECT n.id, n.label, n.title FROM indicator_links l JOIN nodes n ON n.id = l.node_id WHERE l.indicator_id = $1 ORDER BY n.position, n.id", id, |r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).await?;
         Ok(IndicatorDetail {
             id,
             plan_id: row.try_get("plan_id")?,
@@ -291,6 +294,7 @@ impl Store {
             values,
             targets,
             actions,
+            nodes,
         })
     }
 

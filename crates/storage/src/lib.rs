@@ -33,7 +33,8 @@ mod write;
 
 pub use accounts::{Account, AccountChange, ApiToken, NewAccount, SessionRecord, normalise_email};
 pub use authoring::{
-    ActionFields, ActionForEdit, IndicatorFields, NodeFields, NodeLinks, PlanOutline, ThreadNodeRow,
+    ActionFields, ActionForEdit, IndicatorFields, NodeFields, NodeLinks, PlanOutline, RiskFields,
+    RiskForEdit, ThreadNodeRow,
 };
 pub use backup::{
     BackupCheck, DATABASE_FILE, DataDirLock, Restored, check_sqlite_file, lock_data_dir,

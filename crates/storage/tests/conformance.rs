@@ -2050,3 +2050,93 @@ async fn an_editor_adds_edits_moves_and_removes_thread_nodes_on_the_record() {
         assert_caught_up(&store, live, "a replacing re-import", name).await;
     }
 }
+
+#[tokio::test]
+async fn risks_are_refused_off_the_scale_or_outside_their_plan_and_unchanged_edits_write_nothing() {
+    use goldthread_storage::RiskFields;
+    for b in backends("risk_authoring").await {
+        let (store, action) = store_with_first_action(&b, "r").await;
+        let plan = action.plan_id;
+        let risks = store.count("risks").await.unwrap();
+        let good = RiskFields {
+            title: "Loss of funding".into(),
+            likelihood: Some(5),
+            impact: Some(1),
+            actions: vec![action.id, action.id],
+            ..RiskFields::default()
+        };
+        for (bad, why) in [
+            (
+                RiskFields {
+                    likelihood: Some(6),
+                    ..good.clone()
+                },
+                "likelihood 6 is not on the organisation's risk scale of 1 to 5",
+            ),
+            (
+                RiskFields {
+                    actions: vec![999_999],
+                    ..good.clone()
+                },
+                "action 999999 is not part of this plan",
+            ),
+            (
+                RiskFields {
+                    title: "  ".into(),
+                    ..good.clone()
+                },
+                "a risk needs a title",
+            ),
+        ] {
+            match store.add_risk(plan, &bad, &who("alice")).await {
+                Err(StoreError::Invalid(message)) => assert_eq!(message, why, "{}", b.name),
+                other => panic!("{}: expected a refusal, got {other:?}", b.name),
+            }
+        }
+        assert_eq!(store.count("risks").await.unwrap(), risks, "{}", b.name);
+
+        let id = store.add_risk(plan, &good, &who("alice")).await.unwrap();
+        let stored = store.risk_for_edit(id).await.unwrap();
+        assert_eq!(
+            stored.fields.actions,
+            [action.id],
+            "{}: linked once",
+            b.name
+        );
+        let history = store.count("history").await.unwrap();
+        store
+            .edit_risk(id, stored.version, &stored.fields, &who("bob"))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.count("history").await.unwrap(),
+            history,
+            "{}: an unchanged edit writes nothing",
+            b.name
+        );
+        let unlinked = RiskFields {
+            actions: vec![],
+            ..stored.fields.clone()
+        };
+        store
+            .edit_risk(id, stored.version, &unlinked, &who("bob"))
+            .await
+            .unwrap();
+        let after = store.risk_for_edit(id).await.unwrap();
+        assert_eq!(after.version, stored.version + 1, "{}", b.name);
+        assert!(after.fields.actions.is_empty(), "{}", b.name);
+        assert!(
+            matches!(
+                store.remove_risk(id, stored.version, &who("carol")).await,
+                Err(StoreError::Conflict { .. })
+            ),
+            "{}: a stale removal",
+            b.name
+        );
+        store
+            .remove_risk(id, after.version, &who("carol"))
+            .await
+            .unwrap();
+        assert_eq!(store.count("risks").await.unwrap(), risks, "{}", b.name);
+    }
+}

@@ -51,6 +51,8 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "indicator_edit.html",
     "node_edit.html",
     "node_remove.html",
+    "risk_edit.html",
+    "risk_remove.html",
     "posts.html",
 );
 

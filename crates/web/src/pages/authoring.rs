@@ -207,23 +207,13 @@ fn validate_action(form: &ActionForm, outline: &PlanOutline) -> Result<ActionFie
             format!("An action can have up to {MAX_LINES} milestones"),
         );
     }
-    let mut nodes = Vec::new();
-    for node in &form.nodes {
-        match node.parse::<i64>() {
-            Ok(id) if outline.nodes.iter().any(|n| n.0 == id) => {
-                if !nodes.contains(&id) {
-                    nodes.push(id);
-                }
-            }
-            _ => {
-                errors.add(
-                    "nodes",
-                    "Choose only among this plan's priorities and outcomes",
-                );
-                break;
-            }
-        }
-    }
+    let nodes = chosen_ids(
+        &mut errors,
+        "nodes",
+        "Choose only among this plan's priorities and outcomes",
+        &form.nodes,
+        |id| outline.nodes.iter().any(|n| n.0 == id),
+    );
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -263,16 +253,19 @@ fn findings(form: &ActionForm, outline: &PlanOutline, action_id: Option<i64>) ->
     }
     if !code.is_empty()
         && outline
-            .action_codes
+            .actions
             .iter()
-            .any(|(id, c)| Some(*id) != action_id && c.as_deref() == Some(code))
+            .any(|(id, c, _)| Some(*id) != action_id && c.as_deref() == Some(code))
     {
         out.push(format!("action code {code} is used twice in this plan"));
     }
     out
 }
 
-fn node_choices(outline: &PlanOutline, chosen: &[String]) -> Vec<(String, String, bool)> {
+pub(super) fn node_choices(
+    outline: &PlanOutline,
+    chosen: &[String],
+) -> Vec<(String, String, bool)> {
     outline
         .nodes
         .iter()
@@ -551,6 +544,9 @@ struct IndicatorForm {
     baseline: String,
     /// Period, target as typed.
     targets: Vec<(String, String)>,
+    /// Thread nodes and actions it measures, as checked (ids).
+    nodes: Vec<String>,
+    actions: Vec<String>,
 }
 
 impl IndicatorForm {
@@ -567,6 +563,8 @@ impl IndicatorForm {
                 "polarity" => form.polarity = value,
                 "frequency" => form.frequency = value,
                 "baseline" => form.baseline = value,
+                "nodes" => form.nodes.push(value),
+                "actions" => form.actions.push(value),
                 other => {
                     let index = |prefix: &str| {
                         other
@@ -608,6 +606,10 @@ struct IndicatorPage {
     units: Vec<(&'static str, &'static str)>,
     polarities: Vec<(&'static str, &'static str)>,
     frequencies: Vec<(&'static str, &'static str)>,
+    /// id, "Level: title", checked.
+    nodes: Vec<(String, String, bool)>,
+    /// id, "code title", checked.
+    actions: Vec<(String, String, bool)>,
 }
 
 fn indicator_page(
@@ -624,6 +626,8 @@ fn indicator_page(
         indicator_title,
         plan_id: outline.id,
         plan_title: outline.title.clone(),
+        nodes: node_choices(outline, &form.nodes),
+        actions: action_choices(outline, &form.actions),
         form,
         errors,
         conflict,
@@ -637,6 +641,51 @@ fn indicator_page(
             .map(|f| (f.as_str(), f.label()))
             .collect(),
     }
+}
+
+pub(super) fn action_choices(
+    outline: &PlanOutline,
+    chosen: &[String],
+) -> Vec<(String, String, bool)> {
+    outline
+        .actions
+        .iter()
+        .map(|(id, code, title)| {
+            let id = id.to_string();
+            let checked = chosen.contains(&id);
+            let label = match code {
+                Some(code) => format!("{code} {title}"),
+                None => title.clone(),
+            };
+            (id, label, checked)
+        })
+        .collect()
+}
+
+/// Reads checked ids, each once, refusing any not among `known`: a form
+/// that names another plan's record was not ours.
+pub(super) fn chosen_ids(
+    errors: &mut FormErrors,
+    field: &str,
+    message: &str,
+    checked: &[String],
+    known: impl Fn(i64) -> bool,
+) -> Vec<i64> {
+    let mut ids = Vec::new();
+    for text in checked {
+        match text.parse::<i64>() {
+            Ok(id) if known(id) => {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+            _ => {
+                errors.add(field, message);
+                break;
+            }
+        }
+    }
+    ids
 }
 
 /// Each financial year of the plan, then any other period a target is
@@ -681,6 +730,8 @@ pub async fn edit_indicator_form(
         frequency: indicator.frequency.clone().unwrap_or_default(),
         baseline: indicator.baseline_text.clone().unwrap_or_default(),
         targets: target_periods(&outline, &held),
+        nodes: indicator.nodes.iter().map(|n| n.0.to_string()).collect(),
+        actions: indicator.actions.iter().map(|a| a.0.to_string()).collect(),
     };
     let page = indicator_page(
         id,
@@ -693,7 +744,10 @@ pub async fn edit_indicator_form(
     Ok(render(&state, "indicator_edit.html", &page)?.into_response())
 }
 
-fn validate_indicator(form: &IndicatorForm) -> Result<(i64, IndicatorFields), FormErrors> {
+fn validate_indicator(
+    form: &IndicatorForm,
+    outline: &PlanOutline,
+) -> Result<(i64, IndicatorFields), FormErrors> {
     let mut errors = FormErrors::default();
     let version = form.version.trim().parse::<i64>();
     if version.is_err() {
@@ -775,6 +829,20 @@ fn validate_indicator(form: &IndicatorForm) -> Result<(i64, IndicatorFields), Fo
             value: parse_figure(text),
         });
     }
+    let nodes = chosen_ids(
+        &mut errors,
+        "nodes",
+        "Choose only among this plan's priorities and outcomes",
+        &form.nodes,
+        |id| outline.nodes.iter().any(|n| n.0 == id),
+    );
+    let actions = chosen_ids(
+        &mut errors,
+        "actions",
+        "Choose only among this plan's actions",
+        &form.actions,
+        |id| outline.actions.iter().any(|a| a.0 == id),
+    );
     match (version, unit, polarity) {
         (Ok(version), Some(unit), Some(polarity)) if errors.is_empty() => Ok((
             version,
@@ -786,6 +854,8 @@ fn validate_indicator(form: &IndicatorForm) -> Result<(i64, IndicatorFields), Fo
                 frequency,
                 baseline,
                 targets,
+                nodes,
+                actions,
             },
         )),
         _ => Err(errors),
@@ -801,7 +871,7 @@ pub async fn edit_indicator(
     let indicator = state.store.indicator_detail(id).await?;
     let outline = state.store.plan_outline(indicator.plan_id).await?;
     let form = IndicatorForm::from_pairs(pairs);
-    let (version, fields) = match validate_indicator(&form) {
+    let (version, fields) = match validate_indicator(&form, &outline) {
         Ok(valid) => valid,
         Err(errors) => {
             let page = indicator_page(id, indicator.title, &outline, form, errors, None);
@@ -870,7 +940,10 @@ mod tests {
             period_from: Some("2017/18".into()),
             period_to: Some("2018/19".into()),
             nodes: vec![(7, "priority".into(), "Priority".into(), "Health".into())],
-            action_codes: vec![(1, Some("KA.1".into())), (2, Some("KA.2".into()))],
+            actions: vec![
+                (1, Some("KA.1".into()), "Build".into()),
+                (2, Some("KA.2".into()), "Open".into()),
+            ],
         }
     }
 
@@ -956,7 +1029,7 @@ mod tests {
             ("period_0".into(), "2017/18".into()),
             ("target_0".into(), "".into()),
         ]);
-        let (version, fields) = validate_indicator(&form).unwrap();
+        let (version, fields) = validate_indicator(&form, &outline()).unwrap();
         assert_eq!(version, 3);
         assert_eq!(fields.targets.len(), 1, "an empty target is none");
         assert_eq!(fields.targets[0].period.to_string(), "2018/19");

@@ -86,6 +86,8 @@ struct IndicatorView {
     plan_title: String,
     facts: Vec<(&'static str, String)>,
     actions: Vec<(i64, String)>,
+    /// The thread nodes it measures, as "Label: title".
+    nodes: Vec<String>,
     source: Option<String>,
 }
 
@@ -332,6 +334,11 @@ async fn build_page(
                             .to_string(),
                     )
                 })
+                .collect(),
+            nodes: detail
+                .nodes
+                .iter()
+                .map(|(_, label, title)| format!("{label}: {title}"))
                 .collect(),
             source,
         },

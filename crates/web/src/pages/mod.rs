@@ -19,6 +19,7 @@ mod posts;
 mod progress;
 mod public;
 mod reports;
+mod risk_forms;
 mod risks;
 mod search;
 mod sso;
@@ -149,6 +150,20 @@ pub fn routes() -> RouteTable {
         )
         .get("/risks", Read, get(risks::page))
         .get("/risks/{id}/history", Read, get(history::risk))
+        .get(
+            "/plans/{id}/risks/new",
+            Edit,
+            get(risk_forms::new_risk_form),
+        )
+        .post("/plans/{id}/risks/new", Edit, post(risk_forms::add_risk))
+        .get("/risks/{id}/edit", Edit, get(risk_forms::edit_risk_form))
+        .post("/risks/{id}/edit", Edit, post(risk_forms::edit_risk))
+        .get(
+            "/risks/{id}/remove",
+            Edit,
+            get(risk_forms::remove_risk_form),
+        )
+        .post("/risks/{id}/remove", Edit, post(risk_forms::remove_risk))
         .get("/my-work", Read, get(my_work::page))
         .get("/search", Read, get(search::page))
         .get("/changes", Read, get(history::changes))

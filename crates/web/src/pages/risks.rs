@@ -3,10 +3,10 @@
 use super::render;
 use crate::AppState;
 use crate::error::WebError;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Html;
 use goldthread_domain::risk;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 #[derive(Serialize)]
 struct Cell {
@@ -37,9 +37,23 @@ struct Page {
     impacts: Vec<i64>,
     unrated: usize,
     risks: Vec<RiskView>,
+    /// Editors see "Edit" and "Remove" on each risk.
+    can_edit: bool,
+    /// What an editor's form just did, for the banner.
+    saved: Option<&'static str>,
 }
 
-pub async fn page(State(state): State<AppState>) -> Result<Html<String>, WebError> {
+/// Where an editor's risk form sends them back to.
+#[derive(Deserialize)]
+pub struct RegisterQuery {
+    saved: Option<String>,
+    removed: Option<String>,
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    Query(q): Query<RegisterQuery>,
+) -> Result<Html<String>, WebError> {
     let risks = state.store.risk_register().await?;
     let scale = i64::from(state.store.organisation().await?.risk_scale);
     let grid = (1..=scale)
@@ -85,6 +99,12 @@ pub async fn page(State(state): State<AppState>) -> Result<Html<String>, WebErro
             impacts: (1..=scale).collect(),
             unrated,
             risks,
+            can_edit: super::authoring::may_edit(),
+            saved: match (q.saved.is_some(), q.removed.is_some()) {
+                (true, _) => Some("Risk saved."),
+                (false, true) => Some("Risk removed."),
+                _ => None,
+            },
         },
     )
 }
