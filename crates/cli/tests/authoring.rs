@@ -1167,6 +1167,10 @@ async fn an_editor_adds_edits_moves_and_removes_priorities_outcomes_and_objectiv
             !past.contains("Prosperity for all"),
             "{backend}: as known yesterday, the thread had no such priority"
         );
+        assert!(
+            page.contains("/edit\">Edit") && !past.contains("/edit\">Edit"),
+            "{backend}: the thread is edited as it stands, not as it was: a past day offers no edit links"
+        );
         let (status, _, _) = council
             .editor
             .post(

@@ -135,7 +135,9 @@ fn build(
                 .account
                 .is_some_and(|a| a.role >= goldthread_domain::Role::Officer),
             removed,
-            can_edit: super::authoring::may_edit(),
+            // Editing changes the plan as it stands: a past day's page
+            // offers none (its nodes may since have gone).
+            can_edit: super::authoring::may_edit() && data.known_at.is_none(),
             thread_change,
         },
     )
