@@ -12,7 +12,18 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// Said when a form lacks what the page itself put in it (the record's
+/// version, a period): not the person's mistake, so they reload.
+pub const INCOMPLETE: &str = "The form was incomplete: reload the page and try again";
+
 impl FormErrors {
+    /// The one error of a form that came back incomplete, shown at `field`.
+    pub fn incomplete(field: &str) -> FormErrors {
+        let mut errors = FormErrors::default();
+        errors.add(field, INCOMPLETE);
+        errors
+    }
+
     pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
         self.0.push(FieldError {
             field: field.into(),

@@ -372,10 +372,7 @@ fn validate(
     let mut errors = FormErrors::default();
     let version = form.version.trim().parse::<i64>();
     if version.is_err() {
-        errors.add(
-            "status",
-            "The form was incomplete: reload the page and try again",
-        );
+        errors.add("status", crate::forms::INCOMPLETE);
     }
     let status = ActionStatus::parse(form.status.trim());
     if status.is_none() {

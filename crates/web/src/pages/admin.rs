@@ -201,9 +201,7 @@ pub async fn change_account(
         errors.add("role", "Choose a role");
     }
     let Ok(version) = form.version.parse::<i64>() else {
-        return Err(WebError::BadRequest(
-            "The form was incomplete: reload the page and try again".into(),
-        ));
+        return Err(WebError::BadRequest(crate::forms::INCOMPLETE.into()));
     };
     let disabled = form.disabled == "yes";
     // An admin cannot lock themselves out of administering.

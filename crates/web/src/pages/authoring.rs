@@ -367,12 +367,7 @@ pub async fn edit_action(
         )
     };
     let Ok(version) = form.version.trim().parse::<i64>() else {
-        let mut errors = FormErrors::default();
-        errors.add(
-            "title",
-            "The form was incomplete: reload the page and try again",
-        );
-        let page = refuse(form, errors, None);
+        let page = refuse(form, FormErrors::incomplete("title"), None);
         return respond(&state, StatusCode::BAD_REQUEST, "action_edit.html", &page);
     };
     let fields = match validate_action(&form, &outline) {
@@ -751,10 +746,7 @@ fn validate_indicator(
     let mut errors = FormErrors::default();
     let version = form.version.trim().parse::<i64>();
     if version.is_err() {
-        errors.add(
-            "title",
-            "The form was incomplete: reload the page and try again",
-        );
+        errors.add("title", crate::forms::INCOMPLETE);
     }
     let code = match form.code.trim() {
         "" => None,
@@ -806,10 +798,7 @@ fn validate_indicator(
     let mut targets = Vec::new();
     for (n, (period, text)) in form.targets.iter().enumerate() {
         let Ok(period) = period.trim().parse::<Period>() else {
-            errors.add(
-                format!("target_{n}"),
-                "The form was incomplete: reload the page and try again",
-            );
+            errors.add(format!("target_{n}"), crate::forms::INCOMPLETE);
             continue;
         };
         let text = text.trim();

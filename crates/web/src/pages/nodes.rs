@@ -244,12 +244,7 @@ pub async fn edit_node(
         node_page(plan.clone(), &thread, Some(&node), form, errors, conflict)
     };
     let Ok(version) = form.version.trim().parse::<i64>() else {
-        let mut errors = FormErrors::default();
-        errors.add(
-            "title",
-            "The form was incomplete: reload the page and try again",
-        );
-        let page = refuse(form, errors, None);
+        let page = refuse(form, FormErrors::incomplete("title"), None);
         return respond(&state, StatusCode::BAD_REQUEST, "node_edit.html", &page);
     };
     let fields = match validate(&form, &thread) {

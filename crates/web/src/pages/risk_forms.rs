@@ -281,10 +281,7 @@ pub async fn edit_risk(
         (version, checked) => {
             let mut errors = checked.err().unwrap_or_default();
             if version.is_err() {
-                errors.add(
-                    "title",
-                    "The form was incomplete: reload the page and try again",
-                );
+                errors.add("title", crate::forms::INCOMPLETE);
             }
             let page = risk_page(&state, &outline, Some(id), form, errors, None).await?;
             return respond(&state, StatusCode::BAD_REQUEST, "risk_edit.html", &page);
