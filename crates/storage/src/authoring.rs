@@ -183,19 +183,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
-        let (before, plan_id, current) = editing(conn, "actions", id).await?;
-        if current != expected_version {
-            // Refused with who changed it and when; nothing is written.
-            return write::update_versioned(
-                conn,
-                ctx_for(actor, "", plan_id),
-                "actions",
-                id,
-                expected_version,
-                &[],
-            )
-            .await;
-        }
+        let (before, plan_id) = editing(conn, "actions", id, expected_version).await?;
         check_nodes(conn, plan_id, &fields.nodes).await?;
         let at = now_text();
         let ctx = ctx_for(actor, &at, plan_id);
@@ -278,21 +266,9 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
-        let row = sqlx::query("SELECT plan_id, version FROM actions WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or(StoreError::NotFound {
-                entity: "actions",
-                id,
-            })?;
-        let plan_id: i64 = row.try_get(0)?;
-        let current: i64 = row.try_get(1)?;
+        let (_, plan_id) = editing(conn, "actions", id, expected_version).await?;
         let at = now_text();
         let ctx = ctx_for(actor, &at, plan_id);
-        if current != expected_version {
-            return write::update_versioned(conn, ctx, "actions", id, expected_version, &[]).await;
-        }
         let updates: i64 =
             sqlx::query("SELECT COUNT(*) FROM progress_updates WHERE action_id = $1")
                 .bind(id)
@@ -332,13 +308,9 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
-        let (before, plan_id, current) = editing(conn, "indicators", id).await?;
+        let (before, plan_id) = editing(conn, "indicators", id, expected_version).await?;
         let at = now_text();
         let ctx = ctx_for(actor, &at, plan_id);
-        if current != expected_version {
-            return write::update_versioned(conn, ctx, "indicators", id, expected_version, &[])
-                .await;
-        }
         check_nodes(conn, plan_id, &fields.nodes).await?;
         check_actions(conn, plan_id, &fields.actions).await?;
         let columns: Vec<(&'static str, Val)> = vec![
@@ -553,12 +525,9 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
-        let (before, plan_id, current) = editing(conn, "risks", id).await?;
+        let (before, plan_id) = editing(conn, "risks", id, expected_version).await?;
         let at = now_text();
         let ctx = ctx_for(actor, &at, plan_id);
-        if current != expected_version {
-            return write::update_versioned(conn, ctx, "risks", id, expected_version, &[]).await;
-        }
         check_risk(conn, plan_id, fields).await?;
         let changed: Vec<(&'static str, Val)> = risk_columns(fields)
             .into_iter()
@@ -584,12 +553,9 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
-        let (_, plan_id, current) = editing(conn, "risks", id).await?;
+        let (_, plan_id) = editing(conn, "risks", id, expected_version).await?;
         let at = now_text();
         let ctx = ctx_for(actor, &at, plan_id);
-        if current != expected_version {
-            return write::update_versioned(conn, ctx, "risks", id, expected_version, &[]).await;
-        }
         delete_where(conn, ctx, "risk_links", "risk_id", id).await?;
         write::delete(conn, ctx, "risks", id).await?;
         self.commit_write(tx).await
@@ -647,7 +613,8 @@ async fn editing(
     conn: &mut AnyConnection,
     table: &'static str,
     id: i64,
-) -> Result<(serde_json::Value, i64, i64), StoreError> {
+    expected_version: i64,
+) -> Result<(serde_json::Value, i64), StoreError> {
     let before = history::record_json(conn, table, id)
         .await?
         .ok_or(StoreError::NotFound { entity: table, id })?;
@@ -658,7 +625,11 @@ async fn editing(
             .ok_or_else(|| StoreError::UnreadableRow(format!("{table} {id} has no {field}")))
     };
     let (plan_id, version) = (number("plan_id")?, number("version")?);
-    Ok((before, plan_id, version))
+    if version != expected_version {
+        // Refused with who changed it and when; nothing is written.
+        return Err(write::conflict(conn, table, id, expected_version, version, &before).await?);
+    }
+    Ok((before, plan_id))
 }
 
 fn ctx_for<'a>(actor: &'a Actor, at: &'a str, plan_id: i64) -> ChangeContext<'a> {
@@ -1072,12 +1043,9 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
-        let (before, plan_id, current) = editing(conn, "nodes", id).await?;
+        let (before, plan_id) = editing(conn, "nodes", id, expected_version).await?;
         let at = now_text();
         let ctx = ctx_for(actor, &at, plan_id);
-        if current != expected_version {
-            return write::update_versioned(conn, ctx, "nodes", id, expected_version, &[]).await;
-        }
         let nodes = nodes_of_plan(conn, plan_id).await?;
         check_parent(&nodes, Some(id), fields)?;
         let mut changed: Vec<(&'static str, Val)> = node_columns(fields)
@@ -1125,12 +1093,9 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
-        let (before, plan_id, current) = editing(conn, "nodes", id).await?;
+        let (before, plan_id) = editing(conn, "nodes", id, expected_version).await?;
         let at = now_text();
         let ctx = ctx_for(actor, &at, plan_id);
-        if current != expected_version {
-            return write::update_versioned(conn, ctx, "nodes", id, expected_version, &[]).await;
-        }
         if let Some(what) = links_of(conn, id).await?.describe() {
             let label = before
                 .get("label")

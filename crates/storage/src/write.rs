@@ -327,7 +327,7 @@ pub(crate) async fn touch(
     update_versioned(conn, ctx, table, id, expected_version, &[]).await
 }
 
-async fn conflict(
+pub(crate) async fn conflict(
     conn: &mut AnyConnection,
     table: &'static str,
     id: i64,
