@@ -16,7 +16,7 @@ use super::{Loaded, MonitoringData, load_rows, newest_history_id, read_organisat
 use crate::Store;
 use crate::error::StoreError;
 use sqlx::Row;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// Past this many changes at once (a large import), reading everything
@@ -73,61 +73,26 @@ impl LiveMonitoring {
             false => old.nodes.clone(),
         };
 
-        let mut actions = old.actions.clone();
-        let mut rebuilt = HashMap::new();
-        for &id in &touched.actions {
-            if let Some(row) = self.rows.actions.get(id) {
-                rebuilt.insert(id, Arc::new(build.action(row)?));
-            }
-        }
-        if touched.action_order {
-            actions = build
-                .action_order()
-                .into_iter()
-                .map(|row| match rebuilt.remove(&row.id) {
-                    Some(action) => Ok(action),
-                    None => match self.action_at.get(&row.id) {
-                        Some(&i) => Ok(old.actions[i].clone()),
-                        None => build.action(row).map(Arc::new),
-                    },
-                })
-                .collect::<Result<_, StoreError>>()?;
-            self.action_at = positions(actions.iter().map(|a| a.id));
-        } else {
-            for (id, action) in rebuilt {
-                if let Some(&i) = self.action_at.get(&id) {
-                    actions[i] = action;
-                }
-            }
-        }
-
-        let mut indicators = old.indicators.clone();
-        let mut rebuilt = HashMap::new();
-        for &id in &touched.indicators {
-            if let Some(row) = self.rows.indicators.get(id) {
-                rebuilt.insert(id, Arc::new(build.indicator(row)?));
-            }
-        }
-        if touched.indicator_order {
-            indicators = build
-                .indicator_order()
-                .into_iter()
-                .map(|row| match rebuilt.remove(&row.id) {
-                    Some(indicator) => Ok(indicator),
-                    None => match self.indicator_at.get(&row.id) {
-                        Some(&i) => Ok(old.indicators[i].clone()),
-                        None => build.indicator(row).map(Arc::new),
-                    },
-                })
-                .collect::<Result<_, StoreError>>()?;
-            self.indicator_at = positions(indicators.iter().map(|i| i.id));
-        } else {
-            for (id, indicator) in rebuilt {
-                if let Some(&i) = self.indicator_at.get(&id) {
-                    indicators[i] = indicator;
-                }
-            }
-        }
+        let actions = patch(
+            &old.actions,
+            &mut self.action_at,
+            &touched.actions,
+            touched.action_order,
+            |id| self.rows.actions.get(id),
+            || build.action_order(),
+            |row| build.action(row),
+            |row| row.id,
+        )?;
+        let indicators = patch(
+            &old.indicators,
+            &mut self.indicator_at,
+            &touched.indicators,
+            touched.indicator_order,
+            |id| self.rows.indicators.get(id),
+            || build.indicator_order(),
+            |row| build.indicator(row),
+            |row| row.id,
+        )?;
 
         self.data = Arc::new(MonitoringData {
             version,
@@ -140,6 +105,52 @@ impl LiveMonitoring {
         });
         Ok(())
     }
+}
+
+/// The records of `old` with the touched ones built again: in place when
+/// none came, went or moved (`reorder` false), else in the order `order`
+/// gives, reusing every untouched record. `at` is kept to say where each
+/// record is.
+#[allow(clippy::too_many_arguments)] // one call each for actions and indicators
+fn patch<'r, Row: 'r, Info>(
+    old: &[Arc<Info>],
+    at: &mut HashMap<i64, usize>,
+    touched: &HashSet<i64>,
+    reorder: bool,
+    row_of: impl Fn(i64) -> Option<&'r Row>,
+    order: impl FnOnce() -> Vec<&'r Row>,
+    build: impl Fn(&Row) -> Result<Info, StoreError>,
+    id_of: impl Fn(&Row) -> i64,
+) -> Result<Vec<Arc<Info>>, StoreError> {
+    let mut rebuilt = HashMap::new();
+    for &id in touched {
+        if let Some(row) = row_of(id) {
+            rebuilt.insert(id, Arc::new(build(row)?));
+        }
+    }
+    if !reorder {
+        let mut records = old.to_vec();
+        for (id, record) in rebuilt {
+            if let Some(&i) = at.get(&id) {
+                records[i] = record;
+            }
+        }
+        return Ok(records);
+    }
+    let rows = order();
+    let mut records = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let id = id_of(row);
+        records.push(match rebuilt.remove(&id) {
+            Some(record) => record,
+            None => match at.get(&id) {
+                Some(&i) => old[i].clone(),
+                None => Arc::new(build(row)?),
+            },
+        });
+    }
+    *at = positions(rows.iter().map(|row| id_of(row)));
+    Ok(records)
 }
 
 fn positions(ids: impl Iterator<Item = i64>) -> HashMap<i64, usize> {
