@@ -72,7 +72,7 @@ impl Council {
     }
 }
 
-fn unescape(text: &str) -> String {
+pub(crate) fn unescape(text: &str) -> String {
     text.replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&quot;", "\"")
@@ -90,7 +90,7 @@ fn textarea(html: &str, name: &str) -> String {
 }
 
 /// The edit form as the page fills it in: every field, the checked nodes.
-fn action_form(html: &str) -> Vec<(String, String)> {
+pub(crate) fn action_form(html: &str) -> Vec<(String, String)> {
     let mut form: Vec<(String, String)> = ["version", "code", "title", "due"]
         .iter()
         .map(|n| (n.to_string(), unescape(&hidden(html, n))))
@@ -112,7 +112,7 @@ fn action_form(html: &str) -> Vec<(String, String)> {
 }
 
 /// The first group of `pattern`'s first match in `text`.
-fn capture(pattern: &str, text: &str) -> String {
+pub(crate) fn capture(pattern: &str, text: &str) -> String {
     Regex::new(pattern)
         .unwrap()
         .captures(text)
@@ -124,13 +124,13 @@ fn periods_re() -> Regex {
     Regex::new(r#"name="(period_\d+)" value="([^"]*)""#).unwrap()
 }
 
-fn set(form: &mut [(String, String)], name: &str, value: &str) {
+pub(crate) fn set(form: &mut [(String, String)], name: &str, value: &str) {
     for field in form.iter_mut().filter(|(n, _)| n == name) {
         field.1 = value.to_string();
     }
 }
 
-async fn post(
+pub(crate) async fn post(
     web: &Browser,
     path: &str,
     form: &[(String, String)],
@@ -323,7 +323,7 @@ async fn an_editor_corrects_an_action_and_the_page_api_history_and_past_views_ag
 }
 
 /// Text as it appears in the page (the templates escape `&` and quotes).
-fn unescape_free(text: &str) -> String {
+pub(crate) fn unescape_free(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('\'', "&#x27;")
         .replace('"', "&quot;")

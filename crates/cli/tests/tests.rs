@@ -10,6 +10,7 @@ mod api;
 mod authoring;
 mod browser;
 mod cli;
+mod cycle;
 mod durability;
 mod hostile;
 mod import;

@@ -14,12 +14,14 @@ pub mod financial_year;
 pub mod fuzzy_date;
 mod fuzzy_date_parser;
 pub mod indicator;
+pub mod lifecycle;
 mod names;
 pub mod organisation;
 pub mod plan;
 pub mod plan_diff;
 pub mod risk;
 pub mod status;
+pub mod template;
 
 pub use access::{
     Access, PasswordProblem, Review, Role, check_password, may_record, post_key, post_match_key,
@@ -37,7 +39,11 @@ pub use indicator::{
     Aggregation, Baseline, Figure, Frequency, Indicator, IndicatorCode, Measurement, Polarity,
     Target, Unit, parse_figure, read_number,
 };
+pub use lifecycle::{
+    EditRule, PlanStep, RolledForward, RoundState, as_written, edit_rule, in_force, roll_forward,
+};
 pub use organisation::{OrgUnit, Organisation, UnitKind};
 pub use plan::{NodeLevel, PlanKind, PlanPeriod, PlanStatus, ThreadNode};
 pub use plan_diff::{ItemChange, ItemKind, ItemRef, PlanChange, PlanDiff, PlanMatch, diff_plan};
 pub use risk::Risk;
+pub use template::{ActionField, FixedList, LevelName, Template};

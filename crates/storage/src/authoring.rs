@@ -3,6 +3,7 @@
 //! has who, when, before and after, and the "as at" overlay undoes it for
 //! any day before it was made.
 
+use crate::cycle;
 use crate::error::StoreError;
 use crate::history::{self, Actor, ChangeContext, Origin};
 use crate::import::{
@@ -183,7 +184,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
-        let (before, plan_id) = editing(conn, "actions", id, expected_version).await?;
+        let (before, plan_id) = editing(conn, actor, "actions", id, expected_version).await?;
         check_nodes(conn, plan_id, &fields.nodes).await?;
         let at = now_text();
         let ctx = ctx_for(actor, &at, plan_id);
@@ -226,14 +227,7 @@ impl Store {
                 .fetch_one(&mut *conn)
                 .await?
                 .try_get(0)?;
-        sqlx::query("SELECT id FROM plans WHERE id = $1")
-            .bind(plan_id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or(StoreError::NotFound {
-                entity: "plans",
-                id: plan_id,
-            })?;
+        cycle::open_for_edit(conn, actor, plan_id).await?;
         check_nodes(conn, plan_id, &fields.nodes).await?;
         let at = now_text();
         let ctx = ctx_for(actor, &at, plan_id);
@@ -266,7 +260,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
-        let (_, plan_id) = editing(conn, "actions", id, expected_version).await?;
+        let (_, plan_id) = editing(conn, actor, "actions", id, expected_version).await?;
         let at = now_text();
         let ctx = ctx_for(actor, &at, plan_id);
         let updates: i64 =
@@ -308,7 +302,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
-        let (before, plan_id) = editing(conn, "indicators", id, expected_version).await?;
+        let (before, plan_id) = editing(conn, actor, "indicators", id, expected_version).await?;
         let at = now_text();
         let ctx = ctx_for(actor, &at, plan_id);
         check_nodes(conn, plan_id, &fields.nodes).await?;
@@ -488,14 +482,7 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
-        sqlx::query("SELECT id FROM plans WHERE id = $1")
-            .bind(plan_id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or(StoreError::NotFound {
-                entity: "plans",
-                id: plan_id,
-            })?;
+        cycle::open_for_edit(conn, actor, plan_id).await?;
         check_risk(conn, plan_id, fields).await?;
         let position: i64 =
             sqlx::query("SELECT COALESCE(MAX(position), -1) + 1 FROM risks WHERE plan_id = $1")
@@ -525,7 +512,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
-        let (before, plan_id) = editing(conn, "risks", id, expected_version).await?;
+        let (before, plan_id) = editing(conn, actor, "risks", id, expected_version).await?;
         let at = now_text();
         let ctx = ctx_for(actor, &at, plan_id);
         check_risk(conn, plan_id, fields).await?;
@@ -553,7 +540,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
-        let (_, plan_id) = editing(conn, "risks", id, expected_version).await?;
+        let (_, plan_id) = editing(conn, actor, "risks", id, expected_version).await?;
         let at = now_text();
         let ctx = ctx_for(actor, &at, plan_id);
         delete_where(conn, ctx, "risk_links", "risk_id", id).await?;
@@ -609,8 +596,10 @@ async fn check_risk(
 
 /// The record an editor is changing, with its plan and version; a row
 /// missing either is unreadable, named, not read as plan or version 0.
+/// Its plan must be open to the change (`cycle::open_for_edit`).
 async fn editing(
     conn: &mut AnyConnection,
+    actor: &Actor,
     table: &'static str,
     id: i64,
     expected_version: i64,
@@ -629,6 +618,7 @@ async fn editing(
         // Refused with who changed it and when; nothing is written.
         return Err(write::conflict(conn, table, id, expected_version, version, &before).await?);
     }
+    cycle::open_for_edit(conn, actor, plan_id).await?;
     Ok((before, plan_id))
 }
 
@@ -1006,14 +996,7 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
-        sqlx::query("SELECT id FROM plans WHERE id = $1")
-            .bind(plan_id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or(StoreError::NotFound {
-                entity: "plans",
-                id: plan_id,
-            })?;
+        cycle::open_for_edit(conn, actor, plan_id).await?;
         let nodes = nodes_of_plan(conn, plan_id).await?;
         check_parent(&nodes, None, fields)?;
         let at = now_text();
@@ -1043,7 +1026,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
-        let (before, plan_id) = editing(conn, "nodes", id, expected_version).await?;
+        let (before, plan_id) = editing(conn, actor, "nodes", id, expected_version).await?;
         let at = now_text();
         let ctx = ctx_for(actor, &at, plan_id);
         let nodes = nodes_of_plan(conn, plan_id).await?;
@@ -1093,7 +1076,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
-        let (before, plan_id) = editing(conn, "nodes", id, expected_version).await?;
+        let (before, plan_id) = editing(conn, actor, "nodes", id, expected_version).await?;
         let at = now_text();
         let ctx = ctx_for(actor, &at, plan_id);
         if let Some(what) = links_of(conn, id).await?.describe() {
