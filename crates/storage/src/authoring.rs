@@ -5,7 +5,7 @@
 
 use crate::cycle;
 use crate::error::StoreError;
-use crate::history::{self, Actor, ChangeContext, Origin};
+use crate::history::{self, Actor, ChangeContext};
 use crate::import::{
     delete_where, due_columns, ensure_organisation, insert_milestones, insert_officers,
     insert_targets, same_value,
@@ -622,12 +622,7 @@ async fn editing(
 }
 
 fn ctx_for<'a>(actor: &'a Actor, at: &'a str, plan_id: i64) -> ChangeContext<'a> {
-    ChangeContext {
-        actor,
-        at,
-        plan_id: Some(plan_id),
-        origin: Origin::Edit,
-    }
+    ChangeContext::edit(actor, at, Some(plan_id))
 }
 
 fn own_columns(fields: &ActionFields) -> Vec<(&'static str, Val)> {

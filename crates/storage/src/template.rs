@@ -3,7 +3,7 @@
 //! like any edit. No template kept means the default one.
 
 use crate::error::{Record, StoreError};
-use crate::history::{Actor, ChangeContext, Origin};
+use crate::history::{Actor, ChangeContext};
 use crate::import::ensure_organisation;
 use crate::write;
 use crate::{Store, now_text};
@@ -51,12 +51,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
         let at = now_text();
-        let ctx = ChangeContext {
-            actor,
-            at: &at,
-            plan_id: None,
-            origin: Origin::Edit,
-        };
+        let ctx = ChangeContext::edit(actor, &at, None);
         let organisation = ensure_organisation(conn, ctx).await?;
         // A form shown before any template was kept saw version 0 (there
         // may have been no organisation yet): it stands while none is kept.
