@@ -100,7 +100,21 @@ async fn every_page_type_passes_axe_and_an_officer_can_update_by_keyboard_and_mo
         .await;
     let indicator = link_id(&browser.source().await, "indicators", "MEHPI 132");
 
+    let (_, _, round) = Browser::admin(&server)
+        .await
+        .post(
+            "/rounds",
+            &[
+                ("year", "2018/19"),
+                ("deadline", "2018-03-31"),
+                ("new_units", "Waste and Recycling"),
+            ],
+        )
+        .await;
+    let round = round.expect("a planning round opened");
+
     let pages = [
+        round,
         "/".to_string(),
         "/dashboard".into(),
         format!("/dashboard?plan={plan}&as_at=2017-09-30"),
@@ -135,6 +149,10 @@ async fn every_page_type_passes_axe_and_an_officer_can_update_by_keyboard_and_mo
         "/public/data".into(),
         "/public/reports".into(),
         format!("/plans/{plan}/progress"),
+        format!("/plans/{plan}/review"),
+        format!("/plans/{plan}/compare"),
+        "/rounds".into(),
+        "/template".into(),
     ];
     let mut failures = Vec::new();
     for page in &pages {

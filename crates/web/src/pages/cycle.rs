@@ -424,8 +424,17 @@ pub async fn compare(
     };
     let from = number(&query.from)?.or(revisions.last().copied());
     let to = number(&query.to)?;
-    let (diff, problem, status) = match from {
-        None => (
+    let (diff, problem, status) = match (from, cycle.approved_revision) {
+        // Approved, and no copy kept: nothing has changed since, or the
+        // change would have kept one (`cycle::open_for_edit`).
+        (None, Some(approved)) if cycle.status == PlanStatus::Approved => (
+            None,
+            Some(format!(
+                "Revision {approved} is approved, and nothing in the plan's text has changed since."
+            )),
+            StatusCode::OK,
+        ),
+        (None, _) => (
             None,
             Some(
                 "This plan has no approved revision yet: there is nothing to compare it with."
@@ -433,7 +442,7 @@ pub async fn compare(
             ),
             StatusCode::OK,
         ),
-        Some(from) => match state.store.compare_plan(id, from, to).await {
+        (Some(from), _) => match state.store.compare_plan(id, from, to).await {
             Ok(diff) => (Some(DiffView::from(diff)), None, StatusCode::OK),
             Err(StoreError::Invalid(why)) => (None, Some(sentence(&why)), StatusCode::BAD_REQUEST),
             Err(e) => return Err(e.into()),
