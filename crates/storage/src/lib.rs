@@ -22,6 +22,7 @@ pub mod migrations;
 mod monitor;
 mod monitoring;
 mod pending;
+mod plan_authoring;
 mod posts;
 mod published;
 mod read;
@@ -55,6 +56,7 @@ pub use monitoring::{
     ValueInfo,
 };
 pub use pending::{PendingLimits, PendingUpload};
+pub use plan_authoring::{PlanFields, PlanForEdit};
 pub use posts::PostSummary;
 pub use published::{NewPublishedReport, PublishedReport};
 pub use read::{ActionRow, PlanSummary};
