@@ -595,3 +595,54 @@ async fn an_editor_adds_and_removes_indicators_and_sees_actions_off_the_thread()
         );
     }
 }
+
+#[tokio::test]
+async fn the_plan_list_shows_each_plans_status_and_archived_plans_apart() {
+    for (backend, database) in databases("authoring_plan_list").await {
+        let council = Council::start(database).await;
+        let db: Vec<&str> = council.database.iter().map(String::as_str).collect();
+        // An archived plan, as a document that says so is imported.
+        let mut export = vec!["export", "--plan", "1", "--output", "old.json"];
+        export.extend(&db);
+        assert!(council.scratch.run(&export).status.success(), "{backend}");
+        let path = council.scratch.path().join("old.json");
+        let mut json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let old = "Corporate Plan 2010 to 2013";
+        json["document"]["plans"][0]["title"] = old.into();
+        json["document"]["plans"][0]["status"] = "archived".into();
+        std::fs::write(&path, serde_json::to_vec(&json).unwrap()).unwrap();
+        let mut import = vec!["import", "old.json"];
+        import.extend(&db);
+        assert!(council.scratch.run(&import).status.success(), "{backend}");
+
+        let (status, list) = council.viewer.get("/").await;
+        assert_eq!(status, 200, "{backend}");
+        let (current, archived) = list
+            .split_once(r#"id="archived""#)
+            .expect("archived plans listed apart");
+        assert!(archived.contains("Archived plans"), "{backend}");
+        assert!(archived.contains(old), "{backend}");
+        assert!(!current.contains(old), "{backend}: not among the others");
+        let id = link_id(archived, "plans", old);
+        let row = list_row(archived, id).unwrap();
+        assert!(
+            row.contains("govuk-tag--grey\">Archived"),
+            "{backend}: {row}"
+        );
+        // Every other plan shows its status too.
+        assert_eq!(
+            current
+                .matches(r#"<td class="govuk-table__cell"><strong class="govuk-tag"#)
+                .count(),
+            current.matches("data-plan=").count(),
+            "{backend}"
+        );
+        // Still readable.
+        assert_eq!(
+            council.viewer.get(&format!("/plans/{id}")).await.0,
+            200,
+            "{backend}"
+        );
+    }
+}
