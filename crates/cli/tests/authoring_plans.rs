@@ -344,6 +344,25 @@ async fn an_editor_creates_a_plan_and_edits_its_details_and_narrative() {
             "{backend}"
         );
         assert!(html.contains("No heading here"), "{backend}: kept");
+
+        // Another plan may not take this one's title and kind.
+        let other = pairs(&[
+            ("title", "Street Scene Service Plan draft two"),
+            ("kind", "service"),
+        ]);
+        let (status, _, location) = post(&council.editor, "/plans/new", &other).await;
+        assert_eq!(status, 303, "{backend}");
+        let other_id = capture(r"^/plans/(\d+)", &location.unwrap());
+        let other_edit = format!("/plans/{other_id}/edit");
+        let (_, html) = council.editor.get(&other_edit).await;
+        let mut form = plan_form(&html);
+        set(&mut form, "title", title);
+        let (status, html, _) = post(&council.editor, &other_edit, &form).await;
+        assert_eq!(status, 400, "{backend}");
+        assert!(html.contains("exists already"), "{backend}");
+        set(&mut form, "kind", "improvement");
+        let (status, _, _) = post(&council.editor, &other_edit, &form).await;
+        assert_eq!(status, 303, "{backend}: another kind may share the title");
     }
 }
 
