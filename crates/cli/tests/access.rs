@@ -157,7 +157,11 @@ async fn every_route_answers_every_role_as_its_rule_says_and_denied_writes_chang
             cases.push((fill(pattern, own_action, own_indicator), true));
             // A plan's progress workbook is open to every officer: what
             // they may record in it is checked row by row, as on the forms.
-            if access == Access::Record && !pattern.starts_with("/plans/{id}/progress") {
+            // So are a plan's comments: any officer may comment on a plan.
+            if access == Access::Record
+                && !pattern.starts_with("/plans/{id}/progress")
+                && pattern != "/plans/{id}/comments"
+            {
                 cases.push((fill(pattern, other_action, other_indicator), false));
             }
             // Signing out would end the visitor's session mid-matrix; it is

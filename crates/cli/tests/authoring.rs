@@ -90,7 +90,7 @@ pub(crate) fn textarea(html: &str, name: &str) -> String {
 }
 
 /// The edit form as the page fills it in: every field, the checked nodes.
-fn action_form(html: &str) -> Vec<(String, String)> {
+pub(crate) fn action_form(html: &str) -> Vec<(String, String)> {
     let mut form: Vec<(String, String)> = ["version", "code", "title", "due"]
         .iter()
         .map(|n| (n.to_string(), unescape(&hidden(html, n))))

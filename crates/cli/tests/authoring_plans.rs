@@ -363,6 +363,47 @@ async fn an_editor_creates_a_plan_and_edits_its_details_and_narrative() {
         set(&mut form, "kind", "improvement");
         let (status, _, _) = post(&council.editor, &other_edit, &form).await;
         assert_eq!(status, 303, "{backend}: another kind may share the title");
+
+        // Submitted for approval, the plan is closed to changes: the form
+        // says so and keeps what was typed; nothing is written.
+        let (_, review) = council.editor.get(&format!("/plans/{id}/review")).await;
+        let (status, _, _) = council
+            .editor
+            .post(
+                &format!("/plans/{id}/review/step"),
+                &[
+                    ("step", "submit"),
+                    ("version", &hidden(&review, "version")),
+                    ("comment", ""),
+                ],
+            )
+            .await;
+        assert_eq!(status, 303, "{backend}: submitted");
+        let (_, html) = council.editor.get(&edit).await;
+        let mut form = plan_form(&html);
+        set(&mut form, "section_8", "Typed while it was submitted");
+        let rows = store.count("history").await.unwrap();
+        let (status, html, _) = post(&council.editor, &edit, &form).await;
+        assert_eq!(status, 409, "{backend}");
+        assert!(html.contains("have not been saved"), "{backend}");
+        assert!(
+            html.contains("Typed while it was submitted"),
+            "{backend}: kept"
+        );
+        assert_eq!(store.count("history").await.unwrap(), rows, "{backend}");
+        let (status, _, _) = council
+            .editor
+            .post(
+                &format!("/plans/{id}/indicators/new"),
+                &[
+                    ("title", "Too late"),
+                    ("unit", "count"),
+                    ("polarity", "higher_is_better"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 409, "{backend}: nor an indicator added");
+        assert_eq!(store.count("history").await.unwrap(), rows, "{backend}");
     }
 }
 

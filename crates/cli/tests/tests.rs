@@ -11,6 +11,7 @@ mod authoring;
 mod authoring_plans;
 mod browser;
 mod cli;
+mod cycle;
 mod durability;
 mod hostile;
 mod import;

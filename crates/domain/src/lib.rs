@@ -15,6 +15,7 @@ pub mod fuzzy_date;
 mod fuzzy_date_parser;
 pub mod golden_thread;
 pub mod indicator;
+pub mod lifecycle;
 mod names;
 pub mod narrative;
 pub mod organisation;
@@ -22,6 +23,7 @@ pub mod plan;
 pub mod plan_diff;
 pub mod risk;
 pub mod status;
+pub mod template;
 
 pub use access::{
     Access, PasswordProblem, Review, Role, check_password, may_record, post_key, post_match_key,
@@ -40,6 +42,9 @@ pub use indicator::{
     Aggregation, Baseline, Figure, Frequency, Indicator, IndicatorCode, Measurement, Polarity,
     Target, Unit, parse_figure, read_number,
 };
+pub use lifecycle::{
+    EditRule, PlanStep, RolledForward, RoundState, as_written, edit_rule, in_force, roll_forward,
+};
 pub use narrative::{
     SERVICE_PLAN_SECTIONS, SectionLayout, StandardSection, merge_sections, section_layout,
     standard_index,
@@ -48,3 +53,4 @@ pub use organisation::{OrgUnit, Organisation, UnitKind};
 pub use plan::{NodeLevel, PlanKind, PlanPeriod, PlanStatus, ThreadNode};
 pub use plan_diff::{ItemChange, ItemKind, ItemRef, PlanChange, PlanDiff, PlanMatch, diff_plan};
 pub use risk::Risk;
+pub use template::{ActionField, FixedList, LevelName, Template};

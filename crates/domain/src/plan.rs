@@ -43,14 +43,23 @@ impl PlanKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PlanStatus {
+    /// Being written (or amended after approval); open to editing.
     #[default]
     Draft,
+    /// Sent for approval; closed to editing until returned or approved.
+    Submitted,
+    /// Sent back with comments; open to editing, to be submitted again.
+    Returned,
+    /// Approved by whoever the council says (recorded with who and when).
     Approved,
+    /// Ended or replaced; kept readable and searchable, closed to editing.
     Archived,
 }
 
 named!(PlanStatus {
     Draft => "draft",
+    Submitted => "submitted",
+    Returned => "returned",
     Approved => "approved",
     Archived => "archived",
 });
@@ -71,6 +80,8 @@ impl PlanStatus {
     pub fn label(self) -> &'static str {
         match self {
             PlanStatus::Draft => "Draft",
+            PlanStatus::Submitted => "Submitted",
+            PlanStatus::Returned => "Returned with comments",
             PlanStatus::Approved => "Approved",
             PlanStatus::Archived => "Archived",
         }
@@ -165,7 +176,13 @@ mod tests {
         );
         assert_eq!(
             PlanStatus::ALL.map(PlanStatus::label),
-            ["Draft", "Approved", "Archived"]
+            [
+                "Draft",
+                "Submitted",
+                "Returned with comments",
+                "Approved",
+                "Archived"
+            ]
         );
     }
 

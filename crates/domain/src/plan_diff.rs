@@ -330,9 +330,8 @@ pub fn diff_plan(file: &PlanDraft, stored: Option<(i64, &PlanDraft)>) -> (PlanDi
         changed: Vec::new(),
         unmatched: Vec::new(),
     };
-    if file.status != stored.status {
-        diff.plan_fields.push("status");
-    }
+    // The status is not compared: once stored, a plan moves through the
+    // planning cycle in Goldthread, whatever a file says of it.
     if file.period != stored.period {
         diff.plan_fields.push("period");
     }

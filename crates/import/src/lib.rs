@@ -30,7 +30,9 @@ pub mod testing;
 mod text;
 mod xlsx;
 
-use goldthread_domain::{Finding, FindingKind, PlanDocument, PlanKind, Severity, SourceFormat};
+use goldthread_domain::{
+    Finding, FindingKind, PlanDocument, PlanKind, PlanStatus, Severity, SourceFormat,
+};
 pub use limits::Limits;
 pub use tables::{Mapping, MappingError, ReadOptions, TableLayout};
 pub use xlsx::{SheetCells, sheet_cells};
@@ -246,7 +248,10 @@ pub fn read_document_with(
         budget.check(file_name, "reading the file")?;
         blocks::fields_as_rows(&mut blocks);
         blocks::records_as_rows(&mut blocks);
-        let read = read_blocks(file_name, &blocks, notes, options);
+        let mut read = read_blocks(file_name, &blocks, notes, options);
+        for plan in &mut read.0.plans {
+            plan.status = adopted_unless_draft(&plan.title);
+        }
         budget.check(file_name, "recognising its tables")?;
         Ok::<_, ImportError>(read)
     };
@@ -307,6 +312,20 @@ pub fn read_text(file_name: &str, text: &str) -> Result<PlanDocument, ImportErro
 /// Writes the interchange form: `{"goldthread": 1, "document": …}`.
 pub fn to_interchange_json(doc: &PlanDocument) -> String {
     json::write(doc)
+}
+
+/// A council's document is the plan it adopted, unless its title calls
+/// it a draft ("DRAFT Service Plan 2018/19"). Goldthread's own JSON says
+/// the status itself.
+fn adopted_unless_draft(title: &str) -> PlanStatus {
+    let draft = title
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|word| word.eq_ignore_ascii_case("draft"));
+    if draft {
+        PlanStatus::Draft
+    } else {
+        PlanStatus::Approved
+    }
 }
 
 fn read_blocks(
@@ -446,4 +465,23 @@ fn binary_offset(bytes: &[u8]) -> Option<usize> {
             .position(|&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c));
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_document_is_the_adopted_plan_unless_its_title_says_draft() {
+        let status = |name: &str, text: &str| {
+            read_document(name, text.as_bytes()).unwrap().document.plans[0].status
+        };
+        let plan = "Housing Service Plan 2018/19\n\nAction HS1: Build homes. Lead: Head of Housing. Due: March 2019\n";
+        assert_eq!(status("plan.txt", plan), PlanStatus::Approved);
+        let draft = plan.replace("Housing Service", "DRAFT Housing Service");
+        assert_eq!(status("plan.txt", &draft), PlanStatus::Draft);
+        // A word containing "draft" is not the word.
+        let draftsman = plan.replace("Housing Service", "Draftsman Service");
+        assert_eq!(status("plan.txt", &draftsman), PlanStatus::Approved);
+    }
 }

@@ -145,16 +145,19 @@ impl Scope {
     }
 
     /// Whether a plan's items count: the chosen plan; with none chosen,
-    /// the plans in force on the as-at day (unless all are asked for). A
-    /// plan with no stated years is taken as in force.
+    /// the plans in force on the as-at day (unless all are asked for):
+    /// approved (`lifecycle::in_force`: drafts, plans under review and
+    /// archived ones are not) and covering the day. A plan with no stated
+    /// years covers every day.
     pub fn includes_plan(&self, data: &MonitoringData, plan_id: i64) -> bool {
         match self.plan {
             Some(chosen) => chosen == plan_id,
             None if self.all_plans => true,
-            None => data.plans.iter().find(|p| p.id == plan_id).is_none_or(|p| {
-                p.first_day.is_none_or(|first| first <= self.as_at)
-                    && p.last_day.is_none_or(|last| self.as_at <= last)
-            }),
+            None => data
+                .plans
+                .iter()
+                .find(|p| p.id == plan_id)
+                .is_none_or(|p| p.in_force_on(self.as_at)),
         }
     }
 

@@ -3,6 +3,7 @@
 //! has who, when, before and after, and the "as at" overlay undoes it for
 //! any day before it was made.
 
+use crate::cycle;
 use crate::error::StoreError;
 use crate::history::{self, Actor, ChangeContext, Origin};
 use crate::import::{
@@ -194,7 +195,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
-        let (before, plan_id) = editing(conn, "actions", id, expected_version).await?;
+        let (before, plan_id) = editing(conn, actor, "actions", id, expected_version).await?;
         check_nodes(conn, plan_id, &fields.nodes).await?;
         let at = now_text();
         let ctx = ctx_for(actor, &at, plan_id);
@@ -237,14 +238,7 @@ impl Store {
                 .fetch_one(&mut *conn)
                 .await?
                 .try_get(0)?;
-        sqlx::query("SELECT id FROM plans WHERE id = $1")
-            .bind(plan_id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or(StoreError::NotFound {
-                entity: "plans",
-                id: plan_id,
-            })?;
+        cycle::open_for_edit(conn, actor, plan_id).await?;
         check_nodes(conn, plan_id, &fields.nodes).await?;
         let at = now_text();
         let ctx = ctx_for(actor, &at, plan_id);
@@ -277,7 +271,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
-        let (_, plan_id) = editing(conn, "actions", id, expected_version).await?;
+        let (_, plan_id) = editing(conn, actor, "actions", id, expected_version).await?;
         let at = now_text();
         let ctx = ctx_for(actor, &at, plan_id);
         let updates: i64 =
@@ -319,7 +313,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
-        let (before, plan_id) = editing(conn, "indicators", id, expected_version).await?;
+        let (before, plan_id) = editing(conn, actor, "indicators", id, expected_version).await?;
         let at = now_text();
         let ctx = ctx_for(actor, &at, plan_id);
         check_nodes(conn, plan_id, &fields.nodes).await?;
@@ -410,7 +404,7 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
-        open_plan(conn, actor, plan_id).await?;
+        cycle::open_for_edit(conn, actor, plan_id).await?;
         if fields.title.trim().is_empty() {
             return Err(StoreError::Invalid("an indicator needs a title".into()));
         }
@@ -468,8 +462,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
-        let (_, plan_id) = editing(conn, "indicators", id, expected_version).await?;
-        open_plan(conn, actor, plan_id).await?;
+        let (_, plan_id) = editing(conn, actor, "indicators", id, expected_version).await?;
         let values = values_of(conn, id).await?;
         if values > 0 {
             return Err(StoreError::Invalid(format!(
@@ -495,24 +488,6 @@ async fn values_of(conn: &mut AnyConnection, id: i64) -> Result<i64, StoreError>
             .await?
             .try_get(0)?,
     )
-}
-
-/// The planning cycle's gate for a change to a plan's parts where no
-/// record of it is read first (an addition): the plan must exist.
-async fn open_plan(
-    conn: &mut AnyConnection,
-    _actor: &Actor,
-    plan_id: i64,
-) -> Result<(), StoreError> {
-    sqlx::query("SELECT id FROM plans WHERE id = $1")
-        .bind(plan_id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(StoreError::NotFound {
-            entity: "plans",
-            id: plan_id,
-        })?;
-    Ok(())
 }
 
 fn indicator_columns(fields: &IndicatorFields) -> Vec<(&'static str, Val)> {
@@ -619,14 +594,7 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
-        sqlx::query("SELECT id FROM plans WHERE id = $1")
-            .bind(plan_id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or(StoreError::NotFound {
-                entity: "plans",
-                id: plan_id,
-            })?;
+        cycle::open_for_edit(conn, actor, plan_id).await?;
         check_risk(conn, plan_id, fields).await?;
         let position: i64 =
             sqlx::query("SELECT COALESCE(MAX(position), -1) + 1 FROM risks WHERE plan_id = $1")
@@ -656,7 +624,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
-        let (before, plan_id) = editing(conn, "risks", id, expected_version).await?;
+        let (before, plan_id) = editing(conn, actor, "risks", id, expected_version).await?;
         let at = now_text();
         let ctx = ctx_for(actor, &at, plan_id);
         check_risk(conn, plan_id, fields).await?;
@@ -684,7 +652,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
-        let (_, plan_id) = editing(conn, "risks", id, expected_version).await?;
+        let (_, plan_id) = editing(conn, actor, "risks", id, expected_version).await?;
         let at = now_text();
         let ctx = ctx_for(actor, &at, plan_id);
         delete_where(conn, ctx, "risk_links", "risk_id", id).await?;
@@ -740,8 +708,10 @@ async fn check_risk(
 
 /// The record an editor is changing, with its plan and version; a row
 /// missing either is unreadable, named, not read as plan or version 0.
+/// Its plan must be open to the change (`cycle::open_for_edit`).
 async fn editing(
     conn: &mut AnyConnection,
+    actor: &Actor,
     table: &'static str,
     id: i64,
     expected_version: i64,
@@ -760,6 +730,7 @@ async fn editing(
         // Refused with who changed it and when; nothing is written.
         return Err(write::conflict(conn, table, id, expected_version, version, &before).await?);
     }
+    cycle::open_for_edit(conn, actor, plan_id).await?;
     Ok((before, plan_id))
 }
 
@@ -1137,14 +1108,7 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
-        sqlx::query("SELECT id FROM plans WHERE id = $1")
-            .bind(plan_id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or(StoreError::NotFound {
-                entity: "plans",
-                id: plan_id,
-            })?;
+        cycle::open_for_edit(conn, actor, plan_id).await?;
         let nodes = nodes_of_plan(conn, plan_id).await?;
         check_parent(&nodes, None, fields)?;
         let at = now_text();
@@ -1174,7 +1138,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
-        let (before, plan_id) = editing(conn, "nodes", id, expected_version).await?;
+        let (before, plan_id) = editing(conn, actor, "nodes", id, expected_version).await?;
         let at = now_text();
         let ctx = ctx_for(actor, &at, plan_id);
         let nodes = nodes_of_plan(conn, plan_id).await?;
@@ -1224,7 +1188,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
-        let (before, plan_id) = editing(conn, "nodes", id, expected_version).await?;
+        let (before, plan_id) = editing(conn, actor, "nodes", id, expected_version).await?;
         let at = now_text();
         let ctx = ctx_for(actor, &at, plan_id);
         if let Some(what) = links_of(conn, id).await?.describe() {

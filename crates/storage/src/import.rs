@@ -7,7 +7,8 @@ use crate::{Store, now_text};
 use goldthread_domain::plan_diff::{ItemKind, action_fields};
 use goldthread_domain::{
     Action, FuzzyDate, Indicator, LeadOfficer, Measurement, Milestone, PlanChange, PlanDiff,
-    PlanDocument, PlanDraft, PlanMatch, Provenance, Review, Risk, Target, ThreadNode, diff_plan,
+    PlanDocument, PlanDraft, PlanMatch, PlanStatus, Provenance, Review, Risk, Target, ThreadNode,
+    diff_plan,
 };
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
@@ -218,7 +219,9 @@ impl Store {
                     merge_plan(conn, base, organisation_id, source_id, p, stored).await?;
                     stored.id
                 }
-                (None, _) => insert_plan(conn, base, organisation_id, source_id, p.file).await?,
+                (None, _) => {
+                    insert_plan(conn, base, organisation_id, Some(source_id), p.file).await?
+                }
             };
             plan_ids.push(id);
         }
@@ -580,11 +583,14 @@ pub(crate) fn due_columns(due: Option<&FuzzyDate>) -> [(&'static str, Val); 5] {
     ]
 }
 
-async fn insert_plan(
+/// Stores a whole plan (its thread, actions, indicators, risks, with a
+/// history row each); `source_id` is the document it came from, none for
+/// a plan written in Goldthread.
+pub(crate) async fn insert_plan(
     conn: &mut AnyConnection,
     base: ChangeContext<'_>,
     organisation_id: i64,
-    source_id: i64,
+    source_id: Option<i64>,
     plan: &PlanDraft,
 ) -> Result<i64, StoreError> {
     let sections = serde_json::to_string(&plan.sections).unwrap_or_else(|_| "[]".into());
@@ -605,6 +611,11 @@ async fn insert_plan(
             ("title", plan.title.as_str().into()),
             ("kind", plan.kind.as_str().into()),
             ("status", plan.status.as_str().into()),
+            // A document stored as approved is revision 1, approved.
+            (
+                "approved_revision",
+                Val::Int((plan.status == PlanStatus::Approved).then_some(1)),
+            ),
             (
                 "period_from",
                 Val::Text(plan.period.map(|p| p.from.to_string())),
@@ -1076,7 +1087,8 @@ async fn merge_plan(
         &[
             ("source_document_id", source_id.into()),
             ("owner_unit_id", owner_unit),
-            ("status", plan.status.as_str().into()),
+            // The status is not the file's to change: once stored, a plan
+            // moves through the cycle in Goldthread (submitted, approved…).
             (
                 "period_from",
                 Val::Text(plan.period.map(|p| p.from.to_string())),

@@ -12,6 +12,7 @@ mod accounts;
 mod authoring;
 mod backup;
 mod connect;
+mod cycle;
 mod detail;
 mod error;
 mod export;
@@ -27,6 +28,7 @@ mod posts;
 mod published;
 mod read;
 mod review;
+mod rounds;
 mod sso;
 mod stamps;
 mod version;
@@ -42,6 +44,7 @@ pub use backup::{
     restore_data_dir,
 };
 pub use connect::{Backend, redact, sqlite_url};
+pub use cycle::{Approval, COMMENT_ITEMS, COMMENT_LIMIT, PlanComment, PlanCycle};
 pub use detail::{
     ActionDetail, IndicatorDetail, MeasurementRow, MilestoneRow, RevisionRow, RiskRow, SearchHit,
     UpdateRow,
@@ -61,6 +64,7 @@ pub use posts::PostSummary;
 pub use published::{NewPublishedReport, PublishedReport};
 pub use read::{ActionRow, PlanSummary};
 pub use review::{ChangeFilter, Submission, SubmissionRow};
+pub use rounds::{NewRound, RoundDetail, RoundPlan, RoundService, RoundSummary};
 pub use sso::{SSO_REQUEST_LIMIT, SsoRequest};
 pub use stamps::{PlanStamps, ValueStamp};
 

@@ -61,6 +61,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "report packs published to the public",
         sql: include_str!("migrations/0009_published_reports.sql"),
     },
+    Migration {
+        version: 10,
+        name: "the planning cycle: plan revisions, approved versions, comments, rounds",
+        sql: include_str!("migrations/0010_planning_cycle.sql"),
+    },
 ];
 
 impl Backend {

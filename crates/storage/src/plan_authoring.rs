@@ -151,7 +151,9 @@ impl Store {
                 write::conflict(conn, "plans", id, expected_version, version, &before).await?,
             );
         }
-        open_for_edit(conn, actor, id).await?;
+        // The planning cycle's gate: an approved plan becomes a new
+        // revision; a submitted or archived one is refused.
+        crate::cycle::open_for_edit(conn, actor, id).await?;
         refuse_taken(conn, fields, Some(id)).await?;
         let at = now_text();
         let ctx = ChangeContext {
@@ -181,23 +183,6 @@ impl Store {
         write::update_versioned(conn, ctx, "plans", id, expected_version, &changed).await?;
         self.commit_write(tx).await
     }
-}
-
-/// The planning cycle's gate on a change to a plan's content.
-async fn open_for_edit(
-    conn: &mut AnyConnection,
-    _actor: &Actor,
-    plan_id: i64,
-) -> Result<(), StoreError> {
-    sqlx::query("SELECT id FROM plans WHERE id = $1")
-        .bind(plan_id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(StoreError::NotFound {
-            entity: "plans",
-            id: plan_id,
-        })?;
-    Ok(())
 }
 
 fn plan_columns(fields: &PlanFields) -> Vec<(&'static str, Val)> {

@@ -1293,6 +1293,10 @@ async fn a_database_left_at_any_earlier_schema_migrates_with_nothing_lost() {
                 !data.plans[0].published,
                 "{at}: not published by the migration"
             );
+            assert!(
+                data.plans[0].adopted,
+                "{at}: an approved plan is in force after the planning cycle's migration"
+            );
             let action = &data.actions[0];
             assert_eq!(action.code.as_deref(), Some("HS1"), "{at}");
             assert_eq!(action.due, Some(day(2018, 3, 31)), "{at}");
@@ -2138,5 +2142,297 @@ async fn risks_are_refused_off_the_scale_or_outside_their_plan_and_unchanged_edi
             .await
             .unwrap();
         assert_eq!(store.count("risks").await.unwrap(), risks, "{}", b.name);
+    }
+}
+
+async fn adopted(store: &Store) -> bool {
+    store.load_monitoring_data().await.unwrap().plans[0].adopted
+}
+
+async fn rows_of(pool: &AnyPool, table: &str) -> i64 {
+    sqlx::query(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+        .fetch_one(pool)
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap()
+}
+
+/// An editor's change to an action's title, as the edit form sends it.
+async fn retitle(store: &Store, action: i64, title: &str) -> Result<(), StoreError> {
+    let edit = store.action_for_edit(action).await.unwrap();
+    let fields = goldthread_storage::ActionFields {
+        code: edit.code.clone(),
+        title: title.into(),
+        description: edit.description.clone(),
+        target: edit.target.clone(),
+        critical_success_factors: edit.critical_success_factors.clone(),
+        due: edit
+            .due_text
+            .as_deref()
+            .map(|t| FuzzyDate::parse(t, DateContext::default())),
+        lead_officers: edit.lead_officers.clone(),
+        milestones: edit
+            .milestones
+            .iter()
+            .map(|(t, d)| {
+                (
+                    t.clone(),
+                    d.as_deref()
+                        .map(|d| FuzzyDate::parse(d, DateContext::default())),
+                )
+            })
+            .collect(),
+        nodes: edit.nodes.clone(),
+    };
+    store
+        .edit_action(action, edit.version, &fields, &who("author"))
+        .await
+}
+
+#[tokio::test]
+async fn a_plan_is_submitted_returned_approved_and_amended_as_a_new_revision() {
+    use goldthread_domain::{PlanStatus, PlanStep};
+    for b in backends("cycle").await {
+        let at = b.name;
+        let store = Store::open(&b.url).await.unwrap();
+        import(&store, "cycle", &sample_document()).await;
+        let plan = store.list_plans().await.unwrap()[0].id;
+        let action = store.plan_actions(plan).await.unwrap()[0].id;
+        let cycle = store.plan_cycle(plan).await.unwrap();
+        assert_eq!(
+            (cycle.status, cycle.revision, cycle.approved_revision),
+            (PlanStatus::Draft, 1, None),
+            "{at}"
+        );
+        assert!(!adopted(&store).await, "{at}: a draft is not in force");
+
+        let refused = store
+            .take_plan_step(plan, cycle.version, PlanStep::Approve, None, &who("amy"))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&refused, StoreError::Invalid(m) if m == "a plan that is draft cannot be approved"),
+            "{at}: {refused:?}"
+        );
+        store
+            .take_plan_step(plan, cycle.version, PlanStep::Submit, None, &who("sam"))
+            .await
+            .unwrap();
+        // Under review, the plan's text is closed, and nothing is written.
+        let pool = raw_pool(&b.url).await;
+        let history_before = rows_of(&pool, "history").await;
+        let closed = retitle(&store, action, "Changed while submitted")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&closed, StoreError::Invalid(m) if m.contains("submitted for approval")),
+            "{at}: {closed:?}"
+        );
+        assert_eq!(rows_of(&pool, "history").await, history_before, "{at}");
+        pool.close().await;
+
+        // Returned with a comment (needed), then changed and submitted again.
+        let version = store.plan_cycle(plan).await.unwrap().version;
+        assert!(matches!(
+            store
+                .take_plan_step(plan, version, PlanStep::Return, Some("  "), &who("amy"))
+                .await,
+            Err(StoreError::Invalid(_))
+        ));
+        store
+            .take_plan_step(
+                plan,
+                version,
+                PlanStep::Return,
+                Some("Give the HIA a date."),
+                &who("amy"),
+            )
+            .await
+            .unwrap();
+        retitle(&store, action, "Set up the Home Improvement Agency")
+            .await
+            .unwrap();
+        let version = store.plan_cycle(plan).await.unwrap().version;
+        // A step taken on a page opened before the plan moved is a conflict.
+        assert!(matches!(
+            store
+                .take_plan_step(plan, version - 1, PlanStep::Submit, None, &who("sam"))
+                .await,
+            Err(StoreError::Conflict { .. })
+        ));
+        store
+            .take_plan_step(plan, version, PlanStep::Submit, None, &who("sam"))
+            .await
+            .unwrap();
+        let version = store.plan_cycle(plan).await.unwrap().version;
+        store
+            .take_plan_step(plan, version, PlanStep::Approve, None, &who("amy"))
+            .await
+            .unwrap();
+        let cycle = store.plan_cycle(plan).await.unwrap();
+        assert_eq!(
+            (cycle.status, cycle.revision, cycle.approved_revision),
+            (PlanStatus::Approved, 1, Some(1)),
+            "{at}"
+        );
+        assert_eq!(cycle.approvals.len(), 1, "{at}");
+        assert_eq!(cycle.approvals[0].approved_by, "amy", "{at}");
+        assert!(adopted(&store).await, "{at}: approved, in force");
+        let comments = store.plan_comments(plan).await.unwrap();
+        assert_eq!(comments.len(), 1, "{at}");
+        assert_eq!(
+            (comments[0].body.as_str(), comments[0].author.as_str()),
+            ("Give the HIA a date.", "amy"),
+            "{at}"
+        );
+
+        // Changing the approved plan starts revision 2, a draft; revision 1
+        // stays as approved, and the plan stays in force on it.
+        retitle(&store, action, "Run the Home Improvement Agency")
+            .await
+            .unwrap();
+        let cycle = store.plan_cycle(plan).await.unwrap();
+        assert_eq!(
+            (cycle.status, cycle.revision, cycle.approved_revision),
+            (PlanStatus::Draft, 2, Some(1)),
+            "{at}"
+        );
+        assert!(adopted(&store).await, "{at}: still in force while amended");
+        let kept = store.plan_version(plan, 1).await.unwrap();
+        assert_eq!(
+            kept.actions[0].title, "Set up the Home Improvement Agency",
+            "{at}"
+        );
+        assert!(
+            kept.actions.iter().all(|a| a.updates.is_empty()),
+            "{at}: progress is not part of the approved text"
+        );
+        let diff = store.compare_plan(plan, 1, None).await.unwrap();
+        assert_eq!(diff.changed.len(), 1, "{at}: {diff:?}");
+        assert_eq!(diff.changed[0].fields, ["title"], "{at}");
+        assert!(diff.added.is_empty() && diff.removed.is_empty(), "{at}");
+        assert!(matches!(
+            store.compare_plan(plan, 2, None).await,
+            Err(StoreError::Invalid(_))
+        ));
+
+        // A comment on an item of another plan, or on no item, is refused.
+        assert!(matches!(
+            store
+                .add_plan_comment(plan, Some(("action", action + 1000)), "Hm", &who("cllr"))
+                .await,
+            Err(StoreError::Invalid(_))
+        ));
+        store
+            .add_plan_comment(
+                plan,
+                Some(("action", action)),
+                "Why the change?",
+                &who("cllr"),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            store.plan_comments(plan).await.unwrap()[1].revision,
+            2,
+            "{at}"
+        );
+
+        // Archived: closed to every change, and no longer in force.
+        let version = store.plan_cycle(plan).await.unwrap().version;
+        store
+            .take_plan_step(plan, version, PlanStep::Archive, None, &who("amy"))
+            .await
+            .unwrap();
+        assert!(!adopted(&store).await, "{at}: archived");
+        assert!(matches!(
+            retitle(&store, action, "After archiving").await,
+            Err(StoreError::Invalid(m)) if m.contains("archived")
+        ));
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn rolling_forward_carries_unfinished_actions_and_next_years_targets() {
+    for b in backends("roll_forward").await {
+        let at = b.name;
+        let store = Store::open(&b.url).await.unwrap();
+        let mut doc = sample_document();
+        let fy = |y: &str| y.parse::<FinancialYear>().unwrap();
+        doc.plans[0].indicators[0].targets = vec![
+            Target {
+                period: Period::Year(fy("2017/18")),
+                text: "80%".into(),
+                value: Some(80.0),
+            },
+            Target {
+                period: Period::Year(fy("2018/19")),
+                text: "85%".into(),
+                value: Some(85.0),
+            },
+        ];
+        // The second action was achieved; the first is under way.
+        doc.plans[0].actions[1].updates = vec![ProgressUpdate {
+            as_at: day(2018, 3, 31),
+            status: ActionStatus::Achieved,
+            percent_complete: Some(100),
+            commentary: "Done.".into(),
+            author: None,
+        }];
+        import(&store, "roll", &doc).await;
+        let plan = store.list_plans().await.unwrap()[0].id;
+        let old_actions = store.plan_actions(plan).await.unwrap();
+        let next = store.roll_forward(plan, &who("amy")).await.unwrap();
+        let exported = store.export_document(&[next]).await.unwrap();
+        let rolled = &exported.plans[0];
+        assert_eq!(rolled.title, "Service plans 2018/19", "{at}");
+        assert_eq!(rolled.period.unwrap().from, fy("2018/19"), "{at}");
+        assert_eq!(rolled.status, goldthread_domain::PlanStatus::Draft, "{at}");
+        assert_eq!(rolled.nodes.len(), 2, "{at}: the thread carried");
+        let titles: Vec<&str> = rolled.actions.iter().map(|a| a.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            ["Set up a shared service Home Improvement Agency (HIA)"],
+            "{at}"
+        );
+        assert!(rolled.actions[0].updates.is_empty(), "{at}");
+        assert_eq!(rolled.actions[0].nodes, [1], "{at}: links kept");
+        assert_eq!(
+            rolled.indicators[0].targets,
+            [Target {
+                period: Period::Year(fy("2018/19")),
+                text: "85%".into(),
+                value: Some(85.0),
+            }],
+            "{at}"
+        );
+        // The carried action names the one it came from, whose history
+        // stays with the old plan.
+        let pool = raw_pool(&b.url).await;
+        let carried: Option<i64> =
+            sqlx::query("SELECT carried_from FROM actions WHERE plan_id = $1")
+                .bind(next)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+                .try_get(0)
+                .unwrap();
+        assert_eq!(carried, Some(old_actions[0].id), "{at}");
+        assert_eq!(
+            store.export_document(&[plan]).await.unwrap().plans[0].actions[0]
+                .updates
+                .len(),
+            1,
+            "{at}: the old plan keeps its progress"
+        );
+        // Once is enough.
+        assert!(matches!(
+            store.roll_forward(plan, &who("amy")).await,
+            Err(StoreError::Invalid(m)) if m.contains("exists already")
+        ));
+        pool.close().await;
+        store.close().await;
     }
 }

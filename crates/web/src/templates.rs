@@ -56,6 +56,10 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "risk_edit.html",
     "risk_remove.html",
     "posts.html",
+    "plan_review.html",
+    "plan_compare.html",
+    "rounds.html",
+    "round.html",
 );
 
 #[allow(

@@ -7,8 +7,8 @@ use super::{ActionInfo, IndicatorInfo, MonitoringData, NodeInfo, PlanInfo, Updat
 use crate::error::{Record, StoreError};
 use chrono::NaiveDate;
 use goldthread_domain::{
-    ActionStatus, Aggregation, FinancialYear, Frequency, Organisation, Period, Polarity, Review,
-    Unit,
+    ActionStatus, Aggregation, FinancialYear, Frequency, Organisation, Period, PlanStatus,
+    Polarity, Review, Unit,
 };
 use std::sync::Arc;
 
@@ -75,6 +75,7 @@ impl Assembler<'_> {
 
     fn plan(&self, p: &PlanRow) -> Result<PlanInfo, StoreError> {
         let at = Record::new("plans", p.id);
+        let status = at.read("status", &p.status, "a plan status", PlanStatus::parse)?;
         Ok(PlanInfo {
             id: p.id,
             title: p.title.clone(),
@@ -88,6 +89,8 @@ impl Assembler<'_> {
             last_day: year_of(at, "period_to", p.period_to.as_deref())?
                 .map(FinancialYear::last_day),
             published: p.published_at.is_some(),
+            status,
+            adopted: goldthread_domain::in_force(status, p.approved_revision),
         })
     }
 

@@ -15,7 +15,7 @@ use assemble::Assembler;
 use chrono::NaiveDate;
 use goldthread_domain::status::StatusRules;
 use goldthread_domain::{
-    ActionStatus, Aggregation, Frequency, Organisation, Period, Polarity, Unit,
+    ActionStatus, Aggregation, Frequency, Organisation, Period, PlanStatus, Polarity, Unit,
 };
 use rows::{Children, Keyed, Rows, Table, decode};
 use serde::de::DeserializeOwned;
@@ -34,6 +34,21 @@ pub struct PlanInfo {
     pub last_day: Option<NaiveDate>,
     /// Published to the public by an editor (as known on the day read).
     pub published: bool,
+    /// Where it stands in the planning cycle (as known on the day read).
+    pub status: PlanStatus,
+    /// Some revision approved and not archived (`lifecycle::in_force`):
+    /// its items count on the days its period covers.
+    pub adopted: bool,
+}
+
+impl PlanInfo {
+    /// In force on `day`: adopted, and its period (if it states one)
+    /// covers the day. Pages, packs and the API count these by default.
+    pub fn in_force_on(&self, day: NaiveDate) -> bool {
+        self.adopted
+            && self.first_day.is_none_or(|first| first <= day)
+            && self.last_day.is_none_or(|last| day <= last)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -243,7 +258,7 @@ async fn load_rows(
         posts: Table::new(read!("posts", "SELECT id, title FROM posts")),
         plans: Table::new(read!(
             "plans",
-            "SELECT id, title, kind, owner_unit_id, period_from, period_to, published_at FROM plans"
+            "SELECT id, title, kind, owner_unit_id, period_from, period_to, published_at, status, approved_revision FROM plans"
         )),
         nodes: Table::new(read!(
             "nodes",

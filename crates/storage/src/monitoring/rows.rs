@@ -82,6 +82,10 @@ pub(super) struct PlanRow {
     pub period_to: Option<String>,
     #[serde(default)]
     pub published_at: Option<String>,
+    pub status: String,
+    /// Kept since migration 10; history rows from before it lack it.
+    #[serde(default)]
+    pub approved_revision: Option<i64>,
 }
 
 #[derive(Deserialize)]

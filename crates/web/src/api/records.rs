@@ -7,7 +7,7 @@
 use super::cursor::Page;
 use chrono::NaiveDate;
 use goldthread_domain::status::{ActionHealth, IndicatorRag, Rag, StatusRules, Trend};
-use goldthread_domain::{ActionStatus, Aggregation, Frequency, Period, Polarity, Unit};
+use goldthread_domain::{ActionStatus, Aggregation, Frequency, Period, PlanStatus, Polarity, Unit};
 use goldthread_reports::assess;
 use goldthread_storage::{ActionInfo, IndicatorInfo, MonitoringData, PlanInfo, RiskRow};
 use serde::Serialize;
@@ -51,6 +51,9 @@ fn maybe_day() -> Object {
 }
 pub(super) fn action_health() -> Object {
     one_of(&ActionHealth::ALL.map(ActionHealth::as_str), false)
+}
+fn plan_status() -> Object {
+    one_of(&PlanStatus::ALL.map(PlanStatus::as_str), false)
 }
 fn rag() -> Object {
     one_of(&Rag::ALL.map(Rag::as_str), false)
@@ -98,8 +101,12 @@ pub struct PlanRecord {
     pub first_day: Option<String>,
     #[schema(schema_with = maybe_day)]
     pub last_day: Option<String>,
-    /// In force on the day judged: begun and not ended.
+    /// In force on the day judged: approved, not archived, begun and not
+    /// ended.
     pub in_force: bool,
+    /// Where the plan stands in the planning cycle.
+    #[schema(schema_with = plan_status)]
+    pub status: PlanStatus,
     /// Published to the public by an editor (as known on the day read).
     pub published: bool,
     pub actions: usize,
@@ -115,8 +122,8 @@ impl PlanRecord {
             owner: plan.owner.clone(),
             first_day: plan.first_day.map(iso),
             last_day: plan.last_day.map(iso),
-            in_force: plan.first_day.is_none_or(|first| first <= day)
-                && plan.last_day.is_none_or(|last| day <= last),
+            in_force: plan.in_force_on(day),
+            status: plan.status,
             published: plan.published,
             actions: data.actions.iter().filter(|a| a.plan_id == plan.id).count(),
             indicators: data

@@ -6,6 +6,7 @@ mod action;
 mod admin;
 mod approvals;
 mod authoring;
+mod cycle;
 mod dashboard;
 mod history;
 pub mod import;
@@ -22,6 +23,7 @@ mod public;
 mod reports;
 mod risk_forms;
 mod risks;
+mod rounds;
 mod search;
 mod sso;
 
@@ -87,6 +89,14 @@ pub fn routes() -> RouteTable {
         .get("/dashboard", Read, get(dashboard::page))
         .get("/plans/{id}", Read, get(plan::page))
         .get("/plans/{id}/history", Read, get(history::plan))
+        .get("/plans/{id}/review", Read, get(cycle::page))
+        .post("/plans/{id}/review/step", Edit, post(cycle::take_step))
+        .post("/plans/{id}/comments", Record, post(cycle::add_comment))
+        .get("/plans/{id}/compare", Read, get(cycle::compare))
+        .post("/plans/{id}/roll-forward", Edit, post(cycle::roll_forward))
+        .get("/rounds", Read, get(rounds::list))
+        .post("/rounds", Edit, post(rounds::open))
+        .get("/rounds/{id}", Read, get(rounds::page))
         .get("/plans/{id}/progress.xlsx", Record, get(progress::download))
         .get("/plans/{id}/progress", Record, get(progress::form))
         .post(

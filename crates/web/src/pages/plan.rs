@@ -64,6 +64,8 @@ struct PlanView {
     title: String,
     kind: String,
     owner: Option<String>,
+    status: &'static str,
+    status_label: &'static str,
 }
 
 pub async fn page(
@@ -215,6 +217,8 @@ fn build(
                     .map_or("Plan", |k| k.label())
                     .to_string(),
                 owner: plan.owner.clone(),
+                status: plan.status.as_str(),
+                status_label: plan.status.label(),
             },
             scope,
             options,

@@ -249,6 +249,8 @@ mod tests {
                 first_day: None,
                 last_day: None,
                 published: false,
+                status: goldthread_domain::PlanStatus::Approved,
+                adopted: true,
             }],
             nodes: vec![
                 node(10, None, "Priority"),
