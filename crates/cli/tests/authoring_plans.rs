@@ -380,6 +380,10 @@ async fn an_editor_creates_a_plan_and_edits_its_details_and_narrative() {
             .await;
         assert_eq!(status, 303, "{backend}: submitted");
         let (_, html) = council.editor.get(&edit).await;
+        assert!(
+            html.contains(r#"id="cycle-note""#) && html.contains("submitted for approval"),
+            "{backend}: the form says so before anything is typed"
+        );
         let mut form = plan_form(&html);
         set(&mut form, "section_8", "Typed while it was submitted");
         let rows = store.count("history").await.unwrap();

@@ -17,8 +17,8 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use goldthread_domain::{
-    FinancialYear, NarrativeSection, PlanKind, PlanPeriod, SERVICE_PLAN_SECTIONS, merge_sections,
-    section_layout,
+    EditRule, FinancialYear, NarrativeSection, PlanKind, PlanPeriod, SERVICE_PLAN_SECTIONS,
+    edit_rule, merge_sections, section_layout,
 };
 use goldthread_storage::{PlanFields, PlanForEdit, StoreError};
 use serde::{Deserialize, Serialize};
@@ -158,6 +158,9 @@ struct PlanPage {
     form: PlanForm,
     errors: FormErrors,
     conflict: Option<String>,
+    /// Why the plan cannot be changed now, or what a save will do to it
+    /// (the planning cycle's rule for its status).
+    cycle_note: Option<String>,
     kinds: Vec<(&'static str, &'static str)>,
     units: Vec<String>,
     years: Vec<String>,
@@ -221,6 +224,7 @@ fn plan_page(
         form,
         errors,
         conflict,
+        cycle_note: None,
         kinds: PlanKind::ALL
             .iter()
             .map(|k| (k.as_str(), k.label()))
@@ -410,13 +414,20 @@ pub async fn edit_plan_form(
     let plan = state.store.plan_for_edit(id).await?;
     let units = state.store.org_unit_names().await?;
     let form = PlanForm::of(&plan, &units);
-    let page = plan_page(
+    let mut page = plan_page(
         Some((id, plan.fields.title.clone())),
         form,
         FormErrors::default(),
         None,
         units,
     );
+    page.cycle_note = match edit_rule(plan.status) {
+        EditRule::Open => None,
+        EditRule::NewRevision => Some(
+            "This plan is approved: saving a change starts its next revision, a draft to be approved again. The approved one stays in force meanwhile.".to_string(),
+        ),
+        EditRule::Closed(why) => Some(capitalise(&why)),
+    };
     Ok(render(&state, "plan_edit.html", &page)?.into_response())
 }
 
