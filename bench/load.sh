@@ -17,7 +17,9 @@
 #                 recording progress while wrk reads the dashboard
 #   WRITERS       officers writing at once in the mixed load (4)
 #   WRITE_MODE    "page" (each write opens the action's page, then posts
-#                 the form, as a person does) or "form" (posts only)
+#                 the form, as a person does), "form" (posts only) or
+#                 "edit" (an editor opens the action's edit form and saves
+#                 it with a new title: plan authoring)
 #   SERVERS       servers on PostgreSQL in the mixed load (2): the officers
 #                 write through the second while wrk reads the first, and
 #                 a last write through the second is timed until the first
@@ -70,13 +72,21 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/gt-load.XXXXXX")
 # again with the next version (as a tool posting many updates would), so
 # the write path alone is measured.
 cat >"$WORK/writer.py" <<'PY'
-import http.client, json, re, sys, threading, time, urllib.parse, datetime
+import http.client, html, json, re, sys, threading, time, urllib.parse, datetime
 base, session, actions_file, seconds, writers, mode = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
 host = urllib.parse.urlparse(base).netloc
 ids = [a["id"] for a in json.load(open(actions_file))["items"]]
 today = datetime.date.today().isoformat()
 lock = threading.Lock()
 times, posts, failed, conflicts = [], [], [0], [0]
+def edit_form(page, n, i):
+    # The edit form as the page fills it in, with a new title.
+    fields = [(m.group(1), html.unescape(m.group(2))) for m in re.finditer(r'<input class="govuk-input[^"]*" id="\w+" name="(\w+)" value="([^"]*)"', page)]
+    fields += [(m.group(1), html.unescape(m.group(2))) for m in re.finditer(r'(?s)<textarea[^>]*name="(\w+)"[^>]*>(.*?)</textarea>', page)]
+    fields += [("nodes", m.group(1)) for m in re.finditer(r'name="nodes" type="checkbox" value="(\d+)" checked', page)]
+    fields = [(k, f"Edited under load {n}-{i}" if k == "title" else v) for k, v in fields]
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    return fields + [("version", version)]
 def write(n):
     # One kept-alive connection per officer, as a browser keeps one; each
     # officer has actions of their own, as posts lead different actions.
@@ -92,21 +102,32 @@ def write(n):
         start = time.time()
         status = None
         try:
-            if mode == "form" and action in known:
-                version, token = known[action]
-            else:
-                conn.request("GET", f"/actions/{action}", headers=headers)
+            if mode == "edit":
+                conn.request("GET", f"/actions/{action}/edit", headers=headers)
                 page = conn.getresponse().read().decode()
-                version = re.search(r'name="version" value="(\d+)"', page).group(1)
                 token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page).group(1)
-            body = urllib.parse.urlencode({"csrf_token": token, "version": version, "status": "on_track", "as_at": today, "commentary": f"Mixed load {n}-{i}"})
-            posted = time.time()
-            conn.request("POST", f"/actions/{action}", body=body, headers={**headers, "Content-Type": "application/x-www-form-urlencoded"})
-            response = conn.getresponse()
-            response.read()
-            status = response.status
-            # Recording progress moves the action's version by one.
-            known[action] = (str(int(version) + 1), token) if status == 303 else known.pop(action, None)
+                body = urllib.parse.urlencode(edit_form(page, n, i) + [("csrf_token", token)])
+                posted = time.time()
+                conn.request("POST", f"/actions/{action}/edit", body=body, headers={**headers, "Content-Type": "application/x-www-form-urlencoded"})
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+            else:
+                if mode == "form" and action in known:
+                    version, token = known[action]
+                else:
+                    conn.request("GET", f"/actions/{action}", headers=headers)
+                    page = conn.getresponse().read().decode()
+                    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+                    token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page).group(1)
+                body = urllib.parse.urlencode({"csrf_token": token, "version": version, "status": "on_track", "as_at": today, "commentary": f"Mixed load {n}-{i}"})
+                posted = time.time()
+                conn.request("POST", f"/actions/{action}", body=body, headers={**headers, "Content-Type": "application/x-www-form-urlencoded"})
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+                # Recording progress moves the action's version by one.
+                known[action] = (str(int(version) + 1), token) if status == 303 else known.pop(action, None)
         except Exception:
             conn.close()
             conn = http.client.HTTPConnection(host, timeout=30)

@@ -314,3 +314,74 @@ async fn a_plan_is_rolled_forward_reviewed_approved_and_amended_in_a_round() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_councils_template_shapes_the_action_and_thread_forms() {
+    for (backend, database) in databases("template").await {
+        let scratch = Scratch::new();
+        let db: Vec<&str> = database.iter().map(String::as_str).collect();
+        for role in ["editor", "officer"] {
+            let out = add_account(&scratch, &db, &email(role), role, &[], PASSWORD);
+            assert!(out.status.success());
+        }
+        let mut args = vec!["--demo"];
+        args.extend(&db);
+        let server = Server::start(&scratch, &args);
+        let editor = Browser::sign_in(&server, &email("editor"), PASSWORD).await;
+        let officer = Browser::sign_in(&server, &email("officer"), PASSWORD).await;
+        assert_eq!(officer.get("/template").await.0, 403, "{backend}");
+
+        let (status, page) = editor.get("/template").await;
+        assert_eq!(status, 200, "{backend}");
+        let version = hidden(&page, "version");
+        let form = vec![
+            ("version", version.as_str()),
+            ("use", "priority"),
+            ("level_priority", "Theme"),
+            ("use", "objective"),
+            ("level_objective", "Area for Improvement"),
+            ("fields", "target"),
+            ("fields", "priority_link"),
+            ("council_priorities", "PEOPLE\nPROSPERITY\nPLACE"),
+            ("service_roles", "Enabler"),
+        ];
+        // Refused with the problem named, and what was typed kept.
+        let mut repeated = form.clone();
+        repeated.retain(|(n, _)| *n != "council_priorities");
+        repeated.push(("council_priorities", "PLACE\nplace"));
+        let (status, html, _) = editor.post("/template", &repeated).await;
+        assert_eq!(status, 400, "{backend}");
+        assert!(
+            unescape(&html).contains("'place' is listed twice"),
+            "{backend}"
+        );
+        assert!(html.contains(r#"value="Theme""#), "{backend}");
+        let (status, _, _) = editor.post("/template", &form).await;
+        assert_eq!(status, 303, "{backend}");
+        // The same form again is stale: the template moved on since.
+        assert_eq!(editor.post("/template", &form).await.0, 409, "{backend}");
+
+        let plan = editor.api_plans().await[0]["id"].as_i64().unwrap();
+        let (_, page) = editor.get(&format!("/plans/{plan}")).await;
+        let action = link_id(&page, "actions", "");
+        let (_, edit) = editor.get(&format!("/actions/{action}/edit")).await;
+        assert!(
+            edit.contains(
+                r#"<select class="govuk-select" id="priority_link" name="priority_link">"#
+            ),
+            "{backend}: a select box of the council's priorities"
+        );
+        assert!(edit.contains(r#"<option value="PROSPERITY">"#), "{backend}");
+        assert!(
+            !edit.contains(r#"name="critical_success_factors""#),
+            "{backend}: a field the template leaves out is not asked"
+        );
+        let (_, node) = editor.get(&format!("/plans/{plan}/nodes/new")).await;
+        assert!(node.contains(">Theme</option>"), "{backend}");
+        assert!(node.contains(">Area for Improvement</option>"), "{backend}");
+        assert!(
+            !node.contains(r#"<option value="outcome""#),
+            "{backend}: not used"
+        );
+    }
+}

@@ -5,7 +5,7 @@
 
 use crate::cycle;
 use crate::error::StoreError;
-use crate::history::{self, Actor, ChangeContext, Origin};
+use crate::history::{self, Actor, ChangeContext};
 use crate::import::{
     delete_where, due_columns, ensure_organisation, insert_milestones, insert_officers,
     insert_targets, same_value,
@@ -13,7 +13,8 @@ use crate::import::{
 use crate::write::{self, Val};
 use crate::{Store, now_text};
 use goldthread_domain::{
-    Frequency, FuzzyDate, LeadOfficer, Milestone, NodeLevel, Polarity, Target, ThreadLink, Unit,
+    ActionField, Frequency, FuzzyDate, LeadOfficer, Milestone, NodeLevel, Polarity, Target,
+    ThreadLink, Unit,
 };
 use sqlx::{AnyConnection, Row};
 
@@ -22,9 +23,9 @@ use sqlx::{AnyConnection, Row};
 pub struct ActionFields {
     pub code: Option<String>,
     pub title: String,
-    pub description: Option<String>,
-    pub target: Option<String>,
-    pub critical_success_factors: Option<String>,
+    /// The optional fields the form asked for (the council's template),
+    /// each with its value; a field not listed is left as it is.
+    pub details: Vec<(ActionField, Option<String>)>,
     pub due: Option<FuzzyDate>,
     /// Lead officers' posts, in order.
     pub lead_officers: Vec<String>,
@@ -43,9 +44,8 @@ pub struct ActionForEdit {
     pub version: i64,
     pub code: Option<String>,
     pub title: String,
-    pub description: Option<String>,
-    pub target: Option<String>,
-    pub critical_success_factors: Option<String>,
+    /// Every optional field, as stored.
+    pub details: Vec<(ActionField, Option<String>)>,
     pub due_text: Option<String>,
     pub lead_officers: Vec<String>,
     /// Title and due date as written.
@@ -95,8 +95,7 @@ impl Store {
     /// An action's editable fields, as stored.
     pub async fn action_for_edit(&self, id: i64) -> Result<ActionForEdit, StoreError> {
         let row = sqlx::query(
-            "SELECT a.plan_id, p.title AS plan_title, a.version, a.code, a.title, a.description, a.target, \
-             a.critical_success_factors, a.due_text FROM actions a JOIN plans p ON p.id = a.plan_id WHERE a.id = $1",
+            "SELECT a.*, p.title AS plan_title FROM actions a JOIN plans p ON p.id = a.plan_id WHERE a.id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
@@ -128,9 +127,10 @@ impl Store {
             version: row.try_get("version")?,
             code: row.try_get("code")?,
             title: row.try_get("title")?,
-            description: row.try_get("description")?,
-            target: row.try_get("target")?,
-            critical_success_factors: row.try_get("critical_success_factors")?,
+            details: ActionField::ALL
+                .into_iter()
+                .map(|field| Ok((field, row.try_get(field.as_str())?)))
+                .collect::<Result<_, sqlx::Error>>()?,
             due_text: row.try_get("due_text")?,
             lead_officers,
             milestones,
@@ -735,25 +735,21 @@ async fn editing(
 }
 
 fn ctx_for<'a>(actor: &'a Actor, at: &'a str, plan_id: i64) -> ChangeContext<'a> {
-    ChangeContext {
-        actor,
-        at,
-        plan_id: Some(plan_id),
-        origin: Origin::Edit,
-    }
+    ChangeContext::edit(actor, at, Some(plan_id))
 }
 
 fn own_columns(fields: &ActionFields) -> Vec<(&'static str, Val)> {
     let mut columns: Vec<(&'static str, Val)> = vec![
         ("code", fields.code.clone().into()),
         ("title", fields.title.as_str().into()),
-        ("description", fields.description.clone().into()),
-        ("target", fields.target.clone().into()),
-        (
-            "critical_success_factors",
-            fields.critical_success_factors.clone().into(),
-        ),
     ];
+    // Each field's column is named as the field is (`ActionField::as_str`).
+    columns.extend(
+        fields
+            .details
+            .iter()
+            .map(|(field, value)| (field.as_str(), value.clone().into())),
+    );
     columns.extend(due_columns(fields.due.as_ref()));
     columns
 }

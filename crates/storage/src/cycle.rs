@@ -5,7 +5,7 @@
 
 use crate::error::{Record, StoreError};
 use crate::export::load_plan;
-use crate::history::{self, Actor, ChangeContext, Origin};
+use crate::history::{self, Actor, ChangeContext};
 use crate::import::{ensure_organisation, insert_plan};
 use crate::write::{self, Val};
 use crate::{Store, now_text};
@@ -90,15 +90,6 @@ async fn plan_state(conn: &mut AnyConnection, plan_id: i64) -> Result<PlanState,
     })
 }
 
-fn ctx_for<'a>(actor: &'a Actor, at: &'a str, plan_id: i64) -> ChangeContext<'a> {
-    ChangeContext {
-        actor,
-        at,
-        plan_id: Some(plan_id),
-        origin: Origin::Edit,
-    }
-}
-
 /// The gate every change to a plan's content passes, inside the change's
 /// own transaction: a draft or returned plan is open; an approved one
 /// starts a new revision first (its approved revision kept as it stands,
@@ -115,7 +106,7 @@ pub(crate) async fn open_for_edit(
         EditRule::Closed(why) => Err(StoreError::Invalid(why)),
         EditRule::NewRevision => {
             let at = now_text();
-            let ctx = ctx_for(actor, &at, plan_id);
+            let ctx = ChangeContext::edit(actor, &at, Some(plan_id));
             // A plan approved before versions were kept (an import, an
             // older database) is kept now, before its first change.
             if let Some(approved) = state.approved_revision {
@@ -239,7 +230,7 @@ impl Store {
         let state = plan_state(conn, plan_id).await?;
         let to = step.apply(state.status).map_err(StoreError::Invalid)?;
         let at = now_text();
-        let ctx = ctx_for(actor, &at, plan_id);
+        let ctx = ChangeContext::edit(actor, &at, Some(plan_id));
         let mut columns: Vec<(&'static str, Val)> = vec![("status", to.as_str().into())];
         if step == PlanStep::Approve {
             keep_version(conn, plan_id, state.revision, &at, &actor.name, false).await?;
@@ -270,7 +261,7 @@ impl Store {
         let conn: &mut AnyConnection = &mut tx;
         let state = plan_state(conn, plan_id).await?;
         let at = now_text();
-        let ctx = ctx_for(actor, &at, plan_id);
+        let ctx = ChangeContext::edit(actor, &at, Some(plan_id));
         let id = insert_comment(conn, ctx, plan_id, state.revision, item, body).await?;
         self.commit_write(tx).await?;
         Ok(id)
@@ -363,15 +354,10 @@ impl Store {
             )));
         }
         let at = now_text();
-        let base = ChangeContext {
-            actor,
-            at: &at,
-            plan_id: None,
-            origin: Origin::Edit,
-        };
+        let base = ChangeContext::edit(actor, &at, None);
         let organisation = ensure_organisation(conn, base).await?;
         let new_id = insert_plan(conn, base, organisation, None, &rolled.plan).await?;
-        let ctx = ctx_for(actor, &at, new_id);
+        let ctx = ChangeContext::edit(actor, &at, Some(new_id));
         for (table, from) in [
             ("actions", &rolled.actions_from),
             ("indicators", &rolled.indicators_from),

@@ -106,6 +106,19 @@ pub(crate) struct ChangeContext<'a> {
     pub origin: Origin,
 }
 
+impl<'a> ChangeContext<'a> {
+    /// A change a person (or a named process) made in Goldthread, on a
+    /// plan's record or on none.
+    pub(crate) fn edit(actor: &'a Actor, at: &'a str, plan_id: Option<i64>) -> Self {
+        ChangeContext {
+            actor,
+            at,
+            plan_id,
+            origin: Origin::Edit,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Origin {
     Import,

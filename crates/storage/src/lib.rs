@@ -31,6 +31,7 @@ mod review;
 mod rounds;
 mod sso;
 mod stamps;
+mod template;
 mod version;
 mod write;
 

@@ -66,6 +66,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "the planning cycle: plan revisions, approved versions, comments, rounds",
         sql: include_str!("migrations/0010_planning_cycle.sql"),
     },
+    Migration {
+        version: 11,
+        name: "the council's plan template",
+        sql: include_str!("migrations/0011_template.sql"),
+    },
 ];
 
 impl Backend {

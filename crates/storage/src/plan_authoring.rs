@@ -6,7 +6,7 @@
 //! passes the planning cycle's gate.
 
 use crate::error::{Record, StoreError};
-use crate::history::{Actor, ChangeContext, Origin};
+use crate::history::{Actor, ChangeContext};
 use crate::import::{ensure_named, ensure_organisation, same_value};
 use crate::write::{self, Val};
 use crate::{Store, now_text};
@@ -56,12 +56,7 @@ impl Store {
         let conn: &mut AnyConnection = &mut tx;
         refuse_taken(conn, fields, None).await?;
         let at = now_text();
-        let base = ChangeContext {
-            actor,
-            at: &at,
-            plan_id: None,
-            origin: Origin::Edit,
-        };
+        let base = ChangeContext::edit(actor, &at, None);
         let organisation = ensure_organisation(conn, base).await?;
         let owner = owner_column(conn, base, organisation, fields).await?;
         let mut columns: Vec<(&'static str, Val)> = vec![
@@ -156,12 +151,7 @@ impl Store {
         crate::cycle::open_for_edit(conn, actor, id).await?;
         refuse_taken(conn, fields, Some(id)).await?;
         let at = now_text();
-        let ctx = ChangeContext {
-            actor,
-            at: &at,
-            plan_id: Some(id),
-            origin: Origin::Edit,
-        };
+        let ctx = ChangeContext::edit(actor, &at, Some(id));
         let organisation = ensure_organisation(conn, ctx).await?;
         let mut columns = plan_columns(fields);
         columns.push((

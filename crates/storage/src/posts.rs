@@ -5,7 +5,7 @@
 //! post's last state, with the editor as actor.
 
 use crate::error::StoreError;
-use crate::history::{Actor, ChangeContext, Origin};
+use crate::history::{Actor, ChangeContext};
 use crate::write::{self, Val};
 use crate::{Store, now_text};
 use sqlx::{AnyConnection, Row};
@@ -176,12 +176,7 @@ impl Store {
 }
 
 fn ctx_for<'a>(actor: &'a Actor, at: &'a str, plan_id: Option<i64>) -> ChangeContext<'a> {
-    ChangeContext {
-        actor,
-        at,
-        plan_id,
-        origin: Origin::Edit,
-    }
+    ChangeContext::edit(actor, at, plan_id)
 }
 
 async fn post_title(conn: &mut AnyConnection, id: i64) -> Result<Option<String>, StoreError> {

@@ -5,7 +5,7 @@
 //! withdrawing are recorded in the history like any edit.
 
 use crate::error::StoreError;
-use crate::history::{Actor, ChangeContext, Origin};
+use crate::history::{Actor, ChangeContext};
 use crate::write::{self, Val};
 use crate::{Store, now_text};
 use sqlx::{AnyConnection, Row};
@@ -56,12 +56,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
         let at = now_text();
-        let ctx = ChangeContext {
-            actor,
-            at: &at,
-            plan_id: None,
-            origin: Origin::Edit,
-        };
+        let ctx = ChangeContext::edit(actor, &at, None);
         let id = write::insert(
             conn,
             ctx,
@@ -86,12 +81,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
         let at = now_text();
-        let ctx = ChangeContext {
-            actor,
-            at: &at,
-            plan_id: None,
-            origin: Origin::Edit,
-        };
+        let ctx = ChangeContext::edit(actor, &at, None);
         write::update_versioned(
             conn,
             ctx,

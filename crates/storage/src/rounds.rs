@@ -5,7 +5,7 @@
 //! covers the year; the round keeps no copy of the plans' states.
 
 use crate::error::{Record, StoreError};
-use crate::history::{Actor, ChangeContext, Origin};
+use crate::history::{Actor, ChangeContext};
 use crate::import::{ensure_named, ensure_organisation};
 use crate::write;
 use crate::{Store, now_text};
@@ -80,12 +80,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
         let at = now_text();
-        let ctx = ChangeContext {
-            actor,
-            at: &at,
-            plan_id: None,
-            origin: Origin::Edit,
-        };
+        let ctx = ChangeContext::edit(actor, &at, None);
         let year = round.financial_year.to_string();
         let organisation = ensure_organisation(conn, ctx).await?;
         let taken: i64 = sqlx::query(

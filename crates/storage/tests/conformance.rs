@@ -1293,10 +1293,14 @@ async fn a_database_left_at_any_earlier_schema_migrates_with_nothing_lost() {
                 !data.plans[0].published,
                 "{at}: not published by the migration"
             );
-            assert!(
-                data.plans[0].adopted,
-                "{at}: an approved plan is in force after the planning cycle's migration"
-            );
+            // The first release's rows, written at a schema from before
+            // the planning cycle: its migration marks the approved plan.
+            if version < 10 {
+                assert!(
+                    data.plans[0].adopted,
+                    "{at}: an approved plan is in force after the planning cycle's migration"
+                );
+            }
             let action = &data.actions[0];
             assert_eq!(action.code.as_deref(), Some("HS1"), "{at}");
             assert_eq!(action.due, Some(day(2018, 3, 31)), "{at}");
@@ -1658,9 +1662,13 @@ async fn the_read_model_kept_up_to_date_from_the_history_equals_one_loaded_afres
         let fields = goldthread_storage::ActionFields {
             code: Some("KA.1a".into()),
             title: "Set up the Home Improvement Agency".into(),
-            description: None,
-            target: None,
-            critical_success_factors: None,
+            details: vec![
+                (goldthread_domain::ActionField::Description, None),
+                (
+                    goldthread_domain::ActionField::PriorityLink,
+                    Some("PLACE".into()),
+                ),
+            ],
             due: Some(FuzzyDate::parse("March 2019", DateContext::default())),
             lead_officers: vec!["Head of Housing & Health".into(), "Housing Manager".into()],
             milestones: vec![],
@@ -2221,9 +2229,7 @@ async fn retitle(store: &Store, action: i64, title: &str) -> Result<(), StoreErr
     let fields = goldthread_storage::ActionFields {
         code: edit.code.clone(),
         title: title.into(),
-        description: edit.description.clone(),
-        target: edit.target.clone(),
-        critical_success_factors: edit.critical_success_factors.clone(),
+        details: edit.details.clone(),
         due: edit
             .due_text
             .as_deref()
@@ -2490,6 +2496,83 @@ async fn rolling_forward_carries_unfinished_actions_and_next_years_targets() {
             Err(StoreError::Invalid(m)) if m.contains("exists already")
         ));
         pool.close().await;
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn the_template_is_kept_and_an_edit_leaves_the_fields_it_does_not_ask_for() {
+    use goldthread_domain::{ActionField, Template};
+    for b in backends("template").await {
+        let at = b.name;
+        let store = Store::open(&b.url).await.unwrap();
+        let (template, version) = store.template().await.unwrap();
+        assert_eq!(template, Template::default(), "{at}: none kept yet");
+        let mut doc = sample_document();
+        doc.plans[0].actions[0].details.target = Some("Every eligible home".into());
+        import(&store, "template", &doc).await;
+        let plan = store.list_plans().await.unwrap()[0].id;
+        let action = store.plan_actions(plan).await.unwrap()[0].id;
+
+        let ours = Template {
+            action_fields: vec![ActionField::PriorityLink],
+            council_priorities: vec!["PEOPLE".into(), "PLACE".into()],
+            ..Template::default()
+        };
+        // The organisation came with the import, so the form saw version 0
+        // of none; the store takes the organisation as it now stands.
+        store
+            .set_template(&ours, version, &who("ed"))
+            .await
+            .unwrap();
+        let (kept, version) = store.template().await.unwrap();
+        assert_eq!(kept, ours, "{at}");
+        assert!(matches!(
+            store.set_template(&ours, version - 1, &who("ed")).await,
+            Err(StoreError::Conflict { .. })
+        ));
+        let broken = Template {
+            levels: vec![],
+            ..ours.clone()
+        };
+        assert!(matches!(
+            store.set_template(&broken, version, &who("ed")).await,
+            Err(StoreError::Invalid(_))
+        ));
+
+        // An edit through the template's form gives only its fields.
+        let edit = store.action_for_edit(action).await.unwrap();
+        let fields = goldthread_storage::ActionFields {
+            code: edit.code.clone(),
+            title: edit.title.clone(),
+            details: vec![(ActionField::PriorityLink, Some("PLACE".into()))],
+            due: None,
+            lead_officers: edit.lead_officers.clone(),
+            milestones: vec![],
+            nodes: edit.nodes.clone(),
+        };
+        store
+            .edit_action(action, edit.version, &fields, &who("ed"))
+            .await
+            .unwrap();
+        let after = store.action_for_edit(action).await.unwrap();
+        let value = |field: ActionField| {
+            after
+                .details
+                .iter()
+                .find(|(f, _)| *f == field)
+                .and_then(|(_, v)| v.clone())
+        };
+        assert_eq!(
+            value(ActionField::PriorityLink).as_deref(),
+            Some("PLACE"),
+            "{at}"
+        );
+        assert_eq!(
+            value(ActionField::Target).as_deref(),
+            Some("Every eligible home"),
+            "{at}: a field the template does not ask for is kept"
+        );
         store.close().await;
     }
 }

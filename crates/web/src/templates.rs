@@ -60,6 +60,7 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "plan_compare.html",
     "rounds.html",
     "round.html",
+    "template.html",
 );
 
 #[allow(

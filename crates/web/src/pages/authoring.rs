@@ -14,8 +14,8 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use goldthread_domain::{
-    DateContext, DateReading, FinancialYear, Frequency, FuzzyDate, IndicatorCode, Period, Polarity,
-    Target, Unit,
+    ActionField, DateContext, DateReading, FinancialYear, Frequency, FuzzyDate, IndicatorCode,
+    Period, Polarity, Target, Template, Unit,
 };
 use goldthread_storage::{ActionFields, IndicatorFields, PlanOutline, StoreError};
 use serde::{Deserialize, Serialize};
@@ -33,12 +33,11 @@ struct ActionForm {
     version: String,
     code: String,
     title: String,
-    description: String,
     lead_officers: String,
     due: String,
     milestones: String,
-    target: String,
-    critical_success_factors: String,
+    /// The template's optional fields as typed: name and text.
+    details: Vec<(String, String)>,
     nodes: Vec<String>,
 }
 
@@ -50,18 +49,70 @@ impl ActionForm {
                 "version" => form.version = value,
                 "code" => form.code = value,
                 "title" => form.title = value,
-                "description" => form.description = value,
                 "lead_officers" => form.lead_officers = value,
                 "due" => form.due = value,
                 "milestones" => form.milestones = value,
-                "target" => form.target = value,
-                "critical_success_factors" => form.critical_success_factors = value,
                 "nodes" => form.nodes.push(value),
+                name if ActionField::parse(name).is_some() => form.set_detail(name, value),
                 _ => {}
             }
         }
         form
     }
+
+    fn set_detail(&mut self, name: &str, value: String) {
+        match self.details.iter_mut().find(|(n, _)| n == name) {
+            Some(detail) => detail.1 = value,
+            None => self.details.push((name.to_string(), value)),
+        }
+    }
+
+    fn detail(&self, field: ActionField) -> &str {
+        self.details
+            .iter()
+            .find(|(n, _)| n == field.as_str())
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+/// One of the template's optional fields, as the form shows it: a text
+/// box, or a select box of a fixed list (with the stored value kept as a
+/// choice when the list lacks it, so saving unchanged does not lose it).
+#[derive(Serialize)]
+struct DetailField {
+    name: &'static str,
+    label: &'static str,
+    value: String,
+    rows: u8,
+    options: Option<Vec<String>>,
+}
+
+fn detail_fields(template: &Template, form: &ActionForm) -> Vec<DetailField> {
+    template
+        .action_fields
+        .iter()
+        .map(|&field| {
+            let value = form.detail(field).to_string();
+            let options = field.list().map(|list| {
+                let mut options = template.list(list).to_vec();
+                if !value.trim().is_empty() && !options.iter().any(|o| o == value.trim()) {
+                    options.insert(0, value.trim().to_string());
+                }
+                options
+            });
+            DetailField {
+                name: field.as_str(),
+                label: field.label(),
+                rows: if field == ActionField::Description {
+                    4
+                } else {
+                    2
+                },
+                value,
+                options,
+            }
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -78,6 +129,8 @@ struct ActionPage {
     findings: Vec<String>,
     /// id, "Level: title", checked.
     nodes: Vec<(String, String, bool)>,
+    /// The template's optional fields, in its order.
+    details: Vec<DetailField>,
     saved: bool,
 }
 
@@ -119,7 +172,11 @@ fn thousands(n: usize) -> String {
 const DATE_EXAMPLES: &str = "like 31 March 2018, March 2018, Q3 2017/18 or 2017/18";
 
 /// Checks the form; the fields to store, or every problem by field.
-fn validate_action(form: &ActionForm, outline: &PlanOutline) -> Result<ActionFields, FormErrors> {
+fn validate_action(
+    form: &ActionForm,
+    outline: &PlanOutline,
+    template: &Template,
+) -> Result<ActionFields, FormErrors> {
     let mut errors = FormErrors::default();
     let title = form.title.trim();
     if title.is_empty() {
@@ -127,21 +184,20 @@ fn validate_action(form: &ActionForm, outline: &PlanOutline) -> Result<ActionFie
     }
     limit(&mut errors, "title", "Title", title, MAX_TITLE);
     limit(&mut errors, "code", "Code", form.code.trim(), MAX_CODE);
-    limit(
-        &mut errors,
-        "description",
-        "Description",
-        &form.description,
-        MAX_TEXT,
-    );
-    limit(&mut errors, "target", "Target", &form.target, MAX_TEXT);
-    limit(
-        &mut errors,
-        "critical_success_factors",
-        "Critical success factors",
-        &form.critical_success_factors,
-        MAX_TEXT,
-    );
+    for &field in &template.action_fields {
+        let max = if field.list().is_some() {
+            MAX_LINE
+        } else {
+            MAX_TEXT
+        };
+        limit(
+            &mut errors,
+            field.as_str(),
+            field.label(),
+            form.detail(field),
+            max,
+        );
+    }
     let context = date_context(outline);
     let officers: Vec<String> = lines(&form.lead_officers).map(str::to_string).collect();
     if officers.len() > MAX_LINES || officers.iter().any(|o| o.chars().count() > MAX_LINE) {
@@ -220,9 +276,11 @@ fn validate_action(form: &ActionForm, outline: &PlanOutline) -> Result<ActionFie
     Ok(ActionFields {
         code: optional(&form.code),
         title: title.to_string(),
-        description: optional(&form.description),
-        target: optional(&form.target),
-        critical_success_factors: optional(&form.critical_success_factors),
+        details: template
+            .action_fields
+            .iter()
+            .map(|&field| (field, optional(form.detail(field))))
+            .collect(),
         due,
         lead_officers: officers,
         milestones,
@@ -285,6 +343,7 @@ pub(super) fn node_choices(
 
 fn action_page(
     outline: &PlanOutline,
+    template: &Template,
     action: Option<(i64, String)>,
     form: ActionForm,
     errors: FormErrors,
@@ -303,6 +362,7 @@ fn action_page(
         plan_title: outline.title.clone(),
         findings: findings(&form, outline, action_id),
         nodes: node_choices(outline, &form.nodes),
+        details: detail_fields(template, &form),
         form,
         errors,
         conflict,
@@ -326,7 +386,6 @@ pub async fn edit_action_form(
         version: action.version.to_string(),
         code: action.code.clone().unwrap_or_default(),
         title: action.title.clone(),
-        description: action.description.clone().unwrap_or_default(),
         lead_officers: action.lead_officers.join("\n"),
         due: action.due_text.clone().unwrap_or_default(),
         milestones: action
@@ -338,12 +397,22 @@ pub async fn edit_action_form(
             })
             .collect::<Vec<_>>()
             .join("\n"),
-        target: action.target.clone().unwrap_or_default(),
-        critical_success_factors: action.critical_success_factors.clone().unwrap_or_default(),
+        details: action
+            .details
+            .iter()
+            .map(|(field, value)| {
+                (
+                    field.as_str().to_string(),
+                    value.clone().unwrap_or_default(),
+                )
+            })
+            .collect(),
         nodes: action.nodes.iter().map(ToString::to_string).collect(),
     };
+    let (template, _) = state.store.template().await?;
     let page = action_page(
         &outline,
+        &template,
         Some((id, action.title)),
         form,
         FormErrors::default(),
@@ -362,9 +431,11 @@ pub async fn edit_action(
     let action = state.store.action_for_edit(id).await?;
     let outline = state.store.plan_outline(action.plan_id).await?;
     let form = ActionForm::from_pairs(pairs);
+    let (template, _) = state.store.template().await?;
     let refuse = |form: ActionForm, errors: FormErrors, conflict: Option<String>| {
         action_page(
             &outline,
+            &template,
             Some((id, action.title.clone())),
             form,
             errors,
@@ -376,7 +447,7 @@ pub async fn edit_action(
         let page = refuse(form, FormErrors::incomplete("title"), None);
         return respond(&state, StatusCode::BAD_REQUEST, "action_edit.html", &page);
     };
-    let fields = match validate_action(&form, &outline) {
+    let fields = match validate_action(&form, &outline, &template) {
         Ok(fields) => fields,
         Err(errors) => {
             let page = refuse(form, errors, None);
@@ -422,8 +493,10 @@ pub async fn new_action_form(
     RecordId(plan_id): RecordId,
 ) -> Result<Response, WebError> {
     let outline = state.store.plan_outline(plan_id).await?;
+    let (template, _) = state.store.template().await?;
     let page = action_page(
         &outline,
+        &template,
         None,
         ActionForm::default(),
         FormErrors::default(),
@@ -441,10 +514,11 @@ pub async fn add_action(
 ) -> Result<Response, WebError> {
     let outline = state.store.plan_outline(plan_id).await?;
     let form = ActionForm::from_pairs(pairs);
-    let fields = match validate_action(&form, &outline) {
+    let (template, _) = state.store.template().await?;
+    let fields = match validate_action(&form, &outline, &template) {
         Ok(fields) => fields,
         Err(errors) => {
-            let page = action_page(&outline, None, form, errors, None, false);
+            let page = action_page(&outline, &template, None, form, errors, None, false);
             return respond(&state, StatusCode::BAD_REQUEST, "action_edit.html", &page);
         }
     };
@@ -1068,6 +1142,37 @@ pub(super) fn respond<T: Serialize>(
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_form_asks_the_templates_fields_and_offers_its_lists() {
+        let template = Template {
+            action_fields: vec![ActionField::PriorityLink, ActionField::Outcome],
+            council_priorities: vec!["PEOPLE".into(), "PLACE".into()],
+            ..Template::default()
+        };
+        let form = ActionForm::from_pairs(vec![
+            ("title".into(), "Open the hub".into()),
+            ("priority_link".into(), "PROSPERITY".into()),
+            ("outcome".into(), "More people helped".into()),
+            ("target".into(), "not asked, so not kept".into()),
+        ]);
+        let fields = validate_action(&form, &outline(), &template).unwrap();
+        assert_eq!(
+            fields.details,
+            [
+                (ActionField::PriorityLink, Some("PROSPERITY".into())),
+                (ActionField::Outcome, Some("More people helped".into()))
+            ]
+        );
+        let shown = detail_fields(&template, &form);
+        assert_eq!(shown[0].name, "priority_link");
+        // A stored value the list lacks stays a choice.
+        assert_eq!(
+            shown[0].options.as_deref(),
+            Some(&["PROSPERITY".to_string(), "PEOPLE".into(), "PLACE".into()][..])
+        );
+        assert_eq!(shown[1].options, None);
+    }
+
     fn outline() -> PlanOutline {
         PlanOutline {
             id: 1,
@@ -1095,14 +1200,14 @@ mod tests {
             ("nodes".into(), "8".into()),
             ("milestones".into(), "Consult | someday soon maybe".into()),
         ]);
-        let errors = validate_action(&form, &outline()).unwrap_err();
+        let errors = validate_action(&form, &outline(), &Template::default()).unwrap_err();
         let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["title", "due", "milestones", "nodes"]);
         let long = ActionForm {
             title: "x".repeat(10_000),
             ..ActionForm::default()
         };
-        let errors = validate_action(&long, &outline()).unwrap_err();
+        let errors = validate_action(&long, &outline(), &Template::default()).unwrap_err();
         assert_eq!(errors.0[0].message, "Title must be 500 characters or fewer");
     }
 
@@ -1122,11 +1227,20 @@ mod tests {
             ),
             ("nodes".into(), "7".into()),
         ]);
-        let fields = validate_action(&form, &outline()).unwrap();
+        let fields = validate_action(&form, &outline(), &Template::default()).unwrap();
         assert_eq!(fields.lead_officers, ["Head of Leisure", "Head of Finance"]);
         assert_eq!(fields.milestones.len(), 2);
         assert_eq!(fields.milestones[1].1, None);
         assert_eq!(fields.nodes, [7]);
+        // The default template asks for three optional fields, here empty.
+        assert_eq!(
+            fields.details,
+            [
+                (ActionField::Description, None),
+                (ActionField::Target, None),
+                (ActionField::CriticalSuccessFactors, None)
+            ]
+        );
         assert_eq!(
             fields.due.and_then(|d| d.latest).map(|d| d.to_string()),
             Some("2018-03-31".into())

@@ -26,6 +26,7 @@ mod risks;
 mod rounds;
 mod search;
 mod sso;
+mod template;
 
 use crate::auth::routes::RouteTable;
 use crate::error::WebError;
@@ -204,6 +205,8 @@ pub fn routes() -> RouteTable {
         .get("/changes", Read, get(history::changes))
         .get("/approvals", Edit, get(approvals::queue))
         .post("/approvals/{kind}/{id}", Edit, post(approvals::decide))
+        .get("/template", Edit, get(template::form))
+        .post("/template", Edit, post(template::save))
         .get("/posts", Edit, get(posts::page))
         .post("/posts/{id}/merge", Edit, post(posts::merge))
         .post("/posts/{id}/rename", Edit, post(posts::rename))

@@ -15,7 +15,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use goldthread_domain::NodeLevel;
+use goldthread_domain::{NodeLevel, Template};
 use goldthread_storage::{NodeFields, NodeLinks, StoreError, ThreadNodeRow};
 use serde::{Deserialize, Serialize};
 
@@ -42,7 +42,7 @@ struct NodePage {
     form: NodeForm,
     errors: FormErrors,
     conflict: Option<String>,
-    levels: Vec<(&'static str, &'static str)>,
+    levels: Vec<(&'static str, String)>,
     /// id, "Label: title" indented by depth.
     parents: Vec<(String, String)>,
 }
@@ -85,6 +85,7 @@ fn label_of(node: &ThreadNodeRow) -> &str {
 }
 
 fn node_page(
+    template: &Template,
     plan: (i64, String),
     thread: &[ThreadNodeRow],
     node: Option<&ThreadNodeRow>,
@@ -92,6 +93,7 @@ fn node_page(
     errors: FormErrors,
     conflict: Option<String>,
 ) -> NodePage {
+    let levels = level_choices(template, &form.level);
     NodePage {
         title: match node {
             Some(n) => format!("Edit {}: {}", label_of(n), n.title),
@@ -103,17 +105,31 @@ fn node_page(
         form,
         errors,
         conflict,
-        levels: NodeLevel::ALL
-            .iter()
-            .map(|l| (l.as_str(), l.label()))
-            .collect(),
+        levels,
         parents: parent_choices(thread, node.map(|n| n.id)),
     }
 }
 
 /// Checks the form against the plan's thread; the fields to store, or
 /// every problem by field. A cycle is left to the store, which refuses it.
-fn validate(form: &NodeForm, thread: &[ThreadNodeRow]) -> Result<NodeFields, FormErrors> {
+/// The levels the council's template uses, in its words; a node's own
+/// level stays a choice when the template no longer uses it.
+fn level_choices(template: &Template, current: &str) -> Vec<(&'static str, String)> {
+    NodeLevel::ALL
+        .iter()
+        .filter_map(|&level| match template.label_of(level) {
+            Some(label) => Some((level.as_str(), label.to_string())),
+            None if level.as_str() == current => Some((level.as_str(), level.label().to_string())),
+            None => None,
+        })
+        .collect()
+}
+
+fn validate(
+    form: &NodeForm,
+    thread: &[ThreadNodeRow],
+    template: &Template,
+) -> Result<NodeFields, FormErrors> {
     let mut errors = FormErrors::default();
     let level = NodeLevel::parse(form.level.trim());
     if level.is_none() {
@@ -145,7 +161,12 @@ fn validate(form: &NodeForm, thread: &[ThreadNodeRow]) -> Result<NodeFields, For
     match level {
         Some(level) if errors.is_empty() => Ok(NodeFields {
             level,
-            label: optional(&form.label).unwrap_or_else(|| level.label().to_string()),
+            label: optional(&form.label).unwrap_or_else(|| {
+                template
+                    .label_of(level)
+                    .unwrap_or(level.label())
+                    .to_string()
+            }),
             title: title.to_string(),
             strapline: optional(&form.strapline),
             parent,
@@ -185,7 +206,16 @@ pub async fn new_node_form(
         parent: q.parent.unwrap_or_default(),
         ..NodeForm::default()
     };
-    let page = node_page(plan, &thread, None, form, FormErrors::default(), None);
+    let (template, _) = state.store.template().await?;
+    let page = node_page(
+        &template,
+        plan,
+        &thread,
+        None,
+        form,
+        FormErrors::default(),
+        None,
+    );
     Ok(render(&state, "node_edit.html", &page)?.into_response())
 }
 
@@ -196,10 +226,11 @@ pub async fn add_node(
     Form(form): Form<NodeForm>,
 ) -> Result<Response, WebError> {
     let (plan, thread) = plan_and_thread(&state, plan_id).await?;
-    let fields = match validate(&form, &thread) {
+    let (template, _) = state.store.template().await?;
+    let fields = match validate(&form, &thread, &template) {
         Ok(fields) => fields,
         Err(errors) => {
-            let page = node_page(plan, &thread, None, form, errors, None);
+            let page = node_page(&template, plan, &thread, None, form, errors, None);
             return respond(&state, StatusCode::BAD_REQUEST, "node_edit.html", &page);
         }
     };
@@ -221,7 +252,9 @@ pub async fn edit_node_form(
         strapline: node.strapline.clone().unwrap_or_default(),
         parent: node.parent_id.map(|p| p.to_string()).unwrap_or_default(),
     };
+    let (template, _) = state.store.template().await?;
     let page = node_page(
+        &template,
         plan,
         &thread,
         Some(&node),
@@ -240,14 +273,23 @@ pub async fn edit_node(
 ) -> Result<Response, WebError> {
     let (plan_id, node) = state.store.node_for_edit(id).await?;
     let (plan, thread) = plan_and_thread(&state, plan_id).await?;
+    let (template, _) = state.store.template().await?;
     let refuse = |form: NodeForm, errors: FormErrors, conflict: Option<String>| {
-        node_page(plan.clone(), &thread, Some(&node), form, errors, conflict)
+        node_page(
+            &template,
+            plan.clone(),
+            &thread,
+            Some(&node),
+            form,
+            errors,
+            conflict,
+        )
     };
     let Ok(version) = form.version.trim().parse::<i64>() else {
         let page = refuse(form, FormErrors::incomplete("title"), None);
         return respond(&state, StatusCode::BAD_REQUEST, "node_edit.html", &page);
     };
-    let fields = match validate(&form, &thread) {
+    let fields = match validate(&form, &thread, &template) {
         Ok(fields) => fields,
         Err(errors) => {
             let page = refuse(form, errors, None);
@@ -430,7 +472,7 @@ mod tests {
             parent: "99".into(),
             ..NodeForm::default()
         };
-        let errors = validate(&form, &thread()).unwrap_err();
+        let errors = validate(&form, &thread(), &Template::default()).unwrap_err();
         let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["level", "title", "parent"]);
 
@@ -440,7 +482,7 @@ mod tests {
             parent: "2".into(),
             ..NodeForm::default()
         };
-        let fields = validate(&form, &thread()).unwrap();
+        let fields = validate(&form, &thread(), &Template::default()).unwrap();
         assert_eq!(fields.label, "Objective", "the level's name by default");
         assert_eq!(fields.title, "Walk to school");
         assert_eq!(fields.parent, Some(2));
