@@ -13,17 +13,17 @@ fn email(role: &str) -> String {
     format!("{role}@authoring.goldthread.test")
 }
 
-struct Council {
-    scratch: Scratch,
-    database: Vec<String>,
+pub(crate) struct Council {
+    pub(crate) scratch: Scratch,
+    pub(crate) database: Vec<String>,
     _server: Server,
-    editor: Browser,
-    officer: Browser,
-    viewer: Browser,
+    pub(crate) editor: Browser,
+    pub(crate) officer: Browser,
+    pub(crate) viewer: Browser,
 }
 
 impl Council {
-    async fn start(database: Vec<String>) -> Council {
+    pub(crate) async fn start(database: Vec<String>) -> Council {
         let scratch = Scratch::new();
         let db: Vec<&str> = database.iter().map(String::as_str).collect();
         for role in ["editor", "officer", "viewer"] {
@@ -51,7 +51,7 @@ impl Council {
         }
     }
 
-    async fn find(&self, kind: &str, code: &str) -> i64 {
+    pub(crate) async fn find(&self, kind: &str, code: &str) -> i64 {
         let (_, html) = self
             .editor
             .get(&format!("/search?q={}", code.replace(' ', "+")))
@@ -59,7 +59,7 @@ impl Council {
         link_id(&html.replace("&#x2f;", "/"), kind, code)
     }
 
-    async fn api(&self, path: &str) -> serde_json::Value {
+    pub(crate) async fn api(&self, path: &str) -> serde_json::Value {
         let response = self
             .editor
             .http
@@ -81,7 +81,7 @@ pub(crate) fn unescape(text: &str) -> String {
         .replace("&amp;", "&")
 }
 
-fn textarea(html: &str, name: &str) -> String {
+pub(crate) fn textarea(html: &str, name: &str) -> String {
     let re = Regex::new(&format!(
         r#"(?s)<textarea[^>]*name="{name}"[^>]*>(.*?)</textarea>"#
     ))
@@ -120,7 +120,7 @@ pub(crate) fn capture(pattern: &str, text: &str) -> String {
         .to_string()
 }
 
-fn periods_re() -> Regex {
+pub(crate) fn periods_re() -> Regex {
     Regex::new(r#"name="(period_\d+)" value="([^"]*)""#).unwrap()
 }
 
@@ -658,7 +658,7 @@ fn indicator_form(html: &str) -> Vec<(String, String)> {
 }
 
 /// The checkboxes named `name`: (name, id) of each checked one.
-fn checked(html: &str, name: &str) -> Vec<(String, String)> {
+pub(crate) fn checked(html: &str, name: &str) -> Vec<(String, String)> {
     let re = Regex::new(&format!(
         r#"name="{name}" type="checkbox" value="(\d+)" checked"#
     ))

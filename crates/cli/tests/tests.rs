@@ -8,6 +8,7 @@ mod webdriver;
 mod access;
 mod api;
 mod authoring;
+mod authoring_plans;
 mod browser;
 mod cli;
 mod cycle;

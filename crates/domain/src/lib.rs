@@ -13,9 +13,11 @@ pub mod entry;
 pub mod financial_year;
 pub mod fuzzy_date;
 mod fuzzy_date_parser;
+pub mod golden_thread;
 pub mod indicator;
 pub mod lifecycle;
 mod names;
+pub mod narrative;
 pub mod organisation;
 pub mod plan;
 pub mod plan_diff;
@@ -35,12 +37,17 @@ pub use document::{
 };
 pub use financial_year::{FinancialYear, Period, Quarter};
 pub use fuzzy_date::{DateContext, DateReading, FuzzyDate, Recurrence};
+pub use golden_thread::{ThreadLink, off_thread, on_thread};
 pub use indicator::{
     Aggregation, Baseline, Figure, Frequency, Indicator, IndicatorCode, Measurement, Polarity,
     Target, Unit, parse_figure, read_number,
 };
 pub use lifecycle::{
     EditRule, PlanStep, RolledForward, RoundState, as_written, edit_rule, in_force, roll_forward,
+};
+pub use narrative::{
+    SERVICE_PLAN_SECTIONS, SectionLayout, StandardSection, merge_sections, section_layout,
+    standard_index,
 };
 pub use organisation::{OrgUnit, Organisation, UnitKind};
 pub use plan::{NodeLevel, PlanKind, PlanPeriod, PlanStatus, ThreadNode};

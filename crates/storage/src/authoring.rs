@@ -13,7 +13,8 @@ use crate::import::{
 use crate::write::{self, Val};
 use crate::{Store, now_text};
 use goldthread_domain::{
-    ActionField, Frequency, FuzzyDate, LeadOfficer, Milestone, NodeLevel, Polarity, Target, Unit,
+    ActionField, Frequency, FuzzyDate, LeadOfficer, Milestone, NodeLevel, Polarity, Target,
+    ThreadLink, Unit,
 };
 use sqlx::{AnyConnection, Row};
 
@@ -67,6 +68,9 @@ pub struct PlanOutline {
     pub nodes: Vec<(i64, String, String, String)>,
     /// The plan's actions in plan order: id, code and title.
     pub actions: Vec<(i64, Option<String>, String)>,
+    /// The thread as the golden-thread check reads it (each node's parent
+    /// and level), in reading order.
+    pub thread: Vec<ThreadLink<i64>>,
 }
 
 /// What a person may change of an indicator.
@@ -146,9 +150,16 @@ impl Store {
                 id: plan_id,
             })?;
         // In reading order: a node moved by hand sits last by position.
-        let nodes = self
-            .thread_nodes(plan_id)
-            .await?
+        let rows = self.thread_nodes(plan_id).await?;
+        let thread = rows
+            .iter()
+            .map(|n| ThreadLink {
+                id: n.id,
+                parent: n.parent_id,
+                level: n.level,
+            })
+            .collect();
+        let nodes = rows
             .into_iter()
             .map(|n| (n.id, n.level.as_str().to_string(), n.label, n.title))
             .collect();
@@ -168,6 +179,7 @@ impl Store {
             period_to: plan.try_get(2)?,
             nodes,
             actions,
+            thread,
         })
     }
 
@@ -306,24 +318,7 @@ impl Store {
         let ctx = ctx_for(actor, &at, plan_id);
         check_nodes(conn, plan_id, &fields.nodes).await?;
         check_actions(conn, plan_id, &fields.actions).await?;
-        let columns: Vec<(&'static str, Val)> = vec![
-            ("code", fields.code.clone().into()),
-            ("title", fields.title.as_str().into()),
-            ("unit", fields.unit.as_str().into()),
-            ("polarity", fields.polarity.as_str().into()),
-            (
-                "frequency",
-                Val::Text(fields.frequency.map(|f| f.as_str().to_string())),
-            ),
-            (
-                "baseline_text",
-                Val::Text(fields.baseline.as_ref().map(|b| b.0.clone())),
-            ),
-            (
-                "baseline_value",
-                Val::Real(fields.baseline.as_ref().and_then(|b| b.1)),
-            ),
-        ];
+        let columns = indicator_columns(fields);
         let changed: Vec<(&'static str, Val)> = columns
             .into_iter()
             .filter(|(name, value)| {
@@ -396,6 +391,124 @@ impl Store {
         write::update_versioned(conn, ctx, "indicators", id, expected_version, &changed).await?;
         self.commit_write(tx).await
     }
+}
+
+impl Store {
+    /// Adds an indicator at the end of a plan, with its targets and its
+    /// links to the plan's thread nodes and actions; returns its id.
+    pub async fn add_indicator(
+        &self,
+        plan_id: i64,
+        fields: &IndicatorFields,
+        actor: &Actor,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let conn: &mut AnyConnection = &mut tx;
+        cycle::open_for_edit(conn, actor, plan_id).await?;
+        if fields.title.trim().is_empty() {
+            return Err(StoreError::Invalid("an indicator needs a title".into()));
+        }
+        check_nodes(conn, plan_id, &fields.nodes).await?;
+        check_actions(conn, plan_id, &fields.actions).await?;
+        let position: i64 = sqlx::query(
+            "SELECT COALESCE(MAX(position), -1) + 1 FROM indicators WHERE plan_id = $1",
+        )
+        .bind(plan_id)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
+        let at = now_text();
+        let ctx = ctx_for(actor, &at, plan_id);
+        let mut columns: Vec<(&'static str, Val)> = vec![
+            ("plan_id", plan_id.into()),
+            ("position", position.into()),
+            (
+                "aggregation",
+                goldthread_domain::Aggregation::default().as_str().into(),
+            ),
+        ];
+        columns.extend(indicator_columns(fields));
+        let id = write::insert(conn, ctx, "indicators", &columns).await?;
+        insert_targets(conn, ctx, id, &fields.targets).await?;
+        sync_links(
+            conn,
+            ctx,
+            INDICATOR_LINKS,
+            id,
+            &fields.nodes,
+            &fields.actions,
+        )
+        .await?;
+        self.commit_write(tx).await?;
+        Ok(id)
+    }
+
+    /// How many values (approved or waiting for sign-off) an indicator
+    /// holds: one with any is not removed.
+    pub async fn recorded_values(&self, id: i64) -> Result<i64, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        values_of(&mut conn, id).await
+    }
+
+    /// Removes an indicator the user saw at `expected_version`, with its
+    /// targets and links; each row's last state stays in the history. One
+    /// with recorded values is refused (`Invalid`), as an action with
+    /// progress updates is: they may have been reported.
+    pub async fn remove_indicator(
+        &self,
+        id: i64,
+        expected_version: i64,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let conn: &mut AnyConnection = &mut tx;
+        let (_, plan_id) = editing(conn, actor, "indicators", id, expected_version).await?;
+        let values = values_of(conn, id).await?;
+        if values > 0 {
+            return Err(StoreError::Invalid(format!(
+                "this indicator has {values} recorded value{}: it cannot be removed",
+                if values == 1 { "" } else { "s" }
+            )));
+        }
+        let at = now_text();
+        let ctx = ctx_for(actor, &at, plan_id);
+        for table in ["targets", "indicator_links"] {
+            delete_where(conn, ctx, table, "indicator_id", id).await?;
+        }
+        write::delete(conn, ctx, "indicators", id).await?;
+        self.commit_write(tx).await
+    }
+}
+
+async fn values_of(conn: &mut AnyConnection, id: i64) -> Result<i64, StoreError> {
+    Ok(
+        sqlx::query("SELECT COUNT(*) FROM measurements WHERE indicator_id = $1")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get(0)?,
+    )
+}
+
+fn indicator_columns(fields: &IndicatorFields) -> Vec<(&'static str, Val)> {
+    vec![
+        ("code", fields.code.clone().into()),
+        ("title", fields.title.as_str().into()),
+        ("unit", fields.unit.as_str().into()),
+        ("polarity", fields.polarity.as_str().into()),
+        (
+            "frequency",
+            Val::Text(fields.frequency.map(|f| f.as_str().to_string())),
+        ),
+        (
+            "baseline_text",
+            Val::Text(fields.baseline.as_ref().map(|b| b.0.clone())),
+        ),
+        (
+            "baseline_value",
+            Val::Real(fields.baseline.as_ref().and_then(|b| b.1)),
+        ),
+    ]
 }
 
 /// What a person may set of a risk.

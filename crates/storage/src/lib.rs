@@ -23,6 +23,7 @@ pub mod migrations;
 mod monitor;
 mod monitoring;
 mod pending;
+mod plan_authoring;
 mod posts;
 mod published;
 mod read;
@@ -59,6 +60,7 @@ pub use monitoring::{
     ValueInfo,
 };
 pub use pending::{PendingLimits, PendingUpload};
+pub use plan_authoring::{PlanFields, PlanForEdit};
 pub use posts::PostSummary;
 pub use published::{NewPublishedReport, PublishedReport};
 pub use read::{ActionRow, PlanSummary};

@@ -1724,6 +1724,63 @@ async fn the_read_model_kept_up_to_date_from_the_history_equals_one_loaded_afres
         store.set_published(plan, true, &who("ed")).await.unwrap();
         live = assert_caught_up(&store, live, "a plan published", name).await;
 
+        // A plan created and edited by hand; an indicator added and removed.
+        let created = store
+            .create_plan(
+                &goldthread_storage::PlanFields {
+                    title: "Parks plan".into(),
+                    kind: goldthread_domain::PlanKind::Service,
+                    owner: Some("Parks".into()),
+                    period: None,
+                },
+                &who("ed"),
+            )
+            .await
+            .unwrap();
+        live = assert_caught_up(&store, live, "a plan created", name).await;
+        let held = store.plan_for_edit(created).await.unwrap();
+        let renamed = goldthread_storage::PlanFields {
+            title: "Parks plan 2019".into(),
+            ..held.fields.clone()
+        };
+        store
+            .edit_plan(created, held.version, &renamed, &[], &who("ed"))
+            .await
+            .unwrap();
+        live = assert_caught_up(&store, live, "a plan edited", name).await;
+        let stale = store
+            .edit_plan(created, held.version, &renamed, &[], &who("ed"))
+            .await;
+        assert!(
+            matches!(stale, Err(goldthread_storage::StoreError::Conflict { .. })),
+            "{name}: a stale plan edit is a conflict"
+        );
+        let indicator = store
+            .add_indicator(
+                plan,
+                &goldthread_storage::IndicatorFields {
+                    code: None,
+                    title: "Visitors".into(),
+                    unit: goldthread_domain::Unit::Count,
+                    polarity: goldthread_domain::Polarity::HigherIsBetter,
+                    frequency: None,
+                    baseline: None,
+                    targets: vec![],
+                    nodes: vec![],
+                    actions: vec![],
+                },
+                &who("ed"),
+            )
+            .await
+            .unwrap();
+        live = assert_caught_up(&store, live, "an indicator added", name).await;
+        let version = store.indicator_detail(indicator).await.unwrap().version;
+        store
+            .remove_indicator(indicator, version, &who("ed"))
+            .await
+            .unwrap();
+        live = assert_caught_up(&store, live, "an indicator removed", name).await;
+
         // A replacing re-import that changes, adds and drops items.
         let mut changed = sample_document();
         changed.plans[0].actions[1].title = "Register of land drainage assets, mapped".into();

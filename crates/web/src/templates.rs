@@ -49,6 +49,8 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "action_edit.html",
     "action_remove.html",
     "indicator_edit.html",
+    "indicator_remove.html",
+    "plan_edit.html",
     "node_edit.html",
     "node_remove.html",
     "risk_edit.html",

@@ -317,6 +317,12 @@ fn findings(form: &ActionForm, outline: &PlanOutline, action_id: Option<i64>) ->
     {
         out.push(format!("action code {code} is used twice in this plan"));
     }
+    let linked: Vec<i64> = form.nodes.iter().filter_map(|n| n.parse().ok()).collect();
+    if !goldthread_domain::off_thread(&outline.thread, [((), linked.as_slice())]).is_empty() {
+        out.push(format!(
+            "{who} is not on the golden thread: it serves no priority, nor an outcome or objective under one"
+        ));
+    }
     out
 }
 
@@ -665,8 +671,9 @@ impl IndicatorForm {
 #[derive(Serialize)]
 struct IndicatorPage {
     title: String,
-    indicator_id: i64,
-    indicator_title: String,
+    /// `None` for a new indicator.
+    indicator_id: Option<i64>,
+    indicator_title: Option<String>,
     plan_id: i64,
     plan_title: String,
     form: IndicatorForm,
@@ -682,17 +689,19 @@ struct IndicatorPage {
 }
 
 fn indicator_page(
-    id: i64,
-    indicator_title: String,
+    indicator: Option<(i64, String)>,
     outline: &PlanOutline,
     form: IndicatorForm,
     errors: FormErrors,
     conflict: Option<String>,
 ) -> IndicatorPage {
     IndicatorPage {
-        title: format!("Edit indicator: {indicator_title}"),
-        indicator_id: id,
-        indicator_title,
+        title: match &indicator {
+            Some((_, title)) => format!("Edit indicator: {title}"),
+            None => format!("Add an indicator to {}", outline.title),
+        },
+        indicator_id: indicator.as_ref().map(|i| i.0),
+        indicator_title: indicator.map(|i| i.1),
         plan_id: outline.id,
         plan_title: outline.title.clone(),
         nodes: node_choices(outline, &form.nodes),
@@ -803,8 +812,7 @@ pub async fn edit_indicator_form(
         actions: indicator.actions.iter().map(|a| a.0.to_string()).collect(),
     };
     let page = indicator_page(
-        id,
-        indicator.title,
+        Some((id, indicator.title)),
         &outline,
         form,
         FormErrors::default(),
@@ -813,12 +821,19 @@ pub async fn edit_indicator_form(
     Ok(render(&state, "indicator_edit.html", &page)?.into_response())
 }
 
+/// Checks the form; the version it was opened at (0 for a new indicator,
+/// which has none) and the fields to store, or every problem by field.
 fn validate_indicator(
     form: &IndicatorForm,
     outline: &PlanOutline,
+    new: bool,
 ) -> Result<(i64, IndicatorFields), FormErrors> {
     let mut errors = FormErrors::default();
-    let version = form.version.trim().parse::<i64>();
+    let version = if new {
+        Ok(0)
+    } else {
+        form.version.trim().parse::<i64>()
+    };
     if version.is_err() {
         errors.add("title", crate::forms::INCOMPLETE);
     }
@@ -934,10 +949,10 @@ pub async fn edit_indicator(
     let indicator = state.store.indicator_detail(id).await?;
     let outline = state.store.plan_outline(indicator.plan_id).await?;
     let form = IndicatorForm::from_pairs(pairs);
-    let (version, fields) = match validate_indicator(&form, &outline) {
+    let (version, fields) = match validate_indicator(&form, &outline, false) {
         Ok(valid) => valid,
         Err(errors) => {
-            let page = indicator_page(id, indicator.title, &outline, form, errors, None);
+            let page = indicator_page(Some((id, indicator.title)), &outline, form, errors, None);
             return respond(
                 &state,
                 StatusCode::BAD_REQUEST,
@@ -961,14 +976,145 @@ pub async fn edit_indicator(
             let mut kept = form;
             kept.version = current.to_string();
             let page = indicator_page(
-                id,
-                indicator.title,
+                Some((id, indicator.title)),
                 &outline,
                 kept,
                 FormErrors::default(),
                 Some(conflict_message(&changed_by, &changed_at)),
             );
             respond(&state, StatusCode::CONFLICT, "indicator_edit.html", &page)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn new_indicator_form(
+    State(state): State<AppState>,
+    RecordId(plan_id): RecordId,
+) -> Result<Response, WebError> {
+    let outline = state.store.plan_outline(plan_id).await?;
+    let form = IndicatorForm {
+        unit: Unit::default().as_str().to_string(),
+        polarity: Polarity::default().as_str().to_string(),
+        targets: target_periods(&outline, &[]),
+        ..IndicatorForm::default()
+    };
+    let page = indicator_page(None, &outline, form, FormErrors::default(), None);
+    Ok(render(&state, "indicator_edit.html", &page)?.into_response())
+}
+
+pub async fn add_indicator(
+    State(state): State<AppState>,
+    RecordId(plan_id): RecordId,
+    Me(me): Me,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let outline = state.store.plan_outline(plan_id).await?;
+    let form = IndicatorForm::from_pairs(pairs);
+    let fields = match validate_indicator(&form, &outline, true) {
+        Ok((_, fields)) => fields,
+        Err(errors) => {
+            let page = indicator_page(None, &outline, form, errors, None);
+            return respond(
+                &state,
+                StatusCode::BAD_REQUEST,
+                "indicator_edit.html",
+                &page,
+            );
+        }
+    };
+    match state
+        .store
+        .add_indicator(plan_id, &fields, &me.actor())
+        .await
+    {
+        Ok(id) => Ok(Redirect::to(&format!("/indicators/{id}?edited=added")).into_response()),
+        // The plan is not open to changes: nothing typed is lost.
+        Err(StoreError::Invalid(reason)) => {
+            let page = indicator_page(None, &outline, form, FormErrors::default(), Some(reason));
+            respond(&state, StatusCode::CONFLICT, "indicator_edit.html", &page)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Serialize)]
+struct IndicatorRemovePage {
+    title: String,
+    indicator_id: i64,
+    indicator_title: String,
+    plan_id: i64,
+    plan_title: String,
+    version: i64,
+    values: i64,
+    conflict: Option<String>,
+}
+
+async fn indicator_remove_page(
+    state: &AppState,
+    id: i64,
+    conflict: Option<String>,
+) -> Result<IndicatorRemovePage, WebError> {
+    let indicator = state.store.indicator_detail(id).await?;
+    let values = state.store.recorded_values(id).await?;
+    let name = match &indicator.code {
+        Some(code) => format!("{code} {}", indicator.title),
+        None => indicator.title.clone(),
+    };
+    Ok(IndicatorRemovePage {
+        title: format!("Remove indicator: {name}"),
+        indicator_id: id,
+        indicator_title: name,
+        plan_id: indicator.plan_id,
+        plan_title: indicator.plan_title,
+        version: indicator.version,
+        values,
+        conflict,
+    })
+}
+
+pub async fn remove_indicator_form(
+    State(state): State<AppState>,
+    RecordId(id): RecordId,
+) -> Result<Response, WebError> {
+    let page = indicator_remove_page(&state, id, None).await?;
+    Ok(render(&state, "indicator_remove.html", &page)?.into_response())
+}
+
+pub async fn remove_indicator(
+    State(state): State<AppState>,
+    RecordId(id): RecordId,
+    Me(me): Me,
+    Form(form): Form<RemoveForm>,
+) -> Result<Response, WebError> {
+    let page = indicator_remove_page(&state, id, None).await?;
+    let Ok(version) = form.version.trim().parse::<i64>() else {
+        return Err(WebError::BadRequest(
+            "The confirmation was incomplete: open the remove page again.".into(),
+        ));
+    };
+    if page.values > 0 {
+        return respond(&state, StatusCode::CONFLICT, "indicator_remove.html", &page);
+    }
+    match state.store.remove_indicator(id, version, &me.actor()).await {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/plans/{}?indicator=removed", page.plan_id)).into_response())
+        }
+        Err(StoreError::Conflict {
+            changed_by,
+            changed_at,
+            ..
+        }) => {
+            let page =
+                indicator_remove_page(&state, id, Some(conflict_message(&changed_by, &changed_at)))
+                    .await?;
+            respond(&state, StatusCode::CONFLICT, "indicator_remove.html", &page)
+        }
+        // Values recorded since the page was shown, or the plan closed to
+        // changes: the page says why.
+        Err(StoreError::Invalid(reason)) => {
+            let page = indicator_remove_page(&state, id, Some(reason)).await?;
+            respond(&state, StatusCode::CONFLICT, "indicator_remove.html", &page)
         }
         Err(e) => Err(e.into()),
     }
@@ -1038,6 +1184,11 @@ mod tests {
                 (1, Some("KA.1".into()), "Build".into()),
                 (2, Some("KA.2".into()), "Open".into()),
             ],
+            thread: vec![goldthread_domain::ThreadLink {
+                id: 7,
+                parent: None,
+                level: goldthread_domain::NodeLevel::Priority,
+            }],
         }
     }
 
@@ -1110,7 +1261,18 @@ mod tests {
                 "action KA.2 has no lead officer",
                 "action KA.2 due date \"when the money comes\" cannot be read as a date",
                 "action code KA.2 is used twice in this plan",
+                "action KA.2 is not on the golden thread: it serves no priority, nor an outcome or objective under one",
             ]
+        );
+        let on_thread = ActionForm {
+            nodes: vec!["7".into()],
+            ..form.clone()
+        };
+        assert!(
+            findings(&on_thread, &outline(), Some(1))
+                .iter()
+                .all(|f| !f.contains("golden thread")),
+            "linked to the priority"
         );
         assert!(
             findings(&form, &outline(), Some(2))
@@ -1132,7 +1294,14 @@ mod tests {
             ("period_0".into(), "2017/18".into()),
             ("target_0".into(), "".into()),
         ]);
-        let (version, fields) = validate_indicator(&form, &outline()).unwrap();
+        let (version, fields) = validate_indicator(&form, &outline(), false).unwrap();
+        let unversioned = IndicatorForm {
+            version: String::new(),
+            ..form.clone()
+        };
+        assert!(validate_indicator(&unversioned, &outline(), false).is_err());
+        let (new, _) = validate_indicator(&unversioned, &outline(), true).unwrap();
+        assert_eq!(new, 0, "a new indicator has no version to give");
         assert_eq!(version, 3);
         assert_eq!(fields.targets.len(), 1, "an empty target is none");
         assert_eq!(fields.targets[0].period.to_string(), "2018/19");

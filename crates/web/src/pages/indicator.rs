@@ -376,11 +376,12 @@ pub async fn page(
         Ok(()) => "may-record",
         Err(_) => "read-only",
     };
-    let saved = match (q.saved.as_deref(), q.edited.is_some()) {
+    let saved = match (q.saved.as_deref(), q.edited.as_deref()) {
         (Some("pending"), _) => Some("Value submitted. It counts once it is signed off."),
         (Some(_), _) => Some("Value recorded."),
-        (None, true) => Some("Changes saved."),
-        (None, false) => None,
+        (None, Some("added")) => Some("Indicator added."),
+        (None, Some(_)) => Some("Changes saved."),
+        (None, None) => None,
     };
     cached_page(&state, &uri, variant, move |_| async move {
         let past = super::past_day(q.as_at.as_deref());

@@ -16,6 +16,7 @@ mod my_work;
 mod nodes;
 mod plan;
 mod plan_document;
+mod plan_forms;
 mod posts;
 mod progress;
 mod public;
@@ -36,7 +37,7 @@ use axum::http::{Uri, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use goldthread_domain::Access;
-use goldthread_domain::PlanKind;
+use goldthread_domain::{PlanKind, PlanStatus};
 use goldthread_storage::MonitoringData;
 use minijinja::Value;
 use minijinja::value::Serde;
@@ -137,6 +138,20 @@ pub fn routes() -> RouteTable {
         .post("/nodes/{id}/edit", Edit, post(nodes::edit_node))
         .get("/nodes/{id}/remove", Edit, get(nodes::remove_node_form))
         .post("/nodes/{id}/remove", Edit, post(nodes::remove_node))
+        .get("/plans/new", Edit, get(plan_forms::new_plan_form))
+        .post("/plans/new", Edit, post(plan_forms::create_plan))
+        .get("/plans/{id}/edit", Edit, get(plan_forms::edit_plan_form))
+        .post("/plans/{id}/edit", Edit, post(plan_forms::edit_plan))
+        .get(
+            "/plans/{id}/indicators/new",
+            Edit,
+            get(authoring::new_indicator_form),
+        )
+        .post(
+            "/plans/{id}/indicators/new",
+            Edit,
+            post(authoring::add_indicator),
+        )
         .get("/indicators", Read, get(lists::indicators))
         .get("/indicators/{id}", Read, get(indicator::page))
         .post("/indicators/{id}", Record, post(indicator::record_value))
@@ -150,6 +165,16 @@ pub fn routes() -> RouteTable {
             "/indicators/{id}/edit",
             Edit,
             post(authoring::edit_indicator),
+        )
+        .get(
+            "/indicators/{id}/remove",
+            Edit,
+            get(authoring::remove_indicator_form),
+        )
+        .post(
+            "/indicators/{id}/remove",
+            Edit,
+            post(authoring::remove_indicator),
         )
         .get("/reports", Read, get(reports::form))
         .get("/reports/pack", Read, get(reports::download))
@@ -318,6 +343,10 @@ struct PlanListItem {
     id: i64,
     title: String,
     kind_label: &'static str,
+    /// Where it stands in the planning cycle: the name (for the tag's
+    /// colour) and the words.
+    status: String,
+    status_label: String,
     period: Option<String>,
     actions: i64,
     indicators: i64,
@@ -327,10 +356,14 @@ struct PlanListItem {
 struct PlanListPage {
     title: &'static str,
     plans: Vec<PlanListItem>,
+    /// Archived plans, listed apart: still readable and searchable.
+    archived: Vec<PlanListItem>,
+    /// Whether this role may create plans.
+    can_edit: bool,
 }
 
 async fn plan_list(State(state): State<AppState>) -> Result<Html<String>, WebError> {
-    let plans: Vec<PlanListItem> = state
+    let (archived, plans): (Vec<PlanListItem>, Vec<PlanListItem>) = state
         .store
         .list_plans()
         .await?
@@ -339,6 +372,9 @@ async fn plan_list(State(state): State<AppState>) -> Result<Html<String>, WebErr
             id: p.id,
             title: p.title,
             kind_label: PlanKind::parse(&p.kind).map_or("Plan", PlanKind::label),
+            status_label: PlanStatus::parse(&p.status)
+                .map_or_else(|| p.status.clone(), |s| s.label().to_string()),
+            status: p.status,
             period: match (p.period_from, p.period_to) {
                 (Some(from), Some(to)) if from == to => Some(from),
                 (Some(from), Some(to)) => Some(format!("{from} to {to}")),
@@ -347,13 +383,15 @@ async fn plan_list(State(state): State<AppState>) -> Result<Html<String>, WebErr
             actions: p.actions,
             indicators: p.indicators,
         })
-        .collect();
+        .partition(|p| PlanStatus::parse(&p.status) == Some(PlanStatus::Archived));
     render(
         &state,
         "index.html",
         &PlanListPage {
             title: "Plans",
             plans,
+            archived,
+            can_edit: authoring::may_edit(),
         },
     )
 }

@@ -8,6 +8,7 @@ use axum::extract::{Query, State};
 use axum::http::Uri;
 use axum::response::{Html, Response};
 use goldthread_domain::status::ActionHealth;
+use goldthread_domain::{NarrativeSection, NodeLevel, ThreadLink};
 use goldthread_storage::MonitoringData;
 use goldthread_storage::PlanInfo;
 use serde::Serialize;
@@ -35,6 +36,26 @@ struct Page {
     can_edit: bool,
     /// What was just done to the thread: "added", "saved" or "removed".
     thread_change: Option<&'static str>,
+    /// What was just done to the plan: "created", "saved", or
+    /// "indicator_removed".
+    plan_change: Option<&'static str>,
+    /// The plan's narrative sections as they stand (none on a past day's
+    /// page: the narrative is not kept by day).
+    narrative: Vec<NarrativeView>,
+    /// For editors: the plan's actions not on the golden thread.
+    off_thread: Vec<OffThread>,
+}
+
+#[derive(Serialize)]
+struct NarrativeView {
+    heading: String,
+    paragraphs: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct OffThread {
+    id: i64,
+    name: String,
 }
 
 #[derive(Serialize)]
@@ -67,10 +88,85 @@ pub async fn page(
             _ => None,
         })
     });
+    // Back from creating or editing the plan, or removing an indicator.
+    let plan_change = uri.query().and_then(|q| {
+        q.split('&').find_map(|p| match p {
+            "plan=created" => Some("created"),
+            "plan=saved" => Some("saved"),
+            "indicator=removed" => Some("indicator_removed"),
+            _ => None,
+        })
+    });
+    let changes = Changes {
+        removed,
+        thread: thread_change,
+        plan: plan_change,
+    };
     cached_page(&state, &uri, "", move |data| async move {
-        build(&builder, &data, id, &query, removed, thread_change)
+        let narrative = match data.known_at {
+            None if data.plans.iter().any(|p| p.id == id) => {
+                builder.store.plan_for_edit(id).await?.sections
+            }
+            _ => Vec::new(),
+        };
+        build(&builder, &data, id, &query, changes, &narrative)
     })
     .await
+}
+
+/// What the page was asked to confirm, from its query.
+struct Changes {
+    removed: bool,
+    thread: Option<&'static str>,
+    plan: Option<&'static str>,
+}
+
+/// The plan's actions linked to no priority, nor to anything under one,
+/// by code and title, in plan order.
+fn off_thread(data: &MonitoringData, plan_id: i64) -> Vec<OffThread> {
+    let nodes: Vec<ThreadLink<i64>> = data
+        .nodes
+        .iter()
+        .filter(|n| n.plan_id == plan_id)
+        .filter_map(|n| {
+            Some(ThreadLink {
+                id: n.id,
+                parent: n.parent_id,
+                level: NodeLevel::parse(&n.level)?,
+            })
+        })
+        .collect();
+    let actions = data
+        .actions
+        .iter()
+        .filter(|a| a.plan_id == plan_id)
+        .map(|a| (a, a.node_ids.as_slice()));
+    goldthread_domain::off_thread(&nodes, actions)
+        .into_iter()
+        .map(|a| OffThread {
+            id: a.id,
+            name: match &a.code {
+                Some(code) => format!("{code} {}", a.title),
+                None => a.title.clone(),
+            },
+        })
+        .collect()
+}
+
+fn narrative_view(sections: &[NarrativeSection]) -> Vec<NarrativeView> {
+    sections
+        .iter()
+        .map(|s| NarrativeView {
+            heading: s.heading.clone(),
+            paragraphs: s
+                .body
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect(),
+        })
+        .collect()
 }
 
 fn build(
@@ -78,8 +174,8 @@ fn build(
     data: &MonitoringData,
     id: i64,
     query: &ScopeQuery,
-    removed: bool,
-    thread_change: Option<&'static str>,
+    changes: Changes,
+    narrative: &[NarrativeSection],
 ) -> Result<Html<String>, WebError> {
     let plan: &PlanInfo = data
         .plans
@@ -108,6 +204,7 @@ fn build(
         .flat_map(|a| a.officers.iter().cloned())
         .collect();
     options.officers = in_plan.into_iter().collect();
+    let can_edit = super::authoring::may_edit() && data.known_at.is_none();
     render(
         state,
         "plan.html",
@@ -138,11 +235,18 @@ fn build(
             can_record: crate::auth::page_context()
                 .account
                 .is_some_and(|a| a.role >= goldthread_domain::Role::Officer),
-            removed,
+            removed: changes.removed,
             // Editing changes the plan as it stands: a past day's page
             // offers none (its nodes may since have gone).
-            can_edit: super::authoring::may_edit() && data.known_at.is_none(),
-            thread_change,
+            can_edit,
+            thread_change: changes.thread,
+            plan_change: changes.plan,
+            narrative: narrative_view(narrative),
+            off_thread: if can_edit {
+                off_thread(data, id)
+            } else {
+                Vec::new()
+            },
         },
     )
 }

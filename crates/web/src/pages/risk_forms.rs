@@ -401,6 +401,11 @@ mod tests {
             period_to: None,
             nodes: vec![(7, "priority".into(), "Priority".into(), "Health".into())],
             actions: vec![(3, Some("KA.1".into()), "Build".into())],
+            thread: vec![goldthread_domain::ThreadLink {
+                id: 7,
+                parent: None,
+                level: goldthread_domain::NodeLevel::Priority,
+            }],
         }
     }
 
