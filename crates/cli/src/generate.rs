@@ -1393,7 +1393,8 @@ impl ServicePlan<'_> {
                 monitoring_bodies: rng.chance(0.2).then(|| rng.pick(MONITORING).to_string()),
                 partnership_links: rng.chance(0.2).then(|| rng.pick(PARTNERS).to_string()),
                 ..ActionDetails::default()
-            },
+            }
+            .into(),
             lead_officers,
             due: Some(original),
             revisions,

@@ -13,7 +13,7 @@ pub struct Action {
     pub code: Option<String>,
     pub title: String,
     pub description: Option<String>,
-    pub details: ActionDetails,
+    pub details: Details,
     pub lead_officers: Vec<LeadOfficer>,
     /// The due date as originally planned.
     pub due: Option<FuzzyDate>,
@@ -63,6 +63,80 @@ pub struct ActionDetails {
     pub monitoring_bodies: Option<String>,
     /// Performance measures written as text.
     pub measures: Option<String>,
+}
+
+/// An action's [`ActionDetails`], held only when one of them is filled:
+/// most actions have none, and a large plan holds tens of thousands of
+/// actions, each of which would otherwise carry fourteen empty fields
+/// (352 bytes). Reads as an `ActionDetails` (an empty one when there is
+/// none: `action.details.target`); writing through it makes one. Compares,
+/// prints and serialises as the `ActionDetails` it stands for.
+#[derive(Clone, Default)]
+pub struct Details(Option<Box<ActionDetails>>);
+
+/// What an action without details reads as.
+static NO_DETAILS: ActionDetails = ActionDetails {
+    target: None,
+    outcome: None,
+    critical_success_factors: None,
+    environmental_impacts: None,
+    outputs: None,
+    risks: None,
+    resources: None,
+    resources_pounds: None,
+    other_services: None,
+    partnership_links: None,
+    service_role: None,
+    service_ref: None,
+    priority_link: None,
+    monitoring_bodies: None,
+    measures: None,
+};
+
+impl std::ops::Deref for Details {
+    type Target = ActionDetails;
+
+    fn deref(&self) -> &ActionDetails {
+        self.0.as_deref().unwrap_or(&NO_DETAILS)
+    }
+}
+
+impl std::ops::DerefMut for Details {
+    fn deref_mut(&mut self) -> &mut ActionDetails {
+        self.0.get_or_insert_with(Box::default)
+    }
+}
+
+impl From<ActionDetails> for Details {
+    fn from(details: ActionDetails) -> Self {
+        Details((details != NO_DETAILS).then(|| Box::new(details)))
+    }
+}
+
+impl PartialEq for Details {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Details {}
+
+impl std::fmt::Debug for Details {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
+impl Serialize for Details {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Details {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        ActionDetails::deserialize(d).map(Details::from)
+    }
 }
 
 /// Who leads an action: usually a post, sometimes a named person.
@@ -223,5 +297,40 @@ mod tests {
             ActionStatus::parse,
         );
         crate::names::assert_names_read_back(&ActionStatus::ALL, ActionStatus::as_str);
+    }
+
+    #[test]
+    fn details_are_held_only_when_filled_and_read_as_action_details() {
+        let empty = Action::default();
+        assert!(empty.details.0.is_none());
+        assert_eq!(*empty.details, ActionDetails::default());
+        assert!(Details::from(ActionDetails::default()).0.is_none());
+
+        let mut filled = Action::default();
+        filled.details.target = Some("All of them".into());
+        assert!(filled.details.0.is_some());
+        let as_written = ActionDetails {
+            target: Some("All of them".into()),
+            ..ActionDetails::default()
+        };
+        assert_eq!(filled.details, Details::from(as_written.clone()));
+        // Written through and then emptied: equal to one never filled.
+        let mut emptied = filled.clone();
+        emptied.details.target = None;
+        assert_eq!(emptied.details, empty.details);
+
+        // The same JSON and the same debug text as the fields themselves.
+        for (details, fields) in [
+            (&filled.details, &as_written),
+            (&empty.details, &ActionDetails::default()),
+        ] {
+            let json = serde_json::to_string(details).unwrap();
+            assert_eq!(json, serde_json::to_string(fields).unwrap());
+            assert_eq!(format!("{details:?}"), format!("{fields:?}"));
+            let back: Details = serde_json::from_str(&json).unwrap();
+            assert_eq!(&back, details);
+        }
+        let back: Action = serde_json::from_str(&serde_json::to_string(&filled).unwrap()).unwrap();
+        assert_eq!(back, filled);
     }
 }

@@ -29,7 +29,8 @@ pub use access::{
     Access, PasswordProblem, Review, Role, check_password, may_record, post_key, post_match_key,
 };
 pub use action::{
-    Action, ActionDetails, ActionStatus, DueRevision, LeadOfficer, Milestone, ProgressUpdate,
+    Action, ActionDetails, ActionStatus, Details, DueRevision, LeadOfficer, Milestone,
+    ProgressUpdate,
 };
 pub use document::{
     DocumentCounts, Finding, FindingKind, NarrativeSection, PlanDocument, PlanDraft, Provenance,

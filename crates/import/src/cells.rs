@@ -133,11 +133,24 @@ fn push_words(out: &mut String, text: &str) {
 }
 
 /// Plain ASCII text with single spaces, no markup and no line breaks: the
-/// common case, checked in one pass so it can be copied as it is.
+/// common case, checked in one pass so it can be copied as it is. Every
+/// cell of a document comes through here: eight bytes are looked at at a
+/// time (`tidy_chunk`), the rest one at a time.
 fn is_tidy(text: &str) -> bool {
     let bytes = text.as_bytes();
     if bytes.first().is_some_and(|&b| b == b' ') || bytes.last().is_some_and(|&b| b == b' ') {
         return false;
+    }
+    let mut prev_space = false;
+    let mut wide = false;
+    let (chunks, tail) = bytes.as_chunks::<8>();
+    for chunk in chunks {
+        let word = u64::from_le_bytes(*chunk);
+        match tidy_chunk(word, prev_space) {
+            Some(last_space) => prev_space = last_space,
+            None => return false,
+        }
+        wide |= word & HIGH != 0;
     }
     // What each byte is: 0 plain, 1 a space, 2 markup or a break, 3 part
     // of a wider character.
@@ -157,9 +170,7 @@ fn is_tidy(text: &str) -> bool {
         table[b'\r' as usize] = 2;
         table
     };
-    let mut prev_space = false;
-    let mut wide = false;
-    for &b in bytes {
+    for &b in tail {
         match CLASS[b as usize] {
             0 => prev_space = false,
             1 if prev_space => return false,
@@ -176,6 +187,35 @@ fn is_tidy(text: &str) -> bool {
         || !text
             .chars()
             .any(|c| !c.is_ascii() && (c.is_whitespace() || matches!(c, '•' | '❑' | '\u{f0b7}')))
+}
+
+/// The top bit of every byte of a word.
+const HIGH: u64 = 0x8080_8080_8080_8080;
+const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+
+/// The top bit set in exactly the bytes of `word` that equal `byte`.
+const fn bytes_equal(word: u64, byte: u8) -> u64 {
+    let x = word ^ (0x0101_0101_0101_0101 * byte as u64);
+    // A byte of `x` is zero exactly when adding 0x7f to its low seven bits
+    // leaves its top bit clear and its own top bit is clear: no carry
+    // crosses into the next byte.
+    !(((x & LOW7) + LOW7) | x | LOW7)
+}
+
+/// Eight bytes of [`is_tidy`]'s text (the first in the lowest byte), after
+/// a space or not: `None` when they hold markup, a break or two spaces in
+/// a row, else whether the last of them is a space.
+fn tidy_chunk(word: u64, prev_space: bool) -> Option<bool> {
+    let markup = bytes_equal(word, b'<')
+        | bytes_equal(word, b'&')
+        | bytes_equal(word, b'*')
+        | bytes_equal(word, b'\t')
+        | bytes_equal(word, b'\n')
+        | bytes_equal(word, b'\r');
+    let spaces = bytes_equal(word, b' ');
+    // A space with a space in the byte before it, in this word or the last.
+    let doubled = spaces & ((spaces << 8) | u64::from(prev_space) << 7);
+    (markup | doubled == 0).then_some(spaces >> 63 != 0)
 }
 
 /// The length of a tag at the start of `s`, and whether it breaks the line.
@@ -806,6 +846,18 @@ mod tests {
         for c in every_char {
             for text in [format!("a{c}b"), format!("{c}"), format!("x {c} y")] {
                 assert_eq!(is_tidy(&text), old_rule(&text), "{:?}", text);
+            }
+        }
+        // Every ASCII character and every pair of spaces at every place
+        // in a text long enough to be read eight bytes at a time.
+        let base = "abcdefghijklmnopqrstuvwxyz";
+        for at in 0..base.len() {
+            for c in (0..0x80u8).map(char::from).chain(['\u{a0}', '–', '•']) {
+                let mut text = base.to_string();
+                text.insert(at, c);
+                assert_eq!(is_tidy(&text), old_rule(&text), "{text:?}");
+                text.insert(at, ' ');
+                assert_eq!(is_tidy(&text), old_rule(&text), "{text:?}");
             }
         }
         for text in [

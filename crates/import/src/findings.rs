@@ -10,11 +10,13 @@ use goldthread_domain::{
 use std::collections::{BTreeMap, HashMap};
 
 pub fn check(doc: &mut PlanDocument) {
-    let mut found = Vec::new();
+    // Written straight after the findings already made: a large plan has
+    // tens of thousands, not copied from a list of their own.
+    let found = &mut doc.findings;
     for plan in &doc.plans {
-        codes(plan, &mut found);
+        codes(plan, found);
         for action in &plan.actions {
-            action_checks(plan, action, &mut found);
+            action_checks(plan, action, found);
         }
     }
     if doc
@@ -29,7 +31,6 @@ pub fn check(doc: &mut PlanDocument) {
             None,
         ));
     }
-    doc.findings.extend(found);
 }
 
 /// The first `chars` characters of a text, for quoting it in a message.

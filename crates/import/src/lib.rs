@@ -335,6 +335,9 @@ fn read_blocks(
     options: &ReadOptions,
 ) -> (PlanDocument, Vec<TableLayout>) {
     let tables = tables::read_tables(file_name, blocks, options);
+    // Before the plan is built: its word counts are freed before the plan
+    // (the larger) is made, so the two are never held at once.
+    let suspects = ocr::suspect_words(blocks, &tables.claimed);
     let (mut doc, plan_layouts) = recognise::recognise(file_name, blocks, &tables.claimed);
     if !tables.actions.is_empty() {
         if doc.plans.is_empty() {
@@ -348,8 +351,7 @@ fn read_blocks(
     attach_indicators(&mut doc, tables.indicators, tables.period, tables.title);
     doc.findings.extend(tables.findings);
     findings::check(&mut doc);
-    doc.findings
-        .extend(ocr::suspect_words(blocks, &tables.claimed));
+    doc.findings.extend(suspects);
     doc.findings.splice(0..0, notes);
     let mut layouts = tables.layouts;
     layouts.extend(plan_layouts);

@@ -262,7 +262,10 @@ pub fn build_action(record: &Record<'_>, header: &Header, context: DateContext) 
     if !target.is_empty() {
         append(&mut action.details.target, &target);
     }
-    action.details.resources_pounds = action.details.resources.as_deref().and_then(cells::pounds);
+    // Written only when there is one: writing makes the action's details.
+    if let Some(pounds) = action.details.resources.as_deref().and_then(cells::pounds) {
+        action.details.resources_pounds = Some(pounds);
+    }
 
     // Progress, with the red/amber/green judgement where the table has one.
     let as_at = header.as_at.and_then(|d| d.day(context.financial_year));

@@ -388,7 +388,7 @@ fn measures(plan: &PlanDraft, action: &Action) -> Vec<Detail> {
         priority_link,
         monitoring_bodies,
         measures,
-    } = &action.details;
+    } = &*action.details;
     let indicators: Vec<String> = action
         .indicators
         .iter()

@@ -350,7 +350,8 @@ pub(crate) async fn load_plan(
                 priority_link: r.try_get("priority_link")?,
                 monitoring_bodies: r.try_get("monitoring_bodies")?,
                 measures: r.try_get("measures")?,
-            },
+            }
+            .into(),
             due: fuzzy(at, &r)?,
             related: json(at, "related", &related, "a list of related plans")?,
             provenance: provenance(at, &r)?,
