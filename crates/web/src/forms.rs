@@ -43,6 +43,25 @@ pub fn parse_figure(text: &str) -> Option<f64> {
     goldthread_domain::parse_figure(text).map(|f| f.value)
 }
 
+/// A store's reason as a sentence for a page: a capital first, a full stop
+/// last ("this plan is archived" → "This plan is archived.").
+pub fn sentence(text: &str) -> String {
+    let mut out = capitalise(text);
+    if !out.ends_with('.') {
+        out.push('.');
+    }
+    out
+}
+
+/// The text with a capital first letter.
+pub fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -9,6 +9,7 @@ use crate::AppState;
 use crate::auth::Me;
 use crate::error::WebError;
 use crate::extract::RecordId;
+use crate::forms::sentence;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -324,19 +325,6 @@ async fn refused(
 ) -> Result<Response, WebError> {
     let page = review_page(state, id, typed, Some(problem), None).await?;
     Ok((status, render(state, "plan_review.html", &page)?).into_response())
-}
-
-/// A store's reason as a sentence: a capital first, a full stop last.
-fn sentence(text: &str) -> String {
-    let mut chars = text.chars();
-    let mut out: String = chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default();
-    if !out.ends_with('.') {
-        out.push('.');
-    }
-    out
 }
 
 #[derive(Deserialize, Default)]

@@ -11,7 +11,7 @@ use crate::AppState;
 use crate::auth::Me;
 use crate::error::WebError;
 use crate::extract::RecordId;
-use crate::forms::FormErrors;
+use crate::forms::{FormErrors, capitalise};
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -493,14 +493,6 @@ pub async fn edit_plan(
             respond(&state, StatusCode::CONFLICT, "plan_edit.html", &page)
         }
         Err(e) => Err(e.into()),
-    }
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 

@@ -8,6 +8,7 @@ use crate::AppState;
 use crate::auth::Me;
 use crate::error::WebError;
 use crate::extract::RecordId;
+use crate::forms::sentence;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -142,17 +143,4 @@ pub async fn rename(
 
 async fn refused(state: &AppState, problem: String) -> Result<Response, WebError> {
     posts_page(state, Some(problem), None, StatusCode::BAD_REQUEST).await
-}
-
-/// A store message as a sentence: capital first, full stop last.
-fn sentence(message: &str) -> String {
-    let mut chars = message.chars();
-    let mut text = match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    };
-    if !text.ends_with('.') {
-        text.push('.');
-    }
-    text
 }
