@@ -289,3 +289,129 @@ async fn wait_for_text(browser: &Session<'_>, text: &str) {
         browser.current_url().await
     );
 }
+
+/// Sets a form control's value as a person choosing it would (select
+/// boxes and date inputs take no typed text reliably in headless Chromium).
+async fn choose(browser: &Session<'_>, css: &str, value: &str) {
+    browser
+        .execute(
+            "const e = document.querySelector(arguments[0]); e.value = arguments[1]; e.dispatchEvent(new Event('change'));",
+            json!([css, value]),
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn a_service_plan_is_written_from_empty_then_submitted_returned_approved_and_rolled_forward()
+{
+    let (chromium, chromedriver, _) = match tools() {
+        Ok(t) => t,
+        Err(why) => {
+            let _ = std::io::Write::write_all(
+                &mut std::io::stderr(),
+                format!("skipped: browser tests ({why})\n").as_bytes(),
+            );
+            return;
+        }
+    };
+    let s = Scratch::new();
+    let server = Server::start(&s, &["--demo"]);
+    let driver = Driver::start(&chromedriver).await;
+    let browser = driver.session(&chromium).await;
+    browser.goto(&server.url("/sign-in")).await;
+    browser.type_into("#email", ADMIN_EMAIL).await;
+    browser.type_into("#password", ADMIN_PASSWORD).await;
+    browser
+        .click("form[action='/sign-in'] button[type=submit]")
+        .await;
+    wait_for_text(&browser, "Signed in as").await;
+
+    // The performance team opens the round for the year.
+    browser.goto(&server.url("/rounds")).await;
+    choose(&browser, "#year", "2027/28").await;
+    choose(&browser, "#deadline", "2027-03-31").await;
+    browser.type_into("#new_units", "Waste and Recycling").await;
+    browser
+        .click("form[action='/rounds'] button[type=submit]")
+        .await;
+    wait_for_text(&browser, "Planning round 2027/28").await;
+    assert!(browser.source().await.contains(r#"id="in-place">0%"#));
+    let round = browser.current_url().await;
+
+    // The service's plan, from an empty form the round's link fills in.
+    browser.click("a[href^='/plans/new']").await;
+    wait_for_text(&browser, "Waste and Recycling").await;
+    browser
+        .type_into("#title", "Waste and Recycling Service Plan 2027/28")
+        .await;
+    browser
+        .click("form[action='/plans/new'] button[type=submit]")
+        .await;
+    wait_for_text(&browser, "Add a priority").await;
+    let plan_url = browser.current_url().await;
+    let plan: i64 = regex::Regex::new(r"/plans/(\d+)")
+        .unwrap()
+        .captures(&plan_url)
+        .unwrap_or_else(|| panic!("not a plan's page: {plan_url}"))[1]
+        .parse()
+        .unwrap();
+
+    // Its priority, and an action on the golden thread under it.
+    browser.click("a[href$='nodes/new?level=priority']").await;
+    wait_for_text(&browser, "Add to the thread").await;
+    browser
+        .type_into("#title", "A cleaner, greener borough")
+        .await;
+    browser
+        .click(&format!(
+            "form[action='/plans/{plan}/nodes/new'] button[type=submit]"
+        ))
+        .await;
+    wait_for_text(&browser, "Added to the thread.").await;
+    browser
+        .goto(&server.url(&format!("/plans/{plan}/actions/new")))
+        .await;
+    browser
+        .type_into("#title", "Introduce weekly food waste collections")
+        .await;
+    browser.type_into("#lead_officers", "Head of Waste").await;
+    browser.type_into("#due", "March 2028").await;
+    browser.click("input[name=nodes]").await;
+    browser
+        .click(&format!(
+            "form[action='/plans/{plan}/actions/new'] button[type=submit]"
+        ))
+        .await;
+    wait_for_text(&browser, "Introduce weekly food waste collections").await;
+
+    // Submitted, returned with a comment, submitted again, approved.
+    let review = server.url(&format!("/plans/{plan}/review"));
+    browser.goto(&review).await;
+    browser.click("button[data-step=submit]").await;
+    wait_for_text(&browser, "Submitted for approval.").await;
+    browser
+        .type_into("#step-comment", "Add the trial's milestones.")
+        .await;
+    browser.click("button[data-step=return]").await;
+    wait_for_text(&browser, "Returned with your comments.").await;
+    assert!(
+        browser.source().await.contains("s milestones."),
+        "the return's comment"
+    );
+    browser.click("button[data-step=submit]").await;
+    wait_for_text(&browser, "Submitted for approval.").await;
+    browser.click("button[data-step=approve]").await;
+    wait_for_text(&browser, "Approved. The approved revision is kept").await;
+    assert!(browser.source().await.contains(r#"data-revision="1""#));
+    browser.goto(&round).await;
+    wait_for_text(&browser, r#"id="in-place">100%"#).await;
+
+    // Next year's plan starts from this one.
+    browser.goto(&review).await;
+    browser.click("#roll-forward button[type=submit]").await;
+    wait_for_text(&browser, "next year").await;
+    let source = browser.source().await;
+    assert!(source.contains("Waste and Recycling Service Plan 2028/29"));
+    assert!(source.contains(r#"data-status="draft""#));
+    assert!(browser.current_url().await.contains("/review?done=rolled"));
+}
