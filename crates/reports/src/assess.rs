@@ -81,11 +81,7 @@ pub fn indicator(
     rules: &StatusRules,
     as_at: NaiveDate,
 ) -> IndicatorStanding {
-    let plan_end = data
-        .plans
-        .iter()
-        .find(|p| p.id == indicator.plan_id)
-        .and_then(|p| p.last_day);
+    let plan_end = data.plan(indicator.plan_id).and_then(|p| p.last_day);
     let latest_by = plan_end.map_or(as_at, |end| end.min(as_at));
     let Some(period) = latest_complete_period(frequency(indicator), latest_by) else {
         return IndicatorStanding {

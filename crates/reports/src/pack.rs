@@ -266,7 +266,7 @@ pub fn plan_section(
     plan_id: i64,
     day: NaiveDate,
 ) -> Option<(Vec<PriorityRow>, PlanSection)> {
-    let plan = data.plans.iter().find(|p| p.id == plan_id)?;
+    let plan = data.plan(plan_id)?;
     let context = Rows::new(data, day);
     let actions: Vec<&ActionInfo> = data
         .actions

@@ -153,11 +153,7 @@ impl Scope {
         match self.plan {
             Some(chosen) => chosen == plan_id,
             None if self.all_plans => true,
-            None => data
-                .plans
-                .iter()
-                .find(|p| p.id == plan_id)
-                .is_none_or(|p| p.in_force_on(self.as_at)),
+            None => data.plan(plan_id).is_none_or(|p| p.in_force_on(self.as_at)),
         }
     }
 
@@ -171,11 +167,7 @@ impl Scope {
             return false;
         }
         if let Some(service) = &self.service {
-            let owner = data
-                .plans
-                .iter()
-                .find(|p| p.id == action.plan_id)
-                .and_then(|p| p.owner.as_deref());
+            let owner = data.plan(action.plan_id).and_then(|p| p.owner.as_deref());
             if owner != Some(service.as_str())
                 && Self::service_code(action) != Some(service.as_str())
             {

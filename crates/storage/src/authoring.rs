@@ -8,7 +8,7 @@ use crate::error::StoreError;
 use crate::history::{self, Actor, ChangeContext};
 use crate::import::{
     delete_where, due_columns, ensure_organisation, insert_milestones, insert_officers,
-    insert_targets, same_value,
+    insert_targets,
 };
 use crate::write::{self, Val};
 use crate::{Store, now_text};
@@ -199,12 +199,7 @@ impl Store {
         check_nodes(conn, plan_id, &fields.nodes).await?;
         let at = now_text();
         let ctx = ctx_for(actor, &at, plan_id);
-        let changed: Vec<(&'static str, Val)> = own_columns(fields)
-            .into_iter()
-            .filter(|(name, value)| {
-                !same_value(value, before.get(*name).unwrap_or(&serde_json::Value::Null))
-            })
-            .collect();
+        let changed = write::changed_columns(own_columns(fields), &before);
         let mut children = false;
         if officers_of(conn, id).await? != fields.lead_officers {
             delete_where(conn, ctx, "action_officers", "action_id", id).await?;
@@ -319,12 +314,7 @@ impl Store {
         check_nodes(conn, plan_id, &fields.nodes).await?;
         check_actions(conn, plan_id, &fields.actions).await?;
         let columns = indicator_columns(fields);
-        let changed: Vec<(&'static str, Val)> = columns
-            .into_iter()
-            .filter(|(name, value)| {
-                !same_value(value, before.get(*name).unwrap_or(&serde_json::Value::Null))
-            })
-            .collect();
+        let changed = write::changed_columns(columns, &before);
         let stored = sqlx::query(
             "SELECT id, period, text, value, version FROM targets WHERE indicator_id = $1",
         )
@@ -628,12 +618,7 @@ impl Store {
         let at = now_text();
         let ctx = ctx_for(actor, &at, plan_id);
         check_risk(conn, plan_id, fields).await?;
-        let changed: Vec<(&'static str, Val)> = risk_columns(fields)
-            .into_iter()
-            .filter(|(name, value)| {
-                !same_value(value, before.get(*name).unwrap_or(&serde_json::Value::Null))
-            })
-            .collect();
+        let changed = write::changed_columns(risk_columns(fields), &before);
         let links = sync_links(conn, ctx, RISK_LINKS, id, &fields.nodes, &fields.actions).await?;
         if changed.is_empty() && !links {
             return Ok(());
@@ -1139,12 +1124,7 @@ impl Store {
         let ctx = ctx_for(actor, &at, plan_id);
         let nodes = nodes_of_plan(conn, plan_id).await?;
         check_parent(&nodes, Some(id), fields)?;
-        let mut changed: Vec<(&'static str, Val)> = node_columns(fields)
-            .into_iter()
-            .filter(|(name, value)| {
-                !same_value(value, before.get(*name).unwrap_or(&serde_json::Value::Null))
-            })
-            .collect();
+        let mut changed = write::changed_columns(node_columns(fields), &before);
         let moved = changed.iter().any(|(name, _)| *name == "parent_id");
         if changed.is_empty() {
             return Ok(());

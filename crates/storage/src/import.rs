@@ -991,16 +991,6 @@ async fn insert_risk(
     Ok(())
 }
 
-/// Whether a column value is the one a record (as JSON) holds.
-pub(crate) fn same_value(value: &Val, held: &serde_json::Value) -> bool {
-    match value {
-        Val::Int(None) | Val::Real(None) | Val::Text(None) => held.is_null(),
-        Val::Int(Some(i)) => held.as_i64() == Some(*i) || held.as_f64() == Some(*i as f64),
-        Val::Real(Some(f)) => held.as_f64() == Some(*f),
-        Val::Text(Some(s)) => held.as_str() == Some(s.as_str()),
-    }
-}
-
 /// Updates the columns of a record that differ, through `write.rs` (so
 /// the history has before and after); a record already so is left alone.
 async fn update_if_changed(
@@ -1013,13 +1003,7 @@ async fn update_if_changed(
     let before = crate::history::record_json(conn, table, id)
         .await?
         .ok_or(StoreError::NotFound { entity: table, id })?;
-    let changed: Vec<(&'static str, Val)> = columns
-        .iter()
-        .filter(|(name, value)| {
-            !same_value(value, before.get(*name).unwrap_or(&serde_json::Value::Null))
-        })
-        .cloned()
-        .collect();
+    let changed = write::changed_columns(columns.iter().cloned(), &before);
     if changed.is_empty() {
         return Ok(());
     }

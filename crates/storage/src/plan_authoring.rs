@@ -7,7 +7,7 @@
 
 use crate::error::{Record, StoreError};
 use crate::history::{Actor, ChangeContext};
-use crate::import::{ensure_named, ensure_organisation, same_value};
+use crate::import::{ensure_named, ensure_organisation};
 use crate::write::{self, Val};
 use crate::{Store, now_text};
 use goldthread_domain::{NarrativeSection, PlanKind, PlanPeriod, PlanStatus};
@@ -161,12 +161,7 @@ impl Store {
         let sections = serde_json::to_string(sections)
             .map_err(|e| StoreError::Invalid(format!("the sections cannot be stored: {e}")))?;
         columns.push(("sections", sections.into()));
-        let changed: Vec<(&'static str, Val)> = columns
-            .into_iter()
-            .filter(|(name, value)| {
-                !same_value(value, before.get(*name).unwrap_or(&serde_json::Value::Null))
-            })
-            .collect();
+        let changed = write::changed_columns(columns, &before);
         if changed.is_empty() {
             return Ok(());
         }

@@ -55,6 +55,30 @@ impl From<bool> for Val {
     }
 }
 
+/// Whether a column value is the one a record (as JSON) holds.
+pub(crate) fn same_value(value: &Val, held: &serde_json::Value) -> bool {
+    match value {
+        Val::Int(None) | Val::Real(None) | Val::Text(None) => held.is_null(),
+        Val::Int(Some(i)) => held.as_i64() == Some(*i) || held.as_f64() == Some(*i as f64),
+        Val::Real(Some(f)) => held.as_f64() == Some(*f),
+        Val::Text(Some(s)) => held.as_str() == Some(s.as_str()),
+    }
+}
+
+/// The columns whose values differ from what the record (as JSON) holds:
+/// what an edit writes, so an unchanged field is not in the history.
+pub(crate) fn changed_columns(
+    columns: impl IntoIterator<Item = (&'static str, Val)>,
+    before: &serde_json::Value,
+) -> Vec<(&'static str, Val)> {
+    columns
+        .into_iter()
+        .filter(|(name, value)| {
+            !same_value(value, before.get(*name).unwrap_or(&serde_json::Value::Null))
+        })
+        .collect()
+}
+
 type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
 
 fn bind_all<'q>(mut query: Query<'q>, values: impl IntoIterator<Item = &'q Val>) -> Query<'q> {

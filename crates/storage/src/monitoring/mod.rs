@@ -138,6 +138,13 @@ pub struct MonitoringData {
     pub indicators: Vec<Arc<IndicatorInfo>>,
 }
 
+impl MonitoringData {
+    /// The plan with this id.
+    pub fn plan(&self, id: i64) -> Option<&PlanInfo> {
+        self.plans.iter().find(|p| p.id == id)
+    }
+}
+
 /// The council's settings; the defaults until the first import creates it.
 async fn read_organisation(conn: &mut sqlx::AnyConnection) -> Result<Organisation, StoreError> {
     let row = sqlx::query("SELECT name, amber_tolerance, collection_grace_days, risk_scale, id FROM organisations ORDER BY id LIMIT 1")

@@ -127,11 +127,7 @@ pub async fn plan(
     Query(when): Query<When>,
 ) -> Result<Json<PlanRecord>, ApiError> {
     let Loaded { moment, data } = load(&state, &when).await?;
-    let plan = data
-        .plans
-        .iter()
-        .find(|p| p.id == id)
-        .ok_or(WebError::NotFound)?;
+    let plan = data.plan(id).ok_or(WebError::NotFound)?;
     Ok(Json(PlanRecord::of(&data, plan, moment.judged_on)))
 }
 

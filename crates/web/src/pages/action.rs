@@ -473,7 +473,7 @@ pub async fn record_progress(
         .actions
         .iter()
         .find(|a| a.id == id)
-        .and_then(|a| data.plans.iter().find(|p| p.id == a.plan_id))
+        .and_then(|a| data.plan(a.plan_id))
         .and_then(|p| p.first_day);
     let (version, progress) = match validate(&form, plan_first_day) {
         Ok(valid) => valid,

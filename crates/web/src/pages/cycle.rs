@@ -91,11 +91,7 @@ async fn review_page(
 ) -> Result<ReviewPage, WebError> {
     let cycle = state.store.plan_cycle(id).await?;
     let data = state.snapshot.get(&state.store).await?;
-    let plan = data
-        .plans
-        .iter()
-        .find(|p| p.id == id)
-        .ok_or(WebError::NotFound)?;
+    let plan = data.plan(id).ok_or(WebError::NotFound)?;
     let role = crate::auth::page_context().account.map(|a| a.role);
     let may_edit = role.is_some_and(|r| r >= Role::Editor);
     let items = comment_items(&data, id);
@@ -395,11 +391,7 @@ pub async fn compare(
 ) -> Result<Response, WebError> {
     let cycle = state.store.plan_cycle(id).await?;
     let data = state.snapshot.get(&state.store).await?;
-    let plan = data
-        .plans
-        .iter()
-        .find(|p| p.id == id)
-        .ok_or(WebError::NotFound)?;
+    let plan = data.plan(id).ok_or(WebError::NotFound)?;
     let revisions: Vec<i64> = cycle.approvals.iter().map(|a| a.revision).collect();
     let number = |text: &Option<String>| -> Result<Option<i64>, WebError> {
         match text.as_deref().map(str::trim) {

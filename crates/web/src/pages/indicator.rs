@@ -219,16 +219,12 @@ async fn build_page(
         .collect();
     let periods = info
         .map(|i| {
-            let last = data
-                .plans
-                .iter()
-                .find(|p| p.id == i.plan_id)
-                .and_then(|p| p.last_day);
+            let last = data.plan(i.plan_id).and_then(|p| p.last_day);
             series(i, last)
         })
         .unwrap_or_default();
     let open_periods: Vec<Period> = match info {
-        Some(info) => open_periods(info, data.plans.iter().find(|p| p.id == info.plan_id)),
+        Some(info) => open_periods(info, data.plan(info.plan_id)),
         None => Vec::new(),
     };
     let rights = match rights {
@@ -419,7 +415,7 @@ pub async fn record_value(
     if let (Ok(period), Some(v)) = (&period, value) {
         let data = state.snapshot.get(&state.store).await?;
         if let Some(info) = data.indicators.iter().find(|i| i.id == id) {
-            let plan = data.plans.iter().find(|p| p.id == info.plan_id);
+            let plan = data.plan(info.plan_id);
             let ctx = entry::ValueContext {
                 frequency: info.frequency,
                 unit: info.unit,

@@ -177,11 +177,7 @@ fn build(
     changes: Changes,
     narrative: &[NarrativeSection],
 ) -> Result<Html<String>, WebError> {
-    let plan: &PlanInfo = data
-        .plans
-        .iter()
-        .find(|p| p.id == id)
-        .ok_or(WebError::NotFound)?;
+    let plan: &PlanInfo = data.plan(id).ok_or(WebError::NotFound)?;
     let mut scope = Scope::from_query(query, today());
     scope.plan = None; // the page is the plan; the filter list offers the others
     scope.all_plans = true; // whether it is in force or not

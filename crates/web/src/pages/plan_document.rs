@@ -58,12 +58,7 @@ async fn published(state: &AppState, id: i64) -> Result<(), WebError> {
 async fn download(state: &AppState, id: i64, format: Format) -> Result<Response, WebError> {
     let version = state.store.data_version().await?;
     let data = state.snapshot.get_at(&state.store, version).await?;
-    let title = &data
-        .plans
-        .iter()
-        .find(|p| p.id == id)
-        .ok_or(WebError::NotFound)?
-        .title;
+    let title = &data.plan(id).ok_or(WebError::NotFound)?.title;
     let name = format!("{}.{}", plan_document::file_stem(title), format.as_str());
     let key = format!("plan-document|{id}|{}", format.as_str());
     let body = match state.page_cache.get(&key, version) {

@@ -226,9 +226,7 @@ pub async fn indicator(
             })
             .collect();
         let plan_title = data
-            .plans
-            .iter()
-            .find(|p| p.id == info.plan_id)
+            .plan(info.plan_id)
             .map(|p| p.title.clone())
             .unwrap_or_default();
         page(
