@@ -53,6 +53,13 @@ async fn a_plan_is_rolled_forward_reviewed_approved_and_amended_in_a_round() {
         assert_eq!(plan["status"], "approved", "{backend}");
         let plan_id = plan["id"].as_i64().unwrap();
         let owner = plan["owner"].as_str().unwrap().to_string();
+        // Approved on import and never changed: nothing to show, and it says so.
+        let (status, compare) = viewer.get(&format!("/plans/{plan_id}/compare")).await;
+        assert_eq!(status, 200, "{backend}");
+        assert!(
+            compare.contains("nothing in the plan&#x27;s text has changed since"),
+            "{backend}: {compare}"
+        );
 
         // Roll it forward: a draft for next year, not in force.
         for web in [&officer, &viewer] {
