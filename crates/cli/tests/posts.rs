@@ -238,3 +238,82 @@ async fn an_editor_merges_a_duplicate_post_and_renames_one() {
         assert!(page.contains(renamed), "{backend}");
     }
 }
+
+#[tokio::test]
+async fn a_post_is_placed_in_a_service_and_an_ocr_damaged_twin_is_offered_for_merging() {
+    const DAMAGED: &str = "Head of Housing and Heafth";
+    let option = Regex::new(r#"<option value="(\d+)"[^>]*>([^<]+)</option>"#).unwrap();
+    for (backend, database) in databases("post_units").await {
+        let scratch = Scratch::new();
+        let db: Vec<&str> = database.iter().map(String::as_str).collect();
+        let out = add_account(&scratch, &db, &email("editor"), "editor", &[], PASSWORD);
+        assert!(out.status.success());
+        let mut args = vec!["--demo"];
+        args.extend(&db);
+        let server = Server::start(&scratch, &args);
+        let editor = Browser::sign_in(&server, &email("editor"), PASSWORD).await;
+        let plan = editor.api_plans().await[0]["id"].as_i64().unwrap();
+        let (status, _, _) = editor
+            .post(
+                &format!("/plans/{plan}/actions/new"),
+                &[("title", "Scanned action"), ("lead_officers", DAMAGED)],
+            )
+            .await;
+        assert_eq!(status, 303, "{backend}");
+
+        let (_, html) = editor.get("/posts").await;
+        let keep = post_id(&html, KEEP);
+        let damaged = post_id(&html, DAMAGED);
+        let duplicates = &html[html.find(r#"id="duplicates""#).expect("duplicates")..];
+        assert!(
+            duplicates.contains(&format!(r#"action="/posts/{damaged}/merge""#))
+                && duplicates.contains(&format!(r#"name="into" value="{keep}""#)),
+            "{backend}: a slip of one letter is offered for merging"
+        );
+
+        // Placed in a service, the post's row shows it chosen.
+        let row = &html[html
+            .find(&format!(
+                r#"<tr class="govuk-table__row" data-post="{keep}""#
+            ))
+            .unwrap()..];
+        let unit = option.captures(row).expect("the council's services");
+        let (unit_id, unit_name) = (unit[1].to_string(), unit[2].to_string());
+        let (status, _, location) = editor
+            .post(&format!("/posts/{keep}/unit"), &[("unit", &unit_id)])
+            .await;
+        assert_eq!(status, 303, "{backend}");
+        assert_eq!(location.as_deref(), Some("/posts?done=placed"), "{backend}");
+        let (_, html) = editor.get("/posts").await;
+        let row = &html[html
+            .find(&format!(
+                r#"<tr class="govuk-table__row" data-post="{keep}""#
+            ))
+            .unwrap()..];
+        let row = &row[..row.find("</tr>").unwrap()];
+        assert!(
+            row.contains(&format!(
+                r#"<option value="{unit_id}" selected>{unit_name}</option>"#
+            )),
+            "{backend}: {row}"
+        );
+        let (status, html, _) = editor
+            .post(&format!("/posts/{keep}/unit"), &[("unit", "999999")])
+            .await;
+        assert_eq!(status, 400, "{backend}");
+        assert!(html.contains("There is no service 999999"), "{backend}");
+        // Taken out of any service again.
+        let (status, _, _) = editor
+            .post(&format!("/posts/{keep}/unit"), &[("unit", "")])
+            .await;
+        assert_eq!(status, 303, "{backend}");
+        let (_, html) = editor.get("/posts").await;
+        let row = &html[html
+            .find(&format!(
+                r#"<tr class="govuk-table__row" data-post="{keep}""#
+            ))
+            .unwrap()..];
+        let row = &row[..row.find("</tr>").unwrap()];
+        assert!(!row.contains(" selected>"), "{backend}");
+    }
+}

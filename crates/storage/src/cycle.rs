@@ -3,6 +3,7 @@
 //! as they were approved, reviewers' comments, and the gate every change
 //! to a plan's content passes (`open_for_edit`).
 
+use crate::action_links;
 use crate::error::{Record, StoreError};
 use crate::export::load_plan;
 use crate::history::{self, Actor, ChangeContext};
@@ -358,6 +359,7 @@ impl Store {
         let organisation = ensure_organisation(conn, base).await?;
         let new_id = insert_plan(conn, base, organisation, None, &rolled.plan).await?;
         let ctx = ChangeContext::edit(actor, &at, Some(new_id));
+        let mut carried_actions: Vec<(i64, i64)> = Vec::new();
         for (table, from) in [
             ("actions", &rolled.actions_from),
             ("indicators", &rolled.indicators_from),
@@ -378,7 +380,21 @@ impl Store {
                     &[("carried_from", old_item.into())],
                 )
                 .await?;
+                if table == "actions" {
+                    carried_actions.push((old_item, new_item));
+                }
             }
+        }
+        // A carried action keeps its links; one following another carried
+        // action now follows that action's carried copy.
+        for &(old_item, new_item) in &carried_actions {
+            let mut links = action_links::links_of(conn, old_item).await?;
+            for follows in &mut links.follows {
+                if let Some(&(_, copy)) = carried_actions.iter().find(|(o, _)| o == follows) {
+                    *follows = copy;
+                }
+            }
+            action_links::sync_links(conn, ctx, new_item, &links).await?;
         }
         self.commit_write(tx).await?;
         Ok(new_id)

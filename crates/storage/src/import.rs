@@ -1254,6 +1254,7 @@ async fn merge_plan(
         ] {
             delete_where(conn, ctx, table, "action_id", id).await?;
         }
+        crate::action_links::remove_all(conn, ctx, id).await?;
         write::delete(conn, ctx, "actions", id).await?;
     }
     for r in diff

@@ -9,6 +9,7 @@
 //! - a document is imported in one transaction: all of it or none of it.
 
 mod accounts;
+mod action_links;
 mod authoring;
 mod backup;
 mod connect;
@@ -22,6 +23,7 @@ mod mappings;
 pub mod migrations;
 mod monitor;
 mod monitoring;
+mod ordering;
 mod pending;
 mod plan_authoring;
 mod posts;
@@ -36,6 +38,7 @@ mod version;
 mod write;
 
 pub use accounts::{Account, AccountChange, ApiToken, NewAccount, SessionRecord, normalise_email};
+pub use action_links::{ActionLinks, ActionLinksShown, LinkedAction};
 pub use authoring::{
     ActionFields, ActionForEdit, IndicatorFields, NodeFields, NodeLinks, PlanOutline, RiskFields,
     RiskForEdit, ThreadNodeRow,
@@ -59,6 +62,7 @@ pub use monitoring::{
     ActionInfo, IndicatorInfo, LiveMonitoring, MonitoringData, NodeInfo, PlanInfo, UpdateInfo,
     ValueInfo,
 };
+pub use ordering::{Move, OrderedAction};
 pub use pending::{PendingLimits, PendingUpload};
 pub use plan_authoring::{PlanFields, PlanForEdit};
 pub use posts::PostSummary;

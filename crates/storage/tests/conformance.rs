@@ -1673,6 +1673,7 @@ async fn the_read_model_kept_up_to_date_from_the_history_equals_one_loaded_afres
             lead_officers: vec!["Head of Housing & Health".into(), "Housing Manager".into()],
             milestones: vec![],
             nodes: vec![],
+            links: None,
         };
         store
             .edit_action(action.id, edit.version, &fields, &who("ed"))
@@ -2227,8 +2228,19 @@ async fn rows_of(pool: &AnyPool, table: &str) -> i64 {
 async fn retitle(store: &Store, action: i64, title: &str) -> Result<(), StoreError> {
     let edit = store.action_for_edit(action).await.unwrap();
     let fields = goldthread_storage::ActionFields {
-        code: edit.code.clone(),
         title: title.into(),
+        ..fields_as_stored(&edit)
+    };
+    store
+        .edit_action(action, edit.version, &fields, &who("author"))
+        .await
+}
+
+/// An action's fields as its edit form would send them back unchanged.
+fn fields_as_stored(edit: &goldthread_storage::ActionForEdit) -> goldthread_storage::ActionFields {
+    goldthread_storage::ActionFields {
+        code: edit.code.clone(),
+        title: edit.title.clone(),
         details: edit.details.clone(),
         due: edit
             .due_text
@@ -2247,10 +2259,8 @@ async fn retitle(store: &Store, action: i64, title: &str) -> Result<(), StoreErr
             })
             .collect(),
         nodes: edit.nodes.clone(),
-    };
-    store
-        .edit_action(action, edit.version, &fields, &who("author"))
-        .await
+        links: None,
+    }
 }
 
 #[tokio::test]
@@ -2418,6 +2428,195 @@ async fn a_plan_is_submitted_returned_approved_and_amended_as_a_new_revision() {
 }
 
 #[tokio::test]
+async fn an_action_links_to_last_years_action_other_services_and_agendas_on_the_record() {
+    use goldthread_storage::ActionLinks;
+    for b in backends("action_links").await {
+        let at = b.name;
+        let store = Store::open(&b.url).await.unwrap();
+        let mut doc = sample_document();
+        // KA.2 is achieved, so only KA.1 is carried into next year's plan.
+        doc.plans[0].actions[1].updates = vec![ProgressUpdate {
+            as_at: day(2018, 3, 31),
+            status: ActionStatus::Achieved,
+            percent_complete: Some(100),
+            commentary: "Done.".into(),
+            author: None,
+        }];
+        import(&store, "links", &doc).await;
+        let plan = store.list_plans().await.unwrap()[0].id;
+        let last_year = action_ids(&store, plan).await;
+        // Last year's KA.1 followed KA.2 and served one agenda: its carried
+        // copy keeps both (KA.2 stays behind, so it is followed where it is).
+        let before_roll = ActionLinks {
+            follows: vec![last_year[1].1],
+            agendas: vec!["Community Safety Partnership".into()],
+            ..ActionLinks::default()
+        };
+        set_links(&store, last_year[0].1, before_roll.clone())
+            .await
+            .unwrap();
+        let next = store.roll_forward(plan, &who("amy")).await.unwrap();
+        let this_year = action_ids(&store, next).await;
+        assert_eq!(
+            store.action_for_edit(this_year[0].1).await.unwrap().links,
+            before_roll,
+            "{at}: carried with its links"
+        );
+        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+
+        // A code is this plan's first, then last year's; #id names any action.
+        let found = store
+            .find_actions(
+                next,
+                &names(&["KA.1", "KA.2", "KA.9", &format!("#{}", last_year[0].1)]),
+            )
+            .await
+            .unwrap();
+        let ids: Vec<Option<i64>> = found.iter().map(|f| f.1).collect();
+        assert_eq!(
+            ids,
+            [
+                Some(this_year[0].1),
+                Some(last_year[1].1),
+                None,
+                Some(last_year[0].1)
+            ],
+            "{at}"
+        );
+
+        let carried = this_year[0].1;
+        let pool = raw_pool(&b.url).await;
+        sqlx::query("INSERT INTO org_units (organisation_id, name) SELECT id, 'Environmental Health' FROM organisations")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let unit = store
+            .org_units()
+            .await
+            .unwrap()
+            .iter()
+            .find(|u| u.1 == "Environmental Health")
+            .unwrap()
+            .0;
+        let links = ActionLinks {
+            follows: vec![last_year[1].1],
+            services: vec![unit],
+            agendas: vec!["Health and Wellbeing Board".into()],
+        };
+        for (bad, why) in [
+            (
+                ActionLinks {
+                    follows: vec![carried],
+                    ..links.clone()
+                },
+                "an action cannot follow on from itself".to_string(),
+            ),
+            (
+                ActionLinks {
+                    services: vec![999_999],
+                    ..links.clone()
+                },
+                "there is no service 999999".to_string(),
+            ),
+            (
+                ActionLinks {
+                    agendas: vec![" ".into()],
+                    ..links.clone()
+                },
+                "a partnership agenda must be 1 to 200 characters, not 1 characters".to_string(),
+            ),
+        ] {
+            match set_links(&store, carried, bad).await {
+                Err(StoreError::Invalid(message)) => assert_eq!(message, why, "{at}"),
+                other => panic!("{at}: expected a refusal, got {other:?}"),
+            }
+        }
+        assert_eq!(
+            store.count("action_links").await.unwrap(),
+            4,
+            "{at}: nothing half-written"
+        );
+
+        set_links(&store, carried, links.clone()).await.unwrap();
+        let stored = store.action_for_edit(carried).await.unwrap();
+        assert_eq!(stored.links, links, "{at}");
+        let shown = store.action_links_shown(carried).await.unwrap();
+        assert_eq!(shown.follows[0].code.as_deref(), Some("KA.2"), "{at}");
+        assert_eq!(shown.follows[0].plan_id, plan, "{at}: last year's plan");
+        assert_eq!(shown.services, ["Environmental Health"], "{at}");
+        let back = store.action_links_shown(last_year[1].1).await.unwrap();
+        let followers: Vec<i64> = back.followed_by.iter().map(|a| a.id).collect();
+        assert_eq!(
+            followers,
+            [last_year[0].1, carried],
+            "{at}: seen from both ends, last year's first"
+        );
+
+        // Saving the same links writes nothing.
+        set_links(&store, carried, links.clone()).await.unwrap();
+        assert_eq!(
+            store.action_for_edit(carried).await.unwrap().version,
+            stored.version,
+            "{at}"
+        );
+
+        // Removing the action removes its links, each on the record.
+        store
+            .remove_action(carried, stored.version, &who("ed"))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.count("action_links").await.unwrap(),
+            2,
+            "{at}: last year's kept"
+        );
+        let followers: Vec<i64> = store
+            .action_links_shown(last_year[1].1)
+            .await
+            .unwrap()
+            .followed_by
+            .iter()
+            .map(|a| a.id)
+            .collect();
+        assert_eq!(followers, [last_year[0].1], "{at}");
+        let recorded: Vec<String> = sqlx::query(
+            "SELECT operation FROM history WHERE entity = 'action_links' AND origin = 'edit' ORDER BY id",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get(0).unwrap())
+        .collect();
+        let count = |op: &str| recorded.iter().filter(|r| *r == op).count();
+        // Two on last year's action, two carried, two added by the edit
+        // (its agenda replaced), the replaced one and three on removal.
+        assert_eq!(
+            (count("insert"), count("delete")),
+            (6, 4),
+            "{at}: {recorded:?}"
+        );
+        store.close().await;
+    }
+}
+
+/// Sets an action's links as the edit form does, keeping its other fields.
+async fn set_links(
+    store: &Store,
+    action: i64,
+    links: goldthread_storage::ActionLinks,
+) -> Result<(), StoreError> {
+    let edit = store.action_for_edit(action).await.unwrap();
+    let fields = goldthread_storage::ActionFields {
+        links: Some(links),
+        ..fields_as_stored(&edit)
+    };
+    store
+        .edit_action(action, edit.version, &fields, &who("ed"))
+        .await
+}
+
+#[tokio::test]
 async fn rolling_forward_carries_unfinished_actions_and_next_years_targets() {
     for b in backends("roll_forward").await {
         let at = b.name;
@@ -2550,6 +2749,7 @@ async fn the_template_is_kept_and_an_edit_leaves_the_fields_it_does_not_ask_for(
             lead_officers: edit.lead_officers.clone(),
             milestones: vec![],
             nodes: edit.nodes.clone(),
+            links: None,
         };
         store
             .edit_action(action, edit.version, &fields, &who("ed"))

@@ -58,6 +58,7 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "posts.html",
     "plan_review.html",
     "plan_compare.html",
+    "plan_order.html",
     "rounds.html",
     "round.html",
     "template.html",

@@ -14,6 +14,7 @@ mod indicator;
 mod lists;
 mod my_work;
 mod nodes;
+mod ordering;
 mod plan;
 mod plan_document;
 mod plan_forms;
@@ -132,6 +133,9 @@ pub fn routes() -> RouteTable {
             get(authoring::new_action_form),
         )
         .post("/plans/{id}/actions/new", Edit, post(authoring::add_action))
+        .get("/plans/{id}/order", Edit, get(ordering::page))
+        .post("/plans/{id}/renumber", Edit, post(ordering::renumber))
+        .post("/actions/{id}/move", Edit, post(ordering::move_action))
         .get("/plans/{id}/nodes/new", Edit, get(nodes::new_node_form))
         .post("/plans/{id}/nodes/new", Edit, post(nodes::add_node))
         .get("/nodes/{id}/edit", Edit, get(nodes::edit_node_form))
@@ -210,6 +214,7 @@ pub fn routes() -> RouteTable {
         .get("/posts", Edit, get(posts::page))
         .post("/posts/{id}/merge", Edit, post(posts::merge))
         .post("/posts/{id}/rename", Edit, post(posts::rename))
+        .post("/posts/{id}/unit", Edit, post(posts::place))
         .get("/import", Edit, get(import::form))
         .post(
             "/import",
