@@ -136,6 +136,54 @@ pub(crate) async fn open_for_edit(
     }
 }
 
+/// A replacing import of a stored plan passes the same gate as an edit: a
+/// submitted or archived plan is refused, named, and nothing is written;
+/// an approved one starts a new revision. Returns whether the plan was
+/// approved, for [`after_reimport`].
+pub(crate) async fn before_reimport(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    plan_id: i64,
+    title: &str,
+) -> Result<bool, StoreError> {
+    let was_approved = plan_state(conn, plan_id).await?.status == PlanStatus::Approved;
+    match open_for_edit(conn, actor, plan_id).await {
+        Err(StoreError::Invalid(why)) => Err(StoreError::Invalid(format!(
+            "the stored plan '{title}' cannot be replaced by an import: {why}"
+        ))),
+        other => other.map(|()| was_approved),
+    }
+}
+
+/// After a replacing import: a document that reads as adopted replaces an
+/// approved plan with its next approved revision, kept as approved by the
+/// import's actor, so the comparison shows what the new document changed.
+pub(crate) async fn after_reimport(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    plan_id: i64,
+    was_approved: bool,
+    adopted: bool,
+) -> Result<(), StoreError> {
+    if !(was_approved && adopted) {
+        return Ok(());
+    }
+    let state = plan_state(conn, plan_id).await?;
+    let at = now_text();
+    keep_version(conn, plan_id, state.revision, &at, &actor.name, false).await?;
+    write::update(
+        conn,
+        ChangeContext::edit(actor, &at, Some(plan_id)),
+        "plans",
+        plan_id,
+        &[
+            ("status", PlanStatus::Approved.as_str().into()),
+            ("approved_revision", state.revision.into()),
+        ],
+    )
+    .await
+}
+
 /// Writes the plan as it stands as revision `revision`, approved `at` by
 /// `by`; with `if_missing`, only when that revision is not kept yet.
 async fn keep_version(

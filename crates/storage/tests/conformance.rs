@@ -2617,6 +2617,95 @@ async fn set_links(
 }
 
 #[tokio::test]
+async fn a_replacing_import_passes_the_cycles_gate_and_an_adopted_document_is_a_new_approved_revision()
+ {
+    for b in backends("reimport_cycle").await {
+        let at = b.name;
+        let store = Store::open(&b.url).await.unwrap();
+        let mut doc = sample_document();
+        doc.plans[0].status = goldthread_domain::PlanStatus::Approved;
+        let plan = import(&store, "adopted-v1", &doc).await.plan_ids[0];
+        assert!(adopted(&store).await, "{at}");
+
+        // Next year's adopted document: the plan's revision 2, approved by
+        // the import, compared with revision 1 as councillors would.
+        doc.plans[0].actions[0].title = "Set up a shared Home Improvement Agency".into();
+        let outcome = store
+            .import_document(&meta("adopted-v2"), &doc, &who("importer"), replace())
+            .await
+            .unwrap();
+        assert_eq!(outcome.status, ImportStatus::Updated, "{at}");
+        let cycle = store.plan_cycle(plan).await.unwrap();
+        assert_eq!(
+            cycle.status,
+            goldthread_domain::PlanStatus::Approved,
+            "{at}"
+        );
+        assert_eq!(
+            (cycle.revision, cycle.approved_revision),
+            (2, Some(2)),
+            "{at}"
+        );
+        let approvers: Vec<(i64, &str)> = cycle
+            .approvals
+            .iter()
+            .map(|a| (a.revision, a.approved_by.as_str()))
+            .collect();
+        assert_eq!(approvers[1], (2, "importer"), "{at}");
+        let diff = store.compare_plan(plan, 1, Some(2)).await.unwrap();
+        assert_eq!(diff.changed.len(), 1, "{at}: {diff:?}");
+
+        // A plan under review is not replaced: the import is refused,
+        // naming the plan, and nothing is written.
+        retitle(
+            &store,
+            store.plan_actions(plan).await.unwrap()[1].id,
+            "Amended",
+        )
+        .await
+        .unwrap();
+        let version = store.plan_cycle(plan).await.unwrap().version;
+        store
+            .take_plan_step(
+                plan,
+                version,
+                goldthread_domain::PlanStep::Submit,
+                None,
+                &who("amy"),
+            )
+            .await
+            .unwrap();
+        let plans = store.count("plans").await.unwrap();
+        doc.plans[0].actions[0].title = "A third wording".into();
+        match store
+            .import_document(&meta("adopted-v3"), &doc, &who("importer"), replace())
+            .await
+        {
+            Err(StoreError::Invalid(why)) => assert_eq!(
+                why,
+                "the stored plan 'Service plans 2017/18' cannot be replaced by an import: \
+                 this plan is submitted for approval: it can be changed once it is returned",
+                "{at}"
+            ),
+            other => panic!("{at}: expected a refusal, got {other:?}"),
+        }
+        let cycle = store.plan_cycle(plan).await.unwrap();
+        assert_eq!(
+            cycle.status,
+            goldthread_domain::PlanStatus::Submitted,
+            "{at}"
+        );
+        assert_eq!(store.count("plans").await.unwrap(), plans, "{at}");
+        assert_eq!(
+            store.plan_actions(plan).await.unwrap()[0].title,
+            "Set up a shared Home Improvement Agency",
+            "{at}: nothing written"
+        );
+        store.close().await;
+    }
+}
+
+#[tokio::test]
 async fn rolling_forward_carries_unfinished_actions_and_next_years_targets() {
     for b in backends("roll_forward").await {
         let at = b.name;
