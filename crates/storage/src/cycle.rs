@@ -397,7 +397,7 @@ impl Store {
             .await?
             .try_get(0)?;
         if exists > 0 {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Taken(format!(
                 "'{}' exists already: this plan has been rolled forward",
                 rolled.plan.title
             )));

@@ -231,7 +231,7 @@ async fn refuse_taken(
         .map(|r| r.try_get::<i64, _>(0))
         .collect::<Result<Vec<_>, _>>()?;
     if taken.iter().any(|id| Some(*id) != except) {
-        return Err(StoreError::Invalid(format!(
+        return Err(StoreError::Taken(format!(
             "a {} called \"{}\" exists already: give this one another title",
             fields.kind.label().to_lowercase(),
             fields.title.trim()

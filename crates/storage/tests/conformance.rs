@@ -2781,7 +2781,7 @@ async fn rolling_forward_carries_unfinished_actions_and_next_years_targets() {
         // Once is enough.
         assert!(matches!(
             store.roll_forward(plan, &who("amy")).await,
-            Err(StoreError::Invalid(m)) if m.contains("exists already")
+            Err(StoreError::Taken(m)) if m.contains("exists already")
         ));
         pool.close().await;
         store.close().await;
