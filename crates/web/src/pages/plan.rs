@@ -27,6 +27,9 @@ struct Page {
     /// Whether the plan is public, and whether this role may change that.
     published: bool,
     can_publish: bool,
+    /// Approved (and in force), or published already (so it can be
+    /// withdrawn): a plan never approved is not offered to the public.
+    publishable: bool,
     /// Whether this role may record progress (the workbook's links).
     can_record: bool,
     /// An action of the plan was just removed.
@@ -225,6 +228,7 @@ fn build(
             tree,
             last_reported,
             published: plan.published,
+            publishable: plan.published || plan.adopted,
             can_publish: crate::auth::page_context()
                 .account
                 .is_some_and(|a| a.role >= goldthread_domain::Role::Editor),
