@@ -1590,7 +1590,10 @@ async fn the_read_model_kept_up_to_date_from_the_history_equals_one_loaded_afres
         let name = b.name;
         assert!(live.data().actions.is_empty());
 
-        let outcome = import(&store, "l1", &sample_document()).await;
+        // An adopted plan, as the importer reads a council's document.
+        let mut adopted_doc = sample_document();
+        adopted_doc.plans[0].status = goldthread_domain::PlanStatus::Approved;
+        let outcome = import(&store, "l1", &adopted_doc).await;
         let plan = outcome.plan_ids[0];
         live = assert_caught_up(&store, live, "an import", name).await;
         let version_after_import = live.data().version;
@@ -2700,6 +2703,46 @@ async fn a_replacing_import_passes_the_cycles_gate_and_an_adopted_document_is_a_
             store.plan_actions(plan).await.unwrap()[0].title,
             "Set up a shared Home Improvement Agency",
             "{at}: nothing written"
+        );
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_plans_narrative_as_known_on_a_past_day_leaves_out_later_edits() {
+    use goldthread_domain::NarrativeSection;
+    for b in backends("narrative_as_at").await {
+        let at = b.name;
+        let store = Store::open(&b.url).await.unwrap();
+        let mut doc = sample_document();
+        let imported = vec![NarrativeSection {
+            heading: "Key functions and responsibilities".into(),
+            body: "Housing advice and grants.".into(),
+            provenance: None,
+        }];
+        doc.plans[0].sections = imported.clone();
+        let plan = import(&store, "narrative", &doc).await.plan_ids[0];
+        let held = store.plan_for_edit(plan).await.unwrap();
+        let edited = vec![NarrativeSection {
+            heading: "Key functions and responsibilities".into(),
+            body: "Housing advice, grants and licensing.".into(),
+            provenance: None,
+        }];
+        store
+            .edit_plan(plan, held.version, &held.fields, &edited, &who("ed"))
+            .await
+            .unwrap();
+        let today = chrono::Utc::now().date_naive();
+        let yesterday = today.pred_opt().unwrap();
+        assert_eq!(
+            store.plan_sections_known_at(plan, yesterday).await.unwrap(),
+            imported,
+            "{at}: today's edit undone"
+        );
+        assert_eq!(
+            store.plan_sections_known_at(plan, today).await.unwrap(),
+            edited,
+            "{at}"
         );
         store.close().await;
     }
