@@ -146,6 +146,20 @@ impl Store {
         })
     }
 
+    /// An action's plan and title: what a save needs before it writes,
+    /// in one query rather than the whole form's.
+    pub async fn action_heading(&self, id: i64) -> Result<(i64, String), StoreError> {
+        let row = sqlx::query("SELECT plan_id, title FROM actions WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound {
+                entity: "actions",
+                id,
+            })?;
+        Ok((row.try_get(0)?, row.try_get(1)?))
+    }
+
     /// A plan's thread nodes and action codes.
     pub async fn plan_outline(&self, plan_id: i64) -> Result<PlanOutline, StoreError> {
         let plan = sqlx::query("SELECT title, period_from, period_to FROM plans WHERE id = $1")
@@ -226,8 +240,18 @@ impl Store {
             return Ok(());
         }
         // The action's version moves with any change to it or its parts,
-        // so a form opened before is told.
-        write::update_versioned(conn, ctx, "actions", id, expected_version, &changed).await?;
+        // so a form opened before is told. Its row is as `editing` read it:
+        // the children changed above are other tables.
+        write::update_versioned_from(
+            conn,
+            ctx,
+            "actions",
+            id,
+            expected_version,
+            &before,
+            &changed,
+        )
+        .await?;
         self.commit_write(tx).await
     }
 

@@ -611,15 +611,15 @@ pub async fn edit_action(
     Me(me): Me,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let action = state.store.action_for_edit(id).await?;
-    let outline = state.store.plan_outline(action.plan_id).await?;
+    let (plan_id, title) = state.store.action_heading(id).await?;
+    let outline = state.store.plan_outline(plan_id).await?;
     let form = ActionForm::from_pairs(pairs);
     let choices = LinkChoices::load(&state).await?;
     let refuse = |form: ActionForm, errors: FormErrors, conflict: Option<String>| {
         action_page(
             &outline,
             &choices,
-            Some((id, action.title.clone())),
+            Some((id, title.clone())),
             form,
             errors,
             conflict,

@@ -125,7 +125,7 @@ pub async fn move_action(
         "later" => Move::Later,
         _ => return Err(WebError::BadRequest(crate::forms::INCOMPLETE.into())),
     };
-    let plan_id = state.store.action_for_edit(id).await?.plan_id;
+    let (plan_id, _) = state.store.action_heading(id).await?;
     match state.store.move_action(id, to, &me.actor()).await {
         Ok(()) => Ok(
             Redirect::to(&format!("/plans/{plan_id}/order?done=moved#action-{id}")).into_response(),
