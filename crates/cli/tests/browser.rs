@@ -159,6 +159,7 @@ async fn every_page_type_passes_axe_and_an_officer_can_update_by_keyboard_and_mo
         "/template".into(),
         format!("/plans/{plan}/order"),
         "/posts".into(),
+        "/units".into(),
     ];
     let mut failures = Vec::new();
     for page in &pages {

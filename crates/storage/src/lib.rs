@@ -34,6 +34,7 @@ mod rounds;
 mod sso;
 mod stamps;
 mod template;
+mod units;
 mod version;
 mod write;
 
@@ -72,6 +73,7 @@ pub use review::{ChangeFilter, Submission, SubmissionRow};
 pub use rounds::{NewRound, RoundDetail, RoundPlan, RoundService, RoundSummary};
 pub use sso::{SSO_REQUEST_LIMIT, SsoRequest};
 pub use stamps::{PlanStamps, ValueStamp};
+pub use units::{UNIT_CODE_LIMIT, UNIT_NAME_LIMIT, UnitFields, UnitSummary};
 
 use sqlx::{Any, AnyPool, Transaction};
 use std::path::Path;

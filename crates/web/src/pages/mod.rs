@@ -28,6 +28,7 @@ mod rounds;
 mod search;
 mod sso;
 mod template;
+mod units;
 
 use crate::auth::routes::RouteTable;
 use crate::error::WebError;
@@ -215,6 +216,10 @@ pub fn routes() -> RouteTable {
         .post("/posts/{id}/merge", Edit, post(posts::merge))
         .post("/posts/{id}/rename", Edit, post(posts::rename))
         .post("/posts/{id}/unit", Edit, post(posts::place))
+        .get("/units", Edit, get(units::page))
+        .post("/units", Edit, post(units::add))
+        .get("/units/{id}/edit", Edit, get(units::edit_form))
+        .post("/units/{id}/edit", Edit, post(units::edit))
         .get("/import", Edit, get(import::form))
         .post(
             "/import",
