@@ -165,15 +165,24 @@ async fn payloads_on(database: Vec<String>) {
         .status
         .success()
     );
-    let api = admin.api_plans().await;
-    let raw_plan = api
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|plan| plan["title"].as_str().unwrap() == format!("Raw plan {}", p(16)))
-        .expect("the API gives the title exactly, as JSON")["id"]
-        .as_i64()
-        .unwrap();
+    // The server sees another process's write within its data version's
+    // freshness (50 ms): ask again until then.
+    let title = format!("Raw plan {}", p(16));
+    let mut raw_plan = None;
+    for _ in 0..50 {
+        let api = admin.api_plans().await;
+        raw_plan = api
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|plan| plan["title"].as_str() == Some(title.as_str()))
+            .and_then(|plan| plan["id"].as_i64());
+        if raw_plan.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let raw_plan = raw_plan.expect("the API gives the title exactly, as JSON");
     let (_, raw_tree) = admin.get(&format!("/plans/{raw_plan}")).await;
     let raw_actions: Vec<i64> = Regex::new(r#"href="(?:/|&#x2f;)actions(?:/|&#x2f;)(\d+)""#)
         .unwrap()
