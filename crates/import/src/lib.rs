@@ -359,9 +359,13 @@ pub fn read_text(file_name: &str, text: &str) -> Result<PlanDocument, ImportErro
     let mut blocks = text::blocks(text);
     blocks::fields_as_rows(&mut blocks);
     blocks::records_as_rows(&mut blocks);
-    Ok(read_blocks(file_name, blocks, Vec::new(), &options)
-        .finish()
-        .0)
+    // On one thread whatever its size: `tests/bench.rs` times this on one
+    // core, where a second thread's work would not be counted.
+    Ok(
+        read_blocks_in(file_name, blocks, Vec::new(), &options, false)
+            .finish()
+            .0,
+    )
 }
 
 /// Writes the interchange form: `{"goldthread": 1, "document": …}`.
