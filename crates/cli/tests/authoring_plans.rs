@@ -68,6 +68,14 @@ fn list_row(list: &str, id: i64) -> Option<String> {
         .map(str::to_string)
 }
 
+/// Whether the plan page tells an editor the plan cannot be published yet
+/// (and offers no button to).
+async fn page_says_not_publishable(council: &Council, id: i64) -> bool {
+    let (_, page) = council.editor.get(&format!("/plans/{id}")).await;
+    page.contains(r#"id="not-publishable""#)
+        && !page.contains(&format!(r#"action="/plans/{id}/publish""#))
+}
+
 #[tokio::test]
 async fn an_editor_creates_a_plan_and_edits_its_details_and_narrative() {
     for (backend, database) in databases("authoring_plans").await {
@@ -163,6 +171,25 @@ async fn an_editor_creates_a_plan_and_edits_its_details_and_narrative() {
         assert!(
             !page.contains(&format!(r#"href="/plans/{id}/edit""#)),
             "{backend}: viewers may not"
+        );
+        // A draft never approved is not offered to the public, nor taken.
+        assert!(page_says_not_publishable(&council, id).await, "{backend}");
+        let (status, html, _) = council
+            .editor
+            .post(&format!("/plans/{id}/publish"), &[("publish", "yes")])
+            .await;
+        assert_eq!(status, 400, "{backend}");
+        assert!(
+            html.contains("only an approved plan can be published"),
+            "{backend}"
+        );
+        assert_eq!(
+            reqwest::get(council.editor.url(&format!("/public/plans/{id}")))
+                .await
+                .unwrap()
+                .status(),
+            404,
+            "{backend}"
         );
         let stored = store.plan_for_edit(id).await.unwrap();
         assert_eq!(stored.status.as_str(), "draft", "{backend}");

@@ -157,6 +157,9 @@ async fn every_page_type_passes_axe_and_an_officer_can_update_by_keyboard_and_mo
         format!("/plans/{plan}/compare"),
         "/rounds".into(),
         "/template".into(),
+        format!("/plans/{plan}/order"),
+        "/posts".into(),
+        "/units".into(),
     ];
     let mut failures = Vec::new();
     for page in &pages {

@@ -238,3 +238,195 @@ async fn an_editor_merges_a_duplicate_post_and_renames_one() {
         assert!(page.contains(renamed), "{backend}");
     }
 }
+
+#[tokio::test]
+async fn a_post_is_placed_in_a_service_and_an_ocr_damaged_twin_is_offered_for_merging() {
+    const DAMAGED: &str = "Head of Housing and Heafth";
+    let option = Regex::new(r#"<option value="(\d+)"[^>]*>([^<]+)</option>"#).unwrap();
+    for (backend, database) in databases("post_units").await {
+        let scratch = Scratch::new();
+        let db: Vec<&str> = database.iter().map(String::as_str).collect();
+        let out = add_account(&scratch, &db, &email("editor"), "editor", &[], PASSWORD);
+        assert!(out.status.success());
+        let mut args = vec!["--demo"];
+        args.extend(&db);
+        let server = Server::start(&scratch, &args);
+        let editor = Browser::sign_in(&server, &email("editor"), PASSWORD).await;
+        let plan = editor.api_plans().await[0]["id"].as_i64().unwrap();
+        let (status, _, _) = editor
+            .post(
+                &format!("/plans/{plan}/actions/new"),
+                &[("title", "Scanned action"), ("lead_officers", DAMAGED)],
+            )
+            .await;
+        assert_eq!(status, 303, "{backend}");
+
+        let (_, html) = editor.get("/posts").await;
+        let keep = post_id(&html, KEEP);
+        let damaged = post_id(&html, DAMAGED);
+        let duplicates = &html[html.find(r#"id="duplicates""#).expect("duplicates")..];
+        assert!(
+            duplicates.contains(&format!(r#"action="/posts/{damaged}/merge""#))
+                && duplicates.contains(&format!(r#"name="into" value="{keep}""#)),
+            "{backend}: a slip of one letter is offered for merging"
+        );
+
+        // Placed in a service, the post's row shows it chosen.
+        let row = &html[html
+            .find(&format!(
+                r#"<tr class="govuk-table__row" data-post="{keep}""#
+            ))
+            .unwrap()..];
+        let unit = option.captures(row).expect("the council's services");
+        let (unit_id, unit_name) = (unit[1].to_string(), unit[2].to_string());
+        let (status, _, location) = editor
+            .post(&format!("/posts/{keep}/unit"), &[("unit", &unit_id)])
+            .await;
+        assert_eq!(status, 303, "{backend}");
+        assert_eq!(location.as_deref(), Some("/posts?done=placed"), "{backend}");
+        let (_, html) = editor.get("/posts").await;
+        let row = &html[html
+            .find(&format!(
+                r#"<tr class="govuk-table__row" data-post="{keep}""#
+            ))
+            .unwrap()..];
+        let row = &row[..row.find("</tr>").unwrap()];
+        assert!(
+            row.contains(&format!(
+                r#"<option value="{unit_id}" selected>{unit_name}</option>"#
+            )),
+            "{backend}: {row}"
+        );
+        let (status, html, _) = editor
+            .post(&format!("/posts/{keep}/unit"), &[("unit", "999999")])
+            .await;
+        assert_eq!(status, 400, "{backend}");
+        assert!(html.contains("There is no service 999999"), "{backend}");
+        // Taken out of any service again.
+        let (status, _, _) = editor
+            .post(&format!("/posts/{keep}/unit"), &[("unit", "")])
+            .await;
+        assert_eq!(status, 303, "{backend}");
+        let (_, html) = editor.get("/posts").await;
+        let row = &html[html
+            .find(&format!(
+                r#"<tr class="govuk-table__row" data-post="{keep}""#
+            ))
+            .unwrap()..];
+        let row = &row[..row.find("</tr>").unwrap()];
+        assert!(!row.contains(" selected>"), "{backend}");
+    }
+}
+
+/// The id of the unit named `name` on the organisation page.
+fn unit_id(html: &str, name: &str) -> String {
+    let re = Regex::new(&format!(
+        r#"data-unit="(\d+)">\s*<td class="govuk-table__cell"><a class="govuk-link" href="/units/\d+/edit">{}</a>"#,
+        regex::escape(name)
+    ))
+    .unwrap();
+    re.captures(html)
+        .unwrap_or_else(|| panic!("no unit {name}"))[1]
+        .to_string()
+}
+
+#[tokio::test]
+async fn an_editor_adds_a_directorate_and_places_a_service_in_it_but_not_in_a_loop() {
+    for (backend, database) in databases("units").await {
+        let scratch = Scratch::new();
+        let db: Vec<&str> = database.iter().map(String::as_str).collect();
+        let out = add_account(&scratch, &db, &email("editor"), "editor", &[], PASSWORD);
+        assert!(out.status.success());
+        let mut args = vec!["--demo"];
+        args.extend(&db);
+        let server = Server::start(&scratch, &args);
+        let editor = Browser::sign_in(&server, &email("editor"), PASSWORD).await;
+
+        let (status, html) = editor.get("/units").await;
+        assert_eq!(status, 200, "{backend}");
+        let plans = editor.api_plans().await;
+        let owner = plans
+            .as_array()
+            .unwrap()
+            .iter()
+            .find_map(|p| p["owner"].as_str())
+            .expect("a demo plan with an owning service")
+            .to_string();
+        let service = unit_id(&html, &owner);
+
+        // A name another unit has (case aside) is refused, what was typed kept.
+        let taken = owner.to_uppercase();
+        let (status, html, _) = editor
+            .post("/units", &[("name", &taken), ("kind", "directorate")])
+            .await;
+        assert_eq!(status, 400, "{backend}");
+        assert!(html.contains("already"), "{backend}");
+        assert!(html.contains(&format!(r#"value="{taken}""#)), "{backend}");
+
+        let (status, _, location) = editor
+            .post(
+                "/units",
+                &[
+                    ("name", "Communities Directorate"),
+                    ("code", "COM"),
+                    ("kind", "directorate"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 303, "{backend}");
+        assert_eq!(location.as_deref(), Some("/units?done=added"), "{backend}");
+        let (_, html) = editor.get("/units").await;
+        let directorate = unit_id(&html, "Communities Directorate");
+
+        // The service is placed in the directorate, on the record.
+        let (_, form) = editor.get(&format!("/units/{service}/edit")).await;
+        let version = hidden(&form, "version");
+        let (status, _, _) = editor
+            .post(
+                &format!("/units/{service}/edit"),
+                &[
+                    ("version", &version),
+                    ("name", &owner),
+                    ("kind", "service"),
+                    ("parent", &directorate),
+                ],
+            )
+            .await;
+        assert_eq!(status, 303, "{backend}");
+        let (_, html) = editor.get("/units").await;
+        let row = &html[html.find(&format!(r#"data-unit="{service}""#)).unwrap()..];
+        let row = &row[..row.find("</tr>").unwrap()];
+        assert!(row.contains("Communities Directorate"), "{backend}: {row}");
+
+        // The directorate cannot then sit in its own service.
+        let (_, form) = editor.get(&format!("/units/{directorate}/edit")).await;
+        let version = hidden(&form, "version");
+        let (status, html, _) = editor
+            .post(
+                &format!("/units/{directorate}/edit"),
+                &[
+                    ("version", &version),
+                    ("name", "Communities Directorate"),
+                    ("kind", "directorate"),
+                    ("parent", &service),
+                ],
+            )
+            .await;
+        assert_eq!(status, 400, "{backend}");
+        assert!(
+            html.contains("A unit cannot sit in itself or in a unit beneath it"),
+            "{backend}"
+        );
+        // A stale form is refused with who changed it.
+        let (status, html, _) = editor
+            .post(
+                &format!("/units/{service}/edit"),
+                &[("version", "1"), ("name", "Renamed"), ("kind", "service")],
+            )
+            .await;
+        assert_eq!(status, 409, "{backend}");
+        assert!(html.contains(r#"value="Renamed""#), "{backend}: kept");
+        let (_, history) = editor.get("/changes?entity=org_units").await;
+        assert!(history.contains("Communities Directorate"), "{backend}");
+    }
+}

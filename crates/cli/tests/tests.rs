@@ -15,6 +15,7 @@ mod cycle;
 mod durability;
 mod hostile;
 mod import;
+mod links;
 mod monitor;
 mod oidc;
 mod plan_document;

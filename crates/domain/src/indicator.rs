@@ -47,25 +47,52 @@ impl IndicatorCode {
 
 impl FromStr for IndicatorCode {
     type Err = IndicatorCodeError;
+    /// A prefix of capitals (one to eight), or groups of them joined by
+    /// `&` or `-` as Scotland's benchmarking codes are (`C&L 01`,
+    /// `CORP-ASSET 01`); then a number, after a space, `-`, `/` or `_` or
+    /// nothing (`NI 14`, `KPI-01`, `CS/3`, `SX52`). Spaces collapse to one;
+    /// another separator is kept as written.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let err = || IndicatorCodeError(s.to_string());
         let s = s.trim();
-        let letters_end = s.find(|c: char| !c.is_ascii_alphabetic()).ok_or_else(err)?;
-        let (letters, rest) = s.split_at(letters_end);
-        let number = rest.trim_start();
-        let valid_letters =
-            (1..=8).contains(&letters.len()) && letters.chars().all(|c| c.is_ascii_uppercase());
+        let bytes = s.as_bytes();
+        let mut end = 0;
+        loop {
+            let start = end;
+            while end < bytes.len() && bytes[end].is_ascii_uppercase() {
+                end += 1;
+            }
+            if !(1..=8).contains(&(end - start)) {
+                return Err(err());
+            }
+            let joined = matches!(bytes.get(end), Some(b'&' | b'-'))
+                && bytes.get(end + 1).is_some_and(u8::is_ascii_uppercase);
+            if !joined {
+                break;
+            }
+            end += 1;
+        }
+        let (prefix, rest) = s.split_at(end);
+        if prefix.len() > 20 {
+            return Err(err());
+        }
+        let (sep, number) = match rest.chars().next() {
+            Some(c) if c.is_whitespace() => (" ", rest.trim_start()),
+            Some('-') => ("-", &rest[1..]),
+            Some('/') => ("/", &rest[1..]),
+            Some('_') => ("_", &rest[1..]),
+            _ => ("", rest),
+        };
         let valid_number = number.starts_with(|c: char| c.is_ascii_digit())
             && number.len() <= 12
             && number
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '.')
             && !number.ends_with('.');
-        if !(valid_letters && valid_number) {
+        if !valid_number {
             return Err(err());
         }
-        let sep = if rest.len() > number.len() { " " } else { "" };
-        Ok(Self(format!("{letters}{sep}{number}")))
+        Ok(Self(format!("{prefix}{sep}{number}")))
     }
 }
 
@@ -482,8 +509,22 @@ mod tests {
         assert_eq!(read("NI 123456789012").as_deref(), Ok("NI 123456789012"));
         assert!(read("NI 1234567890123").is_err());
         assert_eq!(read(" NI 1.2.3 ").as_deref(), Ok("NI 1.2.3"));
-        for bad in ["NI 1-2", "NI 1 2", "NI .5", "NI", "Ni 14"] {
+        for bad in [
+            "NI 1-2", "NI 1 2", "NI .5", "NI", "Ni 14", "C&", "C&&L 1", "-NI 1", "NI--1",
+        ] {
             assert!(read(bad).is_err(), "{bad}");
+        }
+        // Prefixes joined by & or - (Scotland's benchmarking framework),
+        // and a number after -, / or _.
+        for (code, read_as) in [
+            ("C&L 01", "C&L 01"),
+            ("C&L1", "C&L1"),
+            ("CORP-ASSET  01", "CORP-ASSET 01"),
+            ("KPI-01", "KPI-01"),
+            ("CS/3", "CS/3"),
+            ("PI_12a", "PI_12a"),
+        ] {
+            assert_eq!(read(code).as_deref(), Ok(read_as), "{code}");
         }
         let code: IndicatorCode = "NI  14".parse().unwrap();
         assert_eq!(String::from(code.clone()), "NI 14");

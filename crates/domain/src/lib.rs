@@ -18,9 +18,11 @@ pub mod indicator;
 pub mod lifecycle;
 mod names;
 pub mod narrative;
+pub mod numbering;
 pub mod organisation;
 pub mod plan;
 pub mod plan_diff;
+pub mod post_duplicates;
 pub mod risk;
 pub mod status;
 pub mod template;
@@ -50,8 +52,10 @@ pub use narrative::{
     SERVICE_PLAN_SECTIONS, SectionLayout, StandardSection, merge_sections, section_layout,
     standard_index,
 };
+pub use numbering::CodePattern;
 pub use organisation::{OrgUnit, Organisation, UnitKind};
 pub use plan::{NodeLevel, PlanKind, PlanPeriod, PlanStatus, ThreadNode};
 pub use plan_diff::{ItemChange, ItemKind, ItemRef, PlanChange, PlanDiff, PlanMatch, diff_plan};
+pub use post_duplicates::post_duplicate_groups;
 pub use risk::Risk;
 pub use template::{ActionField, FixedList, LevelName, Template};

@@ -7,6 +7,7 @@
 
 use crate::action::ActionDetails;
 use crate::names::named;
+use crate::numbering::CodePattern;
 use crate::plan::NodeLevel;
 use serde::{Deserialize, Serialize};
 
@@ -107,6 +108,7 @@ impl ActionField {
 pub enum FixedList {
     ServiceRoles,
     CouncilPriorities,
+    PartnershipAgendas,
 }
 
 /// What a council calls a level of its thread.
@@ -126,6 +128,14 @@ pub struct Template {
     pub service_roles: Vec<String>,
     /// The council's priorities an action links to: PEOPLE, PLACE, …
     pub council_priorities: Vec<String>,
+    /// The partnership agendas an action may serve ("Health and Wellbeing
+    /// Board", "Community Safety Partnership"), offered as checkboxes.
+    #[serde(default)]
+    pub partnership_agendas: Vec<String>,
+    /// How the council codes actions (`KA.#`, `15-CEC##`: see
+    /// [`crate::CodePattern`]), used to renumber a plan; none: not set.
+    #[serde(default)]
+    pub code_pattern: Option<String>,
 }
 
 impl Default for Template {
@@ -155,6 +165,8 @@ impl Default for Template {
             .map(String::from)
             .to_vec(),
             council_priorities: Vec::new(),
+            partnership_agendas: Vec::new(),
+            code_pattern: None,
         }
     }
 }
@@ -177,6 +189,7 @@ impl Template {
         match list {
             FixedList::ServiceRoles => &self.service_roles,
             FixedList::CouncilPriorities => &self.council_priorities,
+            FixedList::PartnershipAgendas => &self.partnership_agendas,
         }
     }
 
@@ -210,6 +223,11 @@ impl Template {
                 "council priorities",
                 &self.council_priorities,
             ),
+            (
+                "partnership_agendas",
+                "partnership agendas",
+                &self.partnership_agendas,
+            ),
         ] {
             if list.len() > TEMPLATE_LIST_LIMIT {
                 problems.push((field, format!("List at most {TEMPLATE_LIST_LIMIT} {name}")));
@@ -229,7 +247,19 @@ impl Template {
                 seen.push(key);
             }
         }
+        if let Some(pattern) = &self.code_pattern
+            && let Err(problem) = CodePattern::parse(pattern)
+        {
+            problems.push(("code_pattern", problem));
+        }
         problems
+    }
+
+    /// The council's code pattern, when it has a readable one.
+    pub fn code_pattern(&self) -> Option<CodePattern> {
+        self.code_pattern
+            .as_deref()
+            .and_then(|p| CodePattern::parse(p).ok())
     }
 }
 

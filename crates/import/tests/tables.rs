@@ -505,3 +505,20 @@ fn a_file_name_giving_the_year_as_four_figures_dates_the_figures() {
         "|Fly tips resulting in enforcement action (%): 2018/19=/50 2018/19 Q1=61.1[green]",
     );
 }
+
+#[test]
+fn codes_with_joined_prefixes_and_separators_are_codes() {
+    // Scotland's benchmarking framework joins prefixes (C&L, CORP-ASSET);
+    // other councils put a hyphen or slash before the number.
+    check(
+        "lgbf.csv",
+        "Code,Indicator,Target 2022/23\n\
+         C&L 01,Cost per attendance at sports facilities,3.12\n\
+         CORP-ASSET 01,Proportion of operational buildings suitable for current use,84.1\n\
+         KPI-07,Calls answered in 20 seconds,80%\n",
+        None,
+        "C&L 01|Cost per attendance at sports facilities: 2022/23=/3.12\n\
+         CORP-ASSET 01|Proportion of operational buildings suitable for current use: 2022/23=/84.1\n\
+         KPI-07|Calls answered in 20 seconds: 2022/23=/80",
+    );
+}

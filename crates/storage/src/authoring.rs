@@ -3,6 +3,7 @@
 //! has who, when, before and after, and the "as at" overlay undoes it for
 //! any day before it was made.
 
+use crate::action_links::{self, ActionLinks};
 use crate::cycle;
 use crate::error::StoreError;
 use crate::history::{self, Actor, ChangeContext};
@@ -33,6 +34,9 @@ pub struct ActionFields {
     pub milestones: Vec<(String, Option<FuzzyDate>)>,
     /// The plan's thread nodes the action serves.
     pub nodes: Vec<i64>,
+    /// Its links to other actions, services and partnership agendas;
+    /// `None` leaves them as they are.
+    pub links: Option<ActionLinks>,
 }
 
 /// An action as its edit form shows it.
@@ -51,6 +55,7 @@ pub struct ActionForEdit {
     /// Title and due date as written.
     pub milestones: Vec<(String, Option<String>)>,
     pub nodes: Vec<i64>,
+    pub links: ActionLinks,
     /// Progress updates recorded on it (removal is refused if any).
     pub updates: i64,
 }
@@ -114,6 +119,7 @@ impl Store {
         .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
         .collect::<Result<_, sqlx::Error>>()?;
         let nodes = nodes_of(conn, id).await?;
+        let links = action_links::links_of(conn, id).await?;
         let updates: i64 =
             sqlx::query("SELECT COUNT(*) FROM progress_updates WHERE action_id = $1")
                 .bind(id)
@@ -135,8 +141,23 @@ impl Store {
             lead_officers,
             milestones,
             nodes,
+            links,
             updates,
         })
+    }
+
+    /// An action's plan and title: what a save needs before it writes,
+    /// in one query rather than the whole form's.
+    pub async fn action_heading(&self, id: i64) -> Result<(i64, String), StoreError> {
+        let row = sqlx::query("SELECT plan_id, title FROM actions WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound {
+                entity: "actions",
+                id,
+            })?;
+        Ok((row.try_get(0)?, row.try_get(1)?))
     }
 
     /// A plan's thread nodes and action codes.
@@ -197,6 +218,9 @@ impl Store {
         let conn: &mut AnyConnection = &mut tx;
         let (before, plan_id) = editing(conn, actor, "actions", id, expected_version).await?;
         check_nodes(conn, plan_id, &fields.nodes).await?;
+        if let Some(links) = &fields.links {
+            action_links::check_links(conn, Some(id), links).await?;
+        }
         let at = now_text();
         let ctx = ctx_for(actor, &at, plan_id);
         let changed = write::changed_columns(own_columns(fields), &before);
@@ -209,12 +233,25 @@ impl Store {
         }
         children |= sync_milestones(conn, ctx, id, &fields.milestones).await?;
         children |= sync_nodes(conn, ctx, id, &fields.nodes).await?;
+        if let Some(links) = &fields.links {
+            children |= action_links::sync_links(conn, ctx, id, links).await?;
+        }
         if changed.is_empty() && !children {
             return Ok(());
         }
         // The action's version moves with any change to it or its parts,
-        // so a form opened before is told.
-        write::update_versioned(conn, ctx, "actions", id, expected_version, &changed).await?;
+        // so a form opened before is told. Its row is as `editing` read it:
+        // the children changed above are other tables.
+        write::update_versioned_from(
+            conn,
+            ctx,
+            "actions",
+            id,
+            expected_version,
+            &before,
+            &changed,
+        )
+        .await?;
         self.commit_write(tx).await
     }
 
@@ -235,6 +272,9 @@ impl Store {
                 .try_get(0)?;
         cycle::open_for_edit(conn, actor, plan_id).await?;
         check_nodes(conn, plan_id, &fields.nodes).await?;
+        if let Some(links) = &fields.links {
+            action_links::check_links(conn, None, links).await?;
+        }
         let at = now_text();
         let ctx = ctx_for(actor, &at, plan_id);
         let mut columns: Vec<(&'static str, Val)> = vec![
@@ -248,6 +288,9 @@ impl Store {
         insert_officers(conn, ctx, organisation, id, &lead_officers(fields)).await?;
         sync_milestones(conn, ctx, id, &fields.milestones).await?;
         sync_nodes(conn, ctx, id, &fields.nodes).await?;
+        if let Some(links) = &fields.links {
+            action_links::sync_links(conn, ctx, id, links).await?;
+        }
         self.commit_write(tx).await?;
         Ok(id)
     }
@@ -291,6 +334,7 @@ impl Store {
         ] {
             delete_where(conn, ctx, table, "action_id", id).await?;
         }
+        action_links::remove_all(conn, ctx, id).await?;
         write::delete(conn, ctx, "actions", id).await?;
         self.commit_write(tx).await
     }

@@ -3,6 +3,7 @@
 //! as they were approved, reviewers' comments, and the gate every change
 //! to a plan's content passes (`open_for_edit`).
 
+use crate::action_links;
 use crate::error::{Record, StoreError};
 use crate::export::load_plan;
 use crate::history::{self, Actor, ChangeContext};
@@ -133,6 +134,54 @@ pub(crate) async fn open_for_edit(
             .await
         }
     }
+}
+
+/// A replacing import of a stored plan passes the same gate as an edit: a
+/// submitted or archived plan is refused, named, and nothing is written;
+/// an approved one starts a new revision. Returns whether the plan was
+/// approved, for [`after_reimport`].
+pub(crate) async fn before_reimport(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    plan_id: i64,
+    title: &str,
+) -> Result<bool, StoreError> {
+    let was_approved = plan_state(conn, plan_id).await?.status == PlanStatus::Approved;
+    match open_for_edit(conn, actor, plan_id).await {
+        Err(StoreError::Invalid(why)) => Err(StoreError::Invalid(format!(
+            "the stored plan '{title}' cannot be replaced by an import: {why}"
+        ))),
+        other => other.map(|()| was_approved),
+    }
+}
+
+/// After a replacing import: a document that reads as adopted replaces an
+/// approved plan with its next approved revision, kept as approved by the
+/// import's actor, so the comparison shows what the new document changed.
+pub(crate) async fn after_reimport(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    plan_id: i64,
+    was_approved: bool,
+    adopted: bool,
+) -> Result<(), StoreError> {
+    if !(was_approved && adopted) {
+        return Ok(());
+    }
+    let state = plan_state(conn, plan_id).await?;
+    let at = now_text();
+    keep_version(conn, plan_id, state.revision, &at, &actor.name, false).await?;
+    write::update(
+        conn,
+        ChangeContext::edit(actor, &at, Some(plan_id)),
+        "plans",
+        plan_id,
+        &[
+            ("status", PlanStatus::Approved.as_str().into()),
+            ("approved_revision", state.revision.into()),
+        ],
+    )
+    .await
 }
 
 /// Writes the plan as it stands as revision `revision`, approved `at` by
@@ -348,7 +397,7 @@ impl Store {
             .await?
             .try_get(0)?;
         if exists > 0 {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Taken(format!(
                 "'{}' exists already: this plan has been rolled forward",
                 rolled.plan.title
             )));
@@ -358,6 +407,7 @@ impl Store {
         let organisation = ensure_organisation(conn, base).await?;
         let new_id = insert_plan(conn, base, organisation, None, &rolled.plan).await?;
         let ctx = ChangeContext::edit(actor, &at, Some(new_id));
+        let mut carried_actions: Vec<(i64, i64)> = Vec::new();
         for (table, from) in [
             ("actions", &rolled.actions_from),
             ("indicators", &rolled.indicators_from),
@@ -378,7 +428,21 @@ impl Store {
                     &[("carried_from", old_item.into())],
                 )
                 .await?;
+                if table == "actions" {
+                    carried_actions.push((old_item, new_item));
+                }
             }
+        }
+        // A carried action keeps its links; one following another carried
+        // action now follows that action's carried copy.
+        for &(old_item, new_item) in &carried_actions {
+            let mut links = action_links::links_of(conn, old_item).await?;
+            for follows in &mut links.follows {
+                if let Some(&(_, copy)) = carried_actions.iter().find(|(o, _)| o == follows) {
+                    *follows = copy;
+                }
+            }
+            action_links::sync_links(conn, ctx, new_item, &links).await?;
         }
         self.commit_write(tx).await?;
         Ok(new_id)

@@ -3,6 +3,7 @@
 //! and search.
 
 use crate::Store;
+use crate::action_links::ActionLinksShown;
 use crate::error::{Record, StoreError};
 use chrono::NaiveDate;
 use goldthread_domain::{ActionStatus, Review};
@@ -32,6 +33,9 @@ pub struct ActionDetail {
     pub indicators: Vec<(i64, Option<String>, String)>,
     pub risks: Vec<(i64, String)>,
     pub nodes: Vec<(i64, String, String)>,
+    /// Actions it follows on from and that follow it, other services it
+    /// affects, partnership agendas it serves.
+    pub links: ActionLinksShown,
 }
 
 #[derive(Debug, Clone)]
@@ -237,6 +241,7 @@ impl Store {
             indicators,
             risks,
             nodes,
+            links: self.action_links_shown(id).await?,
         })
     }
 

@@ -42,6 +42,10 @@ pub enum StoreError {
     UnreadableRow(String),
     #[error("{0}")]
     Invalid(String),
+    /// A name another record holds already (a plan's title and kind, the
+    /// plan a roll forward would make): the form puts it on the field.
+    #[error("{0}")]
+    Taken(String),
 }
 
 impl StoreError {

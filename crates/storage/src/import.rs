@@ -1,5 +1,6 @@
 //! Storing an imported document: all of it in one transaction, or none.
 
+use crate::cycle;
 use crate::error::StoreError;
 use crate::history::{Actor, ChangeContext, Origin};
 use crate::write::{self, Val};
@@ -216,7 +217,12 @@ impl Store {
             let id = match (&p.stored, p.diff.status) {
                 (Some(stored), PlanChange::Unchanged) => stored.id,
                 (Some(stored), _) => {
+                    let title = &p.file.title;
+                    let was_approved =
+                        cycle::before_reimport(conn, actor, stored.id, title).await?;
                     merge_plan(conn, base, organisation_id, source_id, p, stored).await?;
+                    let adopted = p.file.status == PlanStatus::Approved;
+                    cycle::after_reimport(conn, actor, stored.id, was_approved, adopted).await?;
                     stored.id
                 }
                 (None, _) => {
@@ -1254,6 +1260,7 @@ async fn merge_plan(
         ] {
             delete_where(conn, ctx, table, "action_id", id).await?;
         }
+        crate::action_links::remove_all(conn, ctx, id).await?;
         write::delete(conn, ctx, "actions", id).await?;
     }
     for r in diff

@@ -9,6 +9,7 @@
 //! - a document is imported in one transaction: all of it or none of it.
 
 mod accounts;
+mod action_links;
 mod authoring;
 mod backup;
 mod connect;
@@ -22,6 +23,7 @@ mod mappings;
 pub mod migrations;
 mod monitor;
 mod monitoring;
+mod ordering;
 mod pending;
 mod plan_authoring;
 mod posts;
@@ -32,10 +34,12 @@ mod rounds;
 mod sso;
 mod stamps;
 mod template;
+mod units;
 mod version;
 mod write;
 
 pub use accounts::{Account, AccountChange, ApiToken, NewAccount, SessionRecord, normalise_email};
+pub use action_links::{ActionLinks, ActionLinksShown, LinkedAction};
 pub use authoring::{
     ActionFields, ActionForEdit, IndicatorFields, NodeFields, NodeLinks, PlanOutline, RiskFields,
     RiskForEdit, ThreadNodeRow,
@@ -59,6 +63,7 @@ pub use monitoring::{
     ActionInfo, IndicatorInfo, LiveMonitoring, MonitoringData, NodeInfo, PlanInfo, UpdateInfo,
     ValueInfo,
 };
+pub use ordering::{Move, OrderedAction};
 pub use pending::{PendingLimits, PendingUpload};
 pub use plan_authoring::{PlanFields, PlanForEdit};
 pub use posts::PostSummary;
@@ -68,6 +73,7 @@ pub use review::{ChangeFilter, Submission, SubmissionRow};
 pub use rounds::{NewRound, RoundDetail, RoundPlan, RoundService, RoundSummary};
 pub use sso::{SSO_REQUEST_LIMIT, SsoRequest};
 pub use stamps::{PlanStamps, ValueStamp};
+pub use units::{UNIT_CODE_LIMIT, UNIT_NAME_LIMIT, UnitFields, UnitSummary};
 
 use sqlx::{Any, AnyPool, Transaction};
 use std::path::Path;
@@ -78,6 +84,9 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     version: std::sync::Arc<version::VersionCache>,
+    /// This process's writers, queued first come first served before they
+    /// take the database's write lock (see [`Store::begin_write`]).
+    writers: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -99,6 +108,7 @@ impl Store {
             pool,
             backend,
             version: Default::default(),
+            writers: Default::default(),
         })
     }
 
@@ -129,8 +139,16 @@ impl Store {
     /// seen id n has seen every change up to n: the data version means
     /// what it says, and the monitoring data catches up from it
     /// (`monitoring/live.rs`) without missing a change committed late.
-    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>, StoreError> {
-        Ok(match self.backend {
+    ///
+    /// This process's writers queue in order on `writers` before that:
+    /// SQLite's busy handler makes a writer that finds the lock taken
+    /// sleep and retry, up to 100 ms a time, so four editors saving at
+    /// once had a p99 of 82 ms on a quiet machine for transactions of a
+    /// few milliseconds. Another process (a CLI import beside the server)
+    /// still waits through the busy handler.
+    pub(crate) async fn begin_write(&self) -> Result<WriteTx, StoreError> {
+        let turn = self.writers.clone().lock_owned().await;
+        let tx = match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => {
                 let mut tx = self.pool.begin().await?;
@@ -140,18 +158,37 @@ impl Store {
                     .await?;
                 tx
             }
-        })
+        };
+        Ok(WriteTx { tx, _turn: turn })
     }
 
     /// Commits a write transaction and forgets the remembered data version,
     /// so this process's next page sees the change.
-    pub(crate) async fn commit_write(
-        &self,
-        tx: Transaction<'static, Any>,
-    ) -> Result<(), StoreError> {
-        let result = tx.commit().await;
+    pub(crate) async fn commit_write(&self, tx: WriteTx) -> Result<(), StoreError> {
+        let result = tx.tx.commit().await;
         self.version.forget();
         Ok(result?)
+    }
+}
+
+/// A write transaction holding this process's writing turn until it is
+/// committed or dropped (rolled back). Reads as the transaction's
+/// connection.
+pub(crate) struct WriteTx {
+    tx: Transaction<'static, Any>,
+    _turn: tokio::sync::OwnedMutexGuard<()>,
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
     }
 }
 

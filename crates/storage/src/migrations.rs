@@ -71,6 +71,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "the council's plan template",
         sql: include_str!("migrations/0011_template.sql"),
     },
+    Migration {
+        version: 12,
+        name: "an action's links to actions it follows, other services, partnership agendas; posts in org units",
+        sql: include_str!("migrations/0012_links.sql"),
+    },
 ];
 
 impl Backend {

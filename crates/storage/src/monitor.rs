@@ -96,15 +96,21 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
-        let version: i64 = sqlx::query("SELECT version FROM plans WHERE id = $1")
+        let row = sqlx::query("SELECT version, approved_revision FROM plans WHERE id = $1")
             .bind(plan_id)
             .fetch_optional(&mut *conn)
             .await?
             .ok_or(StoreError::NotFound {
                 entity: "plans",
                 id: plan_id,
-            })?
-            .try_get(0)?;
+            })?;
+        let version: i64 = row.try_get(0)?;
+        let approved: Option<i64> = row.try_get(1)?;
+        if publish && approved.is_none() {
+            return Err(StoreError::Invalid(
+                "only an approved plan can be published: this one has never been approved".into(),
+            ));
+        }
         let at = now_text();
         let ctx = ChangeContext {
             actor,

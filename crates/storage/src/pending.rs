@@ -90,7 +90,7 @@ impl Store {
         .bind(now_text())
         .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         Ok(())
     }
 

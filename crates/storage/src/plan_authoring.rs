@@ -117,6 +117,45 @@ impl Store {
         })
     }
 
+    /// A plan's narrative as known on a past day: the edits made after it
+    /// undone, as the "as at" overlay undoes them for the thread (the
+    /// state before the first such edit; none if the plan was created
+    /// after). Imports are not undone, as the overlay leaves them.
+    pub async fn plan_sections_known_at(
+        &self,
+        id: i64,
+        day: chrono::NaiveDate,
+    ) -> Result<Vec<NarrativeSection>, StoreError> {
+        // History times are RFC 3339 text, which sorts as time.
+        let next_day = day.succ_opt().unwrap_or(day).to_string();
+        let first_later_edit = sqlx::query(
+            "SELECT id, before_json FROM history WHERE entity = 'plans' AND entity_id = $1 \
+             AND origin = 'edit' AND at >= $2 ORDER BY id LIMIT 1",
+        )
+        .bind(id)
+        .bind(next_day)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = first_later_edit else {
+            return Ok(self.plan_for_edit(id).await?.sections);
+        };
+        let entry: i64 = row.try_get(0)?;
+        let Some(before) = row.try_get::<Option<String>, _>(1)? else {
+            return Ok(Vec::new());
+        };
+        let unreadable = |what: &str| {
+            StoreError::UnreadableRow(format!(
+                "history {entry} of plan {id}: the narrative before it {what}"
+            ))
+        };
+        let before: serde_json::Value =
+            serde_json::from_str(&before).map_err(|_| unreadable("is not JSON"))?;
+        match before.get("sections").and_then(serde_json::Value::as_str) {
+            None => Ok(Vec::new()),
+            Some(text) => serde_json::from_str(text).map_err(|_| unreadable("cannot be read")),
+        }
+    }
+
     /// Changes a plan the user saw at `expected_version`: its details and
     /// its narrative sections (stored whole, in the order given). Nothing
     /// changed writes nothing.
@@ -231,7 +270,7 @@ async fn refuse_taken(
         .map(|r| r.try_get::<i64, _>(0))
         .collect::<Result<Vec<_>, _>>()?;
     if taken.iter().any(|id| Some(*id) != except) {
-        return Err(StoreError::Invalid(format!(
+        return Err(StoreError::Taken(format!(
             "a {} called \"{}\" exists already: give this one another title",
             fields.kind.label().to_lowercase(),
             fields.title.trim()

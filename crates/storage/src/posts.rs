@@ -19,6 +19,8 @@ pub struct PostSummary {
     pub actions: i64,
     /// Accounts holding the post.
     pub accounts: i64,
+    /// The org unit it sits in, when placed.
+    pub org_unit_id: Option<i64>,
 }
 
 impl Store {
@@ -28,7 +30,8 @@ impl Store {
         let rows = sqlx::query(
             "SELECT p.id, p.title, \
                (SELECT COUNT(*) FROM action_officers ao WHERE ao.post_id = p.id), \
-               (SELECT COUNT(*) FROM account_posts ap WHERE ap.post_id = p.id) \
+               (SELECT COUNT(*) FROM account_posts ap WHERE ap.post_id = p.id), \
+               p.org_unit_id \
              FROM posts p ORDER BY p.title, p.id",
         )
         .fetch_all(&self.pool)
@@ -40,6 +43,7 @@ impl Store {
                     title: r.try_get(1)?,
                     actions: r.try_get(2)?,
                     accounts: r.try_get(3)?,
+                    org_unit_id: r.try_get(4)?,
                 })
             })
             .collect()
@@ -169,6 +173,50 @@ impl Store {
             "posts",
             id,
             &[("title", Val::from(title.as_str()))],
+        )
+        .await?;
+        self.commit_write(tx).await
+    }
+}
+
+impl Store {
+    /// Places a post in an org unit, or takes it out of any (`None`).
+    pub async fn set_post_unit(
+        &self,
+        id: i64,
+        unit: Option<i64>,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let conn: &mut AnyConnection = &mut tx;
+        let current: Option<i64> = sqlx::query("SELECT org_unit_id FROM posts WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(StoreError::NotFound {
+                entity: "posts",
+                id,
+            })?
+            .try_get(0)?;
+        if current == unit {
+            return Ok(());
+        }
+        if let Some(unit) = unit {
+            let known = sqlx::query("SELECT id FROM org_units WHERE id = $1")
+                .bind(unit)
+                .fetch_optional(&mut *conn)
+                .await?;
+            if known.is_none() {
+                return Err(StoreError::Invalid(format!("there is no service {unit}")));
+            }
+        }
+        let at = now_text();
+        write::update(
+            conn,
+            ctx_for(actor, &at, None),
+            "posts",
+            id,
+            &[("org_unit_id", unit.into())],
         )
         .await?;
         self.commit_write(tx).await

@@ -11,6 +11,7 @@ use crate::write;
 use crate::{Store, now_text};
 use goldthread_domain::{FinancialYear, PlanStatus, RoundState, in_force};
 use serde::Serialize;
+use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use std::collections::BTreeSet;
 
@@ -188,10 +189,26 @@ impl Store {
         .bind(id)
         .fetch_all(&mut *conn)
         .await?;
+        // Every service's candidate plans in one query, not one a service.
+        // Financial years as text ("2019/20") sort as the years do.
+        let candidates = sqlx::query(
+            "SELECT p.owner_unit_id, p.id, p.title, p.status, p.approved_revision \
+             FROM round_services s JOIN plans p ON p.owner_unit_id = s.org_unit_id \
+             WHERE s.round_id = $1 AND p.kind NOT IN ('corporate', 'performance') \
+             AND p.status <> 'archived' AND p.period_from <= $2 AND $2 <= p.period_to \
+             ORDER BY p.id",
+        )
+        .bind(id)
+        .bind(&year_text)
+        .fetch_all(&mut *conn)
+        .await?;
         let mut services = Vec::with_capacity(units.len());
         for unit in units {
             let unit_id: i64 = unit.try_get(0)?;
-            services.push(service_plan(&mut conn, unit_id, unit.try_get(1)?, &year_text).await?);
+            let own = candidates
+                .iter()
+                .filter(|c| c.try_get::<i64, _>(0).is_ok_and(|owner| owner == unit_id));
+            services.push(service_plan(own, unit_id, unit.try_get(1)?)?);
         }
         let summary = RoundSummary {
             id,
@@ -206,25 +223,14 @@ impl Store {
     }
 }
 
-/// A service's plan for a year: its own plans (not corporate ones nor
-/// performance returns) whose period covers the year, the furthest on in
-/// the cycle if it has several; archived plans are no plan for the year.
-async fn service_plan(
-    conn: &mut AnyConnection,
+/// A service's plan for a year, from its own plans (not corporate ones
+/// nor performance returns) whose period covers the year: the furthest on
+/// in the cycle if it has several; archived plans are no plan for the year.
+fn service_plan<'r>(
+    rows: impl Iterator<Item = &'r AnyRow>,
     unit_id: i64,
     unit: String,
-    year: &str,
 ) -> Result<RoundService, StoreError> {
-    // Financial years as text ("2019/20") sort as the years do.
-    let rows = sqlx::query(
-        "SELECT id, title, status, approved_revision FROM plans \
-         WHERE owner_unit_id = $1 AND kind NOT IN ('corporate', 'performance') \
-         AND status <> 'archived' AND period_from <= $2 AND $2 <= period_to ORDER BY id",
-    )
-    .bind(unit_id)
-    .bind(year)
-    .fetch_all(&mut *conn)
-    .await?;
     let mut best: Option<(RoundPlan, bool)> = None;
     for row in rows {
         let id: i64 = row.try_get("id")?;

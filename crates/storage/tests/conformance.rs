@@ -1590,7 +1590,10 @@ async fn the_read_model_kept_up_to_date_from_the_history_equals_one_loaded_afres
         let name = b.name;
         assert!(live.data().actions.is_empty());
 
-        let outcome = import(&store, "l1", &sample_document()).await;
+        // An adopted plan, as the importer reads a council's document.
+        let mut adopted_doc = sample_document();
+        adopted_doc.plans[0].status = goldthread_domain::PlanStatus::Approved;
+        let outcome = import(&store, "l1", &adopted_doc).await;
         let plan = outcome.plan_ids[0];
         live = assert_caught_up(&store, live, "an import", name).await;
         let version_after_import = live.data().version;
@@ -1673,6 +1676,7 @@ async fn the_read_model_kept_up_to_date_from_the_history_equals_one_loaded_afres
             lead_officers: vec!["Head of Housing & Health".into(), "Housing Manager".into()],
             milestones: vec![],
             nodes: vec![],
+            links: None,
         };
         store
             .edit_action(action.id, edit.version, &fields, &who("ed"))
@@ -2227,8 +2231,19 @@ async fn rows_of(pool: &AnyPool, table: &str) -> i64 {
 async fn retitle(store: &Store, action: i64, title: &str) -> Result<(), StoreError> {
     let edit = store.action_for_edit(action).await.unwrap();
     let fields = goldthread_storage::ActionFields {
-        code: edit.code.clone(),
         title: title.into(),
+        ..fields_as_stored(&edit)
+    };
+    store
+        .edit_action(action, edit.version, &fields, &who("author"))
+        .await
+}
+
+/// An action's fields as its edit form would send them back unchanged.
+fn fields_as_stored(edit: &goldthread_storage::ActionForEdit) -> goldthread_storage::ActionFields {
+    goldthread_storage::ActionFields {
+        code: edit.code.clone(),
+        title: edit.title.clone(),
         details: edit.details.clone(),
         due: edit
             .due_text
@@ -2247,10 +2262,8 @@ async fn retitle(store: &Store, action: i64, title: &str) -> Result<(), StoreErr
             })
             .collect(),
         nodes: edit.nodes.clone(),
-    };
-    store
-        .edit_action(action, edit.version, &fields, &who("author"))
-        .await
+        links: None,
+    }
 }
 
 #[tokio::test]
@@ -2418,6 +2431,324 @@ async fn a_plan_is_submitted_returned_approved_and_amended_as_a_new_revision() {
 }
 
 #[tokio::test]
+async fn an_action_links_to_last_years_action_other_services_and_agendas_on_the_record() {
+    use goldthread_storage::ActionLinks;
+    for b in backends("action_links").await {
+        let at = b.name;
+        let store = Store::open(&b.url).await.unwrap();
+        let mut doc = sample_document();
+        // KA.2 is achieved, so only KA.1 is carried into next year's plan.
+        doc.plans[0].actions[1].updates = vec![ProgressUpdate {
+            as_at: day(2018, 3, 31),
+            status: ActionStatus::Achieved,
+            percent_complete: Some(100),
+            commentary: "Done.".into(),
+            author: None,
+        }];
+        import(&store, "links", &doc).await;
+        let plan = store.list_plans().await.unwrap()[0].id;
+        let last_year = action_ids(&store, plan).await;
+        // Last year's KA.1 followed KA.2 and served one agenda: its carried
+        // copy keeps both (KA.2 stays behind, so it is followed where it is).
+        let before_roll = ActionLinks {
+            follows: vec![last_year[1].1],
+            agendas: vec!["Community Safety Partnership".into()],
+            ..ActionLinks::default()
+        };
+        set_links(&store, last_year[0].1, before_roll.clone())
+            .await
+            .unwrap();
+        let next = store.roll_forward(plan, &who("amy")).await.unwrap();
+        let this_year = action_ids(&store, next).await;
+        assert_eq!(
+            store.action_for_edit(this_year[0].1).await.unwrap().links,
+            before_roll,
+            "{at}: carried with its links"
+        );
+        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+
+        // A code is this plan's first, then last year's; #id names any action.
+        let found = store
+            .find_actions(
+                next,
+                &names(&["KA.1", "KA.2", "KA.9", &format!("#{}", last_year[0].1)]),
+            )
+            .await
+            .unwrap();
+        let ids: Vec<Option<i64>> = found.iter().map(|f| f.1).collect();
+        assert_eq!(
+            ids,
+            [
+                Some(this_year[0].1),
+                Some(last_year[1].1),
+                None,
+                Some(last_year[0].1)
+            ],
+            "{at}"
+        );
+
+        let carried = this_year[0].1;
+        let pool = raw_pool(&b.url).await;
+        sqlx::query("INSERT INTO org_units (organisation_id, name) SELECT id, 'Environmental Health' FROM organisations")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let unit = store
+            .org_units()
+            .await
+            .unwrap()
+            .iter()
+            .find(|u| u.1 == "Environmental Health")
+            .unwrap()
+            .0;
+        let links = ActionLinks {
+            follows: vec![last_year[1].1],
+            services: vec![unit],
+            agendas: vec!["Health and Wellbeing Board".into()],
+        };
+        for (bad, why) in [
+            (
+                ActionLinks {
+                    follows: vec![carried],
+                    ..links.clone()
+                },
+                "an action cannot follow on from itself".to_string(),
+            ),
+            (
+                ActionLinks {
+                    services: vec![999_999],
+                    ..links.clone()
+                },
+                "there is no service 999999".to_string(),
+            ),
+            (
+                ActionLinks {
+                    agendas: vec![" ".into()],
+                    ..links.clone()
+                },
+                "a partnership agenda must be 1 to 200 characters, not 1 characters".to_string(),
+            ),
+        ] {
+            match set_links(&store, carried, bad).await {
+                Err(StoreError::Invalid(message)) => assert_eq!(message, why, "{at}"),
+                other => panic!("{at}: expected a refusal, got {other:?}"),
+            }
+        }
+        assert_eq!(
+            store.count("action_links").await.unwrap(),
+            4,
+            "{at}: nothing half-written"
+        );
+
+        set_links(&store, carried, links.clone()).await.unwrap();
+        let stored = store.action_for_edit(carried).await.unwrap();
+        assert_eq!(stored.links, links, "{at}");
+        let shown = store.action_links_shown(carried).await.unwrap();
+        assert_eq!(shown.follows[0].code.as_deref(), Some("KA.2"), "{at}");
+        assert_eq!(shown.follows[0].plan_id, plan, "{at}: last year's plan");
+        assert_eq!(shown.services, ["Environmental Health"], "{at}");
+        let back = store.action_links_shown(last_year[1].1).await.unwrap();
+        let followers: Vec<i64> = back.followed_by.iter().map(|a| a.id).collect();
+        assert_eq!(
+            followers,
+            [last_year[0].1, carried],
+            "{at}: seen from both ends, last year's first"
+        );
+
+        // Saving the same links writes nothing.
+        set_links(&store, carried, links.clone()).await.unwrap();
+        assert_eq!(
+            store.action_for_edit(carried).await.unwrap().version,
+            stored.version,
+            "{at}"
+        );
+
+        // Removing the action removes its links, each on the record.
+        store
+            .remove_action(carried, stored.version, &who("ed"))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.count("action_links").await.unwrap(),
+            2,
+            "{at}: last year's kept"
+        );
+        let followers: Vec<i64> = store
+            .action_links_shown(last_year[1].1)
+            .await
+            .unwrap()
+            .followed_by
+            .iter()
+            .map(|a| a.id)
+            .collect();
+        assert_eq!(followers, [last_year[0].1], "{at}");
+        let recorded: Vec<String> = sqlx::query(
+            "SELECT operation FROM history WHERE entity = 'action_links' AND origin = 'edit' ORDER BY id",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get(0).unwrap())
+        .collect();
+        let count = |op: &str| recorded.iter().filter(|r| *r == op).count();
+        // Two on last year's action, two carried, two added by the edit
+        // (its agenda replaced), the replaced one and three on removal.
+        assert_eq!(
+            (count("insert"), count("delete")),
+            (6, 4),
+            "{at}: {recorded:?}"
+        );
+        store.close().await;
+    }
+}
+
+/// Sets an action's links as the edit form does, keeping its other fields.
+async fn set_links(
+    store: &Store,
+    action: i64,
+    links: goldthread_storage::ActionLinks,
+) -> Result<(), StoreError> {
+    let edit = store.action_for_edit(action).await.unwrap();
+    let fields = goldthread_storage::ActionFields {
+        links: Some(links),
+        ..fields_as_stored(&edit)
+    };
+    store
+        .edit_action(action, edit.version, &fields, &who("ed"))
+        .await
+}
+
+#[tokio::test]
+async fn a_replacing_import_passes_the_cycles_gate_and_an_adopted_document_is_a_new_approved_revision()
+ {
+    for b in backends("reimport_cycle").await {
+        let at = b.name;
+        let store = Store::open(&b.url).await.unwrap();
+        let mut doc = sample_document();
+        doc.plans[0].status = goldthread_domain::PlanStatus::Approved;
+        let plan = import(&store, "adopted-v1", &doc).await.plan_ids[0];
+        assert!(adopted(&store).await, "{at}");
+
+        // Next year's adopted document: the plan's revision 2, approved by
+        // the import, compared with revision 1 as councillors would.
+        doc.plans[0].actions[0].title = "Set up a shared Home Improvement Agency".into();
+        let outcome = store
+            .import_document(&meta("adopted-v2"), &doc, &who("importer"), replace())
+            .await
+            .unwrap();
+        assert_eq!(outcome.status, ImportStatus::Updated, "{at}");
+        let cycle = store.plan_cycle(plan).await.unwrap();
+        assert_eq!(
+            cycle.status,
+            goldthread_domain::PlanStatus::Approved,
+            "{at}"
+        );
+        assert_eq!(
+            (cycle.revision, cycle.approved_revision),
+            (2, Some(2)),
+            "{at}"
+        );
+        let approvers: Vec<(i64, &str)> = cycle
+            .approvals
+            .iter()
+            .map(|a| (a.revision, a.approved_by.as_str()))
+            .collect();
+        assert_eq!(approvers[1], (2, "importer"), "{at}");
+        let diff = store.compare_plan(plan, 1, Some(2)).await.unwrap();
+        assert_eq!(diff.changed.len(), 1, "{at}: {diff:?}");
+
+        // A plan under review is not replaced: the import is refused,
+        // naming the plan, and nothing is written.
+        retitle(
+            &store,
+            store.plan_actions(plan).await.unwrap()[1].id,
+            "Amended",
+        )
+        .await
+        .unwrap();
+        let version = store.plan_cycle(plan).await.unwrap().version;
+        store
+            .take_plan_step(
+                plan,
+                version,
+                goldthread_domain::PlanStep::Submit,
+                None,
+                &who("amy"),
+            )
+            .await
+            .unwrap();
+        let plans = store.count("plans").await.unwrap();
+        doc.plans[0].actions[0].title = "A third wording".into();
+        match store
+            .import_document(&meta("adopted-v3"), &doc, &who("importer"), replace())
+            .await
+        {
+            Err(StoreError::Invalid(why)) => assert_eq!(
+                why,
+                "the stored plan 'Service plans 2017/18' cannot be replaced by an import: \
+                 this plan is submitted for approval: it can be changed once it is returned",
+                "{at}"
+            ),
+            other => panic!("{at}: expected a refusal, got {other:?}"),
+        }
+        let cycle = store.plan_cycle(plan).await.unwrap();
+        assert_eq!(
+            cycle.status,
+            goldthread_domain::PlanStatus::Submitted,
+            "{at}"
+        );
+        assert_eq!(store.count("plans").await.unwrap(), plans, "{at}");
+        assert_eq!(
+            store.plan_actions(plan).await.unwrap()[0].title,
+            "Set up a shared Home Improvement Agency",
+            "{at}: nothing written"
+        );
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_plans_narrative_as_known_on_a_past_day_leaves_out_later_edits() {
+    use goldthread_domain::NarrativeSection;
+    for b in backends("narrative_as_at").await {
+        let at = b.name;
+        let store = Store::open(&b.url).await.unwrap();
+        let mut doc = sample_document();
+        let imported = vec![NarrativeSection {
+            heading: "Key functions and responsibilities".into(),
+            body: "Housing advice and grants.".into(),
+            provenance: None,
+        }];
+        doc.plans[0].sections = imported.clone();
+        let plan = import(&store, "narrative", &doc).await.plan_ids[0];
+        let held = store.plan_for_edit(plan).await.unwrap();
+        let edited = vec![NarrativeSection {
+            heading: "Key functions and responsibilities".into(),
+            body: "Housing advice, grants and licensing.".into(),
+            provenance: None,
+        }];
+        store
+            .edit_plan(plan, held.version, &held.fields, &edited, &who("ed"))
+            .await
+            .unwrap();
+        let today = chrono::Utc::now().date_naive();
+        let yesterday = today.pred_opt().unwrap();
+        assert_eq!(
+            store.plan_sections_known_at(plan, yesterday).await.unwrap(),
+            imported,
+            "{at}: today's edit undone"
+        );
+        assert_eq!(
+            store.plan_sections_known_at(plan, today).await.unwrap(),
+            edited,
+            "{at}"
+        );
+        store.close().await;
+    }
+}
+
+#[tokio::test]
 async fn rolling_forward_carries_unfinished_actions_and_next_years_targets() {
     for b in backends("roll_forward").await {
         let at = b.name;
@@ -2493,7 +2824,7 @@ async fn rolling_forward_carries_unfinished_actions_and_next_years_targets() {
         // Once is enough.
         assert!(matches!(
             store.roll_forward(plan, &who("amy")).await,
-            Err(StoreError::Invalid(m)) if m.contains("exists already")
+            Err(StoreError::Taken(m)) if m.contains("exists already")
         ));
         pool.close().await;
         store.close().await;
@@ -2550,6 +2881,7 @@ async fn the_template_is_kept_and_an_edit_leaves_the_fields_it_does_not_ask_for(
             lead_officers: edit.lead_officers.clone(),
             milestones: vec![],
             nodes: edit.nodes.clone(),
+            links: None,
         };
         store
             .edit_action(action, edit.version, &fields, &who("ed"))

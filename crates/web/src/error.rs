@@ -43,9 +43,8 @@ impl WebError {
         match self {
             WebError::Store(e) if e.is_not_found() => StatusCode::NOT_FOUND,
             WebError::Store(StoreError::Conflict { .. }) => StatusCode::CONFLICT,
-            WebError::Store(StoreError::Invalid(_)) | WebError::BadRequest(_) => {
-                StatusCode::BAD_REQUEST
-            }
+            WebError::Store(StoreError::Invalid(_) | StoreError::Taken(_))
+            | WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Upstream(_) => StatusCode::BAD_GATEWAY,

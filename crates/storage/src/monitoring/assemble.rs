@@ -88,7 +88,9 @@ impl Assembler<'_> {
                 .map(FinancialYear::first_day),
             last_day: year_of(at, "period_to", p.period_to.as_deref())?
                 .map(FinancialYear::last_day),
-            published: p.published_at.is_some(),
+            // Only a plan approved at some time is public: a draft an
+            // editor published by mistake (or before the cycle existed) is not.
+            published: p.published_at.is_some() && p.approved_revision.is_some(),
             status,
             adopted: goldthread_domain::in_force(status, p.approved_revision),
         })

@@ -32,7 +32,8 @@ pub struct PlanInfo {
     /// The first and last days of the plan's period, when it has one.
     pub first_day: Option<NaiveDate>,
     pub last_day: Option<NaiveDate>,
-    /// Published to the public by an editor (as known on the day read).
+    /// Published to the public by an editor (as known on the day read),
+    /// and approved at some time: a plan never approved is never public.
     pub published: bool,
     /// Where it stands in the planning cycle (as known on the day read).
     pub status: PlanStatus,

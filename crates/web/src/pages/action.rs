@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use goldthread_domain::status::ActionAssessment;
 use goldthread_domain::{ActionStatus, DateContext, FuzzyDate, Review, Role, entry, may_record};
-use goldthread_storage::{ActionDetail, NewProgress, StoreError};
+use goldthread_storage::{ActionDetail, LinkedAction, NewProgress, StoreError};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Default, Deserialize, Serialize, Clone)]
@@ -103,6 +103,41 @@ struct ActionView {
     indicators: Vec<(i64, String)>,
     risks: Vec<(i64, String)>,
     nodes: Vec<(String, String)>,
+    links: LinksView,
+}
+
+/// An action's links beyond its plan's thread, as its page lists them.
+#[derive(Serialize)]
+struct LinksView {
+    /// id, "code title", and the plan's title when it is another plan.
+    follows: Vec<(i64, String, Option<String>)>,
+    followed_by: Vec<(i64, String, Option<String>)>,
+    services: Vec<String>,
+    agendas: Vec<String>,
+}
+
+impl LinksView {
+    fn of(detail: &ActionDetail) -> LinksView {
+        let named = |actions: &[LinkedAction]| {
+            actions
+                .iter()
+                .map(|a| {
+                    let name = match &a.code {
+                        Some(code) => format!("{code} {}", a.title),
+                        None => a.title.clone(),
+                    };
+                    let other_plan = (a.plan_id != detail.plan_id).then(|| a.plan_title.clone());
+                    (a.id, name, other_plan)
+                })
+                .collect()
+        };
+        LinksView {
+            follows: named(&detail.links.follows),
+            followed_by: named(&detail.links.followed_by),
+            services: detail.links.services.clone(),
+            agendas: detail.links.agendas.clone(),
+        }
+    }
 }
 
 fn long_date(day: NaiveDate) -> String {
@@ -185,6 +220,7 @@ fn view(detail: &ActionDetail) -> ActionView {
             .iter()
             .map(|(_, label, title)| (label.clone(), title.clone()))
             .collect(),
+        links: LinksView::of(detail),
     }
 }
 

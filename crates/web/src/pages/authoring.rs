@@ -17,7 +17,7 @@ use goldthread_domain::{
     ActionField, DateContext, DateReading, FinancialYear, Frequency, FuzzyDate, IndicatorCode,
     Period, Polarity, Target, Template, Unit,
 };
-use goldthread_storage::{ActionFields, IndicatorFields, PlanOutline, StoreError};
+use goldthread_storage::{ActionFields, ActionLinks, IndicatorFields, PlanOutline, StoreError};
 use serde::{Deserialize, Serialize};
 
 pub(super) const MAX_TITLE: usize = 500;
@@ -39,6 +39,11 @@ struct ActionForm {
     /// The template's optional fields as typed: name and text.
     details: Vec<(String, String)>,
     nodes: Vec<String>,
+    /// Codes (or `#id`) of the actions it follows on from, comma separated.
+    follows: String,
+    /// Ticked org units and agendas.
+    services: Vec<String>,
+    agendas: Vec<String>,
 }
 
 impl ActionForm {
@@ -53,6 +58,9 @@ impl ActionForm {
                 "due" => form.due = value,
                 "milestones" => form.milestones = value,
                 "nodes" => form.nodes.push(value),
+                "follows" => form.follows = value,
+                "services" => form.services.push(value),
+                "agendas" => form.agendas.push(value),
                 name if ActionField::parse(name).is_some() => form.set_detail(name, value),
                 _ => {}
             }
@@ -131,7 +139,124 @@ struct ActionPage {
     nodes: Vec<(String, String, bool)>,
     /// The template's optional fields, in its order.
     details: Vec<DetailField>,
+    /// Other services it may affect: id, name, ticked.
+    services: Vec<(String, String, bool)>,
+    /// Partnership agendas it may serve: name, ticked.
+    agendas: Vec<(String, bool)>,
     saved: bool,
+}
+
+/// The choices beside the plan's own thread: the organisation's services
+/// and the template's partnership agendas.
+struct LinkChoices {
+    units: Vec<(i64, String)>,
+    template: Template,
+}
+
+impl LinkChoices {
+    async fn load(state: &AppState) -> Result<LinkChoices, WebError> {
+        Ok(LinkChoices {
+            units: state.store.org_units().await?,
+            template: state.store.template().await?.0,
+        })
+    }
+
+    /// The agendas offered: the template's, then any the action holds
+    /// that the list has lost (so saving unchanged keeps them).
+    fn agendas(&self, form: &ActionForm) -> Vec<String> {
+        let mut offered = self.template.partnership_agendas.clone();
+        for held in &form.agendas {
+            if !offered.contains(held) {
+                offered.push(held.clone());
+            }
+        }
+        offered
+    }
+}
+
+/// The most actions an action may follow on from, as the store allows.
+const MAX_FOLLOWS: usize = 100;
+
+/// The links as the form gives them, with the actions it follows on from
+/// found by code; every name not found, or naming the action itself, is
+/// an error on the field.
+async fn read_links(
+    state: &AppState,
+    plan_id: i64,
+    action_id: Option<i64>,
+    form: &ActionForm,
+    choices: &LinkChoices,
+) -> Result<Result<ActionLinks, FormErrors>, WebError> {
+    let mut errors = FormErrors::default();
+    let names: Vec<String> = form
+        .follows
+        .split([',', ';', '\n'])
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+        .collect();
+    let mut follows = Vec::new();
+    if names.len() > MAX_FOLLOWS || names.iter().any(|n| n.chars().count() > MAX_CODE) {
+        errors.add(
+            "follows",
+            format!(
+                "Follows on from: up to {MAX_FOLLOWS} codes, each {MAX_CODE} characters or fewer"
+            ),
+        );
+    } else {
+        let found = state.store.find_actions(plan_id, &names).await?;
+        let missing: Vec<&str> = found
+            .iter()
+            .filter(|(_, id)| id.is_none())
+            .map(|(n, _)| n.as_str())
+            .collect();
+        if !missing.is_empty() {
+            errors.add(
+                "follows",
+                format!(
+                    "No action is coded {} in this plan or the service's other plans",
+                    missing.join(", ")
+                ),
+            );
+        }
+        for id in found.into_iter().filter_map(|(_, id)| id) {
+            if Some(id) == action_id {
+                errors.add("follows", "An action cannot follow on from itself");
+            } else if !follows.contains(&id) {
+                follows.push(id);
+            }
+        }
+    }
+    let services = chosen_ids(
+        &mut errors,
+        "services",
+        "Choose only among the council's services",
+        &form.services,
+        |id| choices.units.iter().any(|u| u.0 == id),
+    );
+    let offered = choices.agendas(form);
+    let mut agendas: Vec<String> = Vec::new();
+    for agenda in &form.agendas {
+        if !offered.contains(agenda) {
+            errors.add(
+                "agendas",
+                "Choose only among the partnership agendas listed",
+            );
+            break;
+        }
+        if !agendas.contains(agenda) {
+            agendas.push(agenda.clone());
+        }
+    }
+    Ok(if errors.is_empty() {
+        Ok(ActionLinks {
+            follows,
+            services,
+            agendas,
+        })
+    } else {
+        Err(errors)
+    })
 }
 
 fn lines(text: &str) -> impl Iterator<Item = &str> {
@@ -285,6 +410,31 @@ fn validate_action(
         lead_officers: officers,
         milestones,
         nodes,
+        links: None,
+    })
+}
+
+/// The form checked in full: its own fields, then its links (which need
+/// the store to find codes); every problem of both is named at once.
+async fn read_action_form(
+    state: &AppState,
+    form: &ActionForm,
+    outline: &PlanOutline,
+    action_id: Option<i64>,
+    choices: &LinkChoices,
+) -> Result<Result<ActionFields, FormErrors>, WebError> {
+    let fields = validate_action(form, outline, &choices.template);
+    let links = read_links(state, outline.id, action_id, form, choices).await?;
+    Ok(match (fields, links) {
+        (Ok(mut fields), Ok(links)) => {
+            fields.links = Some(links);
+            Ok(fields)
+        }
+        (Err(mut errors), Err(more)) => {
+            errors.0.extend(more.0);
+            Err(errors)
+        }
+        (Err(errors), _) | (_, Err(errors)) => Err(errors),
     })
 }
 
@@ -343,7 +493,7 @@ pub(super) fn node_choices(
 
 fn action_page(
     outline: &PlanOutline,
-    template: &Template,
+    choices: &LinkChoices,
     action: Option<(i64, String)>,
     form: ActionForm,
     errors: FormErrors,
@@ -362,7 +512,24 @@ fn action_page(
         plan_title: outline.title.clone(),
         findings: findings(&form, outline, action_id),
         nodes: node_choices(outline, &form.nodes),
-        details: detail_fields(template, &form),
+        details: detail_fields(&choices.template, &form),
+        services: choices
+            .units
+            .iter()
+            .map(|(id, name)| {
+                let id = id.to_string();
+                let ticked = form.services.contains(&id);
+                (id, name.clone(), ticked)
+            })
+            .collect(),
+        agendas: choices
+            .agendas(&form)
+            .into_iter()
+            .map(|a| {
+                let ticked = form.agendas.contains(&a);
+                (a, ticked)
+            })
+            .collect(),
         form,
         errors,
         conflict,
@@ -408,11 +575,27 @@ pub async fn edit_action_form(
             })
             .collect(),
         nodes: action.nodes.iter().map(ToString::to_string).collect(),
+        follows: state
+            .store
+            .action_links_shown(id)
+            .await?
+            .follows
+            .iter()
+            .map(|a| a.code.clone().unwrap_or_else(|| format!("#{}", a.id)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        services: action
+            .links
+            .services
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        agendas: action.links.agendas.clone(),
     };
-    let (template, _) = state.store.template().await?;
+    let choices = LinkChoices::load(&state).await?;
     let page = action_page(
         &outline,
-        &template,
+        &choices,
         Some((id, action.title)),
         form,
         FormErrors::default(),
@@ -428,15 +611,15 @@ pub async fn edit_action(
     Me(me): Me,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let action = state.store.action_for_edit(id).await?;
-    let outline = state.store.plan_outline(action.plan_id).await?;
+    let (plan_id, title) = state.store.action_heading(id).await?;
+    let outline = state.store.plan_outline(plan_id).await?;
     let form = ActionForm::from_pairs(pairs);
-    let (template, _) = state.store.template().await?;
+    let choices = LinkChoices::load(&state).await?;
     let refuse = |form: ActionForm, errors: FormErrors, conflict: Option<String>| {
         action_page(
             &outline,
-            &template,
-            Some((id, action.title.clone())),
+            &choices,
+            Some((id, title.clone())),
             form,
             errors,
             conflict,
@@ -447,7 +630,7 @@ pub async fn edit_action(
         let page = refuse(form, FormErrors::incomplete("title"), None);
         return respond(&state, StatusCode::BAD_REQUEST, "action_edit.html", &page);
     };
-    let fields = match validate_action(&form, &outline, &template) {
+    let fields = match read_action_form(&state, &form, &outline, Some(id), &choices).await? {
         Ok(fields) => fields,
         Err(errors) => {
             let page = refuse(form, errors, None);
@@ -493,10 +676,10 @@ pub async fn new_action_form(
     RecordId(plan_id): RecordId,
 ) -> Result<Response, WebError> {
     let outline = state.store.plan_outline(plan_id).await?;
-    let (template, _) = state.store.template().await?;
+    let choices = LinkChoices::load(&state).await?;
     let page = action_page(
         &outline,
-        &template,
+        &choices,
         None,
         ActionForm::default(),
         FormErrors::default(),
@@ -514,11 +697,11 @@ pub async fn add_action(
 ) -> Result<Response, WebError> {
     let outline = state.store.plan_outline(plan_id).await?;
     let form = ActionForm::from_pairs(pairs);
-    let (template, _) = state.store.template().await?;
-    let fields = match validate_action(&form, &outline, &template) {
+    let choices = LinkChoices::load(&state).await?;
+    let fields = match read_action_form(&state, &form, &outline, None, &choices).await? {
         Ok(fields) => fields,
         Err(errors) => {
-            let page = action_page(&outline, &template, None, form, errors, None, false);
+            let page = action_page(&outline, &choices, None, form, errors, None, false);
             return respond(&state, StatusCode::BAD_REQUEST, "action_edit.html", &page);
         }
     };

@@ -298,7 +298,7 @@ pub async fn roll_forward(
         Ok(new_id) => {
             Ok(Redirect::to(&format!("/plans/{new_id}/review?done=rolled")).into_response())
         }
-        Err(StoreError::Invalid(why)) => {
+        Err(StoreError::Invalid(why) | StoreError::Taken(why)) => {
             refused(
                 &state,
                 id,

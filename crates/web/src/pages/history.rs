@@ -129,6 +129,9 @@ const ENTITIES: &[&str] = &[
     "account_posts",
     "api_tokens",
     "table_mappings",
+    "org_units",
+    "posts",
+    "action_links",
 ];
 
 fn day(text: Option<&str>, field: &str) -> Result<Option<NaiveDate>, WebError> {

@@ -14,6 +14,7 @@ mod indicator;
 mod lists;
 mod my_work;
 mod nodes;
+mod ordering;
 mod plan;
 mod plan_document;
 mod plan_forms;
@@ -27,6 +28,7 @@ mod rounds;
 mod search;
 mod sso;
 mod template;
+mod units;
 
 use crate::auth::routes::RouteTable;
 use crate::error::WebError;
@@ -132,6 +134,9 @@ pub fn routes() -> RouteTable {
             get(authoring::new_action_form),
         )
         .post("/plans/{id}/actions/new", Edit, post(authoring::add_action))
+        .get("/plans/{id}/order", Edit, get(ordering::page))
+        .post("/plans/{id}/renumber", Edit, post(ordering::renumber))
+        .post("/actions/{id}/move", Edit, post(ordering::move_action))
         .get("/plans/{id}/nodes/new", Edit, get(nodes::new_node_form))
         .post("/plans/{id}/nodes/new", Edit, post(nodes::add_node))
         .get("/nodes/{id}/edit", Edit, get(nodes::edit_node_form))
@@ -210,6 +215,11 @@ pub fn routes() -> RouteTable {
         .get("/posts", Edit, get(posts::page))
         .post("/posts/{id}/merge", Edit, post(posts::merge))
         .post("/posts/{id}/rename", Edit, post(posts::rename))
+        .post("/posts/{id}/unit", Edit, post(posts::place))
+        .get("/units", Edit, get(units::page))
+        .post("/units", Edit, post(units::add))
+        .get("/units/{id}/edit", Edit, get(units::edit_form))
+        .post("/units/{id}/edit", Edit, post(units::edit))
         .get("/import", Edit, get(import::form))
         .post(
             "/import",

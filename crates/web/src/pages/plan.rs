@@ -27,6 +27,9 @@ struct Page {
     /// Whether the plan is public, and whether this role may change that.
     published: bool,
     can_publish: bool,
+    /// Approved (and in force), or published already (so it can be
+    /// withdrawn): a plan never approved is not offered to the public.
+    publishable: bool,
     /// Whether this role may record progress (the workbook's links).
     can_record: bool,
     /// An action of the plan was just removed.
@@ -39,8 +42,8 @@ struct Page {
     /// What was just done to the plan: "created", "saved", or
     /// "indicator_removed".
     plan_change: Option<&'static str>,
-    /// The plan's narrative sections as they stand (none on a past day's
-    /// page: the narrative is not kept by day).
+    /// The plan's narrative sections as they stand, or as known on the
+    /// past day the page shows.
     narrative: Vec<NarrativeView>,
     /// For editors: the plan's actions not on the golden thread.
     off_thread: Vec<OffThread>,
@@ -104,10 +107,9 @@ pub async fn page(
     };
     cached_page(&state, &uri, "", move |data| async move {
         let narrative = match data.known_at {
-            None if data.plans.iter().any(|p| p.id == id) => {
-                builder.store.plan_for_edit(id).await?.sections
-            }
-            _ => Vec::new(),
+            _ if !data.plans.iter().any(|p| p.id == id) => Vec::new(),
+            None => builder.store.plan_for_edit(id).await?.sections,
+            Some(day) => builder.store.plan_sections_known_at(id, day).await?,
         };
         build(&builder, &data, id, &query, changes, &narrative)
     })
@@ -225,6 +227,7 @@ fn build(
             tree,
             last_reported,
             published: plan.published,
+            publishable: plan.published || plan.adopted,
             can_publish: crate::auth::page_context()
                 .account
                 .is_some_and(|a| a.role >= goldthread_domain::Role::Editor),

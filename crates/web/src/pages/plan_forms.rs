@@ -397,7 +397,7 @@ pub async fn create_plan(
     };
     match state.store.create_plan(&fields, &me.actor()).await {
         Ok(id) => Ok(Redirect::to(&format!("/plans/{id}?plan=created")).into_response()),
-        Err(StoreError::Invalid(reason)) => {
+        Err(StoreError::Invalid(reason) | StoreError::Taken(reason)) => {
             let mut errors = FormErrors::default();
             errors.add("title", capitalise(&reason));
             let page = plan_page(None, form, errors, None, units);
@@ -465,7 +465,7 @@ pub async fn edit_plan(
     {
         Ok(()) => Ok(Redirect::to(&format!("/plans/{id}?plan=saved")).into_response()),
         // Its title and kind are another plan's.
-        Err(StoreError::Invalid(reason)) if reason.contains("exists already") => {
+        Err(StoreError::Taken(reason)) => {
             let mut errors = FormErrors::default();
             errors.add("title", capitalise(&reason));
             let page = refuse(form, errors, None);

@@ -1,7 +1,9 @@
-//! Posts for editors: every post with the actions it leads and the
-//! accounts holding it, the near-duplicates among them (titles equal once
-//! case, spacing, punctuation and `&`/"and" are set aside), and forms to
-//! merge one post into another or rename one.
+//! Posts for editors: every post with the actions it leads, the accounts
+//! holding it and the service it sits in, the probable duplicates among
+//! them (`goldthread_domain::post_duplicate_groups`: titles equal once
+//! case, spacing, punctuation and `&`/"and" are set aside, or one long
+//! word apart by an OCR slip), and forms to merge one post into another,
+//! rename one or place it in a service.
 
 use super::render;
 use crate::AppState;
@@ -13,10 +15,9 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use goldthread_domain::post_match_key;
+use goldthread_domain::post_duplicate_groups;
 use goldthread_storage::{PostSummary, StoreError};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 const MAX_TITLE: usize = 200;
 
@@ -26,6 +27,8 @@ struct PostRow {
     title: String,
     actions: i64,
     accounts: i64,
+    /// The org unit's id as text ("" when not placed), for the select box.
+    unit: String,
 }
 
 impl From<&PostSummary> for PostRow {
@@ -35,6 +38,7 @@ impl From<&PostSummary> for PostRow {
             title: p.title.clone(),
             actions: p.actions,
             accounts: p.accounts,
+            unit: p.org_unit_id.map(|u| u.to_string()).unwrap_or_default(),
         }
     }
 }
@@ -45,6 +49,8 @@ struct PostsPage {
     posts: Vec<PostRow>,
     /// Groups of two or more posts whose titles match once normalised.
     duplicates: Vec<Vec<PostRow>>,
+    /// The org units a post may be placed in: id, name.
+    units: Vec<(String, String)>,
     problem: Option<String>,
     done: Option<&'static str>,
 }
@@ -63,6 +69,7 @@ pub async fn page(
             Some("Merged: the post's actions and accounts now belong to the other post.")
         }
         Some("renamed") => Some("Renamed."),
+        Some("placed") => Some("Saved: the post's service has changed."),
         _ => None,
     };
     posts_page(&state, None, done, StatusCode::OK).await
@@ -75,18 +82,22 @@ async fn posts_page(
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let posts = state.store.post_summaries().await?;
-    let mut groups: BTreeMap<String, Vec<PostRow>> = BTreeMap::new();
-    for post in &posts {
-        groups
-            .entry(post_match_key(&post.title))
-            .or_default()
-            .push(post.into());
-    }
-    let duplicates = groups.into_values().filter(|g| g.len() > 1).collect();
+    let titles: Vec<&str> = posts.iter().map(|p| p.title.as_str()).collect();
+    let duplicates = post_duplicate_groups(&titles)
+        .into_iter()
+        .map(|group| group.into_iter().map(|i| (&posts[i]).into()).collect())
+        .collect();
     let page = PostsPage {
         title: "Posts",
         posts: posts.iter().map(PostRow::from).collect(),
         duplicates,
+        units: state
+            .store
+            .org_units()
+            .await?
+            .into_iter()
+            .map(|(id, name)| (id.to_string(), name))
+            .collect(),
         problem,
         done,
     };
@@ -136,6 +147,33 @@ pub async fn rename(
     }
     match state.store.rename_post(id, &form.title, &me.actor()).await {
         Ok(()) => Ok(Redirect::to("/posts?done=renamed").into_response()),
+        Err(StoreError::Invalid(message)) => refused(&state, sentence(&message)).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct UnitForm {
+    #[serde(default)]
+    unit: String,
+}
+
+/// Places a post in a service (`unit` empty: in none).
+pub async fn place(
+    State(state): State<AppState>,
+    RecordId(id): RecordId,
+    Me(me): Me,
+    Form(form): Form<UnitForm>,
+) -> Result<Response, WebError> {
+    let unit = match form.unit.trim() {
+        "" => None,
+        text => match text.parse::<i64>() {
+            Ok(unit) => Some(unit),
+            Err(_) => return refused(&state, "Choose the service the post sits in.".into()).await,
+        },
+    };
+    match state.store.set_post_unit(id, unit, &me.actor()).await {
+        Ok(()) => Ok(Redirect::to("/posts?done=placed").into_response()),
         Err(StoreError::Invalid(message)) => refused(&state, sentence(&message)).await,
         Err(e) => Err(e.into()),
     }

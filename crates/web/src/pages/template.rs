@@ -37,6 +37,8 @@ struct TemplatePage {
     fields: Vec<FieldRow>,
     service_roles: String,
     council_priorities: String,
+    partnership_agendas: String,
+    code_pattern: String,
     errors: FormErrors,
     saved: bool,
 }
@@ -67,6 +69,8 @@ impl TemplatePage {
                 .collect(),
             service_roles: template.service_roles.join("\n"),
             council_priorities: template.council_priorities.join("\n"),
+            partnership_agendas: template.partnership_agendas.join("\n"),
+            code_pattern: template.code_pattern.clone().unwrap_or_default(),
             errors,
             saved,
         }
@@ -131,6 +135,11 @@ fn read_form(pairs: &[(String, String)]) -> (Template, Option<i64>) {
             .collect(),
         service_roles: list("service_roles"),
         council_priorities: list("council_priorities"),
+        partnership_agendas: list("partnership_agendas"),
+        code_pattern: value("code_pattern")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_string),
     };
     (template, value("version").and_then(|v| v.parse().ok()))
 }
