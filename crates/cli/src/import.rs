@@ -206,7 +206,7 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
     // What --print-mapping writes: the file's tables, then every table read
     // (remembered layouts included) with the roles used.
     let mut used_mapping = file_mapping.clone();
-    for path in &args.files {
+    for (n, path) in args.files.iter().enumerate() {
         let shown = path.display().to_string();
         progress.set_message(shown.clone());
         let result = import_one(
@@ -222,13 +222,13 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
             used_mapping = Some(read.mapping(used_mapping.as_ref()));
         }
         progress.inc(1);
-        match result {
-            Ok((read, ..)) if nothing_recognised(&read) => {
+        match &result {
+            Ok((read, ..)) if nothing_recognised(read) => {
                 failed = true;
-                let message = nothing_message(&shown, &read);
+                let message = nothing_message(&shown, read);
                 progress.suspend(|| eprintln!("error: {message}"));
                 reports.push(
-                    &import_report::document_report(&shown, &read, None, None).with_error(message),
+                    &import_report::document_report(&shown, read, None, None).with_error(message),
                 )?;
             }
             Ok((read, outcome, diffs)) => {
@@ -245,9 +245,9 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
                     progress.suspend(|| {
                         println!(
                             "{}",
-                            import_report::summary_line(&shown, &read, outcome.as_ref())
+                            import_report::summary_line(&shown, read, outcome.as_ref())
                         );
-                        if let Some(diffs) = &diffs {
+                        if let Some(diffs) = diffs {
                             for line in import_report::diff_lines(diffs, outcome.as_ref()) {
                                 println!("{line}");
                             }
@@ -264,7 +264,7 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
                 }
                 reports.push(&import_report::document_report(
                     &shown,
-                    &read,
+                    read,
                     outcome.as_ref(),
                     diffs.as_deref(),
                 ))?;
@@ -274,6 +274,12 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
                 progress.suspend(|| eprintln!("error: {e:#}"));
                 reports.push(&serde_json::json!({ "file": shown, "error": format!("{e:#}") }))?;
             }
+        }
+        // The last document is left for the process's end to free: taking
+        // a large plan apart string by string costs a few percent of its
+        // import, and the memory goes back to the system at exit anyway.
+        if n + 1 == args.files.len() {
+            std::mem::forget(result);
         }
     }
     progress.finish_and_clear();
@@ -312,19 +318,26 @@ async fn import_one(
 ) -> anyhow::Result<ImportedOne> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let name = path.display().to_string();
-    let read = goldthread_import::read_document_with(&name, &bytes, options)?;
-    match store {
+    // What is stored about the file, worked out before its bytes are
+    // handed to the reader, which frees them once the plan is read.
+    // (Its format is the reader's to say.)
+    let meta = (store.is_some() && !dry_run).then(|| SourceMeta::of(&name, &bytes, ""));
+    let read = goldthread_import::read_document_owned(&name, bytes, options)?;
+    match (store, meta) {
         // Nothing to store: the caller reports it and exits non-zero.
         _ if nothing_recognised(&read) => Ok((read, None, None)),
-        Some(store) if dry_run => {
+        (Some(store), None) => {
             let diffs = store
                 .diff_document(&read.document)
                 .await
                 .with_context(|| format!("{name}: cannot compare with the stored plans"))?;
             Ok((read, None, Some(diffs)))
         }
-        Some(store) => {
-            let meta = SourceMeta::of(&name, &bytes, read.format.as_str());
+        (Some(store), Some(meta)) => {
+            let meta = SourceMeta {
+                format: read.format.as_str().to_string(),
+                ..meta
+            };
             let outcome = store
                 .import_document(&meta, &read.document, &Actor::process(actor), store_options)
                 .await
@@ -332,7 +345,7 @@ async fn import_one(
             let diffs = (outcome.status != ImportStatus::Refused).then(|| outcome.plans.clone());
             Ok((read, Some(outcome), diffs))
         }
-        None => Ok((read, None, None)),
+        (None, _) => Ok((read, None, None)),
     }
 }
 

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 pub struct Place {
     pub line: u32,
     /// Sheet name (xlsx) or "table N" (docx); None for text and CSV.
-    pub sheet: Option<std::rc::Rc<str>>,
+    pub sheet: Option<std::sync::Arc<str>>,
 }
 
 impl Place {

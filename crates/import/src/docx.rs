@@ -8,7 +8,7 @@ use crate::limits::{Budget, Limits};
 use quick_xml::events::Event;
 use std::borrow::Cow;
 use std::io::Read;
-use std::rc::Rc;
+use std::sync::Arc;
 
 pub fn blocks(
     file_name: &str,
@@ -194,7 +194,7 @@ fn parse(
                         }
                         None => {
                             table_count += 1;
-                            let sheet: Rc<str> = Rc::from(format!("table {table_count}"));
+                            let sheet: Arc<str> = Arc::from(format!("table {table_count}"));
                             for (i, row) in table.rows.into_iter().enumerate() {
                                 let place = Place {
                                     line: u32::try_from(i + 1).unwrap_or(u32::MAX),

@@ -222,6 +222,63 @@ pub fn read_document_with(
     bytes: &[u8],
     options: &ReadOptions,
 ) -> Result<ReadDocument, ImportError> {
+    read_unfinished(file_name, bytes, options)?.finish(file_name)
+}
+
+/// [`read_document_with`] given the file's bytes to keep: they are freed
+/// (with the blocks read from them) as soon as the plan is read, before
+/// the data-quality findings are written, so the file is not held beside
+/// the whole reading (the CLI's import).
+pub fn read_document_owned(
+    file_name: &str,
+    bytes: Vec<u8>,
+    options: &ReadOptions,
+) -> Result<ReadDocument, ImportError> {
+    let unfinished = read_unfinished(file_name, &bytes, options)?;
+    drop(bytes);
+    unfinished.finish(file_name)
+}
+
+/// A document read up to its data-quality findings: owns what it holds,
+/// borrows nothing from the file.
+struct Unfinished {
+    format: SourceFormat,
+    budget: limits::Budget,
+    reading: Reading,
+}
+
+enum Reading {
+    /// Goldthread's own JSON: nothing more to do.
+    Done(PlanDocument),
+    Blocks(Box<BlocksRead>),
+}
+
+impl Unfinished {
+    fn finish(self, file_name: &str) -> Result<ReadDocument, ImportError> {
+        let (document, tables) = match self.reading {
+            Reading::Done(document) => (document, Vec::new()),
+            Reading::Blocks(read) => {
+                let (mut document, tables) = read.finish();
+                for plan in &mut document.plans {
+                    plan.status = adopted_unless_draft(&plan.title);
+                }
+                self.budget.check(file_name, "recognising its tables")?;
+                (document, tables)
+            }
+        };
+        Ok(ReadDocument {
+            format: self.format,
+            document,
+            tables,
+        })
+    }
+}
+
+fn read_unfinished(
+    file_name: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> Result<Unfinished, ImportError> {
     let file = || file_name.to_string();
     let limits = &options.limits;
     if bytes.len() > limits.file_bytes {
@@ -248,14 +305,10 @@ pub fn read_document_with(
         budget.check(file_name, "reading the file")?;
         blocks::fields_as_rows(&mut blocks);
         blocks::records_as_rows(&mut blocks);
-        let mut read = read_blocks(file_name, &blocks, notes, options);
-        for plan in &mut read.0.plans {
-            plan.status = adopted_unless_draft(&plan.title);
-        }
-        budget.check(file_name, "recognising its tables")?;
-        Ok::<_, ImportError>(read)
+        let read = read_blocks(file_name, blocks, notes, options);
+        Ok::<_, ImportError>(Reading::Blocks(Box::new(read)))
     };
-    let (document, tables) = match format {
+    let reading = match format {
         SourceFormat::Docx => {
             limits::check_container(file_name, bytes, limits)?;
             read(docx::blocks(file_name, bytes, limits, &budget)?, Vec::new())?
@@ -264,7 +317,7 @@ pub fn read_document_with(
             limits::check_container(file_name, bytes, limits)?;
             read(xlsx::blocks(file_name, bytes, limits, &budget)?, Vec::new())?
         }
-        SourceFormat::Json => (json::read(file_name, bytes)?, Vec::new()),
+        SourceFormat::Json => Reading::Done(json::read(file_name, bytes)?),
         SourceFormat::Csv => {
             let (text, notes) = decode(file_name, bytes)?;
             let blocks = delimited::blocks(file_name, &text)?;
@@ -280,10 +333,10 @@ pub fn read_document_with(
             read(text::blocks(&text), notes)?
         }
     };
-    Ok(ReadDocument {
+    Ok(Unfinished {
         format,
-        document,
-        tables,
+        budget,
+        reading,
     })
 }
 
@@ -306,7 +359,13 @@ pub fn read_text(file_name: &str, text: &str) -> Result<PlanDocument, ImportErro
     let mut blocks = text::blocks(text);
     blocks::fields_as_rows(&mut blocks);
     blocks::records_as_rows(&mut blocks);
-    Ok(read_blocks(file_name, &blocks, Vec::new(), &options).0)
+    // On one thread whatever its size: `tests/bench.rs` times this on one
+    // core, where a second thread's work would not be counted.
+    Ok(
+        read_blocks_in(file_name, blocks, Vec::new(), &options, false)
+            .finish()
+            .0,
+    )
 }
 
 /// Writes the interchange form: `{"goldthread": 1, "document": …}`.
@@ -328,35 +387,138 @@ fn adopted_unless_draft(title: &str) -> PlanStatus {
     }
 }
 
+/// What the passes over the blocks read, before the data tables join the
+/// plan and the findings are written: owned, so the blocks and the file
+/// they borrow can be freed first.
+struct BlocksRead {
+    doc: PlanDocument,
+    plan_layouts: Vec<TableLayout>,
+    tables: tables::TablesRead,
+    suspects: Vec<Finding>,
+    notes: Vec<Finding>,
+}
+
 fn read_blocks(
     file_name: &str,
-    blocks: &[blocks::Block<'_>],
+    blocks: Vec<blocks::Block<'_>>,
     notes: Vec<Finding>,
     options: &ReadOptions,
-) -> (PlanDocument, Vec<TableLayout>) {
-    let tables = tables::read_tables(file_name, blocks, options);
-    // Before the plan is built: its word counts are freed before the plan
-    // (the larger) is made, so the two are never held at once.
-    let suspects = ocr::suspect_words(blocks, &tables.claimed);
-    let (mut doc, plan_layouts) = recognise::recognise(file_name, blocks, &tables.claimed);
-    if !tables.actions.is_empty() {
-        if doc.plans.is_empty() {
-            doc.plans.push(goldthread_domain::PlanDraft::new(
-                "Action plan",
-                PlanKind::Improvement,
-            ));
-        }
-        doc.plans[0].actions.extend(tables.actions);
+) -> BlocksRead {
+    let parallel = blocks.len() >= PARALLEL_BLOCKS;
+    read_blocks_in(file_name, blocks, notes, options, parallel)
+}
+
+fn read_blocks_in(
+    file_name: &str,
+    blocks: Vec<blocks::Block<'_>>,
+    notes: Vec<Finding>,
+    options: &ReadOptions,
+    parallel: bool,
+) -> BlocksRead {
+    // Three passes read the blocks and nothing else: the data-table reader,
+    // the OCR word count (both over the blocks the data tables did not
+    // take) and the plan reader (the most work). A large document runs the
+    // first two on a second thread while the plan reader starts at once,
+    // as if no blocks were taken, and is told which were when the data
+    // tables are read; if it has passed one by then, it reads again (see
+    // `recognise::recognise_ahead`). The word count's table is freed long
+    // before the plan is whole, so the two are never held at once.
+    let claimed = std::sync::OnceLock::new();
+    let ((tables, suspects), ahead) = beside(
+        parallel,
+        || {
+            let tables = tables::read_tables(file_name, &blocks, options);
+            let _ = claimed.set(tables.claimed.clone());
+            let suspects = ocr::suspect_words(&blocks, &tables.claimed);
+            (tables, suspects)
+        },
+        || recognise::recognise_ahead(file_name, &blocks, || claimed.get().map(Vec::as_slice)),
+    );
+    let (doc, plan_layouts) = match ahead {
+        Some(read) if read.checked || tables.claimed.is_empty() => (read.doc, read.layouts),
+        _ => recognise::recognise(file_name, &blocks, &tables.claimed),
+    };
+    BlocksRead {
+        doc,
+        plan_layouts,
+        tables,
+        suspects,
+        notes,
     }
-    attach_indicators(&mut doc, tables.indicators, tables.period, tables.title);
-    doc.findings.extend(tables.findings);
-    findings::check(&mut doc);
-    doc.findings.extend(suspects);
-    doc.findings.splice(0..0, notes);
-    let mut layouts = tables.layouts;
-    layouts.extend(plan_layouts);
-    layouts.sort_by(|a, b| (&a.sheet, a.line).cmp(&(&b.sheet, b.line)));
-    (doc, layouts)
+}
+
+impl BlocksRead {
+    /// The data tables' actions and indicators join the plan, and the
+    /// findings are written.
+    fn finish(self) -> (PlanDocument, Vec<TableLayout>) {
+        let BlocksRead {
+            mut doc,
+            plan_layouts,
+            tables,
+            suspects,
+            notes,
+        } = self;
+        if !tables.actions.is_empty() {
+            if doc.plans.is_empty() {
+                doc.plans.push(goldthread_domain::PlanDraft::new(
+                    "Action plan",
+                    PlanKind::Improvement,
+                ));
+            }
+            doc.plans[0].actions.extend(tables.actions);
+        }
+        attach_indicators(&mut doc, tables.indicators, tables.period, tables.title);
+        doc.findings.extend(tables.findings);
+        findings::check(&mut doc);
+        doc.findings.extend(suspects);
+        doc.findings.splice(0..0, notes);
+        let mut layouts = tables.layouts;
+        layouts.extend(plan_layouts);
+        layouts.sort_by(|a, b| (&a.sheet, a.line).cmp(&(&b.sheet, b.line)));
+        (doc, layouts)
+    }
+}
+
+/// Documents of at least this many blocks (lines) have their passes run on
+/// two threads; smaller ones are read in a few milliseconds, and a thread
+/// of their own would save little.
+const PARALLEL_BLOCKS: usize = 20_000;
+
+/// `a()` and `b()`, on two threads when `parallel` (`a` on the new one),
+/// else one after the other (also when no thread can be started). Their
+/// results are the same either way: the two share nothing but what they
+/// read. A panic in either is carried on, as it would be on one thread.
+pub(crate) fn beside<A, B>(
+    parallel: bool,
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B,
+) -> (A, B)
+where
+    A: Send,
+{
+    if !parallel {
+        let a = a();
+        return (a, b());
+    }
+    // Held where both threads can take it: if no thread can be started,
+    // `a` is still here to run on this one.
+    let slot = std::sync::Mutex::new(Some(a));
+    let take = || slot.lock().ok().and_then(|mut a| a.take());
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new().spawn_scoped(scope, || take().map(|a| a()));
+        let b = b();
+        let done = match spawned.map(std::thread::ScopedJoinHandle::join) {
+            Ok(Ok(done)) => done,
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            Err(_) => None,
+        };
+        // Not started (no thread to be had): run here.
+        let a = match done.or_else(|| take().map(|a| a())) {
+            Some(a) => a,
+            None => unreachable!("`a` is taken once, by the thread or here"),
+        };
+        (a, b)
+    })
 }
 
 /// The data tables' indicators join the document's first plan; a document
@@ -472,6 +634,39 @@ fn binary_offset(bytes: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The passes on two threads read what they read on one: a plan with
+    /// no data table, one with a data table at its start (the plan reader
+    /// has passed it when told, and reads again) and one with a data table
+    /// at its end.
+    #[test]
+    fn two_threads_read_what_one_reads() {
+        let header = "Code\tAction\tLead Officer\tDue Date\n";
+        let body: String = (0..4_000)
+            .map(|n| format!("HS{n}\tBuild {n} homes\tHead of Housing\tMarch 2025\n"))
+            .collect();
+        let table = "\nIndicator\tQ1\tQ2\tRAG\nRent collected (%)\t97\t98\tGreen\n\n";
+        let title = "Housing Service Plan 2024/25\n";
+        let documents = [
+            format!("{title}{header}{body}"),
+            format!("{title}{table}{header}{body}"),
+            format!("{title}{header}{body}{table}"),
+        ];
+        for (n, text) in documents.iter().enumerate() {
+            let read = |parallel| {
+                let mut blocks = text::blocks(text);
+                blocks::fields_as_rows(&mut blocks);
+                blocks::records_as_rows(&mut blocks);
+                let options = ReadOptions::default();
+                read_blocks_in("plan.txt", blocks, Vec::new(), &options, parallel).finish()
+            };
+            let (one, two) = (read(false), read(true));
+            assert_eq!(one.0.plans[0].actions.len(), 4_000, "document {n}");
+            let indicators = one.0.plans[0].indicators.len();
+            assert_eq!(indicators, usize::from(n > 0), "document {n}");
+            assert_eq!(one, two, "document {n}");
+        }
+    }
 
     #[test]
     fn a_document_is_the_adopted_plan_unless_its_title_says_draft() {

@@ -121,6 +121,34 @@ pub fn recognise(
     blocks: &[Block<'_>],
     skip: &[std::ops::Range<usize>],
 ) -> (PlanDocument, Vec<crate::tables::TableLayout>) {
+    match recognise_ahead(file_name, blocks, || Some(skip)) {
+        Some(read) => (read.doc, read.layouts),
+        // Known from the first block: never given up.
+        None => unreachable!("the skipped ranges are known from the start"),
+    }
+}
+
+/// What [`recognise_ahead`] read, and whether it knew the skipped ranges
+/// in time.
+pub struct Ahead {
+    pub doc: PlanDocument,
+    pub layouts: Vec<crate::tables::TableLayout>,
+    /// False when the skipped ranges were not yet known at the end: the
+    /// reading is right only if there are none.
+    pub checked: bool,
+}
+
+/// [`recognise`] started before the data-table reader has said which
+/// blocks it took: `skip()` gives them once known. Until then blocks are
+/// read as if none were taken, which is right up to the first taken block:
+/// so when they arrive, a first taken block already passed makes this give
+/// up (None) and the caller reads again, knowing them. A plan has no data
+/// tables, so its reading goes on beside the data-table reader's.
+pub fn recognise_ahead<'s>(
+    file_name: &str,
+    blocks: &[Block<'_>],
+    mut skip: impl FnMut() -> Option<&'s [std::ops::Range<usize>]>,
+) -> Option<Ahead> {
     let title = read_title(file_name, blocks);
     let mut r = Recogniser {
         doc: PlanDocument::default(),
@@ -140,13 +168,25 @@ pub fn recognise(
     // The cleaned cells of a row looked at ahead (to see whether the row
     // above is a super-header), kept so each row is cleaned once.
     let mut ahead: Option<(usize, Vec<Cow<'_, str>>)> = None;
-    let mut skips = skip.iter().peekable();
+    let mut skips = None;
     for (i, block) in blocks.iter().enumerate() {
-        while skips.next_if(|s| s.end <= i).is_some() {}
-        if skips.peek().is_some_and(|s| s.contains(&i)) {
-            r.flush_all();
-            r.after_row = false;
-            continue;
+        // Asked now and then until known (an atomic load).
+        if skips.is_none()
+            && i % 64 == 0
+            && let Some(skip) = skip()
+        {
+            if skip.first().is_some_and(|s| s.start < i) {
+                return None;
+            }
+            skips = Some(skip.iter().peekable());
+        }
+        if let Some(skips) = &mut skips {
+            while skips.next_if(|s| s.end <= i).is_some() {}
+            if skips.peek().is_some_and(|s| s.contains(&i)) {
+                r.flush_all();
+                r.after_row = false;
+                continue;
+            }
         }
         match block {
             Block::Blank => r.after_row = false,
@@ -179,7 +219,11 @@ pub fn recognise(
         }
     }
     r.finish();
-    (r.doc, r.layouts)
+    Some(Ahead {
+        doc: r.doc,
+        layouts: r.layouts,
+        checked: skips.is_some(),
+    })
 }
 
 fn clean_all<'a>(raw: &'a [Cow<'_, str>]) -> Vec<Cow<'a, str>> {

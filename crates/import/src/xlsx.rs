@@ -15,7 +15,7 @@ use crate::limits::{Budget, Limits};
 use calamine::{Data, DataRef, Reader, Xlsx};
 use std::borrow::Cow;
 use std::io::Read;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// Excel's grid: columns A to XFD, rows 1 to 1,048,576.
 const MAX_COLUMN: u32 = 16_384;
@@ -36,7 +36,7 @@ pub fn blocks(
         // Every row is as wide as the sheet's last column (its empty cells
         // from column A on keep each value under its heading).
         let width = last_col as usize + 1;
-        let sheet: Rc<str> = Rc::from(name);
+        let sheet: Arc<str> = Arc::from(name);
         let mut cells = cells.into_iter().peekable();
         for row in first_row..=last_row {
             let mut texts: Vec<Cow<'static, str>> = Vec::new();
