@@ -136,6 +136,7 @@ pub enum FindingKind {
     UnrecognisedStatus,
     UndatedProgress,
     EmptyDocument,
+    ConflictingFigures,
 }
 
 named!(FindingKind {
@@ -152,6 +153,7 @@ named!(FindingKind {
     UnrecognisedStatus => "unrecognised-status",
     UndatedProgress => "undated-progress",
     EmptyDocument => "empty-document",
+    ConflictingFigures => "conflicting-figures",
 });
 
 /// One data-quality observation about a document.

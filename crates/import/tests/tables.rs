@@ -522,3 +522,46 @@ fn codes_with_joined_prefixes_and_separators_are_codes() {
          KPI-07|Calls answered in 20 seconds: 2022/23=/80",
     );
 }
+
+/// The kinds of the findings a document's reading gives.
+fn finding_kinds(file_name: &str, input: &str) -> Vec<&'static str> {
+    let read =
+        read_document_with(file_name, input.as_bytes(), &ReadOptions::default()).expect("reads");
+    read.document
+        .findings
+        .iter()
+        .map(|f| f.kind.as_str())
+        .collect()
+}
+
+#[test]
+fn a_long_table_with_a_dimension_it_does_not_name_keeps_the_first_figure_and_says_so() {
+    // Scotland's benchmarking data: the same indicator and year as real
+    // and cash figures, told apart only by a column of types.
+    let input = "Code,Period,Value,DataType\n\
+                 PI01,2018-19,6306.74,Real_Annual\n\
+                 PI01,2018-19,4834.50,Cash_Annual\n";
+    check(
+        "lgbf-long.csv",
+        input,
+        None,
+        "PI01|Real_Annual: 2018/19=6306.74",
+    );
+    assert!(
+        finding_kinds("lgbf-long.csv", input).contains(&"conflicting-figures"),
+        "never silently written over"
+    );
+}
+
+#[test]
+fn two_figure_columns_in_a_long_table_keep_the_first_and_say_so() {
+    let input = "Code,Indicator,Period,Value_FG_Mean,FG_NumDenAv\n\
+                 PI01,Cost per attendance,2018-19,3.93,4.35\n";
+    check(
+        "family.csv",
+        input,
+        None,
+        "PI01|Cost per attendance: 2018/19=3.93",
+    );
+    assert!(finding_kinds("family.csv", input).contains(&"conflicting-figures"));
+}

@@ -176,6 +176,21 @@ pub struct Reader<'t> {
     pub findings: Vec<Finding>,
     /// Columns already reported as having no period.
     unperiodised: Vec<usize>,
+    /// Figures left out because the indicator already had one for the
+    /// period, by column: how many, the first, and where.
+    conflicts: Vec<Conflict>,
+    /// A row per indicator and period (a long table): a second figure for
+    /// one is a dimension the reading missed, not a later heading naming
+    /// the same period as an earlier one (which a wide table's is).
+    long: bool,
+}
+
+/// A column whose figures collide with ones already read.
+struct Conflict {
+    column: usize,
+    count: usize,
+    example: String,
+    place: Provenance,
 }
 
 impl<'t> Reader<'t> {
@@ -188,6 +203,8 @@ impl<'t> Reader<'t> {
             by_key: HashMap::new(),
             findings: Vec::new(),
             unperiodised: Vec::new(),
+            conflicts: Vec::new(),
+            long: false,
         }
     }
 
@@ -197,11 +214,18 @@ impl<'t> Reader<'t> {
         let mut actions = Vec::new();
         match kind {
             TableKind::Indicators => self.rows_per_indicator(&columns),
-            TableKind::IndicatorsByPeriod => self.rows_per_period(&columns),
-            TableKind::Comparison => self.rows_per_area(&columns),
+            TableKind::IndicatorsByPeriod => {
+                self.long = true;
+                self.rows_per_period(&columns);
+            }
+            TableKind::Comparison => {
+                self.long = true;
+                self.rows_per_area(&columns);
+            }
             TableKind::Actions => actions = self.rows_per_action(&columns),
             TableKind::NotRead | TableKind::Plan => {}
         }
+        self.report_conflicts();
         TableReading {
             indicators: self.drafts.into_iter().map(finish).collect(),
             actions,
@@ -780,11 +804,65 @@ impl<'t> Reader<'t> {
                         draft.indicator.unit = Unit::Days;
                     }
                 }
+                let name = draft
+                    .indicator
+                    .code
+                    .as_ref()
+                    .map_or_else(|| draft.indicator.title.clone(), |c| c.to_string());
                 let m = measurement(&mut draft.indicator, period);
-                m.value = figure.map(|f| f.value);
+                let value = figure.map(|f| f.value);
                 // A value in words ("Not yet available") is kept as written.
-                m.text = figure.is_none().then(|| text.to_string());
+                let words = figure.is_none().then(|| text.to_string());
+                let held = m.value.is_some() || m.text.is_some();
+                if self.long && held && (m.value != value || m.text != words) {
+                    // Two figures for one indicator and period: the table
+                    // has a dimension the reading missed (a type of figure,
+                    // a group) or two figure columns. The first is kept, and
+                    // the rest are named, never silently written over it.
+                    let kept = m.text.clone().or(m.value.map(|v| v.to_string()));
+                    let example = format!(
+                        "{name} {period}: {} kept, {text} left out",
+                        kept.unwrap_or_default()
+                    );
+                    self.conflict(column, example, place);
+                    return;
+                }
+                m.value = value;
+                m.text = words;
             }
+        }
+    }
+
+    fn conflict(&mut self, column: usize, example: String, place: Provenance) {
+        match self.conflicts.iter_mut().find(|c| c.column == column) {
+            Some(c) => c.count += 1,
+            None => self.conflicts.push(Conflict {
+                column,
+                count: 1,
+                example,
+                place,
+            }),
+        }
+    }
+
+    /// One finding a column whose figures collided with ones read before.
+    fn report_conflicts(&mut self) {
+        for c in std::mem::take(&mut self.conflicts) {
+            let heading = self.heading(c.column).to_string();
+            self.finding(
+                Severity::Warning,
+                FindingKind::ConflictingFigures,
+                format!(
+                    "column '{heading}': {} figure{} for an indicator and period that already had one \
+                     (such as {}); the first is kept. The table may hold another dimension (a type of \
+                     figure, a breakdown, a group) or two figure columns: say what each column holds \
+                     with --mapping",
+                    c.count,
+                    if c.count == 1 { "" } else { "s" },
+                    c.example
+                ),
+                Some(c.place),
+            );
         }
     }
 
