@@ -578,6 +578,9 @@ pub fn build_indicator(
             });
         } else if let Some(period) = value_period
             && let Some(text) = text()
+            // "n/a", a lone "£": no figure, and no words worth keeping
+            // (a target of "TBC" is kept: it says the target is unknown).
+            && !crate::tables::cell::is_placeholder(&text)
         {
             let value = numeric(&text);
             percent |= text.contains('%');

@@ -565,3 +565,16 @@ fn two_figure_columns_in_a_long_table_keep_the_first_and_say_so() {
     );
     assert!(finding_kinds("family.csv", input).contains(&"conflicting-figures"));
 }
+
+#[test]
+fn placeholders_and_a_lone_unit_are_no_value() {
+    check(
+        "library-return.csv",
+        "Indicator,2016-17 Outturn\n\
+         Revenue Expenditure,£\n\
+         Employees,1013589\n\
+         Premises,n/a\n",
+        None,
+        "|Revenue Expenditure:\n|Employees: 2016/17=1013589\n|Premises:",
+    );
+}

@@ -161,7 +161,9 @@ pub fn is_placeholder(text: &str) -> bool {
     // Figures, the common case, are never placeholders.
     t.len() <= 18
         && !t.starts_with(|c: char| c.is_ascii_digit())
-        && WORDS.iter().any(|w| w.eq_ignore_ascii_case(t))
+        && (WORDS.iter().any(|w| w.eq_ignore_ascii_case(t))
+            // A unit or mark with no figure ("£", "%", "?"): no value.
+            || !t.chars().any(char::is_alphanumeric))
 }
 
 /// A red/amber/green judgement as councils write it: `GREEN`, `G`, `On
