@@ -146,10 +146,18 @@ fn nothing_message(name: &str, read: &ReadDocument) -> String {
         .iter()
         .find(|f| f.severity == goldthread_domain::Severity::Error)
         .map_or(String::new(), |f| format!(" ({})", f.message));
+    // With no table at all, a mapping has nothing to name: say what a
+    // table needs to be found.
+    let mapping = if read.tables.is_empty() {
+        "; no table was found in it to map: in a text file a table's columns are separated by tabs, \
+         and a spreadsheet saved as .xlsx or .csv keeps them; then `--print-mapping FILE` and \
+         `--mapping FILE` say what its columns mean"
+    } else {
+        ", and `--print-mapping FILE`, then `--mapping FILE`, to say what its columns mean"
+    };
     format!(
         "{name}: nothing was recognised in this document{why}; nothing was stored. \
-         Run `goldthread import --dry-run --json {name}` to see what was read, \
-         and `--print-mapping FILE`, then `--mapping FILE`, to say what its columns mean"
+         Run `goldthread import --dry-run --json {name}` to see what was read{mapping}"
     )
 }
 

@@ -408,6 +408,8 @@ fn a_document_with_nothing_recognised_is_refused() {
         line.contains("--dry-run") && line.contains("--mapping"),
         "{line}"
     );
+    // It has no table, so it says what a table needs to be found.
+    assert!(line.contains("no table was found in it to map"), "{line}");
     // Nothing was stored: the export holds no plan.
     let export = s.run(&["export"]);
     assert!(export.status.success());
