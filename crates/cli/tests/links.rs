@@ -33,14 +33,8 @@ async fn an_editor_links_an_action_then_moves_and_renumbers_the_plans_actions() 
     let added = Regex::new(r"^/actions/(\d+)\?").unwrap();
     let service = Regex::new(r#"id="service-(\d+)" name="services" type="checkbox" value="\d+"><label class="govuk-label govuk-checkboxes__label" for="service-\d+">([^<]+)</label>"#).unwrap();
     for (backend, database) in databases("links").await {
-        let scratch = Scratch::new();
-        let db: Vec<&str> = database.iter().map(String::as_str).collect();
-        let out = add_account(&scratch, &db, &email("editor"), "editor", &[], PASSWORD);
-        assert!(out.status.success());
-        let mut args = vec!["--demo"];
-        args.extend(&db);
-        let server = Server::start(&scratch, &args);
-        let editor = Browser::sign_in(&server, &email("editor"), PASSWORD).await;
+        let council = DemoCouncil::start(&database, &email("editor"), PASSWORD).await;
+        let editor = &council.editor;
 
         // The template: the council's agendas and how it codes actions.
         let (_, page) = editor.get("/template").await;

@@ -244,14 +244,8 @@ async fn a_post_is_placed_in_a_service_and_an_ocr_damaged_twin_is_offered_for_me
     const DAMAGED: &str = "Head of Housing and Heafth";
     let option = Regex::new(r#"<option value="(\d+)"[^>]*>([^<]+)</option>"#).unwrap();
     for (backend, database) in databases("post_units").await {
-        let scratch = Scratch::new();
-        let db: Vec<&str> = database.iter().map(String::as_str).collect();
-        let out = add_account(&scratch, &db, &email("editor"), "editor", &[], PASSWORD);
-        assert!(out.status.success());
-        let mut args = vec!["--demo"];
-        args.extend(&db);
-        let server = Server::start(&scratch, &args);
-        let editor = Browser::sign_in(&server, &email("editor"), PASSWORD).await;
+        let council = DemoCouncil::start(&database, &email("editor"), PASSWORD).await;
+        let editor = &council.editor;
         let plan = editor.api_plans().await[0]["id"].as_i64().unwrap();
         let (status, _, _) = editor
             .post(
@@ -333,14 +327,8 @@ fn unit_id(html: &str, name: &str) -> String {
 #[tokio::test]
 async fn an_editor_adds_a_directorate_and_places_a_service_in_it_but_not_in_a_loop() {
     for (backend, database) in databases("units").await {
-        let scratch = Scratch::new();
-        let db: Vec<&str> = database.iter().map(String::as_str).collect();
-        let out = add_account(&scratch, &db, &email("editor"), "editor", &[], PASSWORD);
-        assert!(out.status.success());
-        let mut args = vec!["--demo"];
-        args.extend(&db);
-        let server = Server::start(&scratch, &args);
-        let editor = Browser::sign_in(&server, &email("editor"), PASSWORD).await;
+        let council = DemoCouncil::start(&database, &email("editor"), PASSWORD).await;
+        let editor = &council.editor;
 
         let (status, html) = editor.get("/units").await;
         assert_eq!(status, 200, "{backend}");

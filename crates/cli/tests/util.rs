@@ -75,6 +75,35 @@ pub const SAMPLE_002: &str = "002_0acedfc7f13a67a4.txt";
 pub const SAMPLE_003: &str = "003_7622686e2fdd218b.txt";
 pub const SAMPLE_001: &str = "001_4d6717adc43464d8.txt";
 
+/// The demo council served on a database, with one editor signed in.
+pub struct DemoCouncil {
+    // Kept for as long as the council is used: the server stops when
+    // dropped, and its data directory is the scratch's.
+    _scratch: Scratch,
+    _server: Server,
+    pub editor: Browser,
+}
+
+impl DemoCouncil {
+    /// Serves the demo on `database` (`databases`' arguments) and signs in
+    /// an editor with `email` and `password`.
+    pub async fn start(database: &[String], email: &str, password: &str) -> DemoCouncil {
+        let scratch = Scratch::new();
+        let db: Vec<&str> = database.iter().map(String::as_str).collect();
+        let out = add_account(&scratch, &db, email, "editor", &[], password);
+        assert!(out.status.success(), "cannot add the editor");
+        let mut args = vec!["--demo"];
+        args.extend(&db);
+        let server = Server::start(&scratch, &args);
+        let editor = Browser::sign_in(&server, email, password).await;
+        DemoCouncil {
+            _scratch: scratch,
+            _server: server,
+            editor,
+        }
+    }
+}
+
 /// A running `goldthread serve`, stopped when dropped.
 pub struct Server {
     child: Child,

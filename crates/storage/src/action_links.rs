@@ -148,24 +148,45 @@ impl Store {
     }
 }
 
-/// The links stored for an action.
-pub(crate) async fn links_of(conn: &mut AnyConnection, id: i64) -> Result<ActionLinks, StoreError> {
-    let rows = sqlx::query(
-        "SELECT follows_id, org_unit_id, agenda FROM action_links WHERE action_id = $1 ORDER BY id",
+/// One stored link's target.
+enum Link {
+    Follows(i64),
+    Service(i64),
+    Agenda(String),
+    /// A row naming no target, or more than one.
+    Broken,
+}
+
+/// An action's stored links, each with its row's id, oldest first.
+async fn stored_links(conn: &mut AnyConnection, id: i64) -> Result<Vec<(i64, Link)>, StoreError> {
+    sqlx::query(
+        "SELECT id, follows_id, org_unit_id, agenda FROM action_links WHERE action_id = $1 ORDER BY id",
     )
     .bind(id)
     .fetch_all(&mut *conn)
-    .await?;
+    .await?
+    .iter()
+    .map(|row| {
+        let link = match (row.try_get(1)?, row.try_get(2)?, row.try_get(3)?) {
+            (Some(a), None, None) => Link::Follows(a),
+            (None, Some(u), None) => Link::Service(u),
+            (None, None, Some(g)) => Link::Agenda(g),
+            _ => Link::Broken,
+        };
+        Ok((row.try_get(0)?, link))
+    })
+    .collect()
+}
+
+/// The links stored for an action.
+pub(crate) async fn links_of(conn: &mut AnyConnection, id: i64) -> Result<ActionLinks, StoreError> {
     let mut links = ActionLinks::default();
-    for row in &rows {
-        let follows: Option<i64> = row.try_get(0)?;
-        let unit: Option<i64> = row.try_get(1)?;
-        let agenda: Option<String> = row.try_get(2)?;
-        match (follows, unit, agenda) {
-            (Some(a), None, None) => links.follows.push(a),
-            (None, Some(u), None) => links.services.push(u),
-            (None, None, Some(g)) => links.agendas.push(g),
-            _ => {
+    for (_, link) in stored_links(conn, id).await? {
+        match link {
+            Link::Follows(a) => links.follows.push(a),
+            Link::Service(u) => links.services.push(u),
+            Link::Agenda(g) => links.agendas.push(g),
+            Link::Broken => {
                 return Err(StoreError::UnreadableRow(format!(
                     "a link of action {id} names no target, or more than one"
                 )));
@@ -233,24 +254,14 @@ pub(crate) async fn sync_links(
     id: i64,
     wanted: &ActionLinks,
 ) -> Result<bool, StoreError> {
-    let rows = sqlx::query(
-        "SELECT id, follows_id, org_unit_id, agenda FROM action_links WHERE action_id = $1 ORDER BY id",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?;
     let mut held = ActionLinks::default();
     let mut changed = false;
-    for row in &rows {
-        let link: i64 = row.try_get(0)?;
-        let follows: Option<i64> = row.try_get(1)?;
-        let unit: Option<i64> = row.try_get(2)?;
-        let agenda: Option<String> = row.try_get(3)?;
-        let keep = match (follows, unit, agenda) {
-            (Some(a), None, None) => keep_once(&wanted.follows, &mut held.follows, a),
-            (None, Some(u), None) => keep_once(&wanted.services, &mut held.services, u),
-            (None, None, Some(g)) => keep_once(&wanted.agendas, &mut held.agendas, g),
-            _ => false,
+    for (link, target) in stored_links(conn, id).await? {
+        let keep = match target {
+            Link::Follows(a) => keep_once(&wanted.follows, &mut held.follows, a),
+            Link::Service(u) => keep_once(&wanted.services, &mut held.services, u),
+            Link::Agenda(g) => keep_once(&wanted.agendas, &mut held.agendas, g),
+            Link::Broken => false,
         };
         if !keep {
             write::delete(conn, ctx, "action_links", link).await?;

@@ -264,30 +264,15 @@ pub async fn edit(
     Form(form): Form<UnitForm>,
 ) -> Result<Response, WebError> {
     let units = state.store.unit_summaries().await?;
-    let Ok(version) = form.version.trim().parse::<i64>() else {
-        let errors = FormErrors::incomplete("name");
-        return unit_page(
-            &state,
-            id,
-            Some(form),
-            errors,
-            None,
-            StatusCode::BAD_REQUEST,
-        )
-        .await;
+    let checked = match form.version.trim().parse::<i64>() {
+        Ok(version) => form.read(&units).map(|fields| (version, fields)),
+        Err(_) => Err(FormErrors::incomplete("name")),
     };
-    let fields = match form.read(&units) {
-        Ok(fields) => fields,
+    let (version, fields) = match checked {
+        Ok(checked) => checked,
         Err(errors) => {
-            return unit_page(
-                &state,
-                id,
-                Some(form),
-                errors,
-                None,
-                StatusCode::BAD_REQUEST,
-            )
-            .await;
+            let status = StatusCode::BAD_REQUEST;
+            return unit_page(&state, id, Some(form), errors, None, status).await;
         }
     };
     match state
