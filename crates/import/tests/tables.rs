@@ -578,3 +578,17 @@ fn placeholders_and_a_lone_unit_are_no_value() {
         "|Revenue Expenditure:\n|Employees: 2016/17=1013589\n|Premises:",
     );
 }
+
+#[test]
+fn rows_of_periods_it_cannot_read_are_one_finding_not_one_a_row() {
+    let input = "Code,Period,Value\n\
+                 ENV07a,2010-14,0.81\n\
+                 ENV07a,2011-15,0.80\n\
+                 ENV07a,2019-20,0.77\n";
+    check("aggregates.csv", input, None, "ENV07a|ENV07a: 2019/20=0.77");
+    let unreadable: Vec<_> = finding_kinds("aggregates.csv", input)
+        .into_iter()
+        .filter(|k| *k == "unreadable-date")
+        .collect();
+    assert_eq!(unreadable.len(), 1);
+}

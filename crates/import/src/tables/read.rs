@@ -433,6 +433,8 @@ impl<'t> Reader<'t> {
             return;
         };
         let mut left_out: HashMap<String, usize> = HashMap::new();
+        // Rows whose period cannot be read: how many, and the first.
+        let mut unread: Option<(usize, String, Provenance)> = None;
         for row in &self.table.rows {
             let TableRow::Data { cells, place } = row else {
                 continue;
@@ -451,14 +453,10 @@ impl<'t> Reader<'t> {
             }
             let period_text = get(columns.period);
             let Some(period) = period::read(period_text) else {
-                self.finding(
-                    Severity::Warning,
-                    FindingKind::UnreadableDate,
-                    format!(
-                        "'{period_text}' is not a period the importer can read; the row is left out"
-                    ),
-                    Some(place.provenance()),
-                );
+                match &mut unread {
+                    Some((count, _, _)) => *count += 1,
+                    None => unread = Some((1, period_text.to_string(), place.provenance())),
+                }
                 continue;
             };
             let service = columns
@@ -479,6 +477,21 @@ impl<'t> Reader<'t> {
                 );
             }
             self.notes_for(d, columns, cells, period.resolve(self.context.period));
+        }
+        // One finding for the table, not one a row: an open-data file of
+        // multi-year aggregates ("2010-14") has thousands of such rows.
+        if let Some((count, first, place)) = unread {
+            let rows = if count == 1 {
+                "the row is".to_string()
+            } else {
+                format!("{count} rows with periods like it are")
+            };
+            self.finding(
+                Severity::Warning,
+                FindingKind::UnreadableDate,
+                format!("'{first}' is not a period the importer can read; {rows} left out"),
+                Some(place),
+            );
         }
         self.report_left_out(left_out);
     }
