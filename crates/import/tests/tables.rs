@@ -592,3 +592,18 @@ fn rows_of_periods_it_cannot_read_are_one_finding_not_one_a_row() {
         .collect();
     assert_eq!(unreadable.len(), 1);
 }
+
+#[test]
+fn an_area_of_service_is_not_a_council_and_a_month_takes_its_year_from_a_column() {
+    // A council's own contact data: "Area" groups its services, and the
+    // month and year stand in two columns.
+    check(
+        "contact.csv",
+        "Month,Year,Area,Topic,Contacts\n\
+         April,2016,Oxford City Homes,Repairs to Homes,880\n\
+         May,2016,Oxford City Homes,Repairs to Homes,853\n\
+         April,2016,\"Benefits, Council Tax, Business Rates\",Council Tax Moves,109\n",
+        None,
+        "|Repairs to Homes: 2016-04=880 2016-05=853\n|Council Tax Moves: 2016-04=109",
+    );
+}

@@ -435,6 +435,13 @@ impl<'t> Reader<'t> {
         let mut left_out: HashMap<String, usize> = HashMap::new();
         // Rows whose period cannot be read: how many, and the first.
         let mut unread: Option<(usize, String, Provenance)> = None;
+        // A month in one column and its year in another ("April", "2016").
+        let year_column = (0..self.table.headings.len()).find(|&c| {
+            matches!(
+                super::roles::normalise(self.heading(c)).as_str(),
+                "year" | "calendar year"
+            )
+        });
         for row in &self.table.rows {
             let TableRow::Data { cells, place } = row else {
                 continue;
@@ -452,7 +459,11 @@ impl<'t> Reader<'t> {
                 continue;
             }
             let period_text = get(columns.period);
-            let Some(period) = period::read(period_text) else {
+            let with_year = year_column
+                .map(|c| get(Some(c)))
+                .filter(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
+                .and_then(|year| period::read(&format!("{period_text} {year}")));
+            let Some(period) = with_year.or_else(|| period::read(period_text)) else {
                 match &mut unread {
                     Some((count, _, _)) => *count += 1,
                     None => unread = Some((1, period_text.to_string(), place.provenance())),

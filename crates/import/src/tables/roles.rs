@@ -585,6 +585,22 @@ fn keep_one_of_each(guesses: &mut [ColumnGuess]) {
 }
 
 fn guess(heading: &str, p: &Profile) -> ColumnGuess {
+    // "Area" alone heads the councils of a comparison table, and a
+    // council's own areas of service in its data ("Oxford City Homes",
+    // "Benefits, Council Tax"): unless its cells name councils, it is a
+    // grouping of the council's own.
+    if normalise(heading) == "area" && p.filled > 0 && !p.mostly(p.areas) && !p.mostly(p.area_codes)
+    {
+        return ColumnGuess {
+            role: ColumnRole::Service,
+            confidence: Confidence::Medium,
+            why: format!(
+                "heading 'Area' over names that are not councils' (only {} of {} cells are): \
+                 the council's own areas of service",
+                p.areas, p.filled
+            ),
+        };
+    }
     let from_heading = heading_role(heading);
     let from_cells = content_role(p);
     let said = |what: &str| format!("heading '{}' {what}", heading.trim());
