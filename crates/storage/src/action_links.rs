@@ -329,3 +329,56 @@ pub(crate) async fn remove_all(
     delete_where(conn, ctx, "action_links", "action_id", id).await?;
     delete_where(conn, ctx, "action_links", "follows_id", id).await
 }
+
+/// Each of a plan's actions' links as a person names them ("follows KA.3
+/// Open the hub", "service Environmental Health", "agenda Health and
+/// Wellbeing Board"), sorted, in plan order: what an approved revision
+/// keeps of its links, and what comparing two revisions compares.
+pub(crate) async fn link_names(
+    conn: &mut AnyConnection,
+    plan_id: i64,
+) -> Result<Vec<Vec<String>>, StoreError> {
+    let actions: Vec<i64> =
+        sqlx::query("SELECT id FROM actions WHERE plan_id = $1 ORDER BY position, id")
+            .bind(plan_id)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()?;
+    let rows = sqlx::query(
+        "SELECT l.action_id, f.code, f.title, u.name, l.agenda FROM action_links l \
+         JOIN actions a ON a.id = l.action_id \
+         LEFT JOIN actions f ON f.id = l.follows_id \
+         LEFT JOIN org_units u ON u.id = l.org_unit_id \
+         WHERE a.plan_id = $1",
+    )
+    .bind(plan_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut names = vec![Vec::new(); actions.len()];
+    for row in &rows {
+        let action: i64 = row.try_get(0)?;
+        let Some(at) = actions.iter().position(|a| *a == action) else {
+            continue;
+        };
+        let code: Option<String> = row.try_get(1)?;
+        let title: Option<String> = row.try_get(2)?;
+        let unit: Option<String> = row.try_get(3)?;
+        let agenda: Option<String> = row.try_get(4)?;
+        let name = match (title, unit, agenda) {
+            (Some(title), _, _) => match code {
+                Some(code) => format!("follows {code} {title}"),
+                None => format!("follows {title}"),
+            },
+            (None, Some(unit), _) => format!("service {unit}"),
+            (None, None, Some(agenda)) => format!("agenda {agenda}"),
+            _ => continue,
+        };
+        names[at].push(name);
+    }
+    for list in &mut names {
+        list.sort();
+    }
+    Ok(names)
+}

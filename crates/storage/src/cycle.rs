@@ -11,8 +11,8 @@ use crate::import::{ensure_organisation, insert_plan};
 use crate::write::{self, Val};
 use crate::{Store, now_text};
 use goldthread_domain::{
-    EditRule, PlanDiff, PlanDraft, PlanStatus, PlanStep, as_written, diff_plan, edit_rule,
-    roll_forward,
+    EditRule, ItemChange, ItemKind, ItemRef, PlanChange, PlanDiff, PlanDraft, PlanStatus, PlanStep,
+    as_written, diff_plan, edit_rule, roll_forward,
 };
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
@@ -207,8 +207,12 @@ async fn keep_version(
         }
     }
     let plan = as_written(load_plan(conn, plan_id).await?.0);
-    let document = serde_json::to_string(&plan)
+    // The plan in the domain's form, and beside it its actions' links
+    // (which the domain's plan does not carry), so revisions compare them.
+    let mut kept = serde_json::to_value(&plan)
         .map_err(|e| StoreError::Invalid(format!("plan {plan_id} could not be kept: {e}")))?;
+    kept[ACTION_LINKS] = serde_json::json!(action_links::link_names(conn, plan_id).await?);
+    let document = kept.to_string();
     // Kept outside `write.rs`: a copy of what the history already holds,
     // never changed, so it needs no history of its own.
     sqlx::query(
@@ -358,6 +362,26 @@ impl Store {
         })
     }
 
+    /// The links an approved revision kept for each of its actions, in
+    /// plan order; `None` for a revision kept before links were.
+    async fn version_links(
+        &self,
+        plan_id: i64,
+        revision: i64,
+    ) -> Result<Option<Vec<Vec<String>>>, StoreError> {
+        let document: Option<String> =
+            sqlx::query("SELECT document FROM plan_versions WHERE plan_id = $1 AND revision = $2")
+                .bind(plan_id)
+                .bind(revision)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|r| r.try_get(0))
+                .transpose()?;
+        Ok(document
+            .and_then(|d| serde_json::from_str::<serde_json::Value>(&d).ok())
+            .and_then(|d| serde_json::from_value(d.get(ACTION_LINKS)?.clone()).ok()))
+    }
+
     /// What changed from an approved revision to another, or to the plan
     /// as it stands (`to: None`): items added, removed and changed, with
     /// the fields, as the import preview says them.
@@ -368,14 +392,26 @@ impl Store {
         to: Option<i64>,
     ) -> Result<PlanDiff, StoreError> {
         let old = self.plan_version(plan_id, from).await?;
-        let new = match to {
-            Some(revision) => self.plan_version(plan_id, revision).await?,
+        let old_links = self.version_links(plan_id, from).await?;
+        let (new, new_links) = match to {
+            Some(revision) => (
+                self.plan_version(plan_id, revision).await?,
+                self.version_links(plan_id, revision).await?,
+            ),
             None => {
                 let mut conn = self.pool.acquire().await?;
-                as_written(load_plan(&mut conn, plan_id).await?.0)
+                let plan = as_written(load_plan(&mut conn, plan_id).await?.0);
+                (
+                    plan,
+                    Some(action_links::link_names(&mut conn, plan_id).await?),
+                )
             }
         };
-        Ok(diff_plan(&new, Some((plan_id, &old))).0)
+        let mut diff = diff_plan(&new, Some((plan_id, &old))).0;
+        if let (Some(old_links), Some(new_links)) = (old_links, new_links) {
+            links_changed(&mut diff, (&old, &old_links), (&new, &new_links));
+        }
+        Ok(diff)
     }
 }
 
@@ -446,6 +482,52 @@ impl Store {
         }
         self.commit_write(tx).await?;
         Ok(new_id)
+    }
+}
+
+/// Where a kept revision's JSON holds its actions' links.
+const ACTION_LINKS: &str = "action_links";
+
+/// Adds "links" to the changes of each action (matched by code, else by
+/// title, as the diff matches them) whose links differ between the two
+/// revisions; an action added or removed is reported as such already.
+fn links_changed(
+    diff: &mut PlanDiff,
+    (old, old_links): (&PlanDraft, &[Vec<String>]),
+    (new, new_links): (&PlanDraft, &[Vec<String>]),
+) {
+    let key = |a: &goldthread_domain::Action| a.code.clone().unwrap_or_else(|| a.title.clone());
+    for (index, action) in new.actions.iter().enumerate() {
+        let Some(before) = old
+            .actions
+            .iter()
+            .position(|o| key(o) == key(action))
+            .map(|i| old_links.get(i).cloned().unwrap_or_default())
+        else {
+            continue;
+        };
+        let after = new_links.get(index).cloned().unwrap_or_default();
+        if before == after {
+            continue;
+        }
+        let same_item = |c: &&mut ItemChange| {
+            c.item.kind == ItemKind::Action
+                && c.item.code == action.code
+                && c.item.title == action.title
+        };
+        match diff.changed.iter_mut().find(same_item) {
+            Some(change) => change.fields.push("links"),
+            None => diff.changed.push(ItemChange {
+                item: ItemRef {
+                    kind: ItemKind::Action,
+                    code: action.code.clone(),
+                    title: action.title.clone(),
+                    index,
+                },
+                fields: vec!["links"],
+            }),
+        }
+        diff.status = PlanChange::Changed;
     }
 }
 

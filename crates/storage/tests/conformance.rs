@@ -2749,6 +2749,52 @@ async fn a_plans_narrative_as_known_on_a_past_day_leaves_out_later_edits() {
 }
 
 #[tokio::test]
+async fn comparing_revisions_shows_an_actions_changed_links() {
+    use goldthread_domain::{ItemKind, PlanChange, PlanStep};
+    for b in backends("compare_links").await {
+        let at = b.name;
+        let store = Store::open(&b.url).await.unwrap();
+        let mut doc = sample_document();
+        doc.plans[0].status = goldthread_domain::PlanStatus::Approved;
+        let plan = import(&store, "compare-links", &doc).await.plan_ids[0];
+        let actions = action_ids(&store, plan).await;
+        // KA.1 now follows on from KA.2: the plan's next revision.
+        let links = goldthread_storage::ActionLinks {
+            follows: vec![actions[1].1],
+            ..Default::default()
+        };
+        set_links(&store, actions[0].1, links).await.unwrap();
+        let since = store.compare_plan(plan, 1, None).await.unwrap();
+        assert_eq!(since.status, PlanChange::Changed, "{at}");
+        let changed: Vec<(ItemKind, Option<&str>, &[&str])> = since
+            .changed
+            .iter()
+            .map(|c| (c.item.kind, c.item.code.as_deref(), c.fields.as_slice()))
+            .collect();
+        assert_eq!(
+            changed,
+            [(ItemKind::Action, Some("KA.1"), &["links"][..])],
+            "{at}"
+        );
+
+        // Approved, revision 2 keeps its links: it compares the same with
+        // revision 1, and as unchanged with the plan as it stands.
+        for step in [PlanStep::Submit, PlanStep::Approve] {
+            let version = store.plan_cycle(plan).await.unwrap().version;
+            store
+                .take_plan_step(plan, version, step, None, &who("amy"))
+                .await
+                .unwrap();
+        }
+        let between = store.compare_plan(plan, 1, Some(2)).await.unwrap();
+        assert_eq!(between.changed.len(), 1, "{at}");
+        let now = store.compare_plan(plan, 2, None).await.unwrap();
+        assert_eq!(now.status, PlanChange::Unchanged, "{at}: {now:?}");
+        store.close().await;
+    }
+}
+
+#[tokio::test]
 async fn rolling_forward_carries_unfinished_actions_and_next_years_targets() {
     for b in backends("roll_forward").await {
         let at = b.name;
