@@ -38,6 +38,17 @@ named!(UnitKind {
     Team => "team",
 });
 
+impl UnitKind {
+    /// The kind as a page names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            UnitKind::Directorate => "Directorate",
+            UnitKind::Service => "Service",
+            UnitKind::Team => "Team",
+        }
+    }
+}
+
 /// A directorate, service or team, with the short code plans use for it
 /// (`HH` for Housing and Health, `CSP`, `RB`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

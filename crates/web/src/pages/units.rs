@@ -117,16 +117,8 @@ struct UnitPage {
 fn kinds() -> Vec<(&'static str, &'static str)> {
     UnitKind::ALL
         .iter()
-        .map(|k| (k.as_str(), capital(k.as_str())))
+        .map(|k| (k.as_str(), k.label()))
         .collect()
-}
-
-fn capital(kind: &str) -> &'static str {
-    match kind {
-        "directorate" => "Directorate",
-        "team" => "Team",
-        _ => "Service",
-    }
 }
 
 /// The units another may sit in (all but itself).
@@ -179,7 +171,7 @@ async fn units_page(
                 id: u.id,
                 name: u.name.clone(),
                 code: u.code.clone(),
-                kind: capital(u.kind.as_str()),
+                kind: u.kind.label(),
                 parent: name_of(u.parent_id),
                 plans: u.plans,
                 posts: u.posts,
