@@ -220,16 +220,24 @@ pub(crate) async fn check_links(
         ("actions", &links.follows, "action"),
         ("org_units", &links.services, "service"),
     ] {
-        for target in ids {
-            let sql = format!("SELECT COUNT(*) FROM {table} WHERE id = $1");
-            let n: i64 = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(target)
-                .fetch_one(&mut *conn)
-                .await?
-                .try_get(0)?;
-            if n == 0 {
-                return Err(StoreError::Invalid(format!("there is no {what} {target}")));
-            }
+        if ids.is_empty() {
+            continue;
+        }
+        // One query for all of them: this runs inside the write lock.
+        let places: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("SELECT id FROM {table} WHERE id IN ({})", places.join(", "));
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for id in ids {
+            query = query.bind(*id);
+        }
+        let known: Vec<i64> = query
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()?;
+        if let Some(missing) = ids.iter().find(|id| !known.contains(id)) {
+            return Err(StoreError::Invalid(format!("there is no {what} {missing}")));
         }
     }
     if let Some(bad) = links
@@ -356,10 +364,15 @@ pub(crate) async fn link_names(
     .bind(plan_id)
     .fetch_all(&mut *conn)
     .await?;
+    let place: std::collections::HashMap<i64, usize> = actions
+        .iter()
+        .enumerate()
+        .map(|(at, id)| (*id, at))
+        .collect();
     let mut names = vec![Vec::new(); actions.len()];
     for row in &rows {
         let action: i64 = row.try_get(0)?;
-        let Some(at) = actions.iter().position(|a| *a == action) else {
+        let Some(&at) = place.get(&action) else {
             continue;
         };
         let code: Option<String> = row.try_get(1)?;

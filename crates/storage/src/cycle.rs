@@ -497,16 +497,19 @@ fn links_changed(
     (new, new_links): (&PlanDraft, &[Vec<String>]),
 ) {
     let key = |a: &goldthread_domain::Action| a.code.clone().unwrap_or_else(|| a.title.clone());
+    // The old revision's actions by key, the first of a repeated one: a
+    // plan of thousands of actions is not searched once per action.
+    let mut old_at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, action) in old.actions.iter().enumerate() {
+        old_at.entry(key(action)).or_insert(i);
+    }
+    let none: Vec<String> = Vec::new();
     for (index, action) in new.actions.iter().enumerate() {
-        let Some(before) = old
-            .actions
-            .iter()
-            .position(|o| key(o) == key(action))
-            .map(|i| old_links.get(i).cloned().unwrap_or_default())
-        else {
+        let Some(&was) = old_at.get(&key(action)) else {
             continue;
         };
-        let after = new_links.get(index).cloned().unwrap_or_default();
+        let before = old_links.get(was).unwrap_or(&none);
+        let after = new_links.get(index).unwrap_or(&none);
         if before == after {
             continue;
         }

@@ -828,11 +828,6 @@ impl<'t> Reader<'t> {
                         draft.indicator.unit = Unit::Days;
                     }
                 }
-                let name = draft
-                    .indicator
-                    .code
-                    .as_ref()
-                    .map_or_else(|| draft.indicator.title.clone(), |c| c.to_string());
                 let m = measurement(&mut draft.indicator, period);
                 let value = figure.map(|f| f.value);
                 // A value in words ("Not yet available") is kept as written.
@@ -843,12 +838,7 @@ impl<'t> Reader<'t> {
                     // has a dimension the reading missed (a type of figure,
                     // a group) or two figure columns. The first is kept, and
                     // the rest are named, never silently written over it.
-                    let kept = m.text.clone().or(m.value.map(|v| v.to_string()));
-                    let example = format!(
-                        "{name} {period}: {} kept, {text} left out",
-                        kept.unwrap_or_default()
-                    );
-                    self.conflict(column, example, place);
+                    self.conflict(column, d, period, text, place);
                     return;
                 }
                 m.value = value;
@@ -857,16 +847,31 @@ impl<'t> Reader<'t> {
         }
     }
 
-    fn conflict(&mut self, column: usize, example: String, place: Provenance) {
-        match self.conflicts.iter_mut().find(|c| c.column == column) {
-            Some(c) => c.count += 1,
-            None => self.conflicts.push(Conflict {
-                column,
-                count: 1,
-                example,
-                place,
-            }),
+    /// Counts a figure left out for colliding with one already read; the
+    /// first of a column is described (the rest are only counted: a file
+    /// can hold thousands).
+    fn conflict(&mut self, column: usize, d: usize, period: Period, text: &str, place: Provenance) {
+        if let Some(c) = self.conflicts.iter_mut().find(|c| c.column == column) {
+            c.count += 1;
+            return;
         }
+        let indicator = &self.drafts[d].indicator;
+        let name = indicator
+            .code
+            .as_ref()
+            .map_or_else(|| indicator.title.clone(), |c| c.to_string());
+        let kept = indicator
+            .measurements
+            .iter()
+            .find(|m| m.period == period)
+            .and_then(|m| m.text.clone().or(m.value.map(|v| v.to_string())))
+            .unwrap_or_default();
+        self.conflicts.push(Conflict {
+            column,
+            count: 1,
+            example: format!("{name} {period}: {kept} kept, {text} left out"),
+            place,
+        });
     }
 
     /// One finding a column whose figures collided with ones read before.

@@ -131,14 +131,7 @@ pub async fn move_action(
             Redirect::to(&format!("/plans/{plan_id}/order?done=moved#action-{id}")).into_response(),
         ),
         Err(StoreError::Invalid(why)) => {
-            order_page(
-                &state,
-                plan_id,
-                Some(sentence(&why)),
-                None,
-                StatusCode::BAD_REQUEST,
-            )
-            .await
+            refused(&state, plan_id, &why, StatusCode::BAD_REQUEST).await
         }
         Err(e) => Err(e.into()),
     }
@@ -157,8 +150,8 @@ pub async fn renumber(
     Form(form): Form<RenumberForm>,
 ) -> Result<Response, WebError> {
     let Some(pattern) = state.store.template().await?.0.code_pattern() else {
-        let why = "Set how actions are coded on the plan template first.".to_string();
-        return order_page(&state, plan_id, Some(why), None, StatusCode::BAD_REQUEST).await;
+        let why = "set how actions are coded on the plan template first";
+        return refused(&state, plan_id, why, StatusCode::BAD_REQUEST).await;
     };
     let seen: Result<Vec<i64>, _> = form
         .seen
@@ -177,16 +170,17 @@ pub async fn renumber(
         Ok(changed) => {
             Ok(Redirect::to(&format!("/plans/{plan_id}/order?done={changed}")).into_response())
         }
-        Err(StoreError::Invalid(why)) => {
-            order_page(
-                &state,
-                plan_id,
-                Some(sentence(&why)),
-                None,
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
+        Err(StoreError::Invalid(why)) => refused(&state, plan_id, &why, StatusCode::CONFLICT).await,
         Err(e) => Err(e.into()),
     }
+}
+
+/// The ordering page again, saying why nothing was changed.
+async fn refused(
+    state: &AppState,
+    plan_id: i64,
+    why: &str,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    order_page(state, plan_id, Some(sentence(why)), None, status).await
 }

@@ -91,13 +91,7 @@ async fn posts_page(
         title: "Posts",
         posts: posts.iter().map(PostRow::from).collect(),
         duplicates,
-        units: state
-            .store
-            .org_units()
-            .await?
-            .into_iter()
-            .map(|(id, name)| (id.to_string(), name))
-            .collect(),
+        units: super::rounds::unit_choices(state).await?,
         problem,
         done,
     };

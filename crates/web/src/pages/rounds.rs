@@ -64,13 +64,7 @@ async fn rounds_page(
             .account
             .is_some_and(|a| a.role >= Role::Editor),
         years,
-        units: state
-            .store
-            .org_units()
-            .await?
-            .into_iter()
-            .map(|(id, name)| (id.to_string(), name))
-            .collect(),
+        units: unit_choices(state).await?,
         form,
         errors,
     })
@@ -189,4 +183,16 @@ pub async fn page(
         round,
     };
     Ok(render(&state, "round.html", &page)?.into_response())
+}
+
+/// The organisation's units as a select box or checkboxes offer them:
+/// the id as the form sends it back, and the name.
+pub(super) async fn unit_choices(state: &AppState) -> Result<Vec<(String, String)>, WebError> {
+    Ok(state
+        .store
+        .org_units()
+        .await?
+        .into_iter()
+        .map(|(id, name)| (id.to_string(), name))
+        .collect())
 }
