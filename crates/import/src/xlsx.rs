@@ -211,8 +211,11 @@ fn text_of(data: Data) -> String {
 
 /// Refuses a workbook any part of which names a cell outside Excel's grid
 /// in an `r` or `ref` attribute (a cell, a row, a sheet's dimension), or a
-/// range that runs backwards. Every part is looked at, whatever its name:
-/// the workbook's relationships, not the name, say which parts are sheets.
+/// range that runs backwards. Every part calamine may open is looked at,
+/// whatever its name: the workbook's relationships, not the name, say which
+/// parts are sheets. Parts outside `xl/` that no relationship there names
+/// (SharePoint's `customXml/` schemas, whose `ref` names an XML element,
+/// `docProps/`) are never opened, so they are not judged.
 fn check_references(
     file_name: &str,
     bytes: &[u8],
@@ -224,6 +227,7 @@ fn check_references(
         return Ok(());
     };
     let mut part = Vec::new();
+    let targets = relationship_targets(&mut archive, limits);
     for i in 0..archive.len() {
         let Ok(entry) = archive.by_index(i) else {
             continue;
@@ -234,6 +238,9 @@ fn check_references(
         let name = entry
             .name()
             .map_or_else(|_| format!("#{i}"), |n| n.to_string());
+        if !may_be_opened(&name, &targets) {
+            continue;
+        }
         part.clear();
         // What was read before an error is what calamine would parse
         // before it met the error, so it is checked all the same.
@@ -249,6 +256,70 @@ fn check_references(
         budget.check(file_name, "reading the workbook")?;
     }
     Ok(())
+}
+
+/// The `Target`s of the relationships of every part under `xl/`: the
+/// parts outside it a workbook can send calamine to.
+fn relationship_targets(
+    archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
+    limits: &Limits,
+) -> Vec<String> {
+    let mut targets = Vec::new();
+    let mut part = Vec::new();
+    for i in 0..archive.len() {
+        let Ok(entry) = archive.by_index(i) else {
+            continue;
+        };
+        let is_rels = entry
+            .name()
+            .is_ok_and(|n| n.starts_with("xl/") && n.ends_with(".rels"));
+        if !is_rels {
+            continue;
+        }
+        part.clear();
+        let _ = entry.take(limits.part_bytes).read_to_end(&mut part);
+        let text = String::from_utf8_lossy(&part);
+        for relationship in text.split("<Relationship").skip(1) {
+            // A custom XML part is never opened: calamine refuses a sheet
+            // whose relationship is of any other type than a sheet's.
+            let custom = attribute(relationship, "Type")
+                .and_then(|t| t.rsplit('/').next())
+                .is_some_and(|t| t == "customXml");
+            if let Some(target) = attribute(relationship, "Target")
+                .map(|t| t.trim_start_matches(['/', '.']))
+                .filter(|t| !custom && !t.is_empty())
+            {
+                targets.push(target.to_string());
+            }
+        }
+    }
+    targets
+}
+
+/// An attribute's quoted value in an element's text, as written.
+fn attribute<'t>(element: &'t str, name: &str) -> Option<&'t str> {
+    let key = format!("{name}=");
+    let at = element
+        .match_indices(&key)
+        .map(|(at, _)| at)
+        .find(|&at| element[..at].ends_with(|c: char| c.is_ascii_whitespace()))?;
+    let value = &element[at + key.len()..];
+    let quote = value.chars().next().filter(|q| matches!(q, '"' | '\''))?;
+    let rest = &value[1..];
+    rest.find(quote).map(|end| &rest[..end])
+}
+
+/// Whether calamine may open a part: everything under `xl/` (and the
+/// package's own relationships and types), and any other part a
+/// relationship under `xl/` names.
+fn may_be_opened(name: &str, targets: &[String]) -> bool {
+    let name = name.trim_start_matches('/');
+    if name.starts_with("xl/") || !name.contains('/') || name.starts_with("_rels/") {
+        return true;
+    }
+    targets
+        .iter()
+        .any(|t| name.ends_with(t.as_str()) || t.ends_with(name))
 }
 
 /// The first `r` or `ref` attribute value out of the grid. The XML is read

@@ -395,6 +395,78 @@ fn a_cell_outside_excels_grid_is_refused_by_name() {
     assert_eq!(read.format, goldthread_domain::SourceFormat::Xlsx);
 }
 
+/// A workbook of one sheet with more parts beside it, as SharePoint and
+/// Excel write them.
+fn workbook_with(sheet: &str, workbook_rels: &str, more: &[(&str, &str)]) -> Vec<u8> {
+    const TYPES: &str = r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#;
+    const PACKAGE: &str = r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+    const BOOK: &str = r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+    let mut parts: Vec<(&str, &[u8])> = vec![
+        ("[Content_Types].xml", TYPES.as_bytes()),
+        ("_rels/.rels", PACKAGE.as_bytes()),
+        ("xl/workbook.xml", BOOK.as_bytes()),
+        ("xl/_rels/workbook.xml.rels", workbook_rels.as_bytes()),
+        ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+    ];
+    parts.extend(more.iter().map(|(name, xml)| (*name, xml.as_bytes())));
+    goldthread_import::testing::fuzz::zip_stored(&parts)
+}
+
+fn rels_to_sheet(target: &str) -> String {
+    format!(
+        r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="{target}"/></Relationships>"#
+    )
+}
+
+#[test]
+fn a_sharepoint_workbooks_custom_xml_is_not_taken_for_a_sheet() {
+    // SharePoint saves its column schema beside the workbook; an XML
+    // Schema's `ref` names an element, not a cell.
+    let schema = r#"<?xml version="1.0"?><ct:contentTypeSchema xmlns:ct="http://schemas.microsoft.com/office/2006/metadata/contentType" xmlns:xsd="http://www.w3.org/2001/XMLSchema"><xsd:schema><xsd:element name="properties"><xsd:complexType><xsd:sequence><xsd:element ref="ns2:MediaServiceMetadata" minOccurs="0"/></xsd:sequence></xsd:complexType></xsd:element></xsd:schema></ct:contentTypeSchema>"#;
+    let sheet = sheet_of(&format!(
+        "<row r=\"1\">{}{}</row><row r=\"2\">{}{}</row>",
+        inline("A1", "Indicator"),
+        inline("B1", "2023/24 outturn"),
+        inline("A2", "Calls answered"),
+        "<c r=\"B2\"><v>91</v></c>",
+    ));
+    let book = workbook_with(
+        &sheet,
+        &rels_to_sheet("worksheets/sheet1.xml"),
+        &[
+            ("customXml/item1.xml", schema),
+            ("docProps/custom.xml", schema),
+        ],
+    );
+    let read = read_document("sharepoint.xlsx", &book).expect("reads");
+    let plan = &read.document.plans[0];
+    assert_eq!(plan.indicators.len(), 1, "{:?}", read.document.findings);
+    assert_eq!(
+        plan.indicators[0]
+            .measurements
+            .first()
+            .and_then(|m| m.value),
+        Some(91.0),
+        "{:?}",
+        plan.indicators[0]
+    );
+
+    // A sheet the workbook sends outside `xl/` is still judged.
+    let far = sheet_of(&format!("<row r=\"1\">{}</row>", inline("XFE1", "Action")));
+    let book = workbook_with(
+        &sheet,
+        &rels_to_sheet("/customXml/item1.xml"),
+        &[("customXml/item1.xml", &far)],
+    );
+    let err = read_document("moved.xlsx", &book).unwrap_err();
+    assert!(err.to_string().contains("\"XFE1\""), "{err}");
+    // However its relationship is written.
+    let rels = rels_to_sheet("/customXml/item1.xml").replace(" Target=", "\n\tTarget=");
+    let book = workbook_with(&sheet, &rels, &[("customXml/item1.xml", &far)]);
+    let err = read_document("moved.xlsx", &book).unwrap_err();
+    assert!(err.to_string().contains("\"XFE1\""), "{err}");
+}
+
 #[test]
 fn a_sheet_whose_cells_lie_far_apart_is_refused_before_it_is_laid_out() {
     // Two cells at opposite corners: a rectangle of 17 billion places,
