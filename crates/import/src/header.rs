@@ -29,6 +29,9 @@ pub enum Role {
     Progress,
     /// A red/amber/green judgement beside (or instead of) the commentary.
     Rag,
+    /// The day a row's progress was written ("Last updated"): its as-at
+    /// date, where the heading gives none.
+    Updated,
     Resources,
     /// A column whose value groups the rows beneath it (Theme, Area for
     /// Improvement, Supporting Objective); merged cells leave it empty.
@@ -79,13 +82,14 @@ impl Role {
             Frequency => 19,
             Polarity => 20,
             Baseline => 21,
+            Updated => 22,
             Group(_) | Target(_) | Actual(_) | Quarterly(..) => return None,
         };
         Some(slot)
     }
 }
 
-const SLOTS: usize = 22;
+const SLOTS: usize = 23;
 
 #[derive(Debug, Clone)]
 pub struct Header {
@@ -205,16 +209,30 @@ impl Header {
 fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 1);
     let mut space = true;
+    let mut lower_before = 0;
     for ch in text.chars() {
         if ch.is_ascii_alphanumeric() {
+            // `actionName` reads as "action name"; `DoT` stays one word.
+            if lower_before >= 2 && ch.is_ascii_uppercase() {
+                out.push(' ');
+            }
+            lower_before = if ch.is_ascii_lowercase() {
+                lower_before + 1
+            } else {
+                0
+            };
             out.push(ch.to_ascii_lowercase());
             space = false;
         } else if ch.is_alphanumeric() {
+            lower_before = 0;
             out.push(ch);
             space = false;
-        } else if !space {
-            out.push(' ');
-            space = true;
+        } else {
+            lower_before = 0;
+            if !space {
+                out.push(' ');
+                space = true;
+            }
         }
     }
     if out.ends_with(' ') {
@@ -341,6 +359,9 @@ const SYNONYMS: &[(&str, Match, Role)] = {
         ("action", Exact, Title),
         ("actions", Exact, Title),
         ("action description", Exact, Title),
+        ("action name", Exact, Title),
+        ("action title", Exact, Title),
+        ("project name", Exact, Title),
         ("task", Prefix, Title),
         ("key task", Prefix, Title),
         ("key deliverable", Prefix, Title),
@@ -406,6 +427,12 @@ const SYNONYMS: &[(&str, Match, Role)] = {
         ("current position", Prefix, Progress),
         ("position at", Prefix, Progress),
         ("position statement", Prefix, Progress),
+        ("last updated", Prefix, Updated),
+        ("date updated", Exact, Updated),
+        ("updated", Exact, Updated),
+        ("update date", Exact, Updated),
+        ("date of update", Exact, Updated),
+        ("as at", Exact, Updated),
         ("rag", Prefix, Rag),
         ("red amber green", Prefix, Rag),
         ("traffic light", Prefix, Rag),
@@ -621,9 +648,21 @@ fn normalise_upto(text: &str, buf: &mut [u8; SHORT + 8]) -> (usize, bool) {
     let bytes = text.as_bytes();
     let mut len = 0;
     let mut space = true;
+    let mut lower_before = 0;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
+        // `actionName` reads as "action name", as in [`normalise`].
+        let camel = lower_before >= 2 && b.is_ascii_uppercase();
+        lower_before = if b.is_ascii_lowercase() {
+            lower_before + 1
+        } else {
+            0
+        };
+        if camel && len < SHORT {
+            buf[len] = b' ';
+            len += 1;
+        }
         let wide = if b < 0x80 {
             i += 1;
             None

@@ -268,7 +268,12 @@ pub fn build_action(record: &Record<'_>, header: &Header, context: DateContext) 
     }
 
     // Progress, with the red/amber/green judgement where the table has one.
-    let as_at = header.as_at.and_then(|d| d.day(context.financial_year));
+    // A row's own "Last updated" day, else the day its heading gives.
+    let updated = record.cell(header, Role::Updated).trim();
+    let as_at = (!updated.is_empty())
+        .then(|| dates::fuzzy(updated, context))
+        .and_then(|d| d.earliest.filter(|&day| d.latest == Some(day)))
+        .or_else(|| header.as_at.and_then(|d| d.day(context.financial_year)));
     let progress_cell = record.cell(header, Role::Progress);
     let (mut updates, mut unrecognised) = progress::read(progress_cell);
     let mut rag_cell = record.cell(header, Role::Rag);

@@ -607,3 +607,60 @@ fn an_area_of_service_is_not_a_council_and_a_month_takes_its_year_from_a_column(
         "|Repairs to Homes: 2016-04=880 2016-05=853\n|Council Tax Moves: 2016-04=109",
     );
 }
+
+#[test]
+fn a_row_per_period_and_a_column_per_indicator() {
+    // A council's open data of one service (Trafford's prompt payment).
+    check(
+        "prompt_payment.csv",
+        "period,proportion_paid_on_time,interest_paid\n\
+         2021/22,0.96,120\n\
+         2022/23,0.97,85\n\
+         total,,205\n",
+        None,
+        "|Proportion paid on time: 2021/22=0.96 2022/23=0.97\n\
+         |Interest paid: 2021/22=120 2022/23=85",
+    );
+    // Monthly, the month written as ISO does (a KPI return to Leeds).
+    check(
+        "media_coverage.csv",
+        "Month,count,cumulativeReach\n2021-08,12,1500\n2021-09,9,2100\n",
+        None,
+        "|Count: 2021-08=12 2021-09=9\n|Cumulative reach: 2021-08=1500 2021-09=2100",
+    );
+}
+
+#[test]
+fn programmers_headings_read_as_words() {
+    // A tracker exported from an app: camelCase and snake_case headings.
+    check(
+        "actions.csv",
+        "id,actionName,status,owner,lastUpdated\n\
+         BA-001,Retrofit council housing,In progress,Housing Services,2024-05-01\n\
+         BA-002,Electrify the fleet,Not started,Fleet Manager,2024-04-12\n",
+        None,
+        "Retrofit council housing | Housing Services | - | on_track | \n\
+         Electrify the fleet | Fleet Manager | - | not_started | ",
+    );
+}
+
+#[test]
+fn years_not_yet_begun_are_targets_and_qualified_years_are_values() {
+    // A corporate plan's KPI annex: a baseline, then a target a year,
+    // headed as a programmer writes them.
+    check(
+        "kpis.csv",
+        "id,kpi_name,unit,baseline,y1_2089_90,y2_2090_91\n\
+         kpa1-001,Revenue collected on time,percent,81%,85%,88%\n",
+        None,
+        "|Revenue collected on time: 2089/90=/85 2090/91=/88",
+    );
+    // A year qualified by the figure's standing ("Estimates", "Raw data").
+    check(
+        "estimates.txt",
+        "Indicator\t2016-17 Actuals\t2017-18 Estimates\n\
+         Library visits per 1,000\t4100\t4250\n",
+        None,
+        "|Library visits per 1,000: 2016/17=4100 2017/18=4250",
+    );
+}

@@ -93,9 +93,34 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
+/// A plan's year counted from its start (`y1`, `yr2`, `year3`), which a
+/// programmer's heading puts before the year itself (`y1_2026_27`).
+fn is_year_number(word: &str) -> bool {
+    let letters = word.trim_end_matches(|c: char| c.is_ascii_digit());
+    letters.len() < word.len()
+        && word.len() - letters.len() == 1
+        && matches!(letters, "y" | "yr" | "year")
+}
+
+/// `2026 27`: a financial year whose separator was an underscore.
+fn joined_year(words: &[&str]) -> Option<String> {
+    let [first, second] = words else { return None };
+    let start: i32 = first.parse().ok().filter(|_| first.len() == 4)?;
+    let end: i32 = second.parse().ok().filter(|_| second.len() == 2)?;
+    ((start + 1) % 100 == end).then(|| format!("{first}/{second}"))
+}
+
 /// Words that say "the figure for" without naming a period; dropped before
-/// the period is read.
+/// the period is read. A figure's standing ("estimate", "provisional",
+/// "raw data") is not a period either.
 const NOISE: &[&str] = &[
+    "estimate",
+    "estimates",
+    "estimated",
+    "provisional",
+    "raw",
+    "imputed",
+    "final",
     "outturn",
     "actual",
     "actuals",
@@ -147,10 +172,10 @@ pub fn read(text: &str) -> Option<PeriodRef> {
         return Some(relative);
     }
     let words: Vec<&str> = lower
-        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ':' | '(' | ')'))
-        .filter(|w| !w.is_empty() && !NOISE.contains(w))
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ':' | '(' | ')' | '_'))
+        .filter(|w| !w.is_empty() && !NOISE.contains(w) && !is_year_number(w))
         .collect();
-    let rest = words.join(" ");
+    let rest = joined_year(&words).unwrap_or_else(|| words.join(" "));
     if matches!(
         rest.as_str(),
         "latest"

@@ -29,6 +29,9 @@ pub enum TableKind {
     IndicatorsByPeriod,
     /// A row per area (council), a column per measure.
     Comparison,
+    /// A row per period, a column per indicator: a service's own open data
+    /// (`period, proportion_paid_on_time, interest_paid`).
+    PeriodsByRow,
     /// A row per action: title, lead, due date, status, commentary.
     Actions,
     /// Read by the plan reader (action and indicator tables it knows), not
@@ -44,6 +47,7 @@ impl TableKind {
             TableKind::Indicators => "indicators",
             TableKind::IndicatorsByPeriod => "indicators_by_period",
             TableKind::Comparison => "comparison",
+            TableKind::PeriodsByRow => "periods_by_row",
             TableKind::Actions => "actions",
             TableKind::Plan => "plan",
             TableKind::NotRead => "not_read",
@@ -141,6 +145,12 @@ pub fn kind(guesses: &[ColumnGuess]) -> TableKind {
     }
     if c.period.is_some() && names_rows && has_values {
         TableKind::IndicatorsByPeriod
+    } else if c.period.is_some()
+        && c.area.is_none()
+        && c.area_code.is_none()
+        && c.figures.iter().any(|(_, r)| *r == ColumnRole::Value(None))
+    {
+        TableKind::PeriodsByRow
     } else if (c.area.is_some() || c.area_code.is_some()) && c.period.is_none() && has_values {
         TableKind::Comparison
     } else if names_rows
@@ -153,6 +163,54 @@ pub fn kind(guesses: &[ColumnGuess]) -> TableKind {
     } else {
         TableKind::NotRead
     }
+}
+
+/// Rows whose period cannot be read: how many, and the first. One finding
+/// for the table, not one a row: an open-data file of multi-year
+/// aggregates ("2010-14") has thousands of such rows.
+#[derive(Default)]
+struct UnreadPeriods(Option<(usize, String, Provenance)>);
+
+impl UnreadPeriods {
+    fn note(&mut self, text: &str, place: &crate::blocks::Place) {
+        match &mut self.0 {
+            Some((count, _, _)) => *count += 1,
+            None => self.0 = Some((1, text.to_string(), place.provenance())),
+        }
+    }
+
+    fn report(self, reader: &mut Reader<'_>) {
+        let Some((count, first, place)) = self.0 else {
+            return;
+        };
+        let rows = if count == 1 {
+            "the row is".to_string()
+        } else {
+            format!("{count} rows with periods like it are")
+        };
+        reader.finding(
+            Severity::Warning,
+            FindingKind::UnreadableDate,
+            format!("'{first}' is not a period the importer can read; {rows} left out"),
+            Some(place),
+        );
+    }
+}
+
+/// A heading as a name: a programmer's (`proportion_paid_on_time`,
+/// `cumulativeReach`, `count`) in words, with a capital; any other (`CHN1`,
+/// "Calls answered") as written.
+fn readable_heading(heading: &str) -> String {
+    let heading = heading.trim();
+    if heading.contains(' ') || !heading.contains(|c: char| c == '_' || c.is_lowercase()) {
+        return heading.to_string();
+    }
+    let words = super::roles::normalise(heading);
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// An indicator being read, keyed by code or name.
@@ -221,6 +279,10 @@ impl<'t> Reader<'t> {
             TableKind::Comparison => {
                 self.long = true;
                 self.rows_per_area(&columns);
+            }
+            TableKind::PeriodsByRow => {
+                self.long = true;
+                self.columns_per_indicator(&columns);
             }
             TableKind::Actions => actions = self.rows_per_action(&columns),
             TableKind::NotRead | TableKind::Plan => {}
@@ -433,8 +495,7 @@ impl<'t> Reader<'t> {
             return;
         };
         let mut left_out: HashMap<String, usize> = HashMap::new();
-        // Rows whose period cannot be read: how many, and the first.
-        let mut unread: Option<(usize, String, Provenance)> = None;
+        let mut unread = UnreadPeriods::default();
         // A month in one column and its year in another ("April", "2016").
         let year_column = (0..self.table.headings.len()).find(|&c| {
             matches!(
@@ -464,10 +525,7 @@ impl<'t> Reader<'t> {
                 .filter(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
                 .and_then(|year| period::read(&format!("{period_text} {year}")));
             let Some(period) = with_year.or_else(|| period::read(period_text)) else {
-                match &mut unread {
-                    Some((count, _, _)) => *count += 1,
-                    None => unread = Some((1, period_text.to_string(), place.provenance())),
-                }
+                unread.note(period_text, place);
                 continue;
             };
             let service = columns
@@ -489,22 +547,34 @@ impl<'t> Reader<'t> {
             }
             self.notes_for(d, columns, cells, period.resolve(self.context.period));
         }
-        // One finding for the table, not one a row: an open-data file of
-        // multi-year aggregates ("2010-14") has thousands of such rows.
-        if let Some((count, first, place)) = unread {
-            let rows = if count == 1 {
-                "the row is".to_string()
-            } else {
-                format!("{count} rows with periods like it are")
-            };
-            self.finding(
-                Severity::Warning,
-                FindingKind::UnreadableDate,
-                format!("'{first}' is not a period the importer can read; {rows} left out"),
-                Some(place),
-            );
-        }
+        unread.report(self);
         self.report_left_out(left_out);
+    }
+
+    /// A row per period, a column per indicator: each figure column is an
+    /// indicator named by its heading.
+    fn columns_per_indicator(&mut self, columns: &Columns) {
+        let mut unread = UnreadPeriods::default();
+        for row in &self.table.rows {
+            let TableRow::Data { cells, place } = row else {
+                continue;
+            };
+            let get = |c: usize| cells.get(c).map_or("", |s| s.trim());
+            let period_text = columns.period.map_or("", get);
+            let Some(period) = period::read(period_text) else {
+                if !period_text.is_empty() {
+                    unread.note(period_text, place);
+                }
+                continue;
+            };
+            for &(c, role) in &columns.figures {
+                let title = readable_heading(self.heading(c));
+                let d = self.draft("", &title, None, place.provenance());
+                let period = role.period().or(Some(period));
+                self.figure(d, c, role, period, get(c), place.provenance());
+            }
+        }
+        unread.report(self);
     }
 
     fn rows_per_area(&mut self, columns: &Columns) {

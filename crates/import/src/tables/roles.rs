@@ -346,6 +346,7 @@ fn read_heading_role(heading: &str) -> Option<ColumnRole> {
         || h.contains("authority code")
         || h.contains("gss code")
         || h == "lad code"
+        || ons_name(&h, "cd")
     {
         return Some(ColumnRole::AreaCode);
     }
@@ -364,7 +365,14 @@ fn read_heading_role(heading: &str) -> Option<ColumnRole> {
             | "council name"
             | "geography"
             | "lad name"
-    ) {
+            | "cpp"
+            | "community planning partnership"
+            | "authority name"
+            | "local authority area"
+            | "borough"
+            | "district"
+    ) || ons_name(&h, "nm")
+    {
         return Some(ColumnRole::Area);
     }
     if matches!(
@@ -479,6 +487,21 @@ fn read_heading_role(heading: &str) -> Option<ColumnRole> {
         || has("pi")
         || h == "name"
         || has("definition")
+        || matches!(
+            h.as_str(),
+            "action"
+                | "actions"
+                | "action name"
+                | "action title"
+                | "action description"
+                | "project"
+                | "project name"
+                | "initiative"
+                | "activity"
+                | "task"
+                | "deliverable"
+                | "commitment"
+        )
     {
         return Some(ColumnRole::Title);
     }
@@ -499,14 +522,40 @@ fn read_heading_role(heading: &str) -> Option<ColumnRole> {
     None
 }
 
-/// Lower case, words separated by single spaces, punctuation dropped.
+/// The Office for National Statistics' names for an area's columns:
+/// `LAD23NM` (a district's name), `CTYUA21CD` (a county's code).
+fn ons_name(heading: &str, suffix: &str) -> bool {
+    let Some(stem) = heading.strip_suffix(suffix) else {
+        return false;
+    };
+    let letters = stem.trim_end_matches(|c: char| c.is_ascii_digit());
+    stem.len() - letters.len() == 2
+        && (2..=6).contains(&letters.len())
+        && letters.chars().all(|c| c.is_ascii_lowercase())
+}
+
+/// Lower case, words separated by single spaces, punctuation dropped; a
+/// programmer's name splits into its words (`actionName`, `area_name`),
+/// though not a short mixed-case one (`DoT`, `QoL`).
 pub fn normalise(heading: &str) -> String {
     let mut out = String::with_capacity(heading.len());
+    let mut lower_before = 0;
     for c in heading.chars() {
         if c.is_alphanumeric() {
+            if lower_before >= 2 && c.is_uppercase() && !out.ends_with(' ') {
+                out.push(' ');
+            }
+            lower_before = if c.is_lowercase() {
+                lower_before + 1
+            } else {
+                0
+            };
             out.extend(c.to_lowercase());
-        } else if !out.ends_with(' ') && !out.is_empty() && c != '\'' {
-            out.push(' ');
+        } else {
+            lower_before = 0;
+            if !out.ends_with(' ') && !out.is_empty() && c != '\'' {
+                out.push(' ');
+            }
         }
     }
     out.trim_end().to_string()
@@ -544,7 +593,46 @@ pub fn infer(headings: &[String], columns: &[Profile]) -> Vec<ColumnGuess> {
         };
     }
     keep_one_of_each(&mut guesses);
+    future_figures_are_targets(&mut guesses, headings, chrono::Utc::now().date_naive());
     guesses
+}
+
+/// A figure for a period that has not yet begun cannot have been measured:
+/// a column headed only by such a period ("2027/28", `y2_2027_28`, as a
+/// plan's table of yearly aims writes them) holds targets, unless its
+/// heading calls it an outturn or a value.
+fn future_figures_are_targets(
+    guesses: &mut [ColumnGuess],
+    headings: &[String],
+    today: chrono::NaiveDate,
+) {
+    let targeted: Vec<PeriodRef> = guesses
+        .iter()
+        .filter_map(|g| match g.role {
+            ColumnRole::Target(Some(p)) => Some(p),
+            _ => None,
+        })
+        .collect();
+    for (guess, heading) in guesses.iter_mut().zip(headings) {
+        let ColumnRole::Value(Some(PeriodRef::Fixed(period))) = guess.role else {
+            continue;
+        };
+        let h = normalise(heading);
+        let says_measured = h.split(' ').any(|w| {
+            matches!(
+                w,
+                "actual" | "actuals" | "outturn" | "result" | "value" | "performance"
+            )
+        });
+        if period.first_day() > today
+            && !says_measured
+            && !targeted.contains(&PeriodRef::Fixed(period))
+        {
+            guess.role = ColumnRole::Target(Some(PeriodRef::Fixed(period)));
+            guess.confidence = Confidence::Medium;
+            guess.why = format!("{period} has not begun: its figures can only be targets");
+        }
+    }
 }
 
 /// A table has one column of each naming role: the surest (then the first)
