@@ -664,3 +664,17 @@ fn years_not_yet_begun_are_targets_and_qualified_years_are_values() {
         "|Library visits per 1,000: 2016/17=4100 2017/18=4250",
     );
 }
+
+#[test]
+fn the_indicator_column_names_the_rows_not_the_measure_beside_it() {
+    // Trafford's corporate plan data: "measure" holds the kind of figure.
+    check(
+        "household_waste_recycling.csv",
+        "area_code,area_name,period,indicator,measure,unit,value\n\
+         E08000009,Trafford,2021/22,\"Household waste sent for reuse, recycling or composting\",Percentage,Percentage,56.4\n\
+         E08000006,Salford,2021/22,\"Household waste sent for reuse, recycling or composting\",Percentage,Percentage,38.2\n\
+         E08000009,Trafford,2020/21,\"Household waste sent for reuse, recycling or composting\",Percentage,Percentage,57.9\n",
+        Some("Trafford"),
+        "|Household waste sent for reuse, recycling or composting: 2020/21=57.9 2021/22=56.4",
+    );
+}

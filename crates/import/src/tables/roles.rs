@@ -333,6 +333,7 @@ fn read_heading_role(heading: &str) -> Option<ColumnRole> {
         || has("url")
         || has("id") && words.len() > 1
         || has("grouping")
+        || has("page")
         || has("region")
         || h.ends_with(" row")
         || has("changes")
@@ -592,7 +593,7 @@ pub fn infer(headings: &[String], columns: &[Profile]) -> Vec<ColumnGuess> {
             why,
         };
     }
-    keep_one_of_each(&mut guesses);
+    keep_one_of_each(&mut guesses, headings);
     future_figures_are_targets(&mut guesses, headings, chrono::Utc::now().date_naive());
     guesses
 }
@@ -637,7 +638,7 @@ fn future_figures_are_targets(
 
 /// A table has one column of each naming role: the surest (then the first)
 /// keeps it; a second title is a description, other repeats are left.
-fn keep_one_of_each(guesses: &mut [ColumnGuess]) {
+fn keep_one_of_each(guesses: &mut [ColumnGuess], headings: &[String]) {
     for i in 0..guesses.len() {
         let role = guesses[i].role;
         if matches!(
@@ -652,7 +653,10 @@ fn keep_one_of_each(guesses: &mut [ColumnGuess]) {
         }
         let Some(best) = (0..guesses.len())
             .filter(|&j| guesses[j].role == role)
-            .max_by_key(|&j| (guesses[j].confidence, std::cmp::Reverse(j)))
+            .max_by_key(|&j| {
+                let named = role == ColumnRole::Title && names_the_row(&headings[j]);
+                (guesses[j].confidence, named, std::cmp::Reverse(j))
+            })
         else {
             continue;
         };
@@ -670,6 +674,17 @@ fn keep_one_of_each(guesses: &mut [ColumnGuess]) {
             };
         }
     }
+}
+
+/// A heading that names what a row is ("Indicator", "KPI name"), not what
+/// describes it ("Measure" beside it holds the unit, "Definition" a text).
+fn names_the_row(heading: &str) -> bool {
+    normalise(heading).split(' ').any(|w| {
+        matches!(
+            w,
+            "indicator" | "indicators" | "kpi" | "pi" | "title" | "name" | "action" | "project"
+        )
+    })
 }
 
 fn guess(heading: &str, p: &Profile) -> ColumnGuess {
