@@ -1193,7 +1193,9 @@ impl ServicePlan<'_> {
             } else {
                 reference.clone()
             });
-            action.details.service_ref = Some(reference);
+            action
+                .details
+                .set(goldthread_domain::DetailField::ServiceRef, Some(reference));
             plan.actions.push(action);
         }
 
@@ -1769,7 +1771,10 @@ mod tests {
             for action in &plan.actions {
                 let code = action.code.clone().unwrap();
                 styles.insert(code.starts_with("KA."));
-                let reference = action.details.service_ref.as_deref().unwrap();
+                let reference = action
+                    .details
+                    .get(goldthread_domain::DetailField::ServiceRef)
+                    .unwrap();
                 let objective = plan.nodes[action.nodes[0]].code.as_deref().unwrap();
                 assert!(
                     reference.starts_with(&format!("{objective}.")),

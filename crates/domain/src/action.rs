@@ -65,71 +65,162 @@ pub struct ActionDetails {
     pub measures: Option<String>,
 }
 
-/// An action's [`ActionDetails`], held only when one of them is filled:
-/// most actions have none, and a large plan holds tens of thousands of
-/// actions, each of which would otherwise carry fourteen empty fields
-/// (352 bytes). Reads as an `ActionDetails` (an empty one when there is
-/// none: `action.details.target`); writing through it makes one. Compares,
-/// prints and serialises as the `ActionDetails` it stands for.
-#[derive(Clone, Default)]
-pub struct Details(Option<Box<ActionDetails>>);
+/// One of an action's [`ActionDetails`] written as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DetailField {
+    Target,
+    Outcome,
+    CriticalSuccessFactors,
+    EnvironmentalImpacts,
+    Outputs,
+    Risks,
+    Resources,
+    OtherServices,
+    PartnershipLinks,
+    ServiceRole,
+    ServiceRef,
+    PriorityLink,
+    MonitoringBodies,
+    Measures,
+}
 
-/// What an action without details reads as.
-static NO_DETAILS: ActionDetails = ActionDetails {
-    target: None,
-    outcome: None,
-    critical_success_factors: None,
-    environmental_impacts: None,
-    outputs: None,
-    risks: None,
-    resources: None,
-    resources_pounds: None,
-    other_services: None,
-    partnership_links: None,
-    service_role: None,
-    service_ref: None,
-    priority_link: None,
-    monitoring_bodies: None,
-    measures: None,
-};
+impl DetailField {
+    pub const ALL: [DetailField; 14] = [
+        DetailField::Target,
+        DetailField::Outcome,
+        DetailField::CriticalSuccessFactors,
+        DetailField::EnvironmentalImpacts,
+        DetailField::Outputs,
+        DetailField::Risks,
+        DetailField::Resources,
+        DetailField::OtherServices,
+        DetailField::PartnershipLinks,
+        DetailField::ServiceRole,
+        DetailField::ServiceRef,
+        DetailField::PriorityLink,
+        DetailField::MonitoringBodies,
+        DetailField::Measures,
+    ];
 
-impl std::ops::Deref for Details {
-    type Target = ActionDetails;
-
-    fn deref(&self) -> &ActionDetails {
-        self.0.as_deref().unwrap_or(&NO_DETAILS)
+    /// The field's slot in the full form of the details.
+    fn slot(self, d: &mut ActionDetails) -> &mut Option<String> {
+        match self {
+            DetailField::Target => &mut d.target,
+            DetailField::Outcome => &mut d.outcome,
+            DetailField::CriticalSuccessFactors => &mut d.critical_success_factors,
+            DetailField::EnvironmentalImpacts => &mut d.environmental_impacts,
+            DetailField::Outputs => &mut d.outputs,
+            DetailField::Risks => &mut d.risks,
+            DetailField::Resources => &mut d.resources,
+            DetailField::OtherServices => &mut d.other_services,
+            DetailField::PartnershipLinks => &mut d.partnership_links,
+            DetailField::ServiceRole => &mut d.service_role,
+            DetailField::ServiceRef => &mut d.service_ref,
+            DetailField::PriorityLink => &mut d.priority_link,
+            DetailField::MonitoringBodies => &mut d.monitoring_bodies,
+            DetailField::Measures => &mut d.measures,
+        }
     }
 }
 
-impl std::ops::DerefMut for Details {
-    fn deref_mut(&mut self) -> &mut ActionDetails {
-        self.0.get_or_insert_with(Box::default)
+/// An action's [`ActionDetails`], only the fields filled. Most actions
+/// have one or two, and a large plan holds tens of thousands of actions:
+/// all fifteen slots for each cost 352 bytes, a filled field here 32.
+/// Compares, prints and serialises as the `ActionDetails` it stands for.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Details {
+    /// In [`DetailField`] order, each at most once, never empty.
+    fields: Vec<(DetailField, String)>,
+    /// The money named in the resources, in whole pounds.
+    resources_pounds: Option<i64>,
+}
+
+impl Details {
+    pub fn get(&self, field: DetailField) -> Option<&str> {
+        self.find(field).ok().map(|at| self.fields[at].1.as_str())
+    }
+
+    /// Writes a field; `None` or an empty text clears it.
+    pub fn set(&mut self, field: DetailField, value: Option<String>) {
+        let value = value.filter(|v| !v.is_empty());
+        match (self.find(field), value) {
+            (Ok(at), Some(value)) => self.fields[at].1 = value,
+            (Ok(at), None) => {
+                self.fields.remove(at);
+            }
+            (Err(at), Some(value)) => {
+                // One more, not four: a Vec's first growth makes room for
+                // four fields (128 bytes) where most actions fill one.
+                self.fields.reserve_exact(1);
+                self.fields.insert(at, (field, value));
+            }
+            (Err(_), None) => {}
+        }
+    }
+
+    /// Adds a line to a field, or fills it.
+    pub fn append(&mut self, field: DetailField, value: &str) {
+        match self.find(field) {
+            Ok(at) => {
+                let existing = &mut self.fields[at].1;
+                existing.push('\n');
+                existing.push_str(value);
+            }
+            Err(_) => self.set(field, Some(value.to_string())),
+        }
+    }
+
+    pub fn resources_pounds(&self) -> Option<i64> {
+        self.resources_pounds
+    }
+
+    pub fn set_resources_pounds(&mut self, pounds: Option<i64>) {
+        self.resources_pounds = pounds;
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty() && self.resources_pounds.is_none()
+    }
+
+    /// Every field, filled or not.
+    pub fn to_action_details(&self) -> ActionDetails {
+        let mut full = ActionDetails {
+            resources_pounds: self.resources_pounds,
+            ..ActionDetails::default()
+        };
+        for (field, value) in &self.fields {
+            *field.slot(&mut full) = Some(value.clone());
+        }
+        full
+    }
+
+    fn find(&self, field: DetailField) -> Result<usize, usize> {
+        self.fields.binary_search_by_key(&field, |(f, _)| *f)
     }
 }
 
 impl From<ActionDetails> for Details {
-    fn from(details: ActionDetails) -> Self {
-        Details((details != NO_DETAILS).then(|| Box::new(details)))
+    fn from(mut full: ActionDetails) -> Self {
+        let mut details = Details {
+            fields: Vec::new(),
+            resources_pounds: full.resources_pounds,
+        };
+        for field in DetailField::ALL {
+            details.set(field, field.slot(&mut full).take());
+        }
+        details
     }
 }
-
-impl PartialEq for Details {
-    fn eq(&self, other: &Self) -> bool {
-        **self == **other
-    }
-}
-
-impl Eq for Details {}
 
 impl std::fmt::Debug for Details {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        (**self).fmt(f)
+        self.to_action_details().fmt(f)
     }
 }
 
 impl Serialize for Details {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        (**self).serialize(s)
+        self.to_action_details().serialize(s)
     }
 }
 
@@ -302,21 +393,40 @@ mod tests {
     #[test]
     fn details_are_held_only_when_filled_and_read_as_action_details() {
         let empty = Action::default();
-        assert!(empty.details.0.is_none());
-        assert_eq!(*empty.details, ActionDetails::default());
-        assert!(Details::from(ActionDetails::default()).0.is_none());
+        assert!(empty.details.is_empty());
+        assert_eq!(empty.details.to_action_details(), ActionDetails::default());
+        assert!(Details::from(ActionDetails::default()).is_empty());
 
         let mut filled = Action::default();
-        filled.details.target = Some("All of them".into());
-        assert!(filled.details.0.is_some());
+        filled
+            .details
+            .set(DetailField::Target, Some("All of them".into()));
+        filled.details.append(DetailField::Measures, "Homes");
+        filled.details.append(DetailField::Measures, "Rents");
+        filled
+            .details
+            .set(DetailField::Outcome, Some(String::new()));
+        assert_eq!(filled.details.get(DetailField::Target), Some("All of them"));
+        assert_eq!(
+            filled.details.get(DetailField::Measures),
+            Some("Homes\nRents")
+        );
+        assert_eq!(filled.details.get(DetailField::Outcome), None);
         let as_written = ActionDetails {
             target: Some("All of them".into()),
+            measures: Some("Homes\nRents".into()),
             ..ActionDetails::default()
         };
         assert_eq!(filled.details, Details::from(as_written.clone()));
-        // Written through and then emptied: equal to one never filled.
+        // Written in another order: the same details.
+        let mut other_order = Details::default();
+        other_order.set(DetailField::Measures, Some("Homes\nRents".into()));
+        other_order.set(DetailField::Target, Some("All of them".into()));
+        assert_eq!(other_order, filled.details);
+        // Written and then emptied: equal to one never filled.
         let mut emptied = filled.clone();
-        emptied.details.target = None;
+        emptied.details.set(DetailField::Target, None);
+        emptied.details.set(DetailField::Measures, None);
         assert_eq!(emptied.details, empty.details);
 
         // The same JSON and the same debug text as the fields themselves.

@@ -31,7 +31,7 @@ pub use access::{
     Access, PasswordProblem, Review, Role, check_password, may_record, post_key, post_match_key,
 };
 pub use action::{
-    Action, ActionDetails, ActionStatus, Details, DueRevision, LeadOfficer, Milestone,
+    Action, ActionDetails, ActionStatus, DetailField, Details, DueRevision, LeadOfficer, Milestone,
     ProgressUpdate,
 };
 pub use document::{

@@ -521,10 +521,18 @@ pub fn action_fields(new: &Action, old: &Action) -> Vec<&'static str> {
     macro_rules! cmp {
         ($($f:ident),*) => { $( if new.$f != old.$f { fields.push(stringify!($f)); } )* };
     }
-    macro_rules! details {
-        ($($f:ident),*) => { $( if new.details.$f != old.details.$f { fields.push(stringify!($f)); } )* };
-    }
     cmp!(code, title, description);
+    let (new_details, old_details) = if new.details == old.details {
+        Default::default()
+    } else {
+        (
+            new.details.to_action_details(),
+            old.details.to_action_details(),
+        )
+    };
+    macro_rules! details {
+        ($($f:ident),*) => { $( if new_details.$f != old_details.$f { fields.push(stringify!($f)); } )* };
+    }
     details!(
         target,
         outcome,

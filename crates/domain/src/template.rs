@@ -5,7 +5,7 @@
 //! what a plan stores does not depend on it, so changing the template
 //! never loses data: a field the template leaves out is kept, not shown.
 
-use crate::action::ActionDetails;
+use crate::action::{DetailField, Details};
 use crate::names::named;
 use crate::numbering::CodePattern;
 use crate::plan::NodeLevel;
@@ -82,23 +82,28 @@ impl ActionField {
 
     /// The field's value in an action's details (`Description` lives on the
     /// action itself, so it is not here).
-    pub fn of(self, details: &ActionDetails) -> Option<&String> {
-        match self {
-            ActionField::Description => None,
-            ActionField::Target => details.target.as_ref(),
-            ActionField::Outcome => details.outcome.as_ref(),
-            ActionField::CriticalSuccessFactors => details.critical_success_factors.as_ref(),
-            ActionField::Outputs => details.outputs.as_ref(),
-            ActionField::Resources => details.resources.as_ref(),
-            ActionField::Risks => details.risks.as_ref(),
-            ActionField::EnvironmentalImpacts => details.environmental_impacts.as_ref(),
-            ActionField::OtherServices => details.other_services.as_ref(),
-            ActionField::PartnershipLinks => details.partnership_links.as_ref(),
-            ActionField::ServiceRole => details.service_role.as_ref(),
-            ActionField::PriorityLink => details.priority_link.as_ref(),
-            ActionField::MonitoringBodies => details.monitoring_bodies.as_ref(),
-            ActionField::Measures => details.measures.as_ref(),
-        }
+    pub fn of(self, details: &Details) -> Option<&str> {
+        self.detail().and_then(|field| details.get(field))
+    }
+
+    /// The detail this field fills; None for `Description`.
+    pub fn detail(self) -> Option<DetailField> {
+        Some(match self {
+            ActionField::Description => return None,
+            ActionField::Target => DetailField::Target,
+            ActionField::Outcome => DetailField::Outcome,
+            ActionField::CriticalSuccessFactors => DetailField::CriticalSuccessFactors,
+            ActionField::Outputs => DetailField::Outputs,
+            ActionField::Resources => DetailField::Resources,
+            ActionField::Risks => DetailField::Risks,
+            ActionField::EnvironmentalImpacts => DetailField::EnvironmentalImpacts,
+            ActionField::OtherServices => DetailField::OtherServices,
+            ActionField::PartnershipLinks => DetailField::PartnershipLinks,
+            ActionField::ServiceRole => DetailField::ServiceRole,
+            ActionField::PriorityLink => DetailField::PriorityLink,
+            ActionField::MonitoringBodies => DetailField::MonitoringBodies,
+            ActionField::Measures => DetailField::Measures,
+        })
     }
 }
 
@@ -324,14 +329,12 @@ mod tests {
             Some(FixedList::ServiceRoles)
         );
         assert_eq!(ActionField::Target.list(), None);
-        let details = ActionDetails {
+        let details = Details::from(crate::ActionDetails {
             priority_link: Some("PLACE".into()),
-            ..ActionDetails::default()
-        };
-        assert_eq!(
-            ActionField::PriorityLink.of(&details).map(String::as_str),
-            Some("PLACE")
-        );
+            ..crate::ActionDetails::default()
+        });
+        assert_eq!(ActionField::PriorityLink.of(&details), Some("PLACE"));
+        assert_eq!(ActionField::Description.of(&details), None);
     }
 
     #[test]

@@ -209,7 +209,7 @@ fn action_checks(plan: &PlanDraft, action: &Action, out: &mut Vec<Finding>) {
             at(),
         ));
     }
-    if let Some(measures) = &action.details.measures
+    if let Some(measures) = action.details.get(goldthread_domain::DetailField::Measures)
         && !measurable(measures)
         && action.indicators.is_empty()
     {

@@ -11,8 +11,8 @@ use crate::indicators::{self, Mention};
 use crate::records::{self, Record};
 use crate::sections::{self, Line};
 use goldthread_domain::{
-    DateContext, FinancialYear, Finding, FindingKind, Indicator, NarrativeSection, NodeLevel,
-    PlanDocument, PlanDraft, PlanKind, PlanPeriod, Risk, Severity, ThreadNode,
+    DateContext, DetailField, FinancialYear, Finding, FindingKind, Indicator, NarrativeSection,
+    NodeLevel, PlanDocument, PlanDraft, PlanKind, PlanPeriod, Risk, Severity, ThreadNode,
 };
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -1403,7 +1403,9 @@ impl<'a> Recogniser<'a> {
             for action in &mut plan.actions {
                 let monitored = action.nodes.iter().find_map(|n| st.monitoring.get(n));
                 if let Some(bodies) = monitored {
-                    action.details.monitoring_bodies = Some(bodies.clone());
+                    action
+                        .details
+                        .set(DetailField::MonitoringBodies, Some(bodies.clone()));
                 }
             }
             // An improvement plan without a year in its title runs in the

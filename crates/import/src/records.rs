@@ -8,8 +8,9 @@ use crate::header::{Header, Role};
 use crate::indicators::{self, Mention};
 use crate::progress;
 use goldthread_domain::{
-    Action, Baseline, DateContext, DueRevision, FuzzyDate, Indicator, IndicatorCode, LeadOfficer,
-    Measurement, Milestone, Period, Polarity, ProgressUpdate, Target, Unit, read_number,
+    Action, Baseline, DateContext, DetailField, DueRevision, FuzzyDate, Indicator, IndicatorCode,
+    LeadOfficer, Measurement, Milestone, Period, Polarity, ProgressUpdate, Target, Unit,
+    read_number,
 };
 use regex::Regex;
 use std::borrow::Cow;
@@ -199,7 +200,9 @@ pub fn build_action(record: &Record<'_>, header: &Header, context: DateContext) 
         action.due = Some(dates::fuzzy(&cells::collapse(due_cell), context));
     }
     if !measures.is_empty() {
-        action.details.measures = Some(measures.to_string());
+        action
+            .details
+            .set(DetailField::Measures, Some(measures.to_string()));
     }
 
     // Lead officers.
@@ -221,50 +224,44 @@ pub fn build_action(record: &Record<'_>, header: &Header, context: DateContext) 
         if value.is_empty() {
             continue;
         }
-        let d = &mut action.details;
-        let slot = match label {
-            Label::Target => &mut d.target,
-            Label::Outcome => &mut d.outcome,
-            Label::CriticalSuccessFactors => &mut d.critical_success_factors,
-            Label::EnvironmentalImpacts => &mut d.environmental_impacts,
-            Label::Resources => &mut d.resources,
-            Label::Outputs => &mut d.outputs,
-            Label::Risks => &mut d.risks,
-            Label::OtherServices => &mut d.other_services,
+        let field = match label {
+            Label::Target => DetailField::Target,
+            Label::Outcome => DetailField::Outcome,
+            Label::CriticalSuccessFactors => DetailField::CriticalSuccessFactors,
+            Label::EnvironmentalImpacts => DetailField::EnvironmentalImpacts,
+            Label::Resources => DetailField::Resources,
+            Label::Outputs => DetailField::Outputs,
+            Label::Risks => DetailField::Risks,
+            Label::OtherServices => DetailField::OtherServices,
         };
-        append(slot, &value);
+        action.details.append(field, &value);
     }
     let simple = [
-        (Role::ServiceRole, 0),
-        (Role::OtherServices, 1),
-        (Role::Partnership, 2),
-        (Role::ServiceRef, 3),
-        (Role::PriorityLink, 4),
-        (Role::Resources, 5),
+        (Role::ServiceRole, DetailField::ServiceRole),
+        (Role::OtherServices, DetailField::OtherServices),
+        (Role::Partnership, DetailField::PartnershipLinks),
+        (Role::ServiceRef, DetailField::ServiceRef),
+        (Role::PriorityLink, DetailField::PriorityLink),
+        (Role::Resources, DetailField::Resources),
     ];
-    for (role, slot) in simple {
+    for (role, field) in simple {
         let value = cells::collapse(record.cell(header, role));
         if value.is_empty() {
             continue;
         }
-        let d = &mut action.details;
-        let target = match slot {
-            0 => &mut d.service_role,
-            1 => &mut d.other_services,
-            2 => &mut d.partnership_links,
-            3 => &mut d.service_ref,
-            4 => &mut d.priority_link,
-            _ => &mut d.resources,
-        };
-        append(target, &value);
+        action.details.append(field, &value);
     }
     let target = cells::collapse(record.cell(header, Role::TargetNow));
     if !target.is_empty() {
-        append(&mut action.details.target, &target);
+        action.details.append(DetailField::Target, &target);
     }
     // Written only when there is one: writing makes the action's details.
-    if let Some(pounds) = action.details.resources.as_deref().and_then(cells::pounds) {
-        action.details.resources_pounds = Some(pounds);
+    if let Some(pounds) = action
+        .details
+        .get(DetailField::Resources)
+        .and_then(cells::pounds)
+    {
+        action.details.set_resources_pounds(Some(pounds));
     }
 
     // Progress, with the red/amber/green judgement where the table has one.
@@ -364,16 +361,6 @@ fn unnamed_columns(record: &Record<'_>, header: &Header) -> Vec<String> {
         }
     }
     out
-}
-
-fn append(slot: &mut Option<String>, value: &str) {
-    match slot {
-        Some(existing) => {
-            existing.push('\n');
-            existing.push_str(value);
-        }
-        None => *slot = Some(value.to_string()),
-    }
 }
 
 /// The milestones of a cell listing them one per line or separated by

@@ -161,8 +161,7 @@ fn windows_1252_csv_as_excel_saves_it() {
     assert_eq!(summary(&doc), expected);
     assert!(doc.plans.iter().flat_map(|p| &p.actions).any(|a| {
         a.details
-            .resources
-            .as_deref()
+            .get(goldthread_domain::DetailField::Resources)
             .is_some_and(|r| r.contains('£'))
     }));
 }

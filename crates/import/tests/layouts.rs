@@ -53,7 +53,9 @@ fn a_delivery_plan_with_quarter_headed_updates_takes_the_quarter_of_its_own_year
         Some("2024/25")
     );
     assert_eq!(
-        plan.actions[0].details.measures.as_deref(),
+        plan.actions[0]
+            .details
+            .get(goldthread_domain::DetailField::Measures),
         Some("New policy adopted")
     );
     let q2 = day(2024, 9, 30);

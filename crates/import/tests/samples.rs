@@ -102,24 +102,43 @@ fn s000_service_plan_2015_16() {
     assert_eq!(leads(cec01), ["Communications Team Leader"]);
     assert_eq!(due_text(cec01), "07 May 2015");
     assert_eq!(
-        cec01.details.target.as_deref(),
+        cec01.details.get(goldthread_domain::DetailField::Target),
         Some("Timely and effective communications.")
     );
-    assert_eq!(cec01.details.outcome.as_deref(), Some("Informed public."));
     assert_eq!(
-        cec01.details.critical_success_factors.as_deref(),
+        cec01.details.get(goldthread_domain::DetailField::Outcome),
+        Some("Informed public.")
+    );
+    assert_eq!(
+        cec01
+            .details
+            .get(goldthread_domain::DetailField::CriticalSuccessFactors),
         Some("Observing purdah.")
     );
-    assert_eq!(cec01.details.environmental_impacts.as_deref(), Some("N/A"));
     assert_eq!(
-        cec01.details.service_role.as_deref(),
+        cec01
+            .details
+            .get(goldthread_domain::DetailField::EnvironmentalImpacts),
+        Some("N/A")
+    );
+    assert_eq!(
+        cec01
+            .details
+            .get(goldthread_domain::DetailField::ServiceRole),
         Some("Community Leadership")
     );
     assert_eq!(
-        cec01.details.other_services.as_deref(),
+        cec01
+            .details
+            .get(goldthread_domain::DetailField::OtherServices),
         Some("Support for election process")
     );
-    assert_eq!(cec01.details.partnership_links.as_deref(), Some("None"));
+    assert_eq!(
+        cec01
+            .details
+            .get(goldthread_domain::DetailField::PartnershipLinks),
+        Some("None")
+    );
     assert_eq!(parent_title(plan, cec01), "Increase community engagement");
 
     let cec02 = action(plan, "15-CEC02");
@@ -145,13 +164,18 @@ fn s000_service_plan_2015_16() {
         "Deliver customer focused services"
     );
     let cec07 = action(plan, "15-CEC07");
-    assert_eq!(cec07.details.service_role.as_deref(), Some("Enabler"));
+    assert_eq!(
+        cec07
+            .details
+            .get(goldthread_domain::DetailField::ServiceRole),
+        Some("Enabler")
+    );
     assert_eq!(
         parent_title(plan, cec07),
         "Improve the health and well-being of our residents"
     );
     assert_eq!(
-        cec07.details.target.as_deref(),
+        cec07.details.get(goldthread_domain::DetailField::Target),
         Some("Deliver in accordance with agreed programme")
     );
 
@@ -195,7 +219,10 @@ fn s002_key_actions_milestones_and_faults() {
         "Set up a shared service Home Improvement Agency (HIA)"
     );
     assert_eq!(leads(ka1), ["Head of Housing and Health"]);
-    assert_eq!(ka1.details.service_ref.as_deref(), Some("HH2.1"));
+    assert_eq!(
+        ka1.details.get(goldthread_domain::DetailField::ServiceRef),
+        Some("HH2.1")
+    );
     assert_eq!(
         milestones(ka1),
         [
@@ -321,7 +348,7 @@ fn s002_key_actions_milestones_and_faults() {
     assert!(ka9.milestones.is_empty());
     assert_eq!(due_text(ka9), "March 2018");
     assert_eq!(
-        ka9.details.measures.as_deref(),
+        ka9.details.get(goldthread_domain::DetailField::Measures),
         Some("Review business critical maintenance/capital works at leisure centres")
     );
 
@@ -329,8 +356,7 @@ fn s002_key_actions_milestones_and_faults() {
     let ka36 = action(plan, "KA.36");
     assert!(
         ka36.details
-            .measures
-            .as_deref()
+            .get(goldthread_domain::DetailField::Measures)
             .unwrap_or("")
             .ends_with("reputation.")
     );
@@ -436,7 +462,10 @@ fn s003_improvement_plan_progress() {
             .contains("Decide how far on the community leadership spectrum we will go.")
     );
     assert_eq!(leads(a1), ["CMT"]);
-    assert_eq!(a1.details.priority_link.as_deref(), Some("PEOPLE"));
+    assert_eq!(
+        a1.details.get(goldthread_domain::DetailField::PriorityLink),
+        Some("PEOPLE")
+    );
     let area = &plan.nodes[a1.nodes[0]];
     assert_eq!(area.label, "Area for Improvement");
     assert_eq!(
@@ -571,13 +600,15 @@ fn s001_service_plan_with_operational_and_improvement_plans() {
             ),
         ]
     );
-    assert_eq!(first.details.resources_pounds, Some(24_000));
+    assert_eq!(first.details.resources_pounds(), Some(24_000));
     assert_eq!(
-        first.details.outputs.as_deref(),
+        first.details.get(goldthread_domain::DetailField::Outputs),
         Some("Information and advice provided at events in 20 villages a year by 2010")
     );
     assert_eq!(
-        first.details.other_services.as_deref(),
+        first
+            .details
+            .get(goldthread_domain::DetailField::OtherServices),
         Some("New Communities, through attendance at their events.")
     );
     let a1 = action(service, "A1");
@@ -589,7 +620,7 @@ fn s001_service_plan_with_operational_and_improvement_plans() {
         )
     );
     assert_eq!(due_text(a1), "Oct 09");
-    assert_eq!(a1.details.resources_pounds, Some(5_000));
+    assert_eq!(a1.details.resources_pounds(), Some(5_000));
     // Narrative sections and the risks a–p.
     let headings: Vec<&str> = service
         .sections
@@ -702,7 +733,7 @@ fn s001_service_plan_with_operational_and_improvement_plans() {
         .find(|a| a.title.starts_with("Develop the use of Corvu"))
         .expect("Corvu");
     assert_eq!(corvu.milestones.len(), 7);
-    assert_eq!(corvu.details.resources_pounds, Some(20_000));
+    assert_eq!(corvu.details.resources_pounds(), Some(20_000));
     assert_eq!(leads(corvu), ["Ian Salter"]);
 }
 
@@ -763,11 +794,15 @@ fn s004_corporate_action_plan() {
         ["Head of Partnerships and Community Engagement"]
     );
     assert_eq!(
-        action(plan, "CA3.1").details.monitoring_bodies.as_deref(),
+        action(plan, "CA3.1")
+            .details
+            .get(goldthread_domain::DetailField::MonitoringBodies),
         Some("Asset Management Board, Chief Officer Board")
     );
     assert_eq!(
-        action(plan, "CA10.2").details.monitoring_bodies.as_deref(),
+        action(plan, "CA10.2")
+            .details
+            .get(goldthread_domain::DetailField::MonitoringBodies),
         Some("Responsible Authorities Group (via the Local Strategic Partnership)")
     );
     let ca101 = action(plan, "CA10.1");

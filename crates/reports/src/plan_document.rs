@@ -388,7 +388,7 @@ fn measures(plan: &PlanDraft, action: &Action) -> Vec<Detail> {
         priority_link,
         monitoring_bodies,
         measures,
-    } = &*action.details;
+    } = &action.details.to_action_details();
     let indicators: Vec<String> = action
         .indicators
         .iter()
@@ -603,7 +603,10 @@ mod tests {
             },
         ];
         ka1.due = Some(FuzzyDate::parse("March 2018", DateContext::default()));
-        ka1.details.critical_success_factors = Some("Corporate buy-in.".into());
+        ka1.details.set(
+            goldthread_domain::DetailField::CriticalSuccessFactors,
+            Some("Corporate buy-in.".into()),
+        );
         ka1.indicators = vec![0];
         plan.actions = vec![
             ka1,

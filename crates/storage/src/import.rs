@@ -746,7 +746,7 @@ fn node_columns(
 
 /// An action's own columns (not `plan_id`).
 fn action_columns(position: usize, action: &Action) -> Vec<(&'static str, Val)> {
-    let d = &action.details;
+    let d = &action.details.to_action_details();
     let (line, sheet) = provenance_vals(action.provenance.as_ref());
     let related = serde_json::to_string(&action.related).unwrap_or_else(|_| "[]".into());
     let mut columns: Vec<(&'static str, Val)> = vec![

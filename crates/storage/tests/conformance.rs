@@ -2886,7 +2886,10 @@ async fn the_template_is_kept_and_an_edit_leaves_the_fields_it_does_not_ask_for(
         let (template, version) = store.template().await.unwrap();
         assert_eq!(template, Template::default(), "{at}: none kept yet");
         let mut doc = sample_document();
-        doc.plans[0].actions[0].details.target = Some("Every eligible home".into());
+        doc.plans[0].actions[0].details.set(
+            goldthread_domain::DetailField::Target,
+            Some("Every eligible home".into()),
+        );
         import(&store, "template", &doc).await;
         let plan = store.list_plans().await.unwrap()[0].id;
         let action = store.plan_actions(plan).await.unwrap()[0].id;
