@@ -678,3 +678,47 @@ fn the_indicator_column_names_the_rows_not_the_measure_beside_it() {
         "|Household waste sent for reuse, recycling or composting: 2020/21=57.9 2021/22=56.4",
     );
 }
+
+#[test]
+fn a_wide_comparison_with_a_measure_named_at_length() {
+    // The LGBF's full "Raw Data" sheet: 2,188 headings, a few of them over
+    // a hundred characters.
+    let long = "Total Number of Unemployed people assisted into work from council \
+                funded-operated employability programmes";
+    let years = [
+        "2014-15", "2015-16", "2016-17", "2017-18", "2018-19", "2019-20",
+    ];
+    let mut headings = vec!["Local Authority".to_string()];
+    let (mut ours, mut theirs) = (vec!["Stirling".to_string()], vec!["Angus".to_string()]);
+    for (n, code) in ["CHN1", "CHN2", "CORP1"].iter().enumerate() {
+        for (y, year) in years.iter().enumerate() {
+            headings.push(format!("{code} {year}"));
+            ours.push(format!("{}", 100 * (n + 1) + y));
+            theirs.push("1".into());
+        }
+    }
+    headings.push(format!("{long} 2019-20"));
+    ours.push("42".into());
+    theirs.push("7".into());
+    let input = [headings, ours, theirs]
+        .map(|row| row.join("\t"))
+        .join("\n");
+    let read = read_document_with(
+        "raw.txt",
+        input.as_bytes(),
+        &ReadOptions {
+            area: Some("Stirling".into()),
+            ..ReadOptions::default()
+        },
+    )
+    .expect("reads");
+    let got = reading(&read.document);
+    assert!(
+        got.contains(
+            "CHN2|CHN2: 2014/15=200 2015/16=201 2016/17=202 2017/18=203 2018/19=204 2019/20=205"
+        ),
+        "{got}"
+    );
+    assert!(got.contains(&format!("|{long}: 2019/20=42")), "{got}");
+    assert_eq!(got.lines().count(), 4, "{got}");
+}

@@ -219,10 +219,14 @@ fn reporting_period(
 /// figure, at least one naming a role or a period.
 fn may_be_headings(cells: &[String]) -> bool {
     let filled: Vec<&String> = cells.iter().filter(|c| !c.is_empty()).collect();
+    // A wide sheet's headings may name a few measures at length
+    // ("Total Number of Unemployed people assisted into work from council
+    // funded-operated employability programmes 2012-13"); a narrow row with
+    // a long cell is a record.
+    let long = filled.iter().filter(|c| c.len() > 100).count();
     filled.len() >= 2
-        && filled
-            .iter()
-            .all(|c| c.len() <= 100 && cell::figure(c).is_none())
+        && (long == 0 || filled.len() >= 20 && long * 10 <= filled.len())
+        && filled.iter().all(|c| cell::figure(c).is_none())
         && filled
             .iter()
             .any(|c| roles::heading_role(c).is_some_and(|r| r != roles::ColumnRole::Title))
