@@ -264,23 +264,6 @@ fn main() -> ExitCode {
     }
 }
 
-#[cfg(test)]
-mod allocator_tests {
-    #[test]
-    fn an_import_gives_freed_memory_back_at_once() {
-        const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-        // SAFETY: reads an option.
-        let before = unsafe { libmimalloc_sys::mi_option_get(PURGE_DELAY) };
-        assert_eq!(
-            before, 10,
-            "mimalloc v2's default purge delay, so 15 is that option"
-        );
-        super::give_back_freed_memory_at_once();
-        // SAFETY: reads an option.
-        assert_eq!(unsafe { libmimalloc_sys::mi_option_get(PURGE_DELAY) }, 0);
-    }
-}
-
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve {
@@ -487,4 +470,21 @@ fn init_tracing() {
         // Colour only on a terminal: log files and journald get plain text.
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
+}
+
+#[cfg(test)]
+mod allocator_tests {
+    #[test]
+    fn an_import_gives_freed_memory_back_at_once() {
+        const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+        // SAFETY: reads an option.
+        let before = unsafe { libmimalloc_sys::mi_option_get(PURGE_DELAY) };
+        assert_eq!(
+            before, 10,
+            "mimalloc v2's default purge delay, so 15 is that option"
+        );
+        super::give_back_freed_memory_at_once();
+        // SAFETY: reads an option.
+        assert_eq!(unsafe { libmimalloc_sys::mi_option_get(PURGE_DELAY) }, 0);
+    }
 }
