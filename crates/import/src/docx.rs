@@ -194,7 +194,7 @@ fn parse(
                         }
                         None => {
                             table_count += 1;
-                            let sheet: Arc<str> = Arc::from(format!("table {table_count}"));
+                            let sheet = Arc::new(format!("table {table_count}"));
                             for (i, row) in table.rows.into_iter().enumerate() {
                                 let place = Place {
                                     line: u32::try_from(i + 1).unwrap_or(u32::MAX),

@@ -3,7 +3,7 @@
 //! head — which plan, which priority and outcome, which table header, which
 //! record a spilled-over row belongs to.
 
-use crate::blocks::{Block, Place};
+use crate::blocks::{Block, Cells, Place};
 use crate::cells;
 use crate::dates;
 use crate::header::{self, Header, Role};
@@ -226,8 +226,10 @@ pub fn recognise_ahead<'s>(
     })
 }
 
-fn clean_all<'a>(raw: &'a [Cow<'_, str>]) -> Vec<Cow<'a, str>> {
-    raw.iter().map(|c| cells::clean(c)).collect()
+fn clean_all<'a>(raw: &'a Cells<'_>) -> Vec<Cow<'a, str>> {
+    let mut out = Vec::with_capacity(raw.len());
+    out.extend(raw.iter().map(cells::clean));
+    out
 }
 
 /// A sparse row naming groups of columns ("Action Plan | | | Connections")
@@ -826,7 +828,7 @@ impl<'a> Recogniser<'a> {
     // ---- rows ---------------------------------------------------------
 
     /// A table row, given as read and with each cell cleaned.
-    fn on_row(&mut self, raw: &'a [Cow<'_, str>], cleaned: Vec<Cow<'a, str>>, place: &Place) {
+    fn on_row(&mut self, raw: &'a Cells<'_>, cleaned: Vec<Cow<'a, str>>, place: &Place) {
         self.after_row = false;
         let filled: Vec<usize> = (0..cleaned.len())
             .filter(|&i| !cleaned[i].is_empty())
@@ -851,9 +853,10 @@ impl<'a> Recogniser<'a> {
         // want two or more.)
         if filled.len() == 1
             && let Some(line) = first_line.take()
-            && self.single_cell_is_text(&line, &cleaned[0], &raw[0])
+            && let Some(raw) = raw.iter().next()
+            && self.single_cell_is_text(&line, &cleaned[0], raw)
         {
-            self.on_text_line(line, &cleaned[0], &raw[0], place);
+            self.on_text_line(line, &cleaned[0], raw, place);
             return;
         }
         // "CORPORATE ACTION 1 | Implement the Development sites programme".

@@ -36,7 +36,7 @@ pub fn blocks(
         // Every row is as wide as the sheet's last column (its empty cells
         // from column A on keep each value under its heading).
         let width = last_col as usize + 1;
-        let sheet: Arc<str> = Arc::from(name);
+        let sheet = Arc::new(name.to_string());
         let mut cells = cells.into_iter().peekable();
         for row in first_row..=last_row {
             let mut texts: Vec<Cow<'static, str>> = Vec::new();

@@ -124,7 +124,7 @@ pub(crate) fn plan_layout(
         })
         .collect();
     TableLayout {
-        sheet: place.sheet.as_deref().map(str::to_string),
+        sheet: place.sheet.as_deref().cloned(),
         line: place.line,
         kind: TableKind::Plan,
         headings: header.labels.clone(),
@@ -413,7 +413,7 @@ pub fn read_tables(file_name: &str, blocks: &[Block<'_>], options: &ReadOptions)
             findings,
         } = read::Reader::new(table, &guesses, &context).read(kind);
         out.layouts.push(TableLayout {
-            sheet: table.place.sheet.as_deref().map(str::to_string),
+            sheet: table.place.sheet.as_deref().cloned(),
             line: table.place.line,
             kind,
             headings: table.headings.clone(),
