@@ -51,7 +51,7 @@ pub enum Cells<'a> {
 impl<'a> Cells<'a> {
     pub fn iter(&self) -> CellIter<'_> {
         match self {
-            Cells::Tabbed(line) => CellIter::Tabbed(line.split('\t')),
+            Cells::Tabbed(line) => CellIter::Tabbed(Some(line)),
             Cells::Held(cells) => CellIter::Held(cells.iter()),
         }
     }
@@ -74,7 +74,8 @@ impl<'a> Cells<'a> {
 
 /// The cells of a [`Cells`], in order.
 pub enum CellIter<'c> {
-    Tabbed(std::str::Split<'c, char>),
+    /// What is left of the line, None once its last cell is given.
+    Tabbed(Option<&'c str>),
     Held(std::slice::Iter<'c, Cow<'c, str>>),
 }
 
@@ -83,7 +84,21 @@ impl<'c> Iterator for CellIter<'c> {
 
     fn next(&mut self) -> Option<&'c str> {
         match self {
-            CellIter::Tabbed(split) => split.next(),
+            // memchr's search, not `str::split`'s: the core library's is
+            // a word at a time, and every reader splits every row.
+            CellIter::Tabbed(rest) => {
+                let line = (*rest)?;
+                match memchr::memchr(b'\t', line.as_bytes()) {
+                    Some(tab) => {
+                        *rest = Some(&line[tab + 1..]);
+                        Some(&line[..tab])
+                    }
+                    None => {
+                        *rest = None;
+                        Some(line)
+                    }
+                }
+            }
             CellIter::Held(cells) => cells.next().map(AsRef::as_ref),
         }
     }
