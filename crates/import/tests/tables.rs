@@ -555,7 +555,9 @@ fn a_long_table_with_a_dimension_it_does_not_name_keeps_the_first_figure_and_say
 
 #[test]
 fn two_figure_columns_in_a_long_table_keep_the_first_and_say_so() {
-    let input = "Code,Indicator,Period,Value_FG_Mean,FG_NumDenAv\n\
+    // Neither heading names the value: the first is kept and the second
+    // is a conflict the report names.
+    let input = "Code,Indicator,Period,FG_Mean,FG_NumDenAv\n\
                  PI01,Cost per attendance,2018-19,3.93,4.35\n";
     check(
         "family.csv",
@@ -564,6 +566,24 @@ fn two_figure_columns_in_a_long_table_keep_the_first_and_say_so() {
         "PI01|Cost per attendance: 2018/19=3.93",
     );
     assert!(finding_kinds("family.csv", input).contains(&"conflicting-figures"));
+    // One heading names it: the other column of figures is left out, and
+    // the report shows it left out, with why.
+    let input = "Code,Indicator,Period,Value_FG_Mean,FG_NumDenAv\n\
+                 PI01,Cost per attendance,2018-19,3.93,4.35\n";
+    check(
+        "family.csv",
+        input,
+        None,
+        "PI01|Cost per attendance: 2018/19=3.93",
+    );
+    let read = read_document_with("family.csv", input.as_bytes(), &ReadOptions::default()).unwrap();
+    let last = &read.tables[0].columns[4];
+    assert_eq!(last.role, "ignore");
+    assert!(
+        last.why.contains("another column is named as the value"),
+        "{}",
+        last.why
+    );
 }
 
 #[test]
@@ -721,4 +741,18 @@ fn a_wide_comparison_with_a_measure_named_at_length() {
     );
     assert!(got.contains(&format!("|{long}: 2019/20=42")), "{got}");
     assert_eq!(got.lines().count(), 4, "{got}");
+}
+
+#[test]
+fn a_long_tables_named_value_column_is_its_only_figure() {
+    // Scotland's community planning outcomes: FG is a family group's number.
+    check(
+        "CPPcleandata.csv",
+        "CPP,Indicator,Type,Year,value,FG\n\
+         Stirling,Healthy Birthweight,Raw data,2006/07,90.05,2\n\
+         Angus,Healthy Birthweight,Raw data,2006/07,89.54,1\n\
+         Stirling,Healthy Birthweight,Raw data,2007/08,90.13,2\n",
+        Some("Stirling"),
+        "|Healthy Birthweight: 2006/07=90.05 2007/08=90.13",
+    );
 }

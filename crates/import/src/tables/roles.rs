@@ -594,8 +594,31 @@ pub fn infer(headings: &[String], columns: &[Profile]) -> Vec<ColumnGuess> {
         };
     }
     keep_one_of_each(&mut guesses, headings);
+    one_value_column_a_row(&mut guesses);
     future_figures_are_targets(&mut guesses, headings, chrono::Utc::now().date_naive());
     guesses
+}
+
+/// A long table holds one figure a row. Where a heading names the value
+/// column, a column of figures that only its cells call a value (CPOP's
+/// `FG`, a family group's number; a rank) is read as nothing.
+fn one_value_column_a_row(guesses: &mut [ColumnGuess]) {
+    let long = guesses.iter().any(|g| g.role == ColumnRole::Period);
+    let named = guesses
+        .iter()
+        .any(|g| g.role == ColumnRole::Value(None) && g.confidence >= Confidence::Medium);
+    if !(long && named) {
+        return;
+    }
+    for guess in guesses.iter_mut() {
+        if guess.role == ColumnRole::Value(None) && guess.confidence == Confidence::Low {
+            guess.role = ColumnRole::Ignore;
+            guess.why = format!(
+                "{}; another column is named as the value, and a long table holds one a row",
+                guess.why
+            );
+        }
+    }
 }
 
 /// A figure for a period that has not yet begun cannot have been measured:
