@@ -756,3 +756,32 @@ fn a_long_tables_named_value_column_is_its_only_figure() {
         "|Healthy Birthweight: 2006/07=90.05 2007/08=90.13",
     );
 }
+
+#[test]
+fn councils_named_under_a_blank_heading_are_a_comparison_not_indicators() {
+    // One of the CPOP's sheets: a blank heading over Scotland's councils.
+    let input = "\tS4 Tariff Score 2019/20\tS4 Tariff Score 2020/21\n\
+                 Aberdeen City\t812\t830\n\
+                 Argyll & Bute\t790\t801\n\
+                 Stirling\t845\t851\n";
+    check("tariff.txt", input, None, "");
+    check(
+        "tariff.txt",
+        input,
+        Some("Stirling"),
+        "|S4 Tariff Score: 2019/20=845 2020/21=851",
+    );
+}
+
+#[test]
+fn a_sheet_of_one_measure_with_its_kinds_of_figure_in_the_headings() {
+    // The CPOP's sheets: `<measure>_<kind of figure>_<year>`.
+    check(
+        "cpop.txt",
+        "\tTariff_Raw data_2012/13\tTariff_Raw data_2013/14\tTariff_Imputed_2014/15\n\
+         Stirling\t845\t851\t860\n\
+         Angus\t790\t801\t805\n",
+        Some("Stirling"),
+        "|Tariff: 2012/13=845 2013/14=851\n|Tariff Imputed: 2014/15=860",
+    );
+}

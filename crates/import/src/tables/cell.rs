@@ -280,9 +280,57 @@ pub fn is_area_code(text: &str) -> bool {
         && t[1..].iter().all(u8::is_ascii_digit)
 }
 
-/// A council or area name: "Bury Metropolitan Borough Council", "Leeds".
+/// The areas of the UK's councils, the nations and a few places their
+/// data compares them with, one a line (`areas.txt`): a column of them is
+/// a comparison's areas whatever its heading says (a blank one, "CPP").
+static KNOWN_AREAS: std::sync::LazyLock<std::collections::HashSet<String>> =
+    std::sync::LazyLock::new(|| {
+        include_str!("areas.txt")
+            .lines()
+            .map(area_key)
+            .filter(|k| !k.is_empty())
+            .collect()
+    });
+
+/// An area's name without what councils add to it: "Edinburgh, City of",
+/// "City of Edinburgh Council" and "Edinburgh" are one key; so are "Argyll
+/// & Bute" and "Argyll and Bute".
+fn area_key(name: &str) -> String {
+    let words: Vec<String> = name
+        .split(|c: char| !c.is_alphanumeric() && c != '&' && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(|w| match w.to_lowercase().as_str() {
+            "&" => "and".to_string(),
+            other => other.replace('\'', ""),
+        })
+        .collect();
+    const ADDED: &[&str] = &[
+        "council",
+        "borough",
+        "district",
+        "county",
+        "city",
+        "metropolitan",
+        "london",
+        "royal",
+        "of",
+        "the",
+    ];
+    let kept: Vec<&str> = words
+        .iter()
+        .map(String::as_str)
+        .filter(|w| !ADDED.contains(w))
+        .collect();
+    kept.join(" ")
+}
+
+/// A council or area name: "Bury Metropolitan Borough Council", "Leeds",
+/// "Aberdeen City", "Argyll & Bute".
 pub fn is_area_name(text: &str) -> bool {
     let lower = text.trim().to_ascii_lowercase();
+    if lower.len() <= 80 && KNOWN_AREAS.contains(&area_key(&lower)) {
+        return true;
+    }
     lower.len() <= 80
         && [
             "council",
@@ -308,6 +356,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn councils_are_known_by_their_names_however_they_are_written() {
+        for name in [
+            "Aberdeen City",
+            "Argyll & Bute",
+            "Edinburgh, City of",
+            "City of Edinburgh Council",
+            "Angus",
+            "Hertsmere",
+            "King's Lynn and West Norfolk",
+            "Kings Lynn and West Norfolk",
+            "Newcastle-under-Lyme",
+            "Vale of Glamorgan",
+            "Royal Borough of Windsor and Maidenhead",
+            "London Borough of Havering",
+            "Scotland",
+        ] {
+            assert!(is_area_name(name), "{name}");
+        }
+        for other in [
+            "Housing",
+            "Oxford City Homes",
+            "Healthy Birthweight",
+            "Raw data",
+        ] {
+            assert!(!is_area_name(other), "{other}");
+        }
+    }
+
+    #[test]
     fn judgements_directions_codes_and_areas() {
         assert_eq!(rag("GREEN"), Some(Rag::Green));
         assert_eq!(rag("(Amber)"), Some(Rag::Amber));
@@ -320,7 +397,7 @@ mod tests {
         assert!(is_code("CORP 09") && is_code("ASC1") && is_code("PI-12") && is_code("MEHPI 132"));
         assert!(!is_code("Customer satisfaction") && !is_code("2019-20") && !is_code("Q1 2024"));
         assert!(is_area_code("E06000005") && !is_area_code("E0600000"));
-        assert!(is_area_name("Allerdale District Council") && !is_area_name("Leeds"));
+        assert!(is_area_name("Allerdale District Council") && !is_area_name("Customer services"));
         assert_eq!(figure("10.93 days").map(|f| f.value), Some(10.93));
         assert_eq!(figure("14 working days").map(|f| f.value), Some(14.0));
         assert!(in_days("7 working days") && !in_days("3 weeks") && !in_days("72%"));

@@ -1123,10 +1123,21 @@ fn same_area(area: &str, ours: &str, cells: &[String], columns: &Columns) -> boo
 
 /// A measure heading without its period: "CHN1 2019-20" → ("CHN1", 2019/20).
 pub fn split_period(heading: &str) -> (String, Option<PeriodRef>) {
-    let words: Vec<&str> = heading.split_whitespace().collect();
+    // `Healthy Birthweight_Raw data_2006/07`: a program's heading joins its
+    // parts with underscores, and "Raw data" is the plain figure's own
+    // name (beside "Imputed" and "Projected", kept as measures of their own).
+    let words: Vec<&str> = heading
+        .split(|c: char| c.is_whitespace() || c == '_')
+        .filter(|w| !w.is_empty())
+        .collect();
     for (i, w) in words.iter().enumerate() {
         if let Some(p @ PeriodRef::Fixed(_)) = period::read(w) {
-            let rest: Vec<&str> = words[..i].iter().chain(&words[i + 1..]).copied().collect();
+            let mut rest: Vec<&str> = words[..i].iter().chain(&words[i + 1..]).copied().collect();
+            if let Some(at) = rest.windows(2).position(|pair| {
+                pair[0].eq_ignore_ascii_case("raw") && pair[1].eq_ignore_ascii_case("data")
+            }) {
+                rest.drain(at..at + 2);
+            }
             return (rest.join(" "), Some(p));
         }
     }

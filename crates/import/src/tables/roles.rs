@@ -520,6 +520,13 @@ fn read_heading_role(heading: &str) -> Option<ColumnRole> {
     {
         return Some(ColumnRole::Value(period));
     }
+    // A measure's name and its year ("CHN1 2019-20",
+    // "Healthy Birthweight_Raw data_2006/07"): its figure for that year.
+    if let (name, Some(p @ PeriodRef::Fixed(_))) = super::read::split_period(heading)
+        && !name.is_empty()
+    {
+        return Some(ColumnRole::Value(Some(p)));
+    }
     None
 }
 
