@@ -32,6 +32,8 @@ pub enum Role {
     /// The day a row's progress was written ("Last updated"): its as-at
     /// date, where the heading gives none.
     Updated,
+    /// "% complete": how far the action has got.
+    PercentComplete,
     Resources,
     /// A column whose value groups the rows beneath it (Theme, Area for
     /// Improvement, Supporting Objective); merged cells leave it empty.
@@ -83,13 +85,14 @@ impl Role {
             Polarity => 20,
             Baseline => 21,
             Updated => 22,
+            PercentComplete => 23,
             Group(_) | Target(_) | Actual(_) | Quarterly(..) => return None,
         };
         Some(slot)
     }
 }
 
-const SLOTS: usize = 23;
+const SLOTS: usize = 24;
 
 #[derive(Debug, Clone)]
 pub struct Header {
@@ -428,6 +431,10 @@ const SYNONYMS: &[(&str, Match, Role)] = {
         ("position at", Prefix, Progress),
         ("position statement", Prefix, Progress),
         ("last updated", Prefix, Updated),
+        ("percent complete", Exact, PercentComplete),
+        ("percentage complete", Exact, PercentComplete),
+        ("per cent complete", Exact, PercentComplete),
+        ("complete", Exact, PercentComplete),
         ("date updated", Exact, Updated),
         ("updated", Exact, Updated),
         ("update date", Exact, Updated),

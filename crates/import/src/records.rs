@@ -8,9 +8,9 @@ use crate::header::{Header, Role};
 use crate::indicators::{self, Mention};
 use crate::progress;
 use goldthread_domain::{
-    Action, Baseline, DateContext, DetailField, DueRevision, FuzzyDate, Indicator, IndicatorCode,
-    LeadOfficer, Measurement, Milestone, Period, Polarity, ProgressUpdate, Target, Unit,
-    read_number,
+    Action, ActionStatus, Baseline, DateContext, DetailField, DueRevision, FuzzyDate, Indicator,
+    IndicatorCode, LeadOfficer, Measurement, Milestone, Period, Polarity, ProgressUpdate, Target,
+    Unit, read_number,
 };
 use regex::Regex;
 use std::borrow::Cow;
@@ -291,6 +291,24 @@ pub fn build_action(record: &Record<'_>, header: &Header, context: DateContext) 
             revision: None,
         });
     }
+    // "% complete": on each update, or an update of its own.
+    let percent_complete = crate::tables::cell::figure(record.cell(header, Role::PercentComplete))
+        .map(|f| f.value)
+        .filter(|v| (0.0..=100.0).contains(v))
+        .map(|v| v.round() as u8);
+    if updates.is_empty()
+        && let Some(percent) = percent_complete
+    {
+        updates.push(progress::Update {
+            status: match percent {
+                100 => ActionStatus::Achieved,
+                0 => ActionStatus::NotStarted,
+                _ => ActionStatus::OnTrack,
+            },
+            commentary: String::new(),
+            revision: None,
+        });
+    }
     let undated_progress = as_at.is_none() && !updates.is_empty();
     for update in updates {
         if let Some((from, to)) = &update.revision {
@@ -305,7 +323,7 @@ pub fn build_action(record: &Record<'_>, header: &Header, context: DateContext) 
             Some(as_at) => action.updates.push(ProgressUpdate {
                 as_at,
                 status: update.status,
-                percent_complete: None,
+                percent_complete,
                 commentary: update.commentary,
                 author: None,
             }),

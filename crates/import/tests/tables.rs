@@ -785,3 +785,37 @@ fn a_sheet_of_one_measure_with_its_kinds_of_figure_in_the_headings() {
         "|Tariff: 2012/13=845 2013/14=851\n|Tariff Imputed: 2014/15=860",
     );
 }
+
+#[test]
+fn a_tracker_with_its_day_of_update_and_how_far_each_action_has_got() {
+    // As a project tracker exports it: a cost beside each action does not
+    // make it a table of indicators.
+    let input = "id,actionName,owner,investmentUSD,percentComplete,status,lastUpdated\n\
+                 BA-001,Retrofit council housing,Housing Services,2500000,40,In progress,2024-05-01\n\
+                 BA-002,Electrify the fleet,Fleet Manager,900000,0,Not started,2024-04-12\n\
+                 BA-003,LED street lighting,Highways Manager,300000,100,,2024-03-28\n";
+    check(
+        "actions.csv",
+        input,
+        None,
+        "Retrofit council housing | Housing Services | - | on_track | \n\
+         Electrify the fleet | Fleet Manager | - | not_started | \n\
+         LED street lighting | Highways Manager | - | achieved | ",
+    );
+    let read =
+        read_document_with("actions.csv", input.as_bytes(), &ReadOptions::default()).unwrap();
+    let updates: Vec<(String, Option<u8>)> = read.document.plans[0]
+        .actions
+        .iter()
+        .flat_map(|a| &a.updates)
+        .map(|u| (u.as_at.to_string(), u.percent_complete))
+        .collect();
+    assert_eq!(
+        updates,
+        [
+            ("2024-05-01".to_string(), Some(40)),
+            ("2024-04-12".to_string(), Some(0)),
+            ("2024-03-28".to_string(), Some(100)),
+        ]
+    );
+}

@@ -75,6 +75,8 @@ pub struct Context {
 struct Columns {
     code: Option<usize>,
     due: Option<usize>,
+    updated: Option<usize>,
+    percent_complete: Option<usize>,
     title: Option<usize>,
     service: Option<usize>,
     unit: Option<usize>,
@@ -96,6 +98,8 @@ impl Columns {
         Columns {
             code: first(ColumnRole::Code),
             due: first(ColumnRole::Due),
+            updated: first(ColumnRole::Updated),
+            percent_complete: first(ColumnRole::PercentComplete),
             title: first(ColumnRole::Title),
             service: first(ColumnRole::Service),
             unit: first(ColumnRole::Unit),
@@ -138,8 +142,18 @@ pub fn kind(guesses: &[ColumnGuess]) -> TableKind {
         .iter()
         .any(|(_, r)| matches!(r, ColumnRole::Value(_) | ColumnRole::Target(_)));
     // Titles with a lead or a due date and no figures: a row per action (a
-    // status column is the action's RAG).
-    if c.title.is_some() && (c.due.is_some() || c.lead.is_some()) && !figures && c.period.is_none()
+    // status column is the action's RAG). A tracker's day of update or its
+    // "% complete" says so whatever other figures it keeps (a cost): only
+    // figures for periods, or targets, make a table of indicators.
+    let progress = c.updated.is_some() || c.percent_complete.is_some();
+    let periodic = c
+        .figures
+        .iter()
+        .any(|(_, r)| matches!(r, ColumnRole::Target(_)) || r.period().is_some());
+    if c.title.is_some()
+        && c.period.is_none()
+        && ((c.due.is_some() || c.lead.is_some()) && !figures
+            || progress && (c.due.is_some() || c.lead.is_some()) && !periodic)
     {
         return TableKind::Actions;
     }
@@ -333,6 +347,16 @@ impl<'t> Reader<'t> {
                 .collect();
             let commentary = commentary.join("\n");
             let status = get(status_column);
+            // The row's own day of update, else the document's.
+            let updated = get(columns.updated);
+            let as_at = (!updated.is_empty())
+                .then(|| crate::dates::fuzzy(updated, context))
+                .and_then(|d| d.earliest.filter(|&day| d.latest == Some(day)))
+                .or(as_at);
+            let percent_complete = crate::tables::cell::figure(get(columns.percent_complete))
+                .map(|f| f.value)
+                .filter(|v| (0.0..=100.0).contains(v))
+                .map(|v| v.round() as u8);
             let mut action = Action {
                 code: Some(get(columns.code))
                     .filter(|c| !c.is_empty())
@@ -347,18 +371,21 @@ impl<'t> Reader<'t> {
                 provenance: Some(place.provenance()),
                 ..Action::default()
             };
-            if !status.is_empty() || !commentary.is_empty() {
+            if !status.is_empty() || !commentary.is_empty() || percent_complete.is_some() {
                 let (updates, words) = crate::progress::read(&commentary);
                 let judged = crate::progress::rag(status);
                 match as_at {
                     Some(as_at) => {
                         let status = judged
                             .or_else(|| updates.first().map(|u| u.status))
+                            .or_else(|| {
+                                (percent_complete == Some(100)).then_some(ActionStatus::Achieved)
+                            })
                             .unwrap_or(ActionStatus::OnTrack);
                         action.updates.push(ProgressUpdate {
                             as_at,
                             status,
-                            percent_complete: None,
+                            percent_complete,
                             commentary: commentary.clone(),
                             author: None,
                         });

@@ -35,6 +35,11 @@ pub enum ColumnRole {
     Baseline,
     /// A due date, for action tables the user maps.
     Due,
+    /// The day a row's progress was written ("Last updated"): an action's
+    /// update is as at that day.
+    Updated,
+    /// How far an action has got, as a percentage ("% complete").
+    PercentComplete,
     /// Read and deliberately left: ranks, numerators, keys.
     Ignore,
 }
@@ -60,6 +65,8 @@ impl ColumnRole {
             ColumnRole::Commentary => "commentary",
             ColumnRole::Baseline => "baseline",
             ColumnRole::Due => "due",
+            ColumnRole::Updated => "updated",
+            ColumnRole::PercentComplete => "percent_complete",
             ColumnRole::Ignore => "ignore",
         }
     }
@@ -84,6 +91,8 @@ impl ColumnRole {
         "commentary",
         "baseline",
         "due",
+        "updated",
+        "percent_complete",
         "ignore",
     ];
 
@@ -107,6 +116,8 @@ impl ColumnRole {
             "commentary" => ColumnRole::Commentary,
             "baseline" => ColumnRole::Baseline,
             "due" => ColumnRole::Due,
+            "updated" => ColumnRole::Updated,
+            "percent_complete" => ColumnRole::PercentComplete,
             "ignore" => ColumnRole::Ignore,
             _ => return None,
         })
@@ -276,6 +287,22 @@ fn read_heading_role(heading: &str) -> Option<ColumnRole> {
     let has = |w: &str| words.contains(&w);
     let starts = |p: &str| h.starts_with(p);
     let period = period::read(heading);
+    // An action's progress: how far, and on what day it was written.
+    let complete = has("complete") || has("completed") || has("completion");
+    if complete && (heading.contains('%') || has("percent") || has("percentage")) {
+        return Some(ColumnRole::PercentComplete);
+    }
+    if matches!(
+        h.as_str(),
+        "last updated"
+            | "date updated"
+            | "updated"
+            | "update date"
+            | "date of update"
+            | "last update"
+    ) {
+        return Some(ColumnRole::Updated);
+    }
     // Figures first: their headings carry periods that other rules misread.
     if has("target")
         || has("targets")
