@@ -132,7 +132,7 @@ impl<'a> Block<'a> {
     /// A line of text whose cells are separated by tabs (at least one):
     /// read as [`Block::row`] reads the cells, kept as the line.
     pub fn tabbed(line: &'a str, place: Place) -> Self {
-        let mut cells = line.split('\t');
+        let mut cells = CellIter::Tabbed(Some(line));
         let first = cells.next().unwrap_or("");
         let mut rest_filled = false;
         for cell in cells {
