@@ -426,6 +426,8 @@ const SYNONYMS: &[(&str, Match, Role)] = {
         ("status", Prefix, Progress),
         ("update", Prefix, Progress),
         ("comments", Exact, Progress),
+        ("notes", Exact, Progress),
+        ("latest position", Prefix, Progress),
         ("commentary", Prefix, Progress),
         ("current position", Prefix, Progress),
         ("position at", Prefix, Progress),
@@ -540,6 +542,16 @@ pub fn role_of(cell: &str) -> Option<Role> {
     }
     if let Some(fy) = dates::financial_year_label(text) {
         return Some(Role::Target(fy));
+    }
+    // "Progress %", "% complete": how far, as a percentage (the sign is
+    // all that tells it from a column of progress written in words).
+    if text.contains('%')
+        && matches!(
+            normalise(text).as_str(),
+            "progress" | "complete" | "completed" | "completion" | "progress to date"
+        )
+    {
+        return Some(Role::PercentComplete);
     }
     if let Some(role) = period_role(text) {
         return Some(role);

@@ -819,3 +819,18 @@ fn a_tracker_with_its_day_of_update_and_how_far_each_action_has_got() {
         ]
     );
 }
+
+#[test]
+fn a_trackers_progress_in_percent_and_its_day_of_update_in_figures() {
+    check(
+        "tracker.csv",
+        "Project,Owner,Budget,Progress %,Date of update,Notes\n\
+         Retrofit homes,Head of Housing,250000,40,01/05/2024,On track.\n\
+         New depot,Head of Waste,900000,100,12/04/2024,Completed.\n\
+         Depot roof,Head of Waste,40000,0,12/04/2024,\n",
+        None,
+        "Retrofit homes | Head of Housing | - | on_track | \n\
+         New depot | Head of Waste | - | achieved | \n\
+         Depot roof | Head of Waste | - | not_started | ",
+    );
+}

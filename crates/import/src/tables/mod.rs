@@ -89,6 +89,8 @@ pub(crate) fn plan_layout(
                 Some(Role::Code) => ("code", None),
                 Some(Role::Title | Role::Indicator) => ("title", None),
                 Some(Role::Due) => ("due", None),
+                Some(Role::Updated) => ("updated", None),
+                Some(Role::PercentComplete) => ("percent_complete", None),
                 Some(Role::Lead) => ("lead", None),
                 Some(Role::Rag) => ("status", None),
                 Some(Role::Frequency) => ("frequency", None),
