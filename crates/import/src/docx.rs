@@ -56,6 +56,8 @@ struct Table {
     rows: Vec<Vec<String>>,
     row: Option<Vec<String>>,
     cell: Option<String>,
+    /// How many grid columns the open cell spans (`w:gridSpan`).
+    span: usize,
 }
 
 fn parse(
@@ -113,6 +115,7 @@ fn parse(
                 "tc" => {
                     if let Some(t) = tables.last_mut() {
                         t.cell = Some(String::new());
+                        t.span = 1;
                     }
                 }
                 "p" => paragraph = Some(String::new()),
@@ -120,6 +123,13 @@ fn parse(
                 _ => {}
             },
             Event::Empty(e) => match e.local_name().as_ref() {
+                // A cell merged across columns: the columns after it stay
+                // where the heading row's are.
+                "gridSpan" => {
+                    if let Some(t) = tables.last_mut() {
+                        t.span = grid_span(&e);
+                    }
+                }
                 "tab" => push_text(&mut paragraph, "\t"),
                 "br" | "cr" => push_text(&mut paragraph, "\n"),
                 "p" if tables.is_empty() => out.push(Block::Blank),
@@ -171,6 +181,7 @@ fn parse(
                         && let Some(row) = t.row.as_mut()
                     {
                         row.push(cell);
+                        row.extend(std::iter::repeat_n(String::new(), t.span.saturating_sub(1)));
                     }
                 }
                 "tr" => {
@@ -216,6 +227,16 @@ fn parse(
         }
     }
     Ok(out)
+}
+
+/// A `w:gridSpan`'s columns: one to Word's most, 63, whatever is written.
+fn grid_span(e: &quick_xml::events::BytesStart<'_>) -> usize {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == "val")
+        .and_then(|a| a.value.trim().parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, 63)
 }
 
 fn push_text(paragraph: &mut Option<String>, text: &str) {

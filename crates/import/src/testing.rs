@@ -13,7 +13,8 @@ fn paragraph(text: &str) -> String {
 }
 
 /// A minimal Word file: tab-separated runs of lines become one table each,
-/// other lines paragraphs.
+/// other lines paragraphs. A cell written `{span=2}Text` is merged across
+/// two columns (`w:gridSpan`).
 pub fn docx_of(text: &str) -> Result<Vec<u8>, zip::result::ZipError> {
     let mut body = String::new();
     let mut in_table = false;
@@ -26,7 +27,18 @@ pub fn docx_of(text: &str) -> Result<Vec<u8>, zip::result::ZipError> {
             }
             body.push_str("<w:tr>");
             for cell in line.split('\t') {
-                body.push_str(&format!("<w:tc>{}</w:tc>", paragraph(cell)));
+                // "{span=2}Lead officer": a cell merged across two columns.
+                let (span, cell) = match cell
+                    .strip_prefix("{span=")
+                    .and_then(|rest| rest.split_once('}'))
+                {
+                    Some((n, rest)) => (
+                        format!("<w:tcPr><w:gridSpan w:val=\"{n}\"/></w:tcPr>"),
+                        rest,
+                    ),
+                    None => (String::new(), cell),
+                };
+                body.push_str(&format!("<w:tc>{span}{}</w:tc>", paragraph(cell)));
             }
             body.push_str("</w:tr>");
         } else {

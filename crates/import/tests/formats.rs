@@ -181,3 +181,20 @@ fn interchange_json_round_trips_exactly() {
         assert_eq!(to_interchange_json(&back.document), json);
     }
 }
+
+#[test]
+fn a_word_tables_merged_heading_keeps_the_columns_after_it_in_place() {
+    // "Lead officer" merged across two columns over a name and a post.
+    let text = "Housing Service Plan 2024/25\n\
+                Code\tAction\t{span=2}Lead officer\tDue date\n\
+                HS1\tBuild 200 homes\tJo Smith\tHead of Housing\tMarch 2025\n\
+                HS2\tReview allocations\tAl Jones\tHousing Options Manager\tJune 2025\n";
+    let docx = goldthread_import::testing::docx_of(text).expect("docx");
+    let read = read_document("plan.docx", &docx).expect("reads");
+    let dues: Vec<Option<&str>> = read.document.plans[0]
+        .actions
+        .iter()
+        .map(|a| a.due.as_ref().map(|d| d.text.as_str()))
+        .collect();
+    assert_eq!(dues, [Some("March 2025"), Some("June 2025")]);
+}
