@@ -58,6 +58,8 @@ struct Table {
     cell: Option<String>,
     /// How many grid columns the open cell spans (`w:gridSpan`).
     span: usize,
+    /// Whether the open cell goes on the merged cell above it (`w:vMerge`).
+    continues: bool,
 }
 
 fn parse(
@@ -116,6 +118,7 @@ fn parse(
                     if let Some(t) = tables.last_mut() {
                         t.cell = Some(String::new());
                         t.span = 1;
+                        t.continues = false;
                     }
                 }
                 "p" => paragraph = Some(String::new()),
@@ -128,6 +131,13 @@ fn parse(
                 "gridSpan" => {
                     if let Some(t) = tables.last_mut() {
                         t.span = grid_span(&e);
+                    }
+                }
+                // A cell merged down the rows ("Head of Housing" leading three
+                // actions): each row below reads the text above.
+                "vMerge" => {
+                    if let Some(t) = tables.last_mut() {
+                        t.continues = attribute(&e, "val").is_none_or(|v| v != "restart");
                     }
                 }
                 "tab" => push_text(&mut paragraph, "\t"),
@@ -177,9 +187,15 @@ fn parse(
                 }
                 "tc" => {
                     if let Some(t) = tables.last_mut()
-                        && let Some(cell) = t.cell.take()
+                        && let Some(mut cell) = t.cell.take()
                         && let Some(row) = t.row.as_mut()
                     {
+                        if t.continues
+                            && cell.is_empty()
+                            && let Some(above) = t.rows.last().and_then(|r| r.get(row.len()))
+                        {
+                            cell.clone_from(above);
+                        }
                         row.push(cell);
                         row.extend(std::iter::repeat_n(String::new(), t.span.saturating_sub(1)));
                     }
@@ -231,12 +247,18 @@ fn parse(
 
 /// A `w:gridSpan`'s columns: one to Word's most, 63, whatever is written.
 fn grid_span(e: &quick_xml::events::BytesStart<'_>) -> usize {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == "val")
-        .and_then(|a| a.value.trim().parse::<usize>().ok())
+    attribute(e, "val")
+        .and_then(|v| v.trim().parse::<usize>().ok())
         .unwrap_or(1)
         .clamp(1, 63)
+}
+
+/// An attribute's value by its local name (`w:val` is `val`).
+fn attribute(e: &quick_xml::events::BytesStart<'_>, name: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == name)
+        .map(|a| a.value.to_string())
 }
 
 fn push_text(paragraph: &mut Option<String>, text: &str) {

@@ -14,7 +14,8 @@ fn paragraph(text: &str) -> String {
 
 /// A minimal Word file: tab-separated runs of lines become one table each,
 /// other lines paragraphs. A cell written `{span=2}Text` is merged across
-/// two columns (`w:gridSpan`).
+/// two columns (`w:gridSpan`), one written `{merged}` into the cell above
+/// (`w:vMerge`).
 pub fn docx_of(text: &str) -> Result<Vec<u8>, zip::result::ZipError> {
     let mut body = String::new();
     let mut in_table = false;
@@ -28,6 +29,7 @@ pub fn docx_of(text: &str) -> Result<Vec<u8>, zip::result::ZipError> {
             body.push_str("<w:tr>");
             for cell in line.split('\t') {
                 // "{span=2}Lead officer": a cell merged across two columns.
+                // "{merged}": the cell goes on the one above (`w:vMerge`).
                 let (span, cell) = match cell
                     .strip_prefix("{span=")
                     .and_then(|rest| rest.split_once('}'))
@@ -36,6 +38,7 @@ pub fn docx_of(text: &str) -> Result<Vec<u8>, zip::result::ZipError> {
                         format!("<w:tcPr><w:gridSpan w:val=\"{n}\"/></w:tcPr>"),
                         rest,
                     ),
+                    None if cell == "{merged}" => ("<w:tcPr><w:vMerge/></w:tcPr>".to_string(), ""),
                     None => (String::new(), cell),
                 };
                 body.push_str(&format!("<w:tc>{span}{}</w:tc>", paragraph(cell)));

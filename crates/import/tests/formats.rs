@@ -198,3 +198,27 @@ fn a_word_tables_merged_heading_keeps_the_columns_after_it_in_place() {
         .collect();
     assert_eq!(dues, [Some("March 2025"), Some("June 2025")]);
 }
+
+#[test]
+fn a_word_tables_cell_merged_down_the_rows_is_read_in_each() {
+    let text = "Housing Service Plan 2024/25\n\
+                Code\tAction\tLead officer\tDue date\n\
+                HS1\tBuild 200 homes\tHead of Housing\tMarch 2025\n\
+                HS2\tReview allocations\t{merged}\tJune 2025\n\
+                HS3\tEnd rough sleeping\tHousing Options Manager\tMarch 2026\n";
+    let docx = goldthread_import::testing::docx_of(text).expect("docx");
+    let read = read_document("plan.docx", &docx).expect("reads");
+    let leads: Vec<Vec<&str>> = read.document.plans[0]
+        .actions
+        .iter()
+        .map(|a| a.lead_officers.iter().map(|o| o.name.as_str()).collect())
+        .collect();
+    assert_eq!(
+        leads,
+        [
+            vec!["Head of Housing"],
+            vec!["Head of Housing"],
+            vec!["Housing Options Manager"]
+        ]
+    );
+}
