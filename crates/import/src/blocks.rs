@@ -62,14 +62,6 @@ impl<'a> Cells<'a> {
             Cells::Held(cells) => cells.len(),
         }
     }
-
-    /// The cells, each borrowed from the row, for the readers that look at
-    /// them by index.
-    pub fn strs(&self) -> Vec<&str> {
-        let mut out = Vec::with_capacity(self.len());
-        out.extend(self.iter());
-        out
-    }
 }
 
 /// The cells of a [`Cells`], in order.
@@ -335,7 +327,11 @@ mod tests {
                 Block::row(split, Place::line(1)),
             );
             let cells = |b: &Block<'_>| match b {
-                Block::Row { cells, .. } => format!("row {:?} of {}", cells.strs(), cells.len()),
+                Block::Row { cells, .. } => format!(
+                    "row {:?} of {}",
+                    cells.iter().collect::<Vec<_>>(),
+                    cells.len()
+                ),
                 Block::Text { text, .. } => format!("text {text}"),
                 Block::Blank => "blank".into(),
             };
