@@ -834,3 +834,17 @@ fn a_trackers_progress_in_percent_and_its_day_of_update_in_figures() {
          Depot roof | Head of Waste | - | not_started | ",
     );
 }
+
+#[test]
+fn a_years_figures_are_targets_when_it_begins_after_the_documents_period() {
+    // A 2013/14 report: 2014/15 had not begun when it was written, however
+    // long ago that is now; 2012/13 had ended.
+    check(
+        "pis.txt",
+        "Performance indicators 2013/14\n\
+         Indicator\t2012/13\t2014/15\n\
+         Calls answered (%)\t91\t95\n",
+        None,
+        "|Calls answered (%): 2012/13=91 2014/15=/95",
+    );
+}

@@ -370,11 +370,20 @@ pub fn read_tables(file_name: &str, blocks: &[Block<'_>], options: &ReadOptions)
     for table in &tables {
         let given = mapping.and_then(|m| m.roles_for(&table.headings));
         let mapped = given.is_some();
+        let said = table
+            .title
+            .iter()
+            .find_map(|t| period::reporting_period(t))
+            .filter(|_| mapping.and_then(|m| m.period.as_ref()).is_none())
+            .or(document_period);
         let guesses = given.unwrap_or_else(|| {
             let profiles: Vec<roles::Profile> = (0..table.headings.len())
                 .map(|c| roles::Profile::of(table.column(c)))
                 .collect();
-            roles::infer(&table.headings, &profiles)
+            let mut guesses = roles::infer(&table.headings, &profiles);
+            let written = said.map_or_else(|| chrono::Utc::now().date_naive(), |p| p.last_day());
+            roles::future_figures_are_targets(&mut guesses, &table.headings, written);
+            guesses
         });
         let kind = read::kind(&guesses);
         if kind == TableKind::NotRead && !mapped {
@@ -392,12 +401,6 @@ pub fn read_tables(file_name: &str, blocks: &[Block<'_>], options: &ReadOptions)
         if !mapped && !filled {
             continue;
         }
-        let said = table
-            .title
-            .iter()
-            .find_map(|t| period::reporting_period(t))
-            .filter(|_| mapping.and_then(|m| m.period.as_ref()).is_none())
-            .or(document_period);
         let latest = latest_named(&guesses, said);
         let context = read::Context {
             period: match (said, latest) {

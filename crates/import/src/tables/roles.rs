@@ -629,7 +629,6 @@ pub fn infer(headings: &[String], columns: &[Profile]) -> Vec<ColumnGuess> {
     }
     keep_one_of_each(&mut guesses, headings);
     one_value_column_a_row(&mut guesses);
-    future_figures_are_targets(&mut guesses, headings, chrono::Utc::now().date_naive());
     guesses
 }
 
@@ -655,14 +654,15 @@ fn one_value_column_a_row(guesses: &mut [ColumnGuess]) {
     }
 }
 
-/// A figure for a period that has not yet begun cannot have been measured:
-/// a column headed only by such a period ("2027/28", `y2_2027_28`, as a
-/// plan's table of yearly aims writes them) holds targets, unless its
-/// heading calls it an outturn or a value.
-fn future_figures_are_targets(
+/// A figure for a period that had not begun when the document was written
+/// (after `written`: the end of its reporting period, else today) cannot
+/// have been measured: a column headed only by such a period ("2027/28",
+/// `y2_2027_28`, as a plan's table of yearly aims writes them) holds
+/// targets, unless its heading calls it an outturn or a value.
+pub fn future_figures_are_targets(
     guesses: &mut [ColumnGuess],
     headings: &[String],
-    today: chrono::NaiveDate,
+    written: chrono::NaiveDate,
 ) {
     let targeted: Vec<PeriodRef> = guesses
         .iter()
@@ -682,7 +682,7 @@ fn future_figures_are_targets(
                 "actual" | "actuals" | "outturn" | "result" | "value" | "performance"
             )
         });
-        if period.first_day() > today
+        if period.first_day() > written
             && !says_measured
             && !targeted.contains(&PeriodRef::Fixed(period))
         {
