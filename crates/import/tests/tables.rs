@@ -848,3 +848,37 @@ fn a_years_figures_are_targets_when_it_begins_after_the_documents_period() {
         "|Calls answered (%): 2012/13=91 2014/15=/95",
     );
 }
+
+#[test]
+fn a_column_that_splits_a_long_tables_figures_into_series() {
+    // The LGBF's long files: a real and a cash figure for each indicator
+    // and year, told apart only by DataType.
+    let input = "Code,Indicator,Year,DataType,Value\n\
+                 CHN1,Cost per primary pupil,2019-20,Real,5100\n\
+                 CHN1,Cost per primary pupil,2019-20,Cash,4900\n\
+                 CHN1,Cost per primary pupil,2020-21,Real,5200\n\
+                 CHN1,Cost per primary pupil,2020-21,Cash,5150\n";
+    check(
+        "lgbf.csv",
+        input,
+        None,
+        "CHN1|Cost per primary pupil: 2019/20=5100 2020/21=5200\n\
+         |Cost per primary pupil Cash: 2019/20=4900 2020/21=5150",
+    );
+    // No figure is left out; the split is said, once.
+    let read = read_document_with("lgbf.csv", input.as_bytes(), &ReadOptions::default()).unwrap();
+    let notes: Vec<(goldthread_domain::Severity, &str)> = read
+        .document
+        .findings
+        .iter()
+        .filter(|f| f.kind == goldthread_domain::FindingKind::ConflictingFigures)
+        .map(|f| (f.severity, f.message.as_str()))
+        .collect();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0].0, goldthread_domain::Severity::Info);
+    assert!(
+        notes[0]
+            .1
+            .contains("column 'DataType' splits the figures into series")
+    );
+}

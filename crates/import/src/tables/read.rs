@@ -530,6 +530,10 @@ impl<'t> Reader<'t> {
                 "year" | "calendar year"
             )
         });
+        let series = self.series_column(columns, ours.as_deref());
+        // Each indicator's first series keeps its code; the others are
+        // named by it and their own value ("CHN1 Cash").
+        let mut first_series: HashMap<String, String> = HashMap::new();
         for row in &self.table.rows {
             let TableRow::Data { cells, place } = row else {
                 continue;
@@ -542,10 +546,25 @@ impl<'t> Reader<'t> {
                     continue;
                 }
             }
-            let (code, title) = (get(columns.code), get(columns.title));
+            let (mut code, title) = (get(columns.code), get(columns.title));
             if code.is_empty() && title.is_empty() {
                 continue;
             }
+            let named;
+            let title = match series.map(|c| get(Some(c))).filter(|v| !v.is_empty()) {
+                Some(part) => {
+                    let key = format!("{code}\u{1f}{title}");
+                    let first = first_series.entry(key).or_insert_with(|| part.to_string());
+                    if first == part {
+                        title
+                    } else {
+                        named = format!("{} {part}", if title.is_empty() { code } else { title });
+                        code = "";
+                        named.as_str()
+                    }
+                }
+                None => title,
+            };
             let period_text = get(columns.period);
             let with_year = year_column
                 .map(|c| get(Some(c)))
@@ -576,6 +595,65 @@ impl<'t> Reader<'t> {
         }
         unread.report(self);
         self.report_left_out(left_out);
+    }
+
+    /// A column of text that splits a long table's figures into series (the
+    /// LGBF's `DataType`: "Real" and "Cash" figures for each indicator and
+    /// year): where an indicator has two rows for a period, the first
+    /// column of a few values (two to eight) that tells every such pair
+    /// apart. Said in a finding, so the reading is not a guess kept quiet.
+    fn series_column(&mut self, columns: &Columns, ours: Option<&str>) -> Option<usize> {
+        let kept: Vec<&Vec<String>> = self
+            .table
+            .rows
+            .iter()
+            .filter_map(|row| match row {
+                TableRow::Data { cells, .. } => Some(cells),
+                TableRow::Section { .. } => None,
+            })
+            .filter(|cells| {
+                ours.is_none_or(|ours| {
+                    let area = area_of(cells, columns);
+                    area.is_empty() || same_area(&area, ours, cells, columns)
+                })
+            })
+            .collect();
+        let get = |cells: &Vec<String>, c: Option<usize>| {
+            c.and_then(|c| cells.get(c))
+                .map_or(String::new(), |s| s.trim().to_lowercase())
+        };
+        let key = |cells: &Vec<String>| {
+            (
+                get(cells, columns.code),
+                get(cells, columns.title),
+                get(cells, columns.period),
+            )
+        };
+        let mut seen = std::collections::HashSet::new();
+        if kept.iter().all(|cells| seen.insert(key(cells))) {
+            return None;
+        }
+        let column = columns.commentary.iter().copied().find(|&c| {
+            let values: std::collections::HashSet<String> =
+                kept.iter().map(|cells| get(cells, Some(c))).collect();
+            let mut seen = std::collections::HashSet::new();
+            (2..=8).contains(&values.len())
+                && !values.contains("")
+                && kept
+                    .iter()
+                    .all(|cells| seen.insert((key(cells), get(cells, Some(c)))))
+        })?;
+        let heading = self.heading(column).to_string();
+        self.finding(
+            Severity::Info,
+            FindingKind::ConflictingFigures,
+            format!(
+                "column '{heading}' splits the figures into series, each an indicator of its own \
+                 (the first keeps the code); say otherwise with --mapping"
+            ),
+            Some(self.table.place.provenance()),
+        );
+        Some(column)
     }
 
     /// A row per period, a column per indicator: each figure column is an
