@@ -52,6 +52,36 @@ fn prose_revision(line: &str) -> Option<(String, String)> {
         .then(|| (from.to_string(), to.to_string()))
 }
 
+/// The day a tracker's "Last updated" cell names, when it names one day.
+pub fn day_updated(
+    cell: &str,
+    context: goldthread_domain::DateContext,
+) -> Option<chrono::NaiveDate> {
+    let cell = cell.trim();
+    if cell.is_empty() {
+        return None;
+    }
+    let date = crate::dates::fuzzy(cell, context);
+    date.earliest.filter(|&day| date.latest == Some(day))
+}
+
+/// A "% complete" cell's figure, 0 to 100.
+pub fn percent_complete(cell: &str) -> Option<u8> {
+    crate::tables::cell::figure(cell)
+        .map(|f| f.value)
+        .filter(|v| (0.0..=100.0).contains(v))
+        .map(|v| v.round() as u8)
+}
+
+/// The status a percentage complete says when nothing else does.
+pub fn status_of_percent(percent: u8) -> ActionStatus {
+    match percent {
+        100 => ActionStatus::Achieved,
+        0 => ActionStatus::NotStarted,
+        _ => ActionStatus::OnTrack,
+    }
+}
+
 /// A red/amber/green judgement ("Green", "G", "Amber – slipping", "Blue"
 /// for complete), as a status; None for anything else.
 pub fn rag(text: &str) -> Option<ActionStatus> {

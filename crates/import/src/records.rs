@@ -8,9 +8,9 @@ use crate::header::{Header, Role};
 use crate::indicators::{self, Mention};
 use crate::progress;
 use goldthread_domain::{
-    Action, ActionStatus, Baseline, DateContext, DetailField, DueRevision, FuzzyDate, Indicator,
-    IndicatorCode, LeadOfficer, Measurement, Milestone, Period, Polarity, ProgressUpdate, Target,
-    Unit, read_number,
+    Action, Baseline, DateContext, DetailField, DueRevision, FuzzyDate, Indicator, IndicatorCode,
+    LeadOfficer, Measurement, Milestone, Period, Polarity, ProgressUpdate, Target, Unit,
+    read_number,
 };
 use regex::Regex;
 use std::borrow::Cow;
@@ -266,10 +266,7 @@ pub fn build_action(record: &Record<'_>, header: &Header, context: DateContext) 
 
     // Progress, with the red/amber/green judgement where the table has one.
     // A row's own "Last updated" day, else the day its heading gives.
-    let updated = record.cell(header, Role::Updated).trim();
-    let as_at = (!updated.is_empty())
-        .then(|| dates::fuzzy(updated, context))
-        .and_then(|d| d.earliest.filter(|&day| d.latest == Some(day)))
+    let as_at = progress::day_updated(record.cell(header, Role::Updated), context)
         .or_else(|| header.as_at.and_then(|d| d.day(context.financial_year)));
     let progress_cell = record.cell(header, Role::Progress);
     let (mut updates, mut unrecognised) = progress::read(progress_cell);
@@ -292,19 +289,12 @@ pub fn build_action(record: &Record<'_>, header: &Header, context: DateContext) 
         });
     }
     // "% complete": on each update, or an update of its own.
-    let percent_complete = crate::tables::cell::figure(record.cell(header, Role::PercentComplete))
-        .map(|f| f.value)
-        .filter(|v| (0.0..=100.0).contains(v))
-        .map(|v| v.round() as u8);
+    let percent_complete = progress::percent_complete(record.cell(header, Role::PercentComplete));
     if updates.is_empty()
         && let Some(percent) = percent_complete
     {
         updates.push(progress::Update {
-            status: match percent {
-                100 => ActionStatus::Achieved,
-                0 => ActionStatus::NotStarted,
-                _ => ActionStatus::OnTrack,
-            },
+            status: progress::status_of_percent(percent),
             commentary: String::new(),
             revision: None,
         });

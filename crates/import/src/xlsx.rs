@@ -278,35 +278,31 @@ fn relationship_targets(
         }
         part.clear();
         let _ = entry.take(limits.part_bytes).read_to_end(&mut part);
-        let text = String::from_utf8_lossy(&part);
-        for relationship in text.split("<Relationship").skip(1) {
+        first_in_elements::<()>(&part, |name, attributes| {
+            if name != "Relationship" {
+                return None;
+            }
+            let of = |wanted: &str| {
+                attributes
+                    .iter()
+                    .find(|(key, _)| *key == wanted)
+                    .map(|(_, value)| *value)
+            };
             // A custom XML part is never opened: calamine refuses a sheet
             // whose relationship is of any other type than a sheet's.
-            let custom = attribute(relationship, "Type")
+            let custom = of("Type")
                 .and_then(|t| t.rsplit('/').next())
                 .is_some_and(|t| t == "customXml");
-            if let Some(target) = attribute(relationship, "Target")
+            if let Some(target) = of("Target")
                 .map(|t| t.trim_start_matches(['/', '.']))
                 .filter(|t| !custom && !t.is_empty())
             {
                 targets.push(target.to_string());
             }
-        }
+            None
+        });
     }
     targets
-}
-
-/// An attribute's quoted value in an element's text, as written.
-fn attribute<'t>(element: &'t str, name: &str) -> Option<&'t str> {
-    let key = format!("{name}=");
-    let at = element
-        .match_indices(&key)
-        .map(|(at, _)| at)
-        .find(|&at| element[..at].ends_with(|c: char| c.is_ascii_whitespace()))?;
-    let value = &element[at + key.len()..];
-    let quote = value.chars().next().filter(|q| matches!(q, '"' | '\''))?;
-    let rest = &value[1..];
-    rest.find(quote).map(|end| &rest[..end])
 }
 
 /// Whether calamine may open a part: everything under `xl/` (and the
@@ -327,6 +323,20 @@ fn may_be_opened(name: &str, targets: &[String]) -> bool {
 /// are the attributes (calamine's own `RawAttrIter`): a hand-made scan
 /// told tags apart differently, and missed what calamine then read.
 fn bad_reference(xml: &[u8]) -> Option<String> {
+    first_in_elements(xml, |_, attributes| {
+        attributes.into_iter().find_map(|(key, value)| {
+            ((key == "r" || key == "ref") && !in_grid(value.as_bytes()))
+                .then(|| value.chars().take(40).collect())
+        })
+    })
+}
+
+/// The first `Some` `found` gives for an element, given its local name and
+/// its attributes, each element read as calamine reads it.
+fn first_in_elements<T>(
+    xml: &[u8],
+    mut found: impl FnMut(&str, Vec<(&str, &str)>) -> Option<T>,
+) -> Option<T> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_reader(xml);
     let config = reader.config_mut();
@@ -339,11 +349,9 @@ fn bad_reference(xml: &[u8]) -> Option<String> {
         buf.clear();
         match reader.read_event_into(&mut buf) {
             Ok(Event::Start(e) | Event::Empty(e)) => {
-                for (key, value) in raw_attributes(e.attributes_raw()) {
-                    if (key == "r" || key == "ref") && !in_grid(value.as_bytes()) {
-                        let shown: String = value.chars().take(40).collect();
-                        return Some(shown);
-                    }
+                let name = e.local_name();
+                if let Some(hit) = found(name.as_ref(), raw_attributes(e.attributes_raw())) {
+                    return Some(hit);
                 }
             }
             // Where the XML breaks, calamine stops too.

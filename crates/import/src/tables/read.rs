@@ -348,15 +348,8 @@ impl<'t> Reader<'t> {
             let commentary = commentary.join("\n");
             let status = get(status_column);
             // The row's own day of update, else the document's.
-            let updated = get(columns.updated);
-            let as_at = (!updated.is_empty())
-                .then(|| crate::dates::fuzzy(updated, context))
-                .and_then(|d| d.earliest.filter(|&day| d.latest == Some(day)))
-                .or(as_at);
-            let percent_complete = crate::tables::cell::figure(get(columns.percent_complete))
-                .map(|f| f.value)
-                .filter(|v| (0.0..=100.0).contains(v))
-                .map(|v| v.round() as u8);
+            let as_at = crate::progress::day_updated(get(columns.updated), context).or(as_at);
+            let percent_complete = crate::progress::percent_complete(get(columns.percent_complete));
             let mut action = Action {
                 code: Some(get(columns.code))
                     .filter(|c| !c.is_empty())
@@ -378,9 +371,7 @@ impl<'t> Reader<'t> {
                     Some(as_at) => {
                         let status = judged
                             .or_else(|| updates.first().map(|u| u.status))
-                            .or_else(|| {
-                                (percent_complete == Some(100)).then_some(ActionStatus::Achieved)
-                            })
+                            .or_else(|| percent_complete.map(crate::progress::status_of_percent))
                             .unwrap_or(ActionStatus::OnTrack);
                         action.updates.push(ProgressUpdate {
                             as_at,
@@ -539,12 +530,12 @@ impl<'t> Reader<'t> {
                 continue;
             };
             let get = |c: Option<usize>| c.and_then(|c| cells.get(c)).map_or("", |s| s.trim());
-            if let Some(ours) = &ours {
-                let area = area_of(cells, columns);
-                if !area.is_empty() && !same_area(&area, ours, cells, columns) {
-                    *left_out.entry(area).or_default() += 1;
-                    continue;
-                }
+            if let Some(area) = ours
+                .as_deref()
+                .and_then(|ours| other_area(cells, columns, ours))
+            {
+                *left_out.entry(area).or_default() += 1;
+                continue;
             }
             let (mut code, title) = (get(columns.code), get(columns.title));
             if code.is_empty() && title.is_empty() {
@@ -611,12 +602,7 @@ impl<'t> Reader<'t> {
                 TableRow::Data { cells, .. } => Some(cells),
                 TableRow::Section { .. } => None,
             })
-            .filter(|cells| {
-                ours.is_none_or(|ours| {
-                    let area = area_of(cells, columns);
-                    area.is_empty() || same_area(&area, ours, cells, columns)
-                })
-            })
+            .filter(|cells| ours.is_none_or(|ours| other_area(cells, columns, ours).is_none()))
             .collect();
         let get = |cells: &Vec<String>, c: Option<usize>| {
             c.and_then(|c| cells.get(c))
@@ -1203,6 +1189,12 @@ fn area_of(cells: &[String], columns: &Columns) -> String {
         .or(columns.area_code)
         .and_then(|c| cells.get(c))
         .map_or(String::new(), |s| s.trim().to_string())
+}
+
+/// The area a long table's row is for, when it names one that is not ours.
+fn other_area(cells: &[String], columns: &Columns, ours: &str) -> Option<String> {
+    let area = area_of(cells, columns);
+    (!area.is_empty() && !same_area(&area, ours, cells, columns)).then_some(area)
 }
 
 fn same_area(area: &str, ours: &str, cells: &[String], columns: &Columns) -> bool {
