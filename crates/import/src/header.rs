@@ -207,31 +207,44 @@ impl Header {
     }
 }
 
+/// Where a programmer's name breaks into words: before a capital after two
+/// or more small letters (`actionName` is "action name"; `DoT`, `QoL` and
+/// `McDonald` stay one word). ASCII letters only.
+#[derive(Default)]
+pub(crate) struct CamelBreaks {
+    small_letters: u8,
+}
+
+impl CamelBreaks {
+    /// Whether a word break goes before `c`, the next character.
+    pub(crate) fn before(&mut self, c: char) -> bool {
+        let breaks = self.small_letters >= 2 && c.is_ascii_uppercase();
+        self.small_letters = if c.is_ascii_lowercase() {
+            self.small_letters.saturating_add(1)
+        } else {
+            0
+        };
+        breaks
+    }
+}
+
 /// Lower-case words of a heading joined by single spaces. ASCII only is
 /// lowered: every synonym is ASCII.
 fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 1);
     let mut space = true;
-    let mut lower_before = 0;
+    let mut camel = CamelBreaks::default();
     for ch in text.chars() {
+        if camel.before(ch) {
+            out.push(' ');
+        }
         if ch.is_ascii_alphanumeric() {
-            // `actionName` reads as "action name"; `DoT` stays one word.
-            if lower_before >= 2 && ch.is_ascii_uppercase() {
-                out.push(' ');
-            }
-            lower_before = if ch.is_ascii_lowercase() {
-                lower_before + 1
-            } else {
-                0
-            };
             out.push(ch.to_ascii_lowercase());
             space = false;
         } else if ch.is_alphanumeric() {
-            lower_before = 0;
             out.push(ch);
             space = false;
         } else {
-            lower_before = 0;
             if !space {
                 out.push(' ');
                 space = true;
@@ -667,18 +680,13 @@ fn normalise_upto(text: &str, buf: &mut [u8; SHORT + 8]) -> (usize, bool) {
     let bytes = text.as_bytes();
     let mut len = 0;
     let mut space = true;
-    let mut lower_before = 0;
+    let mut camel = CamelBreaks::default();
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        // `actionName` reads as "action name", as in [`normalise`].
-        let camel = lower_before >= 2 && b.is_ascii_uppercase();
-        lower_before = if b.is_ascii_lowercase() {
-            lower_before + 1
-        } else {
-            0
-        };
-        if camel && len < SHORT {
+        // `actionName` reads as "action name", as in [`normalise`] (a wide
+        // character's first byte is no ASCII letter, as the character is not).
+        if camel.before(char::from(b)) && len < SHORT {
             buf[len] = b' ';
             len += 1;
         }

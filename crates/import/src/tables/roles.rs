@@ -574,20 +574,14 @@ fn ons_name(heading: &str, suffix: &str) -> bool {
 /// though not a short mixed-case one (`DoT`, `QoL`).
 pub fn normalise(heading: &str) -> String {
     let mut out = String::with_capacity(heading.len());
-    let mut lower_before = 0;
+    let mut camel = crate::header::CamelBreaks::default();
     for c in heading.chars() {
+        if camel.before(c) && !out.ends_with(' ') {
+            out.push(' ');
+        }
         if c.is_alphanumeric() {
-            if lower_before >= 2 && c.is_uppercase() && !out.ends_with(' ') {
-                out.push(' ');
-            }
-            lower_before = if c.is_lowercase() {
-                lower_before + 1
-            } else {
-                0
-            };
             out.extend(c.to_lowercase());
         } else {
-            lower_before = 0;
             if !out.ends_with(' ') && !out.is_empty() && c != '\'' {
                 out.push(' ');
             }
